@@ -1,1 +1,18 @@
-//! placeholder
+//! What every ClusterGenie binary shares and nothing domain-specific: configuration,
+//! telemetry, the `/metrics` endpoint, problem documents, authentication, shutdown, the
+//! clock, database and Redis pools, and the Kafka plumbing. It must never import `domain`.
+
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod health;
+pub mod kafka;
+pub mod metrics;
+pub mod problem;
+pub mod redis;
+pub mod request_id;
+pub mod shutdown;
+pub mod telemetry;
+#[cfg(feature = "testing")]
+pub mod testing;

@@ -1,0 +1,85 @@
+//! Layered configuration shared by the binaries. Precedence, lowest first: the binary's
+//! embedded `base.toml`, then an optional file named by `CG_CONFIG_FILE`, then
+//! environment variables `CG_<SECTION>__<FIELD>` (e.g. `CG_KAFKA__BROKERS`). Secrets
+//! come from the environment and are never logged.
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+/// Loads settings from the embedded defaults, an optional file, and the environment.
+pub fn load<T: DeserializeOwned>(embedded_base: &str) -> anyhow::Result<T> {
+    let mut builder = config::Config::builder()
+        .add_source(config::File::from_str(embedded_base, config::FileFormat::Toml));
+    if let Ok(path) = std::env::var("CG_CONFIG_FILE") {
+        builder = builder.add_source(config::File::with_name(&path));
+    }
+    let settings = builder
+        .add_source(config::Environment::with_prefix("CG").prefix_separator("_").separator("__"))
+        .build()?;
+    Ok(settings.try_deserialize()?)
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct HttpSettings {
+    /// Address to bind, e.g. `127.0.0.1`.
+    pub host: String,
+    /// Port to bind; 0 picks a free one (tests).
+    pub port: u16,
+    /// Largest request body accepted, in bytes.
+    #[serde(default = "default_body_limit")]
+    pub body_limit: usize,
+}
+
+fn default_body_limit() -> usize {
+    256 * 1024
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct KafkaSettings {
+    /// Bootstrap servers, comma separated.
+    pub brokers: String,
+    /// Prefix of every topic name, so tests and tenants can isolate themselves.
+    #[serde(default)]
+    pub topic_prefix: String,
+    /// Partitions of `cluster-events`; fixed for the life of the topic.
+    pub partitions: i32,
+    /// Create missing topics with the admin API (real Kafka only; the mock cannot).
+    #[serde(default)]
+    pub create_topics: bool,
+}
+
+impl KafkaSettings {
+    pub fn events_topic(&self) -> String {
+        format!("{}cluster-events", self.topic_prefix)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DatabaseSettings {
+    /// `mysql://user:password@host:port/database`.
+    pub url: String,
+    #[serde(default = "default_max_connections")]
+    pub max_connections: u32,
+}
+
+fn default_max_connections() -> u32 {
+    10
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RedisSettings {
+    pub url: String,
+    /// Prefix of every key and channel, so tests can isolate themselves.
+    #[serde(default = "default_redis_prefix")]
+    pub key_prefix: String,
+}
+
+fn default_redis_prefix() -> String {
+    "cg:v1:".into()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct AuthSettings {
+    /// `token=principal:role` entries separated by `;` (see `auth::TokenTable::parse`).
+    pub tokens: String,
+}

@@ -1,0 +1,28 @@
+//! MariaDB/MySQL pools and the embedded migrations. Only the projector (and later
+//! log-consumer for its own table) runs migrations; readers only connect.
+
+use std::time::Duration;
+
+use sqlx::mysql::{MySqlPool, MySqlPoolOptions};
+
+use crate::config::DatabaseSettings;
+
+pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<MySqlPool> {
+    let pool = MySqlPoolOptions::new()
+        .max_connections(settings.max_connections)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect(&settings.url)
+        .await?;
+    Ok(pool)
+}
+
+/// Applies every migration under `migrations/` that has not run yet.
+pub async fn migrate(pool: &MySqlPool) -> anyhow::Result<()> {
+    sqlx::migrate!("../../migrations").run(pool).await?;
+    Ok(())
+}
+
+/// Whether the database answers; for `/readyz`.
+pub async fn ping(pool: &MySqlPool) -> bool {
+    sqlx::query("SELECT 1").execute(pool).await.is_ok()
+}

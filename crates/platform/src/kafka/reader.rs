@@ -1,0 +1,174 @@
+//! The group reader: one consumer-group member polled on a dedicated thread, turning
+//! assignments, revocations and records into `ReaderEvent`s on a bounded channel.
+//!
+//! Why a dedicated thread: librdkafka runs rebalance callbacks inside `poll`, and the
+//! callback must decide the start offsets (the projector's come from MariaDB) before
+//! the assignment takes effect. On a plain thread the callback may block on async work
+//! through a runtime handle; inside a Tokio worker it could not. The bounded channel
+//! gives backpressure: when the handler falls behind, polling stops.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext, Rebalance};
+use rdkafka::message::{Headers, Message};
+use rdkafka::{ClientContext, ClientConfig, Offset, TopicPartitionList};
+use rdkafka::error::KafkaResult;
+use tokio::sync::mpsc;
+
+/// Chooses where each newly assigned partition starts reading.
+pub type StartOffsets = Arc<dyn Fn(&[i32]) -> HashMap<i32, Offset> + Send + Sync>;
+
+/// One record, owned, as the handlers see it.
+#[derive(Debug, Clone)]
+pub struct LogEntry {
+    pub partition: i32,
+    pub offset: i64,
+    pub key: Option<Vec<u8>>,
+    pub value: Option<Vec<u8>>,
+    pub headers: Vec<(String, Vec<u8>)>,
+    pub timestamp_ms: Option<i64>,
+}
+
+#[derive(Debug)]
+pub enum ReaderEvent {
+    /// These partitions are now ours; records for them follow.
+    Assigned(Vec<i32>),
+    /// These partitions are no longer ours; drop their state.
+    Revoked(Vec<i32>),
+    /// Consecutive records of one partition, in offset order.
+    Records(i32, Vec<LogEntry>),
+}
+
+struct ReaderContext {
+    topic: String,
+    start_offsets: StartOffsets,
+    events: mpsc::Sender<ReaderEvent>,
+}
+
+impl ClientContext for ReaderContext {}
+
+impl ConsumerContext for ReaderContext {
+    fn rebalance(&self, consumer: &BaseConsumer<Self>, err: rdkafka::types::RDKafkaRespErr, tpl: &mut TopicPartitionList) {
+        use rdkafka::types::RDKafkaRespErr as E;
+        let partitions: Vec<i32> = tpl.elements().iter().map(|e| e.partition()).collect();
+        match err {
+            E::RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS => {
+                let offsets = (self.start_offsets)(&partitions);
+                for p in &partitions {
+                    let offset = offsets.get(p).copied().unwrap_or(Offset::Beginning);
+                    if let Err(error) = tpl.set_partition_offset(&self.topic, *p, offset) {
+                        tracing::error!(%error, partition = p, "failed to set a start offset");
+                    }
+                }
+                if let Err(error) = consumer.assign(tpl) {
+                    tracing::error!(%error, "failed to assign partitions");
+                }
+                let _ = self.events.blocking_send(ReaderEvent::Assigned(partitions));
+            }
+            _ => {
+                // Revocation, or a rebalance error: either way we hold nothing any more.
+                let _ = self.events.blocking_send(ReaderEvent::Revoked(partitions));
+                if let Err(error) = consumer.unassign() {
+                    tracing::error!(%error, "failed to unassign partitions");
+                }
+            }
+        }
+    }
+
+    fn post_rebalance(&self, _: &BaseConsumer<Self>, _: &Rebalance<'_>) {}
+}
+
+/// A running group member. Dropping it (or `stop`) leaves the group.
+pub struct GroupReader {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl GroupReader {
+    /// Joins `group_id` on `topic` and starts polling; events arrive on the returned receiver.
+    pub fn start(
+        config: ClientConfig,
+        topic: &str,
+        start_offsets: StartOffsets,
+        capacity: usize,
+    ) -> KafkaResult<(Self, mpsc::Receiver<ReaderEvent>)> {
+        let (tx, rx) = mpsc::channel(capacity);
+        let context = ReaderContext { topic: topic.to_owned(), start_offsets, events: tx.clone() };
+        let consumer: BaseConsumer<ReaderContext> = config.create_with_context(context)?;
+        consumer.subscribe(&[topic])?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let thread = std::thread::Builder::new()
+            .name(format!("reader-{topic}"))
+            .spawn(move || poll_loop(&consumer, &tx, &flag))
+            .expect("a reader thread can be spawned");
+        Ok((Self { stop, thread: Some(thread) }, rx))
+    }
+
+    pub fn stop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for GroupReader {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+const MAX_BATCH: usize = 500;
+
+fn poll_loop(consumer: &BaseConsumer<ReaderContext>, tx: &mpsc::Sender<ReaderEvent>, stop: &AtomicBool) {
+    while !stop.load(Ordering::SeqCst) {
+        let mut batch: Vec<LogEntry> = Vec::new();
+        // Block briefly for the first record, then drain what is already fetched.
+        let mut timeout = Duration::from_millis(100);
+        while batch.len() < MAX_BATCH {
+            match consumer.poll(timeout) {
+                Some(Ok(message)) => batch.push(owned(&message)),
+                Some(Err(error)) => tracing::warn!(%error, "consumer error"),
+                None => break,
+            }
+            timeout = Duration::ZERO;
+        }
+        for (partition, records) in split_by_partition(batch) {
+            if tx.blocking_send(ReaderEvent::Records(partition, records)).is_err() {
+                return;
+            }
+        }
+    }
+}
+
+fn owned(message: &rdkafka::message::BorrowedMessage<'_>) -> LogEntry {
+    let headers = message
+        .headers()
+        .map(|h| h.iter().map(|h| (h.key.to_owned(), h.value.unwrap_or_default().to_vec())).collect())
+        .unwrap_or_default();
+    LogEntry {
+        partition: message.partition(),
+        offset: message.offset(),
+        key: message.key().map(<[u8]>::to_vec),
+        value: message.payload().map(<[u8]>::to_vec),
+        headers,
+        timestamp_ms: message.timestamp().to_millis(),
+    }
+}
+
+/// Splits a poll batch into runs per partition, keeping each partition's order.
+fn split_by_partition(batch: Vec<LogEntry>) -> Vec<(i32, Vec<LogEntry>)> {
+    let mut runs: Vec<(i32, Vec<LogEntry>)> = Vec::new();
+    for entry in batch {
+        match runs.iter_mut().find(|(p, _)| *p == entry.partition) {
+            Some((_, run)) => run.push(entry),
+            None => runs.push((entry.partition, vec![entry])),
+        }
+    }
+    runs
+}

@@ -1,0 +1,79 @@
+//! Test support (feature `testing`): a librdkafka mock cluster owned by its own thread,
+//! scratch MariaDB databases and unique names. Tests find the real MariaDB and Redis
+//! through `CG_TEST_DATABASE_URL` / `CG_TEST_REDIS_URL` (defaults: local root, local
+//! Redis) and fail loudly when they are not there; they never skip.
+
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+
+use rdkafka::mocking::MockCluster;
+use sqlx::Connection;
+use sqlx::mysql::MySqlConnection;
+
+/// A mock Kafka cluster living on a thread of its own (its handle is not `Send`).
+pub struct MockKafka {
+    bootstrap: String,
+    stop: Option<mpsc::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl MockKafka {
+    /// Starts a one-broker mock with the given topics created.
+    pub fn start(topics: &[(String, i32)]) -> Self {
+        let (ready_tx, ready_rx) = mpsc::channel();
+        let (stop_tx, stop_rx) = mpsc::channel::<()>();
+        let topics = topics.to_vec();
+        let thread = std::thread::spawn(move || {
+            let mock = MockCluster::new(1).expect("mock cluster starts");
+            for (name, partitions) in &topics {
+                mock.create_topic(name, *partitions, 1).expect("mock topic is created");
+            }
+            ready_tx.send(mock.bootstrap_servers()).expect("test is waiting");
+            let _ = stop_rx.recv();
+        });
+        let bootstrap = ready_rx.recv().expect("mock cluster reports its address");
+        Self { bootstrap, stop: Some(stop_tx), thread: Some(thread) }
+    }
+
+    pub fn bootstrap_servers(&self) -> &str {
+        &self.bootstrap
+    }
+}
+
+impl Drop for MockKafka {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Base URL of the test MariaDB server, without a database.
+pub fn database_server_url() -> String {
+    std::env::var("CG_TEST_DATABASE_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".into())
+}
+
+pub fn redis_url() -> String {
+    std::env::var("CG_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+}
+
+/// A short unique suffix for names (databases, topics, key prefixes).
+pub fn unique_suffix() -> String {
+    uuid::Uuid::new_v4().simple().to_string()[..12].to_owned()
+}
+
+/// Creates an empty database and returns its URL. Panics with a clear message when
+/// MariaDB is not reachable: a test that needs it must not pass without it.
+pub async fn scratch_database() -> String {
+    let server = database_server_url();
+    let name = format!("cg_test_{}", unique_suffix());
+    let mut conn = MySqlConnection::connect(&server)
+        .await
+        .unwrap_or_else(|e| panic!("MariaDB must be running at {server} (make test starts it): {e}"));
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE `{name}`")))
+        .execute(&mut conn)
+        .await
+        .expect("scratch database is created");
+    format!("{server}/{name}")
+}
