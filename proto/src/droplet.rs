@@ -7,9 +7,9 @@ use domain::droplet::{CreationRequested, DropletEvent, DropletName};
 use prost::Message;
 use uuid::Uuid;
 
+use crate::DecodeError;
 use crate::time::{from_timestamp, to_timestamp};
 use crate::wire;
-use crate::DecodeError;
 
 const SCHEMA_VERSION: u32 = 1;
 
@@ -30,21 +30,28 @@ pub fn encode_droplet_event(event: &DropletEvent) -> (String, u32, Vec<u8>) {
             at: Some(to_timestamp(c.at)),
         }
         .encode_to_vec(),
-        DropletEvent::Provisioned { ipv4, at } => {
-            wire::DropletProvisioned { ipv4: ipv4.to_string(), at: Some(to_timestamp(*at)) }.encode_to_vec()
+        DropletEvent::Provisioned { ipv4, at } => wire::DropletProvisioned {
+            ipv4: ipv4.to_string(),
+            at: Some(to_timestamp(*at)),
         }
-        DropletEvent::ProvisioningFailed { reason, at } => {
-            wire::DropletProvisioningFailed { reason: reason.clone(), at: Some(to_timestamp(*at)) }.encode_to_vec()
+        .encode_to_vec(),
+        DropletEvent::ProvisioningFailed { reason, at } => wire::DropletProvisioningFailed {
+            reason: reason.clone(),
+            at: Some(to_timestamp(*at)),
         }
+        .encode_to_vec(),
         DropletEvent::PoweredOff { at }
         | DropletEvent::PoweredOn { at }
         | DropletEvent::Rebooted { at }
-        | DropletEvent::DeletionRequested { at } => {
-            wire::DropletTransitioned { at: Some(to_timestamp(*at)) }.encode_to_vec()
+        | DropletEvent::DeletionRequested { at } => wire::DropletTransitioned {
+            at: Some(to_timestamp(*at)),
         }
-        DropletEvent::Renamed { name, at } => {
-            wire::DropletRenamed { name: name.to_string(), at: Some(to_timestamp(*at)) }.encode_to_vec()
+        .encode_to_vec(),
+        DropletEvent::Renamed { name, at } => wire::DropletRenamed {
+            name: name.to_string(),
+            at: Some(to_timestamp(*at)),
         }
+        .encode_to_vec(),
         DropletEvent::Deleted { at, purge_at } => wire::DropletDeleted {
             at: Some(to_timestamp(*at)),
             purge_at: Some(to_timestamp(*purge_at)),
@@ -55,7 +62,11 @@ pub fn encode_droplet_event(event: &DropletEvent) -> (String, u32, Vec<u8>) {
 }
 
 /// Decodes one event from its type, schema version and payload.
-pub fn decode_droplet_event(event_type: &str, schema_version: u32, payload: &[u8]) -> Result<DropletEvent, DecodeError> {
+pub fn decode_droplet_event(
+    event_type: &str,
+    schema_version: u32,
+    payload: &[u8],
+) -> Result<DropletEvent, DecodeError> {
     if schema_version != SCHEMA_VERSION {
         return Err(unknown(event_type, schema_version));
     }
@@ -64,20 +75,37 @@ pub fn decode_droplet_event(event_type: &str, schema_version: u32, payload: &[u8
         "droplet.provisioned" => {
             let e: wire::DropletProvisioned = decode(payload)?;
             let ipv4: Ipv4Addr = e.ipv4.parse().map_err(|_| DecodeError::Invalid("ipv4"))?;
-            Ok(DropletEvent::Provisioned { ipv4, at: from_timestamp(e.at.as_ref(), "at")? })
+            Ok(DropletEvent::Provisioned {
+                ipv4,
+                at: from_timestamp(e.at.as_ref(), "at")?,
+            })
         }
         "droplet.provisioning_failed" => {
             let e: wire::DropletProvisioningFailed = decode(payload)?;
-            Ok(DropletEvent::ProvisioningFailed { reason: e.reason, at: from_timestamp(e.at.as_ref(), "at")? })
+            Ok(DropletEvent::ProvisioningFailed {
+                reason: e.reason,
+                at: from_timestamp(e.at.as_ref(), "at")?,
+            })
         }
-        "droplet.powered_off" => Ok(DropletEvent::PoweredOff { at: transition_time(payload)? }),
-        "droplet.powered_on" => Ok(DropletEvent::PoweredOn { at: transition_time(payload)? }),
-        "droplet.rebooted" => Ok(DropletEvent::Rebooted { at: transition_time(payload)? }),
-        "droplet.deletion_requested" => Ok(DropletEvent::DeletionRequested { at: transition_time(payload)? }),
+        "droplet.powered_off" => Ok(DropletEvent::PoweredOff {
+            at: transition_time(payload)?,
+        }),
+        "droplet.powered_on" => Ok(DropletEvent::PoweredOn {
+            at: transition_time(payload)?,
+        }),
+        "droplet.rebooted" => Ok(DropletEvent::Rebooted {
+            at: transition_time(payload)?,
+        }),
+        "droplet.deletion_requested" => Ok(DropletEvent::DeletionRequested {
+            at: transition_time(payload)?,
+        }),
         "droplet.renamed" => {
             let e: wire::DropletRenamed = decode(payload)?;
             let name = DropletName::parse(&e.name).map_err(|_| DecodeError::Invalid("name"))?;
-            Ok(DropletEvent::Renamed { name, at: from_timestamp(e.at.as_ref(), "at")? })
+            Ok(DropletEvent::Renamed {
+                name,
+                at: from_timestamp(e.at.as_ref(), "at")?,
+            })
         }
         "droplet.deleted" => {
             let e: wire::DropletDeleted = decode(payload)?;
@@ -116,5 +144,8 @@ fn decode<M: Message + Default>(payload: &[u8]) -> Result<M, DecodeError> {
 }
 
 fn unknown(event_type: &str, schema_version: u32) -> DecodeError {
-    DecodeError::UnknownEvent { event_type: event_type.to_owned(), schema_version }
+    DecodeError::UnknownEvent {
+        event_type: event_type.to_owned(),
+        schema_version,
+    }
 }

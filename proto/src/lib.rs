@@ -14,7 +14,7 @@ pub mod wire {
 
 pub use droplet::{decode_droplet_event, encode_droplet_event};
 pub use record::{
-    DecodeError, SCHEMA, decode_record, encode_record, event_id, header_values, writer_claim_from_wire,
-    writer_claim_to_wire,
+    DecodeError, SCHEMA, decode_record, encode_record, event_id, header_values,
+    writer_claim_from_wire, writer_claim_to_wire,
 };
 pub use time::{from_timestamp, to_timestamp};

@@ -22,7 +22,10 @@ pub enum DecodeError {
     #[error("field {0} is invalid")]
     Invalid(&'static str),
     #[error("unknown event type {event_type} (schema version {schema_version})")]
-    UnknownEvent { event_type: String, schema_version: u32 },
+    UnknownEvent {
+        event_type: String,
+        schema_version: u32,
+    },
 }
 
 pub fn encode_record(record: &wire::LogRecord) -> Vec<u8> {
@@ -30,7 +33,8 @@ pub fn encode_record(record: &wire::LogRecord) -> Vec<u8> {
 }
 
 pub fn decode_record(bytes: &[u8]) -> Result<Record, DecodeError> {
-    let record = wire::LogRecord::decode(bytes).map_err(|e| DecodeError::Protobuf(e.to_string()))?;
+    let record =
+        wire::LogRecord::decode(bytes).map_err(|e| DecodeError::Protobuf(e.to_string()))?;
     record.record.ok_or(DecodeError::Empty)
 }
 
@@ -40,12 +44,20 @@ pub fn event_id(command_id: Uuid, index: usize) -> Uuid {
 }
 
 pub fn writer_claim_to_wire(claim: &WriterClaim) -> wire::WriterClaim {
-    wire::WriterClaim { epoch: claim.epoch, writer_id: claim.writer_id.clone() }
+    wire::WriterClaim {
+        epoch: claim.epoch,
+        writer_id: claim.writer_id.clone(),
+    }
 }
 
-pub fn writer_claim_from_wire(claim: Option<&wire::WriterClaim>) -> Result<WriterClaim, DecodeError> {
+pub fn writer_claim_from_wire(
+    claim: Option<&wire::WriterClaim>,
+) -> Result<WriterClaim, DecodeError> {
     let claim = claim.ok_or(DecodeError::Missing("header.claim"))?;
-    Ok(WriterClaim { epoch: claim.epoch, writer_id: claim.writer_id.clone() })
+    Ok(WriterClaim {
+        epoch: claim.epoch,
+        writer_id: claim.writer_id.clone(),
+    })
 }
 
 /// The `cg-*` header values for a record: (`cg-record`, `cg-aggregate-type`,
@@ -54,7 +66,11 @@ pub fn header_values(record: &Record) -> (&'static str, String, String) {
     match record {
         Record::Claim(_) => ("ownership_claim", String::new(), String::new()),
         Record::Batch(batch) => {
-            let aggregate = batch.header.as_ref().map(|h| h.aggregate_type.clone()).unwrap_or_default();
+            let aggregate = batch
+                .header
+                .as_ref()
+                .map(|h| h.aggregate_type.clone())
+                .unwrap_or_default();
             let types: Vec<&str> = batch.events.iter().map(|e| e.r#type.as_str()).collect();
             ("event_batch", aggregate, types.join(","))
         }

@@ -11,7 +11,9 @@ use proto::wire::{self, log_record::Record};
 use uuid::Uuid;
 
 fn at(second: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 20, 9, 14, second).single().expect("valid")
+    Utc.with_ymd_and_hms(2026, 11, 20, 9, 14, second)
+        .single()
+        .expect("valid")
 }
 
 fn every_event() -> Vec<DropletEvent> {
@@ -29,14 +31,26 @@ fn every_event() -> Vec<DropletEvent> {
             tags: vec!["env:prod".into()],
             at: at(3),
         }),
-        DropletEvent::Provisioned { ipv4: Ipv4Addr::new(10, 1, 0, 7), at: at(5) },
-        DropletEvent::ProvisioningFailed { reason: "no capacity".into(), at: at(5) },
+        DropletEvent::Provisioned {
+            ipv4: Ipv4Addr::new(10, 1, 0, 7),
+            at: at(5),
+        },
+        DropletEvent::ProvisioningFailed {
+            reason: "no capacity".into(),
+            at: at(5),
+        },
         DropletEvent::PoweredOff { at: at(6) },
         DropletEvent::PoweredOn { at: at(7) },
         DropletEvent::Rebooted { at: at(8) },
-        DropletEvent::Renamed { name: DropletName::parse("web-2").expect("valid"), at: at(9) },
+        DropletEvent::Renamed {
+            name: DropletName::parse("web-2").expect("valid"),
+            at: at(9),
+        },
         DropletEvent::DeletionRequested { at: at(10) },
-        DropletEvent::Deleted { at: at(11), purge_at: at(12) },
+        DropletEvent::Deleted {
+            at: at(11),
+            purge_at: at(12),
+        },
     ]
 }
 
@@ -70,7 +84,10 @@ fn sample_batch() -> wire::LogRecord {
                 aggregate_type: "droplet".into(),
                 aggregate_id: "0193a0c4-5b2e-7c11-9a0e-2f4d6c8b1a37".into(),
                 from_version: 0,
-                claim: Some(proto::writer_claim_to_wire(&WriterClaim { epoch: 3, writer_id: "w-1".into() })),
+                claim: Some(proto::writer_claim_to_wire(&WriterClaim {
+                    epoch: 3,
+                    writer_id: "w-1".into(),
+                })),
                 command_id: command_id.to_string(),
                 command_name: "create".into(),
                 principal: "alice".into(),
@@ -110,7 +127,10 @@ fn records_decode_back_and_name_their_headers() {
     let bytes = proto::encode_record(&sample_batch());
     let record = proto::decode_record(&bytes).expect("decodes");
     let (kind, aggregate, types) = proto::header_values(&record);
-    assert_eq!((kind, aggregate.as_str(), types.as_str()), ("event_batch", "droplet", "droplet.creation_requested"));
+    assert_eq!(
+        (kind, aggregate.as_str(), types.as_str()),
+        ("event_batch", "droplet", "droplet.creation_requested")
+    );
 }
 
 #[test]
@@ -118,7 +138,10 @@ fn garbage_is_a_decode_error_not_a_panic() {
     assert!(proto::decode_record(&[0xff, 0xff, 0xff]).is_err());
     assert_eq!(proto::decode_record(&[]), Err(proto::DecodeError::Empty));
     let unknown = proto::decode_droplet_event("droplet.teleported", 1, &[]);
-    assert!(matches!(unknown, Err(proto::DecodeError::UnknownEvent { .. })));
+    assert!(matches!(
+        unknown,
+        Err(proto::DecodeError::UnknownEvent { .. })
+    ));
 }
 
 #[test]

@@ -31,30 +31,108 @@ pub struct Image {
 }
 
 pub const REGIONS: &[Region] = &[
-    Region { slug: "nyc1", name: "New York 1", index: 1 },
-    Region { slug: "sfo3", name: "San Francisco 3", index: 2 },
-    Region { slug: "ams3", name: "Amsterdam 3", index: 3 },
-    Region { slug: "fra1", name: "Frankfurt 1", index: 4 },
-    Region { slug: "lon1", name: "London 1", index: 5 },
-    Region { slug: "sgp1", name: "Singapore 1", index: 6 },
+    Region {
+        slug: "nyc1",
+        name: "New York 1",
+        index: 1,
+    },
+    Region {
+        slug: "sfo3",
+        name: "San Francisco 3",
+        index: 2,
+    },
+    Region {
+        slug: "ams3",
+        name: "Amsterdam 3",
+        index: 3,
+    },
+    Region {
+        slug: "fra1",
+        name: "Frankfurt 1",
+        index: 4,
+    },
+    Region {
+        slug: "lon1",
+        name: "London 1",
+        index: 5,
+    },
+    Region {
+        slug: "sgp1",
+        name: "Singapore 1",
+        index: 6,
+    },
 ];
 
 const LARGE_SIZE_REGIONS: &[&str] = &["nyc1", "sfo3", "fra1"];
 
 pub const SIZES: &[Size] = &[
-    Size { slug: "s-1vcpu-1gb", vcpus: 1, memory_mb: 1024, disk_gb: 25, price_monthly_micro: 6_000_000, regions: &[] },
-    Size { slug: "s-1vcpu-2gb", vcpus: 1, memory_mb: 2048, disk_gb: 50, price_monthly_micro: 12_000_000, regions: &[] },
-    Size { slug: "s-2vcpu-2gb", vcpus: 2, memory_mb: 2048, disk_gb: 60, price_monthly_micro: 18_000_000, regions: &[] },
-    Size { slug: "s-2vcpu-4gb", vcpus: 2, memory_mb: 4096, disk_gb: 80, price_monthly_micro: 24_000_000, regions: &[] },
-    Size { slug: "s-4vcpu-8gb", vcpus: 4, memory_mb: 8192, disk_gb: 160, price_monthly_micro: 48_000_000, regions: &[] },
-    Size { slug: "c-8vcpu-16gb", vcpus: 8, memory_mb: 16384, disk_gb: 200, price_monthly_micro: 168_000_000, regions: LARGE_SIZE_REGIONS },
+    Size {
+        slug: "s-1vcpu-1gb",
+        vcpus: 1,
+        memory_mb: 1024,
+        disk_gb: 25,
+        price_monthly_micro: 6_000_000,
+        regions: &[],
+    },
+    Size {
+        slug: "s-1vcpu-2gb",
+        vcpus: 1,
+        memory_mb: 2048,
+        disk_gb: 50,
+        price_monthly_micro: 12_000_000,
+        regions: &[],
+    },
+    Size {
+        slug: "s-2vcpu-2gb",
+        vcpus: 2,
+        memory_mb: 2048,
+        disk_gb: 60,
+        price_monthly_micro: 18_000_000,
+        regions: &[],
+    },
+    Size {
+        slug: "s-2vcpu-4gb",
+        vcpus: 2,
+        memory_mb: 4096,
+        disk_gb: 80,
+        price_monthly_micro: 24_000_000,
+        regions: &[],
+    },
+    Size {
+        slug: "s-4vcpu-8gb",
+        vcpus: 4,
+        memory_mb: 8192,
+        disk_gb: 160,
+        price_monthly_micro: 48_000_000,
+        regions: &[],
+    },
+    Size {
+        slug: "c-8vcpu-16gb",
+        vcpus: 8,
+        memory_mb: 16384,
+        disk_gb: 200,
+        price_monthly_micro: 168_000_000,
+        regions: LARGE_SIZE_REGIONS,
+    },
 ];
 
 pub const IMAGES: &[Image] = &[
-    Image { slug: "ubuntu-24-04-x64", distribution: "Ubuntu" },
-    Image { slug: "ubuntu-22-04-x64", distribution: "Ubuntu" },
-    Image { slug: "debian-12-x64", distribution: "Debian" },
-    Image { slug: "fedora-40-x64", distribution: "Fedora" },
+    Image {
+        slug: "ubuntu-24-04-x64",
+        distribution: "Ubuntu",
+    },
+    Image {
+        slug: "ubuntu-22-04-x64",
+        distribution: "Ubuntu",
+    },
+    Image {
+        slug: "debian-12-x64",
+        distribution: "Debian",
+    },
+    Image {
+        slug: "fedora-40-x64",
+        distribution: "Fedora",
+    },
 ];
 
 pub fn region(slug: &str) -> Option<&'static Region> {

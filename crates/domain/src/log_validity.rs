@@ -20,13 +20,18 @@ pub enum Ignored {
     /// A batch stamped with a claim other than the current valid one (a fenced writer).
     WrongClaim { current: Option<WriterClaim> },
     /// A batch whose `from_version` is not the aggregate's current version.
-    VersionGap { current_version: u64, from_version: u64 },
+    VersionGap {
+        current_version: u64,
+        from_version: u64,
+    },
 }
 
 /// A claim is valid iff its epoch is greater than the current valid claim's epoch.
 pub fn check_claim(current: Option<&WriterClaim>, candidate: &WriterClaim) -> Result<(), Ignored> {
     match current {
-        Some(cur) if candidate.epoch <= cur.epoch => Err(Ignored::StaleClaim { current_epoch: cur.epoch }),
+        Some(cur) if candidate.epoch <= cur.epoch => Err(Ignored::StaleClaim {
+            current_epoch: cur.epoch,
+        }),
         _ => Ok(()),
     }
 }
@@ -40,10 +45,15 @@ pub fn check_batch(
     from_version: u64,
 ) -> Result<(), Ignored> {
     if current != Some(batch_claim) {
-        return Err(Ignored::WrongClaim { current: current.cloned() });
+        return Err(Ignored::WrongClaim {
+            current: current.cloned(),
+        });
     }
     if from_version != current_version {
-        return Err(Ignored::VersionGap { current_version, from_version });
+        return Err(Ignored::VersionGap {
+            current_version,
+            from_version,
+        });
     }
     Ok(())
 }
@@ -84,7 +94,8 @@ impl PartitionLog {
         let verdict = check_batch(self.claim.as_ref(), claim, current_version, from_version);
         match verdict {
             Ok(()) => {
-                self.versions.insert(aggregate_id.to_owned(), from_version + event_count);
+                self.versions
+                    .insert(aggregate_id.to_owned(), from_version + event_count);
             }
             Err(_) => self.ignored += 1,
         }
@@ -115,21 +126,30 @@ mod tests {
     use super::*;
 
     fn claim(epoch: u64, writer: &str) -> WriterClaim {
-        WriterClaim { epoch, writer_id: writer.into() }
+        WriterClaim {
+            epoch,
+            writer_id: writer.into(),
+        }
     }
 
     #[test]
     fn a_batch_before_any_claim_is_ignored() {
         let mut log = PartitionLog::default();
-        assert!(matches!(log.observe_batch("a", &claim(1, "w1"), 0, 1), Err(Ignored::WrongClaim { .. })));
+        assert!(matches!(
+            log.observe_batch("a", &claim(1, "w1"), 0, 1),
+            Err(Ignored::WrongClaim { .. })
+        ));
     }
 
     #[test]
     fn batches_of_the_current_claim_advance_versions() {
         let mut log = PartitionLog::default();
-        log.observe_claim(&claim(1, "w1")).expect("first claim is valid");
-        log.observe_batch("a", &claim(1, "w1"), 0, 2).expect("valid");
-        log.observe_batch("a", &claim(1, "w1"), 2, 1).expect("valid");
+        log.observe_claim(&claim(1, "w1"))
+            .expect("first claim is valid");
+        log.observe_batch("a", &claim(1, "w1"), 0, 2)
+            .expect("valid");
+        log.observe_batch("a", &claim(1, "w1"), 2, 1)
+            .expect("valid");
         assert_eq!(log.version_of("a"), 3);
     }
 
@@ -139,7 +159,12 @@ mod tests {
         log.observe_claim(&claim(1, "old")).expect("valid");
         log.observe_claim(&claim(2, "new")).expect("valid");
         let zombie = log.observe_batch("a", &claim(1, "old"), 0, 1);
-        assert_eq!(zombie, Err(Ignored::WrongClaim { current: Some(claim(2, "new")) }));
+        assert_eq!(
+            zombie,
+            Err(Ignored::WrongClaim {
+                current: Some(claim(2, "new"))
+            })
+        );
         assert_eq!((log.version_of("a"), log.ignored()), (0, 1));
     }
 
@@ -147,7 +172,10 @@ mod tests {
     fn a_claim_must_exceed_the_current_epoch() {
         let mut log = PartitionLog::default();
         log.observe_claim(&claim(2, "w1")).expect("valid");
-        assert_eq!(log.observe_claim(&claim(2, "w2")), Err(Ignored::StaleClaim { current_epoch: 2 }));
+        assert_eq!(
+            log.observe_claim(&claim(2, "w2")),
+            Err(Ignored::StaleClaim { current_epoch: 2 })
+        );
         assert_eq!(log.current_claim(), Some(&claim(2, "w1")));
         assert_eq!(log.highest_epoch(), 2);
     }
@@ -158,6 +186,12 @@ mod tests {
         log.observe_claim(&claim(1, "w")).expect("valid");
         log.observe_batch("a", &claim(1, "w"), 0, 1).expect("valid");
         let duplicate = log.observe_batch("a", &claim(1, "w"), 0, 1);
-        assert_eq!(duplicate, Err(Ignored::VersionGap { current_version: 1, from_version: 0 }));
+        assert_eq!(
+            duplicate,
+            Err(Ignored::VersionGap {
+                current_version: 1,
+                from_version: 0
+            })
+        );
     }
 }

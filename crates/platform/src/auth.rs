@@ -72,12 +72,25 @@ impl TokenTable {
     /// Parses `token=principal:role` entries separated by `;`.
     pub fn parse(raw: &str) -> Result<Self, BadTokenEntry> {
         let mut table = HashMap::new();
-        for (index, entry) in raw.split(';').map(str::trim).filter(|e| !e.is_empty()).enumerate() {
+        for (index, entry) in raw
+            .split(';')
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .enumerate()
+        {
             let parsed = entry.split_once('=').and_then(|(token, rest)| {
                 let (principal, role) = rest.split_once(':')?;
                 let role = Role::parse(role.trim())?;
                 let ok = token.len() >= 16 && !principal.trim().is_empty();
-                ok.then(|| (digest(token.trim()), Principal { id: principal.trim().to_owned(), role }))
+                ok.then(|| {
+                    (
+                        digest(token.trim()),
+                        Principal {
+                            id: principal.trim().to_owned(),
+                            role,
+                        },
+                    )
+                })
             });
             let (key, principal) = parsed.ok_or(BadTokenEntry { index })?;
             table.insert(key, principal);
@@ -91,7 +104,10 @@ impl TokenTable {
             .map(str::trim)
             .filter(|t| !t.is_empty() && t.len() <= 512)
             .ok_or_else(Problem::unauthenticated)?;
-        self.0.get(&digest(token)).cloned().ok_or_else(Problem::unauthenticated)
+        self.0
+            .get(&digest(token))
+            .cloned()
+            .ok_or_else(Problem::unauthenticated)
     }
 }
 
@@ -108,7 +124,10 @@ impl FromRequest for Principal {
             tracing::error!("no TokenTable registered; refusing every request");
             return ready(Err(Problem::unauthenticated()));
         };
-        let header = req.headers().get("authorization").and_then(|v| v.to_str().ok());
+        let header = req
+            .headers()
+            .get("authorization")
+            .and_then(|v| v.to_str().ok());
         ready(table.authenticate(header))
     }
 }
@@ -122,15 +141,31 @@ mod tests {
     #[test]
     fn known_tokens_map_to_principals() {
         let table = TokenTable::parse(TABLE).expect("valid");
-        let alice = table.authenticate(Some("Bearer aaaaaaaaaaaaaaaa")).expect("known");
-        assert_eq!(alice, Principal { id: "alice".into(), role: Role::Member });
+        let alice = table
+            .authenticate(Some("Bearer aaaaaaaaaaaaaaaa"))
+            .expect("known");
+        assert_eq!(
+            alice,
+            Principal {
+                id: "alice".into(),
+                role: Role::Member
+            }
+        );
     }
 
     #[test]
     fn unknown_missing_and_malformed_tokens_are_refused() {
         let table = TokenTable::parse(TABLE).expect("valid");
-        for header in [None, Some("Bearer nope"), Some("Basic aaaaaaaaaaaaaaaa"), Some("Bearer ")] {
-            assert_eq!(table.authenticate(header).expect_err("refused").code, "UNAUTHENTICATED");
+        for header in [
+            None,
+            Some("Bearer nope"),
+            Some("Basic aaaaaaaaaaaaaaaa"),
+            Some("Bearer "),
+        ] {
+            assert_eq!(
+                table.authenticate(header).expect_err("refused").code,
+                "UNAUTHENTICATED"
+            );
         }
     }
 

@@ -8,13 +8,19 @@ use serde::de::DeserializeOwned;
 
 /// Loads settings from the embedded defaults, an optional file, and the environment.
 pub fn load<T: DeserializeOwned>(embedded_base: &str) -> anyhow::Result<T> {
-    let mut builder = config::Config::builder()
-        .add_source(config::File::from_str(embedded_base, config::FileFormat::Toml));
+    let mut builder = config::Config::builder().add_source(config::File::from_str(
+        embedded_base,
+        config::FileFormat::Toml,
+    ));
     if let Ok(path) = std::env::var("CG_CONFIG_FILE") {
         builder = builder.add_source(config::File::with_name(&path));
     }
     let settings = builder
-        .add_source(config::Environment::with_prefix("CG").prefix_separator("_").separator("__"))
+        .add_source(
+            config::Environment::with_prefix("CG")
+                .prefix_separator("_")
+                .separator("__"),
+        )
         .build()?;
     Ok(settings.try_deserialize()?)
 }

@@ -18,5 +18,9 @@ pub fn readiness(checks: BTreeMap<&'static str, bool>) -> HttpResponse {
         "status": if ready { "ready" } else { "unavailable" },
         "checks": checks.iter().map(|(k, ok)| (*k, if *ok { "up" } else { "down" })).collect::<BTreeMap<_, _>>(),
     });
-    if ready { HttpResponse::Ok().json(body) } else { HttpResponse::ServiceUnavailable().json(body) }
+    if ready {
+        HttpResponse::Ok().json(body)
+    } else {
+        HttpResponse::ServiceUnavailable().json(body)
+    }
 }

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod health;
+pub mod http_metrics;
 pub mod kafka;
 pub mod metrics;
 pub mod problem;

@@ -43,5 +43,7 @@ impl Metrics {
 
 /// `GET /metrics`.
 pub async fn metrics_endpoint(metrics: web::Data<Metrics>) -> HttpResponse {
-    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(metrics.encode())
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(metrics.encode())
 }

@@ -20,7 +20,11 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(pointer: impl Into<String>, code: &'static str, detail: impl Into<String>) -> Self {
-        Self { pointer: pointer.into(), code, detail: detail.into() }
+        Self {
+            pointer: pointer.into(),
+            code,
+            detail: detail.into(),
+        }
     }
 }
 
@@ -77,44 +81,76 @@ impl Problem {
     // The common problems, one constructor each, so codes and titles stay uniform.
 
     pub fn invalid_argument(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "INVALID_ARGUMENT", "The request is malformed").detail(detail)
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "INVALID_ARGUMENT",
+            "The request is malformed",
+        )
+        .detail(detail)
     }
 
     pub fn validation(errors: Vec<FieldError>) -> Self {
         let n = errors.len();
-        let mut problem = Self::new(StatusCode::UNPROCESSABLE_ENTITY, "VALIDATION_FAILED", "The request is not valid")
-            .detail(format!("{n} field{} invalid.", if n == 1 { " is" } else { "s are" }))
-            .meta("invalid_fields", n);
+        let mut problem = Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "VALIDATION_FAILED",
+            "The request is not valid",
+        )
+        .detail(format!(
+            "{n} field{} invalid.",
+            if n == 1 { " is" } else { "s are" }
+        ))
+        .meta("invalid_fields", n);
         problem.errors = errors;
         problem
     }
 
     pub fn unauthenticated() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "Authentication is required")
-            .detail("send a valid token as 'Authorization: Bearer <token>'")
-            .header("WWW-Authenticate", "Bearer")
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "UNAUTHENTICATED",
+            "Authentication is required",
+        )
+        .detail("send a valid token as 'Authorization: Bearer <token>'")
+        .header("WWW-Authenticate", "Bearer")
     }
 
     pub fn permission_denied(role: &str) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "PERMISSION_DENIED", "The principal may not do this")
-            .detail(format!("the role {role} may not use this route"))
-            .meta("role", role)
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "PERMISSION_DENIED",
+            "The principal may not do this",
+        )
+        .detail(format!("the role {role} may not use this route"))
+        .meta("role", role)
     }
 
     pub fn not_found(kind: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "NOT_FOUND", "The resource does not exist")
-            .detail(format!("no such {kind}"))
-            .meta("kind", kind)
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            "The resource does not exist",
+        )
+        .detail(format!("no such {kind}"))
+        .meta("kind", kind)
     }
 
     pub fn unavailable(detail: impl Into<String>, retry_after_seconds: u32) -> Self {
-        Self::new(StatusCode::SERVICE_UNAVAILABLE, "UNAVAILABLE", "The service is temporarily unavailable")
-            .detail(detail)
-            .header("Retry-After", retry_after_seconds.to_string())
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "UNAVAILABLE",
+            "The service is temporarily unavailable",
+        )
+        .detail(detail)
+        .header("Retry-After", retry_after_seconds.to_string())
     }
 
     pub fn internal() -> Self {
-        let mut problem = Self::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "Internal error");
+        let mut problem = Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL",
+            "Internal error",
+        );
         problem.type_uri = "about:blank".into();
         problem
     }
@@ -130,7 +166,10 @@ fn type_uri(status: StatusCode, code: &str) -> String {
     if status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED {
         return "about:blank".into();
     }
-    format!("https://docs.clustergenie.dev/problems/{}", code.to_ascii_lowercase().replace('_', "-"))
+    format!(
+        "https://docs.clustergenie.dev/problems/{}",
+        code.to_ascii_lowercase().replace('_', "-")
+    )
 }
 
 impl fmt::Display for Problem {

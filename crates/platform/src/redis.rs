@@ -10,6 +10,11 @@ pub fn pool(settings: &RedisSettings) -> anyhow::Result<Pool> {
 }
 
 pub async fn ping(pool: &Pool) -> bool {
-    let Ok(mut conn) = pool.get().await else { return false };
-    deadpool_redis::redis::cmd("PING").query_async::<String>(&mut conn).await.is_ok()
+    let Ok(mut conn) = pool.get().await else {
+        return false;
+    };
+    deadpool_redis::redis::cmd("PING")
+        .query_async::<String>(&mut conn)
+        .await
+        .is_ok()
 }

@@ -16,13 +16,18 @@ const MAX_LEN: usize = 128;
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
 
-pub async fn middleware(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, Error> {
+pub async fn middleware(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
     let id = incoming_id(&req).unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
     let path = req.path().to_owned();
     req.extensions_mut().insert(RequestId(id.clone()));
     let mut response = next.call(req).await?.map_into_boxed_body();
     if let Ok(value) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert(HeaderName::from_static(HEADER), value);
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static(HEADER), value);
     }
     if is_problem(&response) {
         response = stamp_problem(response, &id, &path).await;
@@ -44,14 +49,19 @@ fn is_problem(response: &ServiceResponse<BoxBody>) -> bool {
         .is_some_and(|v| v.starts_with(crate::problem::CONTENT_TYPE))
 }
 
-async fn stamp_problem(response: ServiceResponse<BoxBody>, id: &str, path: &str) -> ServiceResponse<BoxBody> {
+async fn stamp_problem(
+    response: ServiceResponse<BoxBody>,
+    id: &str,
+    path: &str,
+) -> ServiceResponse<BoxBody> {
     let (req, res) = response.into_parts();
     let (head, body) = res.into_parts();
     let bytes = to_bytes(body).await.unwrap_or_default();
     let stamped = match serde_json::from_slice::<Value>(&bytes) {
         Ok(Value::Object(mut map)) => {
             map.insert("request_id".into(), Value::String(id.to_owned()));
-            map.entry("instance").or_insert_with(|| Value::String(path.to_owned()));
+            map.entry("instance")
+                .or_insert_with(|| Value::String(path.to_owned()));
             serde_json::to_vec(&map).unwrap_or_else(|_| bytes.to_vec())
         }
         _ => bytes.to_vec(),

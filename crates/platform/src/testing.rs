@@ -26,13 +26,20 @@ impl MockKafka {
         let thread = std::thread::spawn(move || {
             let mock = MockCluster::new(1).expect("mock cluster starts");
             for (name, partitions) in &topics {
-                mock.create_topic(name, *partitions, 1).expect("mock topic is created");
+                mock.create_topic(name, *partitions, 1)
+                    .expect("mock topic is created");
             }
-            ready_tx.send(mock.bootstrap_servers()).expect("test is waiting");
+            ready_tx
+                .send(mock.bootstrap_servers())
+                .expect("test is waiting");
             let _ = stop_rx.recv();
         });
         let bootstrap = ready_rx.recv().expect("mock cluster reports its address");
-        Self { bootstrap, stop: Some(stop_tx), thread: Some(thread) }
+        Self {
+            bootstrap,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        }
     }
 
     pub fn bootstrap_servers(&self) -> &str {
@@ -68,9 +75,9 @@ pub fn unique_suffix() -> String {
 pub async fn scratch_database() -> String {
     let server = database_server_url();
     let name = format!("cg_test_{}", unique_suffix());
-    let mut conn = MySqlConnection::connect(&server)
-        .await
-        .unwrap_or_else(|e| panic!("MariaDB must be running at {server} (make test starts it): {e}"));
+    let mut conn = MySqlConnection::connect(&server).await.unwrap_or_else(|e| {
+        panic!("MariaDB must be running at {server} (make test starts it): {e}")
+    });
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE `{name}`")))
         .execute(&mut conn)
         .await

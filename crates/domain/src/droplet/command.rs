@@ -12,14 +12,33 @@ use crate::catalog::Size;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DropletCommand {
     Create(CreateDroplet),
-    MarkProvisioned { ipv4: Ipv4Addr, at: DateTime<Utc> },
-    MarkProvisioningFailed { reason: String, at: DateTime<Utc> },
-    PowerOn { at: DateTime<Utc> },
-    PowerOff { at: DateTime<Utc> },
-    Reboot { at: DateTime<Utc> },
-    Rename { name: DropletName, at: DateTime<Utc> },
-    Delete { at: DateTime<Utc> },
-    CompleteDeletion { at: DateTime<Utc> },
+    MarkProvisioned {
+        ipv4: Ipv4Addr,
+        at: DateTime<Utc>,
+    },
+    MarkProvisioningFailed {
+        reason: String,
+        at: DateTime<Utc>,
+    },
+    PowerOn {
+        at: DateTime<Utc>,
+    },
+    PowerOff {
+        at: DateTime<Utc>,
+    },
+    Reboot {
+        at: DateTime<Utc>,
+    },
+    Rename {
+        name: DropletName,
+        at: DateTime<Utc>,
+    },
+    Delete {
+        at: DateTime<Utc>,
+    },
+    CompleteDeletion {
+        at: DateTime<Utc>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,14 +11,34 @@ use super::DropletName;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DropletEvent {
     CreationRequested(CreationRequested),
-    Provisioned { ipv4: Ipv4Addr, at: DateTime<Utc> },
-    ProvisioningFailed { reason: String, at: DateTime<Utc> },
-    PoweredOff { at: DateTime<Utc> },
-    PoweredOn { at: DateTime<Utc> },
-    Rebooted { at: DateTime<Utc> },
-    Renamed { name: DropletName, at: DateTime<Utc> },
-    DeletionRequested { at: DateTime<Utc> },
-    Deleted { at: DateTime<Utc>, purge_at: DateTime<Utc> },
+    Provisioned {
+        ipv4: Ipv4Addr,
+        at: DateTime<Utc>,
+    },
+    ProvisioningFailed {
+        reason: String,
+        at: DateTime<Utc>,
+    },
+    PoweredOff {
+        at: DateTime<Utc>,
+    },
+    PoweredOn {
+        at: DateTime<Utc>,
+    },
+    Rebooted {
+        at: DateTime<Utc>,
+    },
+    Renamed {
+        name: DropletName,
+        at: DateTime<Utc>,
+    },
+    DeletionRequested {
+        at: DateTime<Utc>,
+    },
+    Deleted {
+        at: DateTime<Utc>,
+        purge_at: DateTime<Utc>,
+    },
 }
 
 /// The facts of a new droplet, resolved from the catalog when the command was decided.

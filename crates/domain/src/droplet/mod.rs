@@ -29,7 +29,11 @@ pub enum DropletError {
     #[error("the droplet does not exist")]
     NotFound,
     #[error("a droplet in status {from} cannot {action}")]
-    InvalidTransition { from: &'static str, action: &'static str, allowed: Vec<&'static str> },
+    InvalidTransition {
+        from: &'static str,
+        action: &'static str,
+        allowed: Vec<&'static str>,
+    },
     #[error("the droplet is locked by an operation in progress")]
     Locked { action: &'static str },
 }
@@ -110,26 +114,41 @@ fn creation_requested(create: &CreateDroplet) -> DropletEvent {
 }
 
 /// The transition table for a droplet that exists.
-fn decide_existing(status: DropletStatus, command: &DropletCommand) -> Result<DropletEvent, DropletError> {
+fn decide_existing(
+    status: DropletStatus,
+    command: &DropletCommand,
+) -> Result<DropletEvent, DropletError> {
     use DropletCommand as C;
     use DropletStatus as S;
     let event = match (status, command) {
         (_, C::Create(_)) => return Err(DropletError::AlreadyExists),
-        (S::New, C::MarkProvisioned { ipv4, at }) => DropletEvent::Provisioned { ipv4: *ipv4, at: *at },
-        (S::New, C::MarkProvisioningFailed { reason, at }) => {
-            DropletEvent::ProvisioningFailed { reason: reason.clone(), at: *at }
-        }
+        (S::New, C::MarkProvisioned { ipv4, at }) => DropletEvent::Provisioned {
+            ipv4: *ipv4,
+            at: *at,
+        },
+        (S::New, C::MarkProvisioningFailed { reason, at }) => DropletEvent::ProvisioningFailed {
+            reason: reason.clone(),
+            at: *at,
+        },
         (S::Active, C::PowerOff { at }) => DropletEvent::PoweredOff { at: *at },
         (S::Off, C::PowerOn { at }) => DropletEvent::PoweredOn { at: *at },
         (S::Active, C::Reboot { at }) => DropletEvent::Rebooted { at: *at },
-        (S::Active | S::Off, C::Rename { name, at }) => DropletEvent::Renamed { name: name.clone(), at: *at },
+        (S::Active | S::Off, C::Rename { name, at }) => DropletEvent::Renamed {
+            name: name.clone(),
+            at: *at,
+        },
         // A delete during provisioning wins: the provisioner's later `MarkProvisioned` is refused.
-        (S::New | S::Active | S::Off | S::Error, C::Delete { at }) => DropletEvent::DeletionRequested { at: *at },
-        (S::Deleting, C::CompleteDeletion { at }) => {
-            DropletEvent::Deleted { at: *at, purge_at: *at + Duration::days(PURGE_AFTER_DAYS) }
+        (S::New | S::Active | S::Off | S::Error, C::Delete { at }) => {
+            DropletEvent::DeletionRequested { at: *at }
         }
+        (S::Deleting, C::CompleteDeletion { at }) => DropletEvent::Deleted {
+            at: *at,
+            purge_at: *at + Duration::days(PURGE_AFTER_DAYS),
+        },
         (status, command) if status.is_locked() && is_user_action(command) => {
-            return Err(DropletError::Locked { action: command.action() });
+            return Err(DropletError::Locked {
+                action: command.action(),
+            });
         }
         (status, command) => {
             return Err(DropletError::InvalidTransition {

@@ -31,7 +31,10 @@ impl DropletName {
         if raw.len() > Self::MAX_LEN {
             return Err(InvalidName::TooLong);
         }
-        if !raw.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-') {
+        if !raw
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        {
             return Err(InvalidName::BadCharacter);
         }
         let edge_ok = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
@@ -67,7 +70,10 @@ mod tests {
     #[test]
     fn rejects_each_rule() {
         assert_eq!(DropletName::parse(""), Err(InvalidName::Empty));
-        assert_eq!(DropletName::parse(&"a".repeat(256)), Err(InvalidName::TooLong));
+        assert_eq!(
+            DropletName::parse(&"a".repeat(256)),
+            Err(InvalidName::TooLong)
+        );
         assert_eq!(DropletName::parse("web_1"), Err(InvalidName::BadCharacter));
         assert_eq!(DropletName::parse("-web"), Err(InvalidName::BadEdge));
         assert_eq!(DropletName::parse("web."), Err(InvalidName::BadEdge));

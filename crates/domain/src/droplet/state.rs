@@ -20,7 +20,14 @@ pub enum DropletStatus {
 }
 
 impl DropletStatus {
-    pub const ALL: [Self; 6] = [Self::New, Self::Active, Self::Off, Self::Deleting, Self::Deleted, Self::Error];
+    pub const ALL: [Self; 6] = [
+        Self::New,
+        Self::Active,
+        Self::Off,
+        Self::Deleting,
+        Self::Deleted,
+        Self::Error,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -11,7 +11,9 @@ use super::*;
 use crate::catalog;
 
 fn at(second: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, second).single().expect("valid time")
+    Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, second)
+        .single()
+        .expect("valid time")
 }
 
 fn create() -> DropletCommand {
@@ -28,11 +30,17 @@ fn create() -> DropletCommand {
 }
 
 fn created() -> DropletEvent {
-    Droplet::default().decide(&create()).expect("create is accepted").remove(0)
+    Droplet::default()
+        .decide(&create())
+        .expect("create is accepted")
+        .remove(0)
 }
 
 fn provisioned() -> DropletEvent {
-    DropletEvent::Provisioned { ipv4: Ipv4Addr::new(10, 1, 0, 2), at: at(2) }
+    DropletEvent::Provisioned {
+        ipv4: Ipv4Addr::new(10, 1, 0, 2),
+        at: at(2),
+    }
 }
 
 /// A scenario: `given(history).when(command)` then an assertion on the outcome.
@@ -51,25 +59,36 @@ impl Scenario {
 #[test]
 fn create_records_the_catalog_facts() {
     let events = given(&[]).when(create()).expect("accepted");
-    let DropletEvent::CreationRequested(c) = &events[0] else { panic!("unexpected {events:?}") };
+    let DropletEvent::CreationRequested(c) = &events[0] else {
+        panic!("unexpected {events:?}")
+    };
     assert_eq!((c.vcpus, c.memory_mb, c.disk_gb), (1, 1024, 25));
     assert_eq!(c.size_slug, "s-1vcpu-1gb");
 }
 
 #[test]
 fn creating_twice_is_refused() {
-    assert_eq!(given(&[created()]).when(create()), Err(DropletError::AlreadyExists));
+    assert_eq!(
+        given(&[created()]).when(create()),
+        Err(DropletError::AlreadyExists)
+    );
 }
 
 #[test]
 fn actions_on_a_missing_droplet_are_not_found() {
-    assert_eq!(given(&[]).when(DropletCommand::PowerOff { at: at(1) }), Err(DropletError::NotFound));
+    assert_eq!(
+        given(&[]).when(DropletCommand::PowerOff { at: at(1) }),
+        Err(DropletError::NotFound)
+    );
 }
 
 #[test]
 fn provisioning_moves_new_to_active_with_an_address() {
     let events = given(&[created()])
-        .when(DropletCommand::MarkProvisioned { ipv4: Ipv4Addr::new(10, 1, 0, 2), at: at(2) })
+        .when(DropletCommand::MarkProvisioned {
+            ipv4: Ipv4Addr::new(10, 1, 0, 2),
+            at: at(2),
+        })
         .expect("accepted");
     assert_eq!(events, vec![provisioned()]);
     let state = Droplet::replay(&[created(), provisioned()]);
@@ -80,16 +99,25 @@ fn provisioning_moves_new_to_active_with_an_address() {
 #[test]
 fn provisioning_failure_moves_new_to_error() {
     let failed = given(&[created()])
-        .when(DropletCommand::MarkProvisioningFailed { reason: "no capacity".into(), at: at(2) })
+        .when(DropletCommand::MarkProvisioningFailed {
+            reason: "no capacity".into(),
+            at: at(2),
+        })
         .expect("accepted");
-    assert_eq!(Droplet::replay(&[created(), failed[0].clone()]).status, Some(DropletStatus::Error));
+    assert_eq!(
+        Droplet::replay(&[created(), failed[0].clone()]).status,
+        Some(DropletStatus::Error)
+    );
 }
 
 #[test]
 fn power_cycle_off_and_on() {
-    let off = given(&[created(), provisioned()]).when(DropletCommand::PowerOff { at: at(3) }).expect("off");
+    let off = given(&[created(), provisioned()])
+        .when(DropletCommand::PowerOff { at: at(3) })
+        .expect("off");
     assert_eq!(off, vec![DropletEvent::PoweredOff { at: at(3) }]);
-    let on = given(&[created(), provisioned(), off[0].clone()]).when(DropletCommand::PowerOn { at: at(4) });
+    let on = given(&[created(), provisioned(), off[0].clone()])
+        .when(DropletCommand::PowerOn { at: at(4) });
     assert_eq!(on, Ok(vec![DropletEvent::PoweredOn { at: at(4) }]));
 }
 
@@ -116,19 +144,43 @@ fn actions_while_provisioning_are_locked() {
 fn reboot_and_rename_keep_the_droplet_active() {
     let name = DropletName::parse("web-2").expect("valid");
     let renamed = given(&[created(), provisioned()])
-        .when(DropletCommand::Rename { name: name.clone(), at: at(3) })
+        .when(DropletCommand::Rename {
+            name: name.clone(),
+            at: at(3),
+        })
         .expect("renamed");
-    let rebooted = given(&[created(), provisioned()]).when(DropletCommand::Reboot { at: at(4) }).expect("rebooted");
-    let state = Droplet::replay(&[created(), provisioned(), renamed[0].clone(), rebooted[0].clone()]);
-    assert_eq!((state.name, state.status), (name, Some(DropletStatus::Active)));
+    let rebooted = given(&[created(), provisioned()])
+        .when(DropletCommand::Reboot { at: at(4) })
+        .expect("rebooted");
+    let state = Droplet::replay(&[
+        created(),
+        provisioned(),
+        renamed[0].clone(),
+        rebooted[0].clone(),
+    ]);
+    assert_eq!(
+        (state.name, state.status),
+        (name, Some(DropletStatus::Active))
+    );
 }
 
 #[test]
 fn delete_during_provisioning_wins() {
-    let delete = given(&[created()]).when(DropletCommand::Delete { at: at(1) }).expect("delete accepted");
+    let delete = given(&[created()])
+        .when(DropletCommand::Delete { at: at(1) })
+        .expect("delete accepted");
     let history = [created(), delete[0].clone()];
-    let late = given(&history).when(DropletCommand::MarkProvisioned { ipv4: Ipv4Addr::LOCALHOST, at: at(2) });
-    assert!(matches!(late, Err(DropletError::InvalidTransition { from: "deleting", .. })));
+    let late = given(&history).when(DropletCommand::MarkProvisioned {
+        ipv4: Ipv4Addr::LOCALHOST,
+        at: at(2),
+    });
+    assert!(matches!(
+        late,
+        Err(DropletError::InvalidTransition {
+            from: "deleting",
+            ..
+        })
+    ));
 }
 
 #[test]
@@ -139,7 +191,10 @@ fn completing_deletion_sets_delete_and_purge_times() {
         .expect("deleted");
     let state = Droplet::replay(&[created(), provisioned(), delete, done[0].clone()]);
     assert_eq!(state.status, Some(DropletStatus::Deleted));
-    assert_eq!(state.purge_time, Some(at(6) + chrono::Duration::days(PURGE_AFTER_DAYS)));
+    assert_eq!(
+        state.purge_time,
+        Some(at(6) + chrono::Duration::days(PURGE_AFTER_DAYS))
+    );
 }
 
 #[test]
@@ -148,22 +203,41 @@ fn a_deleted_droplet_cannot_be_deleted_again() {
         created(),
         provisioned(),
         DropletEvent::DeletionRequested { at: at(5) },
-        DropletEvent::Deleted { at: at(6), purge_at: at(7) },
+        DropletEvent::Deleted {
+            at: at(6),
+            purge_at: at(7),
+        },
     ];
     let refused = given(&history).when(DropletCommand::Delete { at: at(8) });
-    assert!(matches!(refused, Err(DropletError::InvalidTransition { from: "deleted", .. })));
+    assert!(matches!(
+        refused,
+        Err(DropletError::InvalidTransition {
+            from: "deleted",
+            ..
+        })
+    ));
 }
 
 fn any_command() -> impl Strategy<Value = DropletCommand> {
     let t = (0u32..59).prop_map(at);
     prop_oneof![
         Just(create()),
-        t.clone().prop_map(|at| DropletCommand::MarkProvisioned { ipv4: Ipv4Addr::new(10, 0, 0, 9), at }),
-        t.clone().prop_map(|at| DropletCommand::MarkProvisioningFailed { reason: "boom".into(), at }),
+        t.clone().prop_map(|at| DropletCommand::MarkProvisioned {
+            ipv4: Ipv4Addr::new(10, 0, 0, 9),
+            at
+        }),
+        t.clone()
+            .prop_map(|at| DropletCommand::MarkProvisioningFailed {
+                reason: "boom".into(),
+                at
+            }),
         t.clone().prop_map(|at| DropletCommand::PowerOn { at }),
         t.clone().prop_map(|at| DropletCommand::PowerOff { at }),
         t.clone().prop_map(|at| DropletCommand::Reboot { at }),
-        t.clone().prop_map(|at| DropletCommand::Rename { name: DropletName::parse("renamed").expect("valid"), at }),
+        t.clone().prop_map(|at| DropletCommand::Rename {
+            name: DropletName::parse("renamed").expect("valid"),
+            at
+        }),
         t.clone().prop_map(|at| DropletCommand::Delete { at }),
         t.prop_map(|at| DropletCommand::CompleteDeletion { at }),
     ]

@@ -60,21 +60,34 @@ pub fn partition_count(brokers: &str, topic: &str) -> anyhow::Result<i32> {
     let metadata = consumer
         .fetch_metadata(Some(topic), Duration::from_secs(10))
         .with_context(|| format!("Failed to fetch metadata of topic {topic}"))?;
-    let count = metadata.topics().first().map(|t| t.partitions().len()).unwrap_or(0);
-    anyhow::ensure!(count > 0, "topic {topic} does not exist (create it, or set kafka.create_topics on real Kafka)");
+    let count = metadata
+        .topics()
+        .first()
+        .map(|t| t.partitions().len())
+        .unwrap_or(0);
+    anyhow::ensure!(
+        count > 0,
+        "topic {topic} does not exist (create it, or set kafka.create_topics on real Kafka)"
+    );
     Ok(count as i32)
 }
 
 /// Creates missing topics through the admin API; only for brokers that implement it
 /// (Apache Kafka). The mock cluster gets its topics from `dev-broker` or the tests.
-pub async fn ensure_topics(settings: &KafkaSettings, topics: &[(String, i32)]) -> anyhow::Result<()> {
+pub async fn ensure_topics(
+    settings: &KafkaSettings,
+    topics: &[(String, i32)],
+) -> anyhow::Result<()> {
     if !settings.create_topics {
         return Ok(());
     }
-    let admin: AdminClient<DefaultClientContext> =
-        ClientConfig::new().set("bootstrap.servers", &settings.brokers).create()?;
-    let new: Vec<NewTopic> =
-        topics.iter().map(|(name, p)| NewTopic::new(name, *p, TopicReplication::Fixed(1))).collect();
+    let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
+        .set("bootstrap.servers", &settings.brokers)
+        .create()?;
+    let new: Vec<NewTopic> = topics
+        .iter()
+        .map(|(name, p)| NewTopic::new(name, *p, TopicReplication::Fixed(1)))
+        .collect();
     for result in admin.create_topics(&new, &AdminOptions::new()).await? {
         match result {
             Ok(_) | Err((_, rdkafka::types::RDKafkaErrorCode::TopicAlreadyExists)) => {}
@@ -91,10 +104,22 @@ mod tests {
     #[test]
     fn murmur2_matches_the_java_client() {
         // Values from Kafka's own partitioner tests and client libraries.
-        assert_eq!(murmur2::murmur2(b"hello", KAFKA_MURMUR2_SEED), 2_132_663_229);
-        assert_eq!(murmur2::murmur2(b"21", KAFKA_MURMUR2_SEED) as i32, -973_932_308);
-        assert_eq!(murmur2::murmur2(b"foobar", KAFKA_MURMUR2_SEED) as i32, -790_332_482);
-        assert_eq!(murmur2::murmur2(b"abc", KAFKA_MURMUR2_SEED) as i32, 479_470_107);
+        assert_eq!(
+            murmur2::murmur2(b"hello", KAFKA_MURMUR2_SEED),
+            2_132_663_229
+        );
+        assert_eq!(
+            murmur2::murmur2(b"21", KAFKA_MURMUR2_SEED) as i32,
+            -973_932_308
+        );
+        assert_eq!(
+            murmur2::murmur2(b"foobar", KAFKA_MURMUR2_SEED) as i32,
+            -790_332_482
+        );
+        assert_eq!(
+            murmur2::murmur2(b"abc", KAFKA_MURMUR2_SEED) as i32,
+            479_470_107
+        );
     }
 
     #[test]

@@ -14,9 +14,9 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext, Rebalance};
-use rdkafka::message::{Headers, Message};
-use rdkafka::{ClientContext, ClientConfig, Offset, TopicPartitionList};
 use rdkafka::error::KafkaResult;
+use rdkafka::message::{Headers, Message};
+use rdkafka::{ClientConfig, ClientContext, Offset, TopicPartitionList};
 use tokio::sync::mpsc;
 
 /// Chooses where each newly assigned partition starts reading.
@@ -52,7 +52,12 @@ struct ReaderContext {
 impl ClientContext for ReaderContext {}
 
 impl ConsumerContext for ReaderContext {
-    fn rebalance(&self, consumer: &BaseConsumer<Self>, err: rdkafka::types::RDKafkaRespErr, tpl: &mut TopicPartitionList) {
+    fn rebalance(
+        &self,
+        consumer: &BaseConsumer<Self>,
+        err: rdkafka::types::RDKafkaRespErr,
+        tpl: &mut TopicPartitionList,
+    ) {
         use rdkafka::types::RDKafkaRespErr as E;
         let partitions: Vec<i32> = tpl.elements().iter().map(|e| e.partition()).collect();
         match err {
@@ -97,7 +102,11 @@ impl GroupReader {
         capacity: usize,
     ) -> KafkaResult<(Self, mpsc::Receiver<ReaderEvent>)> {
         let (tx, rx) = mpsc::channel(capacity);
-        let context = ReaderContext { topic: topic.to_owned(), start_offsets, events: tx.clone() };
+        let context = ReaderContext {
+            topic: topic.to_owned(),
+            start_offsets,
+            events: tx.clone(),
+        };
         let consumer: BaseConsumer<ReaderContext> = config.create_with_context(context)?;
         consumer.subscribe(&[topic])?;
         let stop = Arc::new(AtomicBool::new(false));
@@ -106,7 +115,13 @@ impl GroupReader {
             .name(format!("reader-{topic}"))
             .spawn(move || poll_loop(&consumer, &tx, &flag))
             .expect("a reader thread can be spawned");
-        Ok((Self { stop, thread: Some(thread) }, rx))
+        Ok((
+            Self {
+                stop,
+                thread: Some(thread),
+            },
+            rx,
+        ))
     }
 
     pub fn stop(&mut self) {
@@ -125,7 +140,11 @@ impl Drop for GroupReader {
 
 const MAX_BATCH: usize = 500;
 
-fn poll_loop(consumer: &BaseConsumer<ReaderContext>, tx: &mpsc::Sender<ReaderEvent>, stop: &AtomicBool) {
+fn poll_loop(
+    consumer: &BaseConsumer<ReaderContext>,
+    tx: &mpsc::Sender<ReaderEvent>,
+    stop: &AtomicBool,
+) {
     while !stop.load(Ordering::SeqCst) {
         let mut batch: Vec<LogEntry> = Vec::new();
         // Block briefly for the first record, then drain what is already fetched.
@@ -139,7 +158,10 @@ fn poll_loop(consumer: &BaseConsumer<ReaderContext>, tx: &mpsc::Sender<ReaderEve
             timeout = Duration::ZERO;
         }
         for (partition, records) in split_by_partition(batch) {
-            if tx.blocking_send(ReaderEvent::Records(partition, records)).is_err() {
+            if tx
+                .blocking_send(ReaderEvent::Records(partition, records))
+                .is_err()
+            {
                 return;
             }
         }
@@ -149,7 +171,11 @@ fn poll_loop(consumer: &BaseConsumer<ReaderContext>, tx: &mpsc::Sender<ReaderEve
 fn owned(message: &rdkafka::message::BorrowedMessage<'_>) -> LogEntry {
     let headers = message
         .headers()
-        .map(|h| h.iter().map(|h| (h.key.to_owned(), h.value.unwrap_or_default().to_vec())).collect())
+        .map(|h| {
+            h.iter()
+                .map(|h| (h.key.to_owned(), h.value.unwrap_or_default().to_vec()))
+                .collect()
+        })
         .unwrap_or_default();
     LogEntry {
         partition: message.partition(),

@@ -1,0 +1,159 @@
+// Fetch wrapper for the ClusterGenie API: bearer token, Idempotency-Key, If-Match, consistency tokens, RFC 9457 problems.
+
+const TOKEN_KEY = "cg.token";
+
+/** One field-level problem, pointing into the request body (`#/name`). */
+export interface FieldError {
+  pointer: string;
+  code: string;
+  detail: string;
+}
+
+/** An `application/problem+json` body as api.md §4 describes it. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  code?: string;
+  request_id?: string;
+  metadata?: Record<string, unknown>;
+  errors?: FieldError[];
+}
+
+/** Thrown for every non-2xx answer; carries the parsed problem. */
+export class ApiError extends Error {
+  readonly problem: Problem;
+
+  constructor(problem: Problem) {
+    super(problem.detail || problem.title);
+    this.name = "ApiError";
+    this.problem = problem;
+  }
+
+  get status(): number {
+    return this.problem.status;
+  }
+
+  /** 412: the resource changed since it was read. */
+  get isStale(): boolean {
+    return this.problem.status === 412;
+  }
+
+  /** Field errors keyed by top-level field name (`#/size` → `size`). */
+  fieldErrors(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const e of this.problem.errors ?? []) {
+      const field = e.pointer.replace(/^#?\//, "").split("/")[0];
+      out[field] = out[field] ? `${out[field]}; ${e.detail}` : e.detail;
+    }
+    return out;
+  }
+}
+
+export function getToken(): string {
+  try {
+    return localStorage.getItem(TOKEN_KEY) ?? "";
+  } catch {
+    return "";
+  }
+}
+
+export function setToken(token: string): void {
+  localStorage.setItem(TOKEN_KEY, token.trim());
+}
+
+/** A random UUID v4, used as Idempotency-Key. */
+export function uuidv4(): string {
+  const c = globalThis.crypto;
+  if (c && typeof c.randomUUID === "function") return c.randomUUID();
+  const b = new Uint8Array(16);
+  if (c && typeof c.getRandomValues === "function") c.getRandomValues(b);
+  else for (let i = 0; i < 16; i++) b[i] = Math.floor(Math.random() * 256);
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export interface RequestOptions {
+  method?: "GET" | "POST" | "PATCH" | "DELETE";
+  body?: unknown;
+  /** Expected aggregate version; sent as a strong ETag in If-Match. */
+  ifMatch?: number;
+  /** Read-your-writes: sent as X-Min-Consistency-Token. */
+  consistencyToken?: string;
+  signal?: AbortSignal;
+}
+
+export interface ApiResponse<T> {
+  status: number;
+  data: T;
+  etag?: string;
+  consistencyToken?: string;
+  location?: string;
+}
+
+/** Turns any failed response into a Problem, even when the body is not problem+json. */
+export async function parseProblem(res: Response): Promise<Problem> {
+  const text = await res.text().catch(() => "");
+  let body: Partial<Problem> | undefined;
+  try {
+    body = text ? (JSON.parse(text) as Partial<Problem>) : undefined;
+  } catch {
+    body = undefined;
+  }
+  if (body && typeof body === "object") {
+    return {
+      type: body.type ?? "about:blank",
+      title: body.title ?? (res.statusText || `HTTP ${res.status}`),
+      status: typeof body.status === "number" ? body.status : res.status,
+      detail: body.detail,
+      code: body.code,
+      request_id: body.request_id ?? res.headers.get("X-Request-Id") ?? undefined,
+      metadata: body.metadata,
+      errors: Array.isArray(body.errors) ? body.errors : undefined,
+    };
+  }
+  return {
+    type: "about:blank",
+    title: res.statusText || `HTTP ${res.status}`,
+    status: res.status,
+    detail: text.slice(0, 200) || undefined,
+    request_id: res.headers.get("X-Request-Id") ?? undefined,
+  };
+}
+
+/** Calls a same-origin `/api/v1/...` path and returns the parsed body plus the headers that matter. */
+export async function request<T>(path: string, opts: RequestOptions = {}): Promise<ApiResponse<T>> {
+  const method = opts.method ?? "GET";
+  const headers: Record<string, string> = { Accept: "application/json" };
+  const token = getToken();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (method !== "GET") headers["Idempotency-Key"] = uuidv4();
+  if (opts.ifMatch !== undefined) headers["If-Match"] = `"${opts.ifMatch}"`;
+  if (opts.consistencyToken) headers["X-Min-Consistency-Token"] = opts.consistencyToken;
+  if (opts.body !== undefined) headers["Content-Type"] = "application/json";
+
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      signal: opts.signal,
+    });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === "AbortError") throw err;
+    throw new ApiError({ type: "about:blank", title: "Network error", status: 0, detail: "The backend could not be reached." });
+  }
+  if (!res.ok) throw new ApiError(await parseProblem(res));
+  const text = res.status === 204 ? "" : await res.text();
+  return {
+    status: res.status,
+    data: (text ? JSON.parse(text) : undefined) as T,
+    etag: res.headers.get("ETag") ?? undefined,
+    consistencyToken: res.headers.get("Consistency-Token") ?? undefined,
+    location: res.headers.get("Location") ?? undefined,
+  };
+}
