@@ -84,3 +84,78 @@ pub async fn scratch_database() -> String {
         .expect("scratch database is created");
     format!("{server}/{name}")
 }
+
+/// Every record of `topic`, partition by partition in offset order, read up to the high
+/// watermark observed when the call starts. For asserting what was (not) appended.
+pub fn read_topic(bootstrap: &str, topic: &str) -> Vec<crate::kafka::LogEntry> {
+    use rdkafka::consumer::{BaseConsumer, Consumer};
+    use rdkafka::message::{Headers, Message};
+    use std::time::{Duration, Instant};
+
+    let partitions = crate::kafka::partition_count(bootstrap, topic).expect("topic exists");
+    let config =
+        crate::kafka::consumer_config(bootstrap, &format!("read-topic-{}", unique_suffix()));
+    let consumer: BaseConsumer = config.create().expect("consumer");
+    let mut entries = Vec::new();
+    for partition in 0..partitions {
+        let (_, high) = consumer
+            .fetch_watermarks(topic, partition, Duration::from_secs(10))
+            .expect("watermarks");
+        if high == 0 {
+            continue;
+        }
+        let mut tpl = rdkafka::TopicPartitionList::new();
+        tpl.add_partition_offset(topic, partition, rdkafka::Offset::Beginning)
+            .expect("offset");
+        consumer.assign(&tpl).expect("assign");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut next = 0;
+        while next < high {
+            assert!(
+                Instant::now() < deadline,
+                "reading {topic}/{partition} timed out at {next} of {high}"
+            );
+            let Some(message) = consumer.poll(Duration::from_millis(200)) else {
+                continue;
+            };
+            let message = message.expect("readable record");
+            next = message.offset() + 1;
+            let headers = message
+                .headers()
+                .map(|h| {
+                    h.iter()
+                        .map(|h| (h.key.to_owned(), h.value.unwrap_or_default().to_vec()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            entries.push(crate::kafka::LogEntry {
+                partition,
+                offset: message.offset(),
+                key: message.key().map(<[u8]>::to_vec),
+                value: message.payload().map(<[u8]>::to_vec),
+                headers,
+                timestamp_ms: message.timestamp().to_millis(),
+            });
+        }
+    }
+    entries
+}
+
+/// Polls `condition` until it holds or `timeout` passes; returns whether it held.
+pub async fn eventually<F, Fut>(timeout: std::time::Duration, mut condition: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if condition().await {
+            return true;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return false;
+        }
+        // A poll interval, not a synchronisation point: the condition decides.
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}

@@ -1,0 +1,54 @@
+//! command-api's settings, composed from platform parts. Every field is documented;
+//! defaults live in `configuration/base.toml`, embedded in the binary.
+
+use platform::config::{AuthSettings, HttpSettings, KafkaSettings};
+use serde::Deserialize;
+
+const BASE: &str = include_str!("../configuration/base.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    pub http: HttpSettings,
+    pub kafka: KafkaSettings,
+    pub writer: WriterSettings,
+    pub provisioner: ProvisionerSettings,
+    pub idempotency: IdempotencySettings,
+    pub auth: AuthSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct WriterSettings {
+    /// Consumer group whose assignment decides which partitions this instance writes.
+    pub group_id: String,
+    /// URL other instances use to reach this one; recorded in ownership claims.
+    pub advertised_url: String,
+    /// How long a command waits for its record to be read back before answering 503.
+    pub read_back_timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ProvisionerSettings {
+    pub enabled: bool,
+    /// How often the reconciler looks at the write model.
+    pub tick_ms: u64,
+    /// Simulated time from `new` to `active`.
+    pub provisioning_delay_ms: u64,
+    /// Simulated time from `deleting` to `deleted`.
+    pub deletion_delay_ms: u64,
+    /// Share of provisionings that fail, 0.0–1.0, drawn from a seeded RNG.
+    pub failure_rate: f64,
+    /// Seed of the simulation's RNG, for reproducible runs.
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct IdempotencySettings {
+    /// How long an Idempotency-Key is remembered after its first use.
+    pub retention_hours: i64,
+}
+
+impl Settings {
+    pub fn load() -> anyhow::Result<Self> {
+        platform::config::load(BASE)
+    }
+}

@@ -1,0 +1,19 @@
+//! command-api's entry point: settings → telemetry → application → run until Ctrl-C or
+//! SIGTERM. Nothing else belongs here.
+
+use std::sync::Arc;
+
+use command_api::config::Settings;
+use command_api::startup::Application;
+use platform::clock::SystemClock;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    platform::telemetry::init("command-api", "info");
+    let settings = Settings::load()?;
+    let application = Application::build(settings, Arc::new(SystemClock)).await?;
+    tracing::info!(port = application.port(), "command-api listening");
+    let (trigger, shutdown) = platform::shutdown::channel();
+    platform::shutdown::fire_on_signals(trigger);
+    application.run_until_stopped(shutdown).await
+}

@@ -1,0 +1,193 @@
+//! Builds and runs command-api: binds the listener (port 0 works), checks the topic,
+//! joins the writer group, and runs the HTTP server, the writer's reader and the
+//! reconcilers side by side until shutdown. Whatever exits first is reported.
+
+use std::collections::BTreeMap;
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpResponse, HttpServer, web};
+use anyhow::Context;
+use platform::auth::TokenTable;
+use platform::clock::SharedClock;
+use platform::http_metrics::HttpMetrics;
+use platform::kafka::{self, GroupReader, StartOffsets};
+use platform::metrics::{Metrics, metrics_endpoint};
+use platform::problem::Problem;
+use platform::shutdown::Shutdown;
+use rdkafka::Offset;
+
+use crate::config::Settings;
+use crate::provisioner::Provisioner;
+use crate::routes::{self, body::BodyLimit};
+use crate::writer::{MAX_PARTITIONS, Phase, Writer, WriterConfig};
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    writer: Writer,
+    reader: GroupReader,
+    reader_events: tokio::sync::mpsc::Receiver<kafka::ReaderEvent>,
+    provisioner: Option<Provisioner>,
+}
+
+impl Application {
+    pub async fn build(settings: Settings, clock: SharedClock) -> anyhow::Result<Self> {
+        let topic = settings.kafka.events_topic();
+        kafka::ensure_topics(
+            &settings.kafka,
+            &[(topic.clone(), settings.kafka.partitions)],
+        )
+        .await?;
+        let partitions = kafka::partition_count(&settings.kafka.brokers, &topic)?;
+        anyhow::ensure!(
+            partitions == settings.kafka.partitions,
+            "topic {topic} has {partitions} partitions but kafka.partitions is {}",
+            settings.kafka.partitions
+        );
+        anyhow::ensure!(
+            partitions <= MAX_PARTITIONS,
+            "at most {MAX_PARTITIONS} partitions are supported"
+        );
+        let metrics = Metrics::new()?;
+        let writer = build_writer(&settings, &topic, partitions, clock, &metrics)?;
+        let start_offsets: StartOffsets =
+            Arc::new(|ps: &[i32]| ps.iter().map(|p| (*p, Offset::Beginning)).collect());
+        let config = kafka::consumer_config(&settings.kafka.brokers, &settings.writer.group_id);
+        let (reader, reader_events) = GroupReader::start(config, &topic, start_offsets, 64)?;
+        let listener = TcpListener::bind((settings.http.host.as_str(), settings.http.port))
+            .with_context(|| {
+                format!(
+                    "Failed to bind {}:{}",
+                    settings.http.host, settings.http.port
+                )
+            })?;
+        let port = listener.local_addr()?.port();
+        let tokens = TokenTable::parse(&settings.auth.tokens)?;
+        let server = http_server(listener, &settings, writer.clone(), tokens, metrics)?;
+        let provisioner = settings
+            .provisioner
+            .enabled
+            .then(|| Provisioner::new(writer.clone(), settings.provisioner.clone()));
+        Ok(Self {
+            port,
+            server,
+            writer,
+            reader,
+            reader_events,
+            provisioner,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn writer(&self) -> Writer {
+        self.writer.clone()
+    }
+
+    /// Runs until `shutdown` fires or a component stops on its own.
+    pub async fn run_until_stopped(self, mut shutdown: Shutdown) -> anyhow::Result<()> {
+        let Self {
+            server,
+            writer,
+            mut reader,
+            reader_events,
+            provisioner,
+            ..
+        } = self;
+        let handle = server.handle();
+        let reader_task = tokio::spawn(writer.run_reader(reader_events));
+        let reconciler = provisioner.map(|p| tokio::spawn(p.run(shutdown.clone())));
+        let outcome = tokio::select! {
+            result = server => result.context("HTTP server failed"),
+            _ = shutdown.wait() => Ok(()),
+        };
+        handle.stop(true).await;
+        reader.stop();
+        reader_task.abort();
+        if let Some(task) = reconciler {
+            task.abort();
+        }
+        outcome
+    }
+}
+
+fn build_writer(
+    settings: &Settings,
+    topic: &str,
+    partitions: i32,
+    clock: SharedClock,
+    metrics: &Metrics,
+) -> anyhow::Result<Writer> {
+    let writer_id = format!(
+        "command-api-{}",
+        &uuid::Uuid::new_v4().simple().to_string()[..12]
+    );
+    let config = WriterConfig {
+        writer_id,
+        advertised_url: settings.writer.advertised_url.clone(),
+        topic: topic.to_owned(),
+        partitions,
+        read_back_timeout: Duration::from_millis(settings.writer.read_back_timeout_ms),
+        idempotency_retention: chrono::Duration::hours(settings.idempotency.retention_hours),
+    };
+    let producer = kafka::producer(&settings.kafka.brokers)?;
+    let metadata =
+        kafka::consumer_config(&settings.kafka.brokers, "command-api-metadata").create()?;
+    Ok(Writer::new(config, producer, metadata, clock, metrics))
+}
+
+fn http_server(
+    listener: TcpListener,
+    settings: &Settings,
+    writer: Writer,
+    tokens: TokenTable,
+    metrics: Metrics,
+) -> anyhow::Result<Server> {
+    let writer = web::Data::new(writer);
+    let tokens = web::Data::new(tokens);
+    let http_metrics = web::Data::new(HttpMetrics::new(&metrics));
+    let metrics = web::Data::new(metrics);
+    let limit = web::Data::new(BodyLimit(settings.http.body_limit));
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(from_fn(platform::http_metrics::middleware))
+            .wrap(from_fn(platform::request_id::middleware))
+            .app_data(writer.clone())
+            .app_data(tokens.clone())
+            .app_data(http_metrics.clone())
+            .app_data(metrics.clone())
+            .app_data(limit.clone())
+            .app_data(
+                web::QueryConfig::default()
+                    .error_handler(|e, _| Problem::invalid_argument(e.to_string()).into()),
+            )
+            .app_data(
+                web::PathConfig::default()
+                    .error_handler(|_, _| Problem::not_found("resource").into()),
+            )
+            .route("/healthz", web::get().to(platform::health::healthz))
+            .route("/readyz", web::get().to(readyz))
+            .route("/metrics", web::get().to(metrics_endpoint))
+            .configure(routes::configure)
+            .default_service(web::to(|| async {
+                Err::<HttpResponse, Problem>(Problem::not_found("route"))
+            }))
+    })
+    .listen(listener)?
+    .disable_signals()
+    .run();
+    Ok(server)
+}
+
+/// Ready when at least one partition is assigned and every assigned one is served.
+async fn readyz(writer: web::Data<Writer>) -> HttpResponse {
+    let phases: Vec<Phase> = writer.phases().into_iter().flatten().collect();
+    let serving = !phases.is_empty() && phases.iter().all(|p| *p == Phase::Serving);
+    platform::health::readiness(BTreeMap::from([("log_ownership", serving)]))
+}

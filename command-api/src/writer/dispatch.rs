@@ -1,0 +1,91 @@
+//! The writer's reader side: turns the group reader's events into partition state.
+//! Assignment starts a restore and a claim, revocation drops the partition, and records
+//! are folded in offset order under the partition lock, waking read-back waiters. It
+//! never produces records itself, except by starting a claim task.
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use platform::kafka::{LogEntry, ReaderEvent};
+use tokio::sync::mpsc;
+
+use super::Writer;
+use super::partition::{ClaimOutcome, PartitionState};
+
+impl Writer {
+    /// Consumes reader events until the reader stops.
+    pub async fn run_reader(self, mut events: mpsc::Receiver<ReaderEvent>) {
+        let mut paused = self.inner.reader_paused.subscribe();
+        while let Some(event) = events.recv().await {
+            let _ = paused.wait_for(|paused| !*paused).await;
+            match event {
+                ReaderEvent::Assigned(partitions) => {
+                    partitions.iter().for_each(|p| self.assign(*p))
+                }
+                ReaderEvent::Revoked(partitions) => partitions.iter().for_each(|p| self.revoke(*p)),
+                ReaderEvent::Records(partition, records) => self.apply_records(partition, records),
+            }
+            self.inner.record_serving();
+        }
+    }
+
+    fn assign(&self, partition: i32) {
+        let Some(index) = self.index(partition) else {
+            return;
+        };
+        self.inner.generations[index].fetch_add(1, Ordering::SeqCst);
+        let retention = self.inner.config.idempotency_retention;
+        *self.inner.lock(index) = Some(PartitionState::new(partition, retention));
+        self.inner.read_offsets[index].send_replace(0);
+        tracing::info!(partition, "partition assigned; restoring");
+        self.spawn_claim(index, Duration::ZERO);
+    }
+
+    fn revoke(&self, partition: i32) {
+        let Some(index) = self.index(partition) else {
+            return;
+        };
+        self.inner.generations[index].fetch_add(1, Ordering::SeqCst);
+        if let Some(mut state) = self.inner.lock(index).take() {
+            state.fence();
+        }
+        tracing::info!(partition, "partition revoked");
+    }
+
+    fn apply_records(&self, partition: i32, records: Vec<LogEntry>) {
+        let Some(index) = self.index(partition) else {
+            return;
+        };
+        let mut claim_again = false;
+        {
+            let mut guard = self.inner.lock(index);
+            let Some(state) = guard.as_mut() else { return };
+            let ignored_before = state.ignored_records;
+            for entry in records {
+                if entry.offset < state.next_offset {
+                    continue;
+                }
+                match entry.value.as_deref().map(proto::decode_record) {
+                    Some(Ok(record)) => {
+                        claim_again |= state.apply(entry.offset, record) == ClaimOutcome::ClaimAgain
+                    }
+                    _ => state.skip_undecodable(entry.offset),
+                }
+            }
+            self.inner
+                .metrics
+                .ignored
+                .add(state.ignored_records - ignored_before, &[]);
+            self.inner.read_offsets[index].send_replace(state.next_offset);
+        }
+        if claim_again {
+            self.spawn_claim(index, Duration::ZERO);
+        }
+    }
+
+    fn index(&self, partition: i32) -> Option<usize> {
+        usize::try_from(partition)
+            .ok()
+            .filter(|i| *i < self.inner.states.len())
+    }
+}

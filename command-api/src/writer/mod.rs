@@ -1,0 +1,205 @@
+//! The log-arbitrated single writer (architecture.md §4). Partitions are owned through
+//! consumer-group assignment plus an ownership claim read back from the log; a command
+//! is decided on the partition's write model, appended as one record stamped with the
+//! claim, and answered only after the writer's own reader has read that record back and
+//! found it valid. It never reads the read models and never answers before read-back.
+
+mod addresses;
+mod claim;
+mod dispatch;
+mod partition;
+mod record;
+mod submit;
+mod types;
+
+pub use addresses::MAX_PARTITIONS;
+pub use partition::Phase;
+pub use types::{
+    Accepted, IdempotencyRequest, Position, Responder, StoredResponse, Submission, SubmitError,
+};
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use domain::droplet::Droplet;
+use opentelemetry::metrics::{Counter, Gauge};
+use platform::clock::SharedClock;
+use platform::metrics::Metrics;
+use rdkafka::consumer::BaseConsumer;
+use rdkafka::producer::FutureProducer;
+use tokio::sync::watch;
+use uuid::Uuid;
+
+use partition::PartitionState;
+
+/// Static facts of this writer instance.
+pub struct WriterConfig {
+    pub writer_id: String,
+    pub advertised_url: String,
+    pub topic: String,
+    pub partitions: i32,
+    pub read_back_timeout: Duration,
+    pub idempotency_retention: chrono::Duration,
+}
+
+/// A cheap, cloneable handle on the writer.
+#[derive(Clone)]
+pub struct Writer {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: WriterConfig,
+    producer: FutureProducer,
+    /// Used only for watermark look-ups while claiming.
+    metadata: BaseConsumer,
+    clock: SharedClock,
+    states: Vec<Mutex<Option<PartitionState>>>,
+    /// Next offset read per partition, so claimers can wait for the end of the log.
+    read_offsets: Vec<watch::Sender<i64>>,
+    /// Bumped on every assignment change, so stale claim tasks stop.
+    generations: Vec<AtomicU64>,
+    /// Lets tests (and operators) hold the reader, e.g. to stage a zombie writer.
+    reader_paused: watch::Sender<bool>,
+    metrics: WriterMetrics,
+}
+
+struct WriterMetrics {
+    commands: Counter<u64>,
+    ignored: Counter<u64>,
+    serving: Gauge<u64>,
+}
+
+/// A droplet as a reconciler sees it, with whether a command for it is in flight.
+pub struct Observed {
+    pub partition: i32,
+    pub droplet: Droplet,
+    pub pending: bool,
+}
+
+impl Writer {
+    pub fn new(
+        config: WriterConfig,
+        producer: FutureProducer,
+        metadata: BaseConsumer,
+        clock: SharedClock,
+        metrics: &Metrics,
+    ) -> Self {
+        let n = usize::try_from(config.partitions).unwrap_or(0);
+        let meter = metrics.meter("command-api");
+        let metrics = WriterMetrics {
+            commands: meter.u64_counter("cg_commands").build(),
+            ignored: meter.u64_counter("cg_log_records_ignored").build(),
+            serving: meter.u64_gauge("cg_partitions_serving").build(),
+        };
+        let inner = Inner {
+            config,
+            producer,
+            metadata,
+            clock,
+            states: (0..n).map(|_| Mutex::new(None)).collect(),
+            read_offsets: (0..n).map(|_| watch::channel(0).0).collect(),
+            generations: (0..n).map(|_| AtomicU64::new(0)).collect(),
+            reader_paused: watch::channel(false).0,
+            metrics,
+        };
+        Self {
+            inner: Arc::new(inner),
+        }
+    }
+
+    pub fn writer_id(&self) -> &str {
+        &self.inner.config.writer_id
+    }
+
+    pub fn partitions(&self) -> i32 {
+        self.inner.config.partitions
+    }
+
+    /// The partition an aggregate id lives in (Kafka's murmur2 over the id's text).
+    pub fn partition_of(&self, id: &Uuid) -> i32 {
+        platform::kafka::partition_for(id.to_string().as_bytes(), self.inner.config.partitions)
+    }
+
+    /// A fresh UUIDv7 that lives in the same partition as `routing_key`, so that an
+    /// Idempotency-Key and the aggregate it creates are decided by the same writer.
+    pub fn id_in_partition_of(&self, routing_key: &str) -> Uuid {
+        let target =
+            platform::kafka::partition_for(routing_key.as_bytes(), self.inner.config.partitions);
+        loop {
+            let id = Uuid::now_v7();
+            if self.partition_of(&id) == target {
+                return id;
+            }
+        }
+    }
+
+    /// Phase of every partition (`None` = not assigned to this instance).
+    pub fn phases(&self) -> Vec<Option<Phase>> {
+        (0..self.inner.states.len())
+            .map(|p| self.inner.lock(p).as_ref().map(|s| s.phase))
+            .collect()
+    }
+
+    /// Every droplet of every served partition, for reconcilers.
+    pub fn observe_droplets(&self) -> Vec<Observed> {
+        let mut seen = Vec::new();
+        for p in 0..self.inner.states.len() {
+            let guard = self.inner.lock(p);
+            let Some(state) = guard.as_ref().filter(|s| s.phase == Phase::Serving) else {
+                continue;
+            };
+            for droplet in state.droplets() {
+                let pending = state.has_pending(&droplet.id);
+                seen.push(Observed {
+                    partition: state.partition,
+                    droplet,
+                    pending,
+                });
+            }
+        }
+        seen
+    }
+
+    /// Hands out the next private address of `region_index` in `partition`.
+    pub fn allocate_address(&self, partition: i32, region_index: u8) -> Option<std::net::Ipv4Addr> {
+        let index = usize::try_from(partition).ok()?;
+        self.inner
+            .lock(index)
+            .as_mut()?
+            .addresses
+            .allocate(region_index)
+    }
+
+    pub fn pause_reader(&self, paused: bool) {
+        self.inner.reader_paused.send_replace(paused);
+    }
+
+    pub fn clock(&self) -> &SharedClock {
+        &self.inner.clock
+    }
+}
+
+impl Inner {
+    fn lock(&self, partition: usize) -> MutexGuard<'_, Option<PartitionState>> {
+        self.states[partition]
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn generation(&self, partition: usize) -> u64 {
+        self.generations[partition].load(Ordering::SeqCst)
+    }
+
+    fn record_serving(&self) {
+        let serving = (0..self.states.len())
+            .filter(|p| {
+                self.lock(*p)
+                    .as_ref()
+                    .is_some_and(|s| s.phase == Phase::Serving)
+            })
+            .count();
+        self.metrics.serving.record(serving as u64, &[]);
+    }
+}

@@ -1,0 +1,121 @@
+//! Building the Kafka records the writer appends: event batches stamped with the claim
+//! and the idempotency record, and ownership claims; plus their `cg-*` headers. Pure
+//! construction: it never sends anything.
+
+use chrono::{DateTime, Utc};
+use domain::droplet::DropletEvent;
+use domain::log_validity::WriterClaim;
+use proto::wire::{self, log_record::Record};
+use rdkafka::message::{Header, OwnedHeaders};
+use uuid::Uuid;
+
+use super::types::{IdempotencyRequest, StoredResponse};
+
+/// Key of ownership-claim records (they go to an explicit partition).
+pub const CLAIM_KEY: &str = "claim";
+
+/// Everything the batch header records about one command.
+pub struct BatchMeta<'a> {
+    pub aggregate_id: Uuid,
+    pub from_version: u64,
+    pub claim: &'a WriterClaim,
+    pub command_id: Uuid,
+    pub command_name: &'a str,
+    pub principal: &'a str,
+    pub idempotency: Option<(&'a IdempotencyRequest, &'a StoredResponse)>,
+    pub recorded_at: DateTime<Utc>,
+    pub correlation_id: Option<&'a str>,
+    pub traceparent: Option<&'a str>,
+}
+
+pub fn batch(meta: &BatchMeta<'_>, events: &[DropletEvent]) -> Record {
+    let events = events
+        .iter()
+        .enumerate()
+        .map(|(index, event)| {
+            let (event_type, schema_version, payload) = proto::encode_droplet_event(event);
+            let event_id = proto::event_id(meta.command_id, index).to_string();
+            wire::Event {
+                r#type: event_type,
+                schema_version,
+                event_id,
+                payload,
+            }
+        })
+        .collect();
+    let idempotency = meta
+        .idempotency
+        .map(|(idem, response)| wire::IdempotencyRecord {
+            key: idem.key.clone(),
+            scope: idem.scope.clone(),
+            fingerprint: idem.fingerprint.clone(),
+            response: Some(wire::StoredResponse {
+                status: u32::from(response.status),
+                headers: response.headers.iter().cloned().collect(),
+                body: response.body.clone(),
+            }),
+        });
+    let command_id = meta.command_id.to_string();
+    Record::Batch(wire::EventBatch {
+        header: Some(wire::BatchHeader {
+            aggregate_type: "droplet".into(),
+            aggregate_id: meta.aggregate_id.to_string(),
+            from_version: meta.from_version,
+            claim: Some(proto::writer_claim_to_wire(meta.claim)),
+            command_id: command_id.clone(),
+            command_name: meta.command_name.to_owned(),
+            principal: meta.principal.to_owned(),
+            idempotency,
+            recorded_at: Some(proto::to_timestamp(meta.recorded_at)),
+            correlation_id: meta.correlation_id.map_or(command_id, str::to_owned),
+            causation_id: String::new(),
+            traceparent: meta.traceparent.unwrap_or_default().to_owned(),
+            tracestate: String::new(),
+        }),
+        events,
+    })
+}
+
+pub fn claim(claim: &WriterClaim, advertised_url: &str, at: DateTime<Utc>) -> Record {
+    Record::Claim(wire::OwnershipClaim {
+        epoch: claim.epoch,
+        writer_id: claim.writer_id.clone(),
+        advertised_url: advertised_url.to_owned(),
+        claimed_at: Some(proto::to_timestamp(at)),
+    })
+}
+
+/// Encodes a record and its routing headers.
+pub fn encode(record: Record, traceparent: Option<&str>) -> (Vec<u8>, OwnedHeaders) {
+    let (kind, aggregate_type, event_types) = proto::header_values(&record);
+    let mut headers = OwnedHeaders::new()
+        .insert(Header {
+            key: "cg-record",
+            value: Some(kind),
+        })
+        .insert(Header {
+            key: "cg-schema",
+            value: Some(proto::SCHEMA),
+        });
+    if !aggregate_type.is_empty() {
+        headers = headers
+            .insert(Header {
+                key: "cg-aggregate-type",
+                value: Some(aggregate_type.as_str()),
+            })
+            .insert(Header {
+                key: "cg-event-types",
+                value: Some(event_types.as_str()),
+            });
+    }
+    if let Some(traceparent) = traceparent {
+        headers = headers.insert(Header {
+            key: "traceparent",
+            value: Some(traceparent),
+        });
+    }
+    let bytes = proto::encode_record(&wire::LogRecord {
+        record: Some(record),
+    });
+    (bytes, headers)
+}
