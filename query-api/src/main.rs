@@ -1,0 +1,14 @@
+//! The query-api binary: settings, telemetry, `Application::build`, run. Nothing else
+//! belongs here; everything testable lives in the library.
+
+use query_api::config::Settings;
+use query_api::startup::Application;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let settings = Settings::load()?;
+    platform::telemetry::init("query-api", "info");
+    tracing::info!(?settings, "starting query-api");
+    let application = Application::build(settings).await?;
+    application.run_until_stopped().await
+}

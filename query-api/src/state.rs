@@ -1,0 +1,30 @@
+//! What every handler shares, built once in `startup`: pools, the partition count, the
+//! page-token key, the clock and the change feed. It holds no per-request state.
+
+use std::time::Duration;
+
+use platform::clock::SharedClock;
+use sqlx::MySqlPool;
+
+use crate::config::ConsistencySettings;
+use crate::consistency::ChangeFeed;
+use crate::page_token::PageTokenKey;
+
+pub struct AppState {
+    pub db: MySqlPool,
+    pub redis: deadpool_redis::Pool,
+    /// Prefix of every Redis key and channel.
+    pub key_prefix: String,
+    /// Partitions of the event log; locates an aggregate's partition.
+    pub partitions: i32,
+    pub page_tokens: PageTokenKey,
+    pub clock: SharedClock,
+    pub consistency: ConsistencySettings,
+    pub feed: ChangeFeed,
+}
+
+impl AppState {
+    pub fn recheck(&self) -> Duration {
+        Duration::from_millis(self.consistency.recheck_ms.max(10))
+    }
+}

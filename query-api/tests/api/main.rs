@@ -1,0 +1,9 @@
+//! The one integration-test binary of query-api. Needs MariaDB and Redis (see
+//! `platform::testing`); every test spawns its own application and database.
+
+mod auth;
+mod consistency;
+mod forward;
+mod get;
+mod list;
+mod test_app;

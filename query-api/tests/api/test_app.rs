@@ -1,0 +1,244 @@
+//! `spawn_app()`: one query-api per test on port 0 with a scratch database, a unique Redis
+//! prefix, three principals and an echoing fake command-api. Helpers write rows,
+//! checkpoints, cache entries and notifications the way the projector would. Tests never
+//! sleep to synchronise; they wait for conditions with deadlines.
+
+use std::sync::Once;
+
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use chrono::{DateTime, SubsecRound, Utc};
+use deadpool_redis::redis::AsyncCommands;
+use platform::testing::{redis_url, scratch_database, unique_suffix};
+use query_api::config::Settings;
+use query_api::startup::Application;
+use serde_json::{Value, json};
+use sqlx::MySqlPool;
+use uuid::Uuid;
+use views::droplet::{COLUMNS, DropletRow};
+use views::notify::{ChangeNotification, cache_key, changes_channel};
+
+pub const ALICE: &str = "alice-token-0000000000";
+pub const BOB: &str = "bob-token-000000000000";
+pub const ADMIN: &str = "admin-token-0000000000";
+pub const SECRET: &str = "test-pagination-secret";
+
+pub struct TestApp {
+    pub address: String,
+    pub db: MySqlPool,
+    pub redis: deadpool_redis::Pool,
+    pub prefix: String,
+    pub partitions: i32,
+    pub client: reqwest::Client,
+}
+
+static TRACING: Once = Once::new();
+
+pub async fn spawn_app() -> TestApp {
+    let upstream = spawn_upstream();
+    spawn_app_with(|settings| settings.command_api_url = upstream).await
+}
+
+pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
+    TRACING.call_once(|| {
+        if std::env::var("TEST_LOG").is_ok() {
+            platform::telemetry::init("query-api-test", "debug");
+        }
+    });
+    let database_url = scratch_database().await;
+    let db = MySqlPool::connect(&database_url)
+        .await
+        .expect("scratch database answers");
+    platform::db::migrate(&db).await.expect("migrations apply");
+    let prefix = format!("cg:test:{}:", unique_suffix());
+    let mut settings = Settings::load().expect("base settings load");
+    settings.http.host = "127.0.0.1".into();
+    settings.http.port = 0;
+    settings.http.body_limit = 64 * 1024;
+    settings.database.url = database_url;
+    settings.database.max_connections = 5;
+    settings.redis.url = redis_url();
+    settings.redis.key_prefix = prefix.clone();
+    settings.auth.tokens = format!("{ALICE}=alice:member;{BOB}=bob:member;{ADMIN}=root:admin");
+    settings.pagination.secret = SECRET.into();
+    settings.web_dir = spa_dir();
+    customize(&mut settings);
+    let redis = platform::redis::pool(&settings.redis).expect("redis pool");
+    let partitions = settings.kafka.partitions;
+    let application = Application::build(settings)
+        .await
+        .expect("application builds");
+    let address = format!("http://127.0.0.1:{}", application.port());
+    tokio::spawn(application.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    TestApp {
+        address,
+        db,
+        redis,
+        prefix,
+        partitions,
+        client,
+    }
+}
+
+/// A built-SPA stand-in: a directory with an index.html.
+fn spa_dir() -> String {
+    let dir = std::env::temp_dir().join(format!("cg-spa-{}", unique_suffix()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(dir.join("index.html"), "<html>ClusterGenie SPA</html>").expect("index");
+    dir.to_string_lossy().into_owned()
+}
+
+/// A fake command-api that echoes what it received with status 202.
+pub fn spawn_upstream() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind upstream");
+    let port = listener.local_addr().expect("address").port();
+    let server = HttpServer::new(|| App::new().default_service(web::to(echo)))
+        .workers(1)
+        .listen(listener)
+        .expect("listen")
+        .run();
+    tokio::spawn(server);
+    format!("http://127.0.0.1:{port}")
+}
+
+async fn echo(req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let headers: serde_json::Map<String, Value> = req
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.as_str().to_owned(), json!(v.to_str().unwrap_or(""))))
+        .collect();
+    HttpResponse::Accepted()
+        .insert_header(("x-upstream", "command-api"))
+        .insert_header(("consistency-token", "3:4"))
+        .json(json!({
+            "method": req.method().as_str(),
+            "path": req.uri().path_and_query().map(|pq| pq.as_str()).unwrap_or(""),
+            "headers": headers,
+            "body": String::from_utf8_lossy(&body),
+        }))
+}
+
+/// A droplet row as the projector would write it.
+pub fn droplet(owner: &str, name: &str, created_at: DateTime<Utc>) -> DropletRow {
+    let at = created_at.trunc_subsecs(6);
+    DropletRow {
+        droplet_id: Uuid::now_v7(),
+        owner: owner.into(),
+        name: name.into(),
+        region: "nyc1".into(),
+        size_slug: "s-1vcpu-1gb".into(),
+        image: "ubuntu-22-04-x64".into(),
+        status: "active".into(),
+        locked: false,
+        vcpus: 1,
+        memory_mb: 1024,
+        disk_gb: 25,
+        ipv4: Some("10.20.0.7".into()),
+        tags: "[\"env:prod\"]".into(),
+        failure_reason: None,
+        created_at: at,
+        updated_at: at,
+        delete_time: None,
+        purge_time: None,
+        version: 3,
+    }
+}
+
+impl TestApp {
+    pub fn get(&self, path: &str, token: &str) -> reqwest::RequestBuilder {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .bearer_auth(token)
+    }
+
+    pub async fn insert(&self, row: &DropletRow) {
+        let marks = vec!["?"; 19].join(", ");
+        let sql = format!("INSERT INTO droplet ({COLUMNS}) VALUES ({marks})");
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(row.droplet_id)
+            .bind(&row.owner)
+            .bind(&row.name)
+            .bind(&row.region)
+            .bind(&row.size_slug)
+            .bind(&row.image)
+            .bind(&row.status)
+            .bind(row.locked)
+            .bind(row.vcpus)
+            .bind(row.memory_mb)
+            .bind(row.disk_gb)
+            .bind(&row.ipv4)
+            .bind(&row.tags)
+            .bind(&row.failure_reason)
+            .bind(row.created_at)
+            .bind(row.updated_at)
+            .bind(row.delete_time)
+            .bind(row.purge_time)
+            .bind(row.version)
+            .execute(&self.db)
+            .await
+            .expect("droplet row inserts");
+    }
+
+    pub fn partition_of(&self, id: Uuid) -> i32 {
+        platform::kafka::partition_for(id.to_string().as_bytes(), self.partitions)
+    }
+
+    pub async fn checkpoint(&self, partition: i32, next_offset: i64) {
+        sqlx::query(
+            "INSERT INTO projection_checkpoint (projection, partition_id, next_offset, updated_at) \
+             VALUES (?, ?, ?, NOW(6)) ON DUPLICATE KEY UPDATE next_offset = VALUES(next_offset)",
+        )
+        .bind(views::PROJECTION)
+        .bind(partition)
+        .bind(next_offset)
+        .execute(&self.db)
+        .await
+        .expect("checkpoint upserts");
+    }
+
+    pub async fn cache(&self, row: &DropletRow) {
+        let mut conn = self.redis.get().await.expect("redis connection");
+        let key = cache_key(&self.prefix, "droplet", &row.droplet_id.to_string());
+        let value = serde_json::to_string(row).expect("row serializes");
+        let _: () = conn.set(key, value).await.expect("cache write");
+    }
+
+    pub async fn publish(&self, partition: i32, next_offset: i64, id: Uuid) {
+        let mut conn = self.redis.get().await.expect("redis connection");
+        let note = ChangeNotification {
+            partition,
+            next_offset,
+            aggregates: vec![format!("droplet:{id}")],
+        };
+        let payload = serde_json::to_string(&note).expect("notification serializes");
+        let _: i64 = conn
+            .publish(changes_channel(&self.prefix), payload)
+            .await
+            .expect("publish");
+    }
+}
+
+/// Asserts a problem document with `status` and `code`, and returns it.
+pub async fn assert_problem(response: reqwest::Response, status: u16, code: &str) -> Value {
+    assert_eq!(response.status().as_u16(), status);
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        content_type.starts_with("application/problem+json"),
+        "{content_type}"
+    );
+    let request_id = response.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let body: Value = response.json().await.expect("problem body");
+    assert_eq!(body["code"], code, "{body}");
+    assert_eq!(body["status"], status);
+    assert_eq!(body["request_id"], request_id.as_str());
+    body
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# `make test`: every suite on real parts — Rust unit and integration tests (MariaDB,
+# Redis, librdkafka's mock cluster), the SPA's tests, and the monitoring config checks
+# (promtool). Ends with one line counting every test that ran: "N passed, M failed".
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$CG_ROOT"
+bash scripts/ensure-deps.sh || exit 1
+bash scripts/services.sh up || exit 1
+mkdir -p "$CG_VAR"
+export CG_TEST_DATABASE_URL=$CG_DB_SERVER_URL CG_TEST_REDIS_URL=$CG_REDIS_URL
+passed=0 failed=0 status=0
+
+say "Rust workspace (cargo test)"
+cargo test --workspace --no-fail-fast 2>&1 | tee "$CG_VAR/cargo-test.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+read -r p f < <(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /passed;/) p += $(i-1); if ($i ~ /failed;/) f += $(i-1) } } END { print p+0, f+0 }' "$CG_VAR/cargo-test.log")
+passed=$((passed + p)); failed=$((failed + f))
+
+say "SPA (vitest)"
+(cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && npx vitest run --reporter=default) 2>&1 | tee "$CG_VAR/web-test.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+p=$(sed 's/\x1b\[[0-9;]*m//g' "$CG_VAR/web-test.log" | awk '/^ *Tests /{ for (i = 1; i <= NF; i++) if ($i == "passed") print $(i-1) }' | tail -1)
+f=$(sed 's/\x1b\[[0-9;]*m//g' "$CG_VAR/web-test.log" | awk '/^ *Tests /{ for (i = 1; i <= NF; i++) if ($i == "failed") print $(i-1) }' | tail -1)
+passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+
+say "monitoring configuration (promtool, JSON, YAML)"
+bash monitoring/check.sh 2>&1 | tee "$CG_VAR/monitoring-test.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+read -r p f < <(awk '/^[0-9]+ passed, [0-9]+ failed/ { p = $1; f = $3 } END { print p+0, f+0 }' "$CG_VAR/monitoring-test.log")
+passed=$((passed + p)); failed=$((failed + f))
+
+[ "$failed" -eq 0 ] || status=1
+echo
+echo "$passed passed, $failed failed"
+exit "$status"
