@@ -1,0 +1,19 @@
+//! The projector binary: settings, telemetry, build, run until Ctrl-C or SIGTERM. It
+//! holds no logic; everything lives in the library so tests can drive it in-process.
+
+use anyhow::Context;
+use projector::config::Settings;
+use projector::startup::Application;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let settings = Settings::load().context("Failed to load settings")?;
+    platform::telemetry::init("projector", "info");
+    let application = Application::build(settings)
+        .await
+        .context("Failed to start the projector")?;
+    tracing::info!(port = application.port(), "projector listening");
+    let (trigger, shutdown) = platform::shutdown::channel();
+    platform::shutdown::fire_on_signals(trigger);
+    application.run_until_stopped(shutdown).await
+}

@@ -1,0 +1,61 @@
+//! The `parked_event` table, a sequenced dead-letter: a record that cannot be applied is
+//! kept with its reason and raw value, and later records of the same aggregate park
+//! behind it. Parking never stops the partition; it never deletes or retries anything.
+
+use sqlx::MySqlConnection;
+
+/// Longest aggregate id the table can hold; longer (garbage) keys are not recorded.
+const MAX_AGGREGATE_ID: usize = 64;
+
+/// One record to park.
+#[derive(Debug, Clone, Copy)]
+pub struct ParkedRecord<'a> {
+    pub partition: i32,
+    pub offset: i64,
+    pub aggregate_id: Option<&'a str>,
+    pub reason: &'a str,
+    pub value: Option<&'a [u8]>,
+}
+
+/// The id of the first parked record of `aggregate_id`, if it has one.
+pub async fn first_for(
+    conn: &mut MySqlConnection,
+    projection: &str,
+    aggregate_id: &str,
+) -> sqlx::Result<Option<u64>> {
+    let row: Option<(u64,)> = sqlx::query_as(
+        "SELECT parked_event_id FROM parked_event WHERE projection = ? AND aggregate_id = ? \
+         ORDER BY parked_event_id LIMIT 1",
+    )
+    .bind(projection)
+    .bind(aggregate_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(id,)| id))
+}
+
+/// Parks a record; parking the same position twice keeps the first entry.
+pub async fn park(
+    conn: &mut MySqlConnection,
+    projection: &str,
+    record: ParkedRecord<'_>,
+) -> sqlx::Result<()> {
+    let aggregate_id = record
+        .aggregate_id
+        .filter(|id| !id.is_empty() && id.len() <= MAX_AGGREGATE_ID);
+    sqlx::query(
+        "INSERT INTO parked_event \
+           (projection, partition_id, record_offset, aggregate_id, reason, record_value, parked_at) \
+         VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6)) \
+         ON DUPLICATE KEY UPDATE parked_event_id = parked_event_id",
+    )
+    .bind(projection)
+    .bind(record.partition)
+    .bind(record.offset)
+    .bind(aggregate_id)
+    .bind(record.reason)
+    .bind(record.value)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

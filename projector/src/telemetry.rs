@@ -1,0 +1,64 @@
+//! The projector's own instruments: records by outcome, batch duration and lag per
+//! partition. Labels are bounded (outcome, partition number), never aggregate ids.
+
+use opentelemetry::KeyValue;
+use opentelemetry::metrics::{Counter, Gauge, Histogram};
+use platform::metrics::Metrics;
+
+use crate::batch::BatchReport;
+
+#[derive(Clone)]
+pub struct ProjectorMetrics {
+    records: Counter<u64>,
+    batch_duration: Histogram<f64>,
+    lag: Gauge<i64>,
+    cache_failures: Counter<u64>,
+    retries: Counter<u64>,
+}
+
+impl ProjectorMetrics {
+    pub fn new(metrics: &Metrics) -> Self {
+        let meter = metrics.meter("projector");
+        Self {
+            records: meter.u64_counter("cg_projector_records").build(),
+            batch_duration: meter
+                .f64_histogram("cg_projector_batch_duration")
+                .with_unit("s")
+                .with_boundaries(vec![
+                    0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
+                ])
+                .build(),
+            lag: meter.i64_gauge("cg_projector_lag_records").build(),
+            cache_failures: meter.u64_counter("cg_projector_cache_failures").build(),
+            retries: meter.u64_counter("cg_projector_batch_retries").build(),
+        }
+    }
+
+    /// Counts a committed batch.
+    pub fn batch(&self, report: &BatchReport, seconds: f64) {
+        self.batch_duration.record(seconds, &[]);
+        let outcomes = [
+            ("applied", report.applied),
+            ("ignored", report.ignored),
+            ("parked", report.parked),
+        ];
+        for (outcome, count) in outcomes.into_iter().filter(|(_, n)| *n > 0) {
+            self.records
+                .add(count, &[KeyValue::new("outcome", outcome)]);
+        }
+    }
+
+    pub fn lag(&self, partition: i32, records: i64) {
+        self.lag
+            .record(records, &[KeyValue::new("partition", i64::from(partition))]);
+    }
+
+    pub fn cache_failure(&self) {
+        self.cache_failures.add(1, &[]);
+    }
+
+    /// A batch was rolled back by a transient failure and will be retried.
+    pub fn retry(&self) {
+        self.retries.add(1, &[]);
+    }
+}

@@ -1,0 +1,14 @@
+//! The projector's one integration-test binary: real MariaDB and Redis, an in-process
+//! mock Kafka per test. Tests poll conditions with deadlines and never sleep to
+//! synchronise; none is ignored.
+
+mod checksum;
+mod crash;
+mod fixture;
+mod parking;
+mod projection;
+mod records;
+mod restart;
+mod test_app;
+mod transient;
+mod validity;

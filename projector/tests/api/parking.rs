@@ -1,0 +1,107 @@
+//! Sequenced dead-letter: an undecodable record and an unknown event type are parked
+//! with their reasons, later records of the same aggregate park behind them, other
+//! aggregates continue and the checkpoint moves past all of them.
+
+use std::collections::BTreeMap;
+
+use proto::wire::{self, log_record::Record};
+
+use crate::records::{TestRecord, batch, claim, created, garbage, id_on, provisioned};
+use crate::test_app::{PARTITIONS, TestEnv, wait_for_offsets};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unappliable_records_are_parked_and_block_only_their_aggregate() {
+    let env = TestEnv::new();
+    let app = env.spawn_app().await;
+    let p = 1;
+    let [a, b, c] = [
+        id_on(p, PARTITIONS),
+        id_on(p, PARTITIONS),
+        id_on(p, PARTITIONS),
+    ];
+    env.produce(&claim(p, 1, "w1")).await;
+    env.produce(&batch(p, a, 0, (1, "w1"), &[created(a, "a", 1)]))
+        .await;
+    let bad = env.produce(&garbage(p, &a.to_string())).await;
+    let behind = env
+        .produce(&batch(p, a, 1, (1, "w1"), &[provisioned(1, 2)]))
+        .await;
+    env.produce(&batch(p, b, 0, (1, "w1"), &[created(b, "b", 1)]))
+        .await;
+    let unknown = env.produce(&unknown_event(p, c)).await;
+    let last = env
+        .produce(&batch(p, b, 1, (1, "w1"), &[provisioned(2, 2)]))
+        .await;
+    wait_for_offsets(&app.pool, &BTreeMap::from([(p, last + 1)])).await;
+
+    let parked: Vec<(u64, i64, Option<String>, String, bool)> = sqlx::query_as(
+        "SELECT parked_event_id, record_offset, aggregate_id, reason, record_value IS NOT NULL \
+         FROM parked_event ORDER BY record_offset",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(parked.len(), 3, "{parked:?}");
+    let (first_id, ..) = parked[0];
+    assert_eq!(
+        (parked[0].1, parked[0].2.as_deref()),
+        (bad, Some(a.to_string().as_str()))
+    );
+    assert!(
+        parked[0].3.starts_with("undecodable record"),
+        "{}",
+        parked[0].3
+    );
+    assert_eq!(
+        (parked[1].1, parked[1].3.clone()),
+        (behind, format!("blocked by parked record {first_id}"))
+    );
+    assert_eq!(
+        (parked[2].1, parked[2].2.clone()),
+        (unknown, Some(c.to_string()))
+    );
+    assert!(
+        parked[2].3.contains("unknown event type"),
+        "{}",
+        parked[2].3
+    );
+    assert!(parked.iter().all(|row| row.4), "raw values are kept");
+
+    let mut conn = app.pool.acquire().await.unwrap();
+    let row_a = projector::views::droplet::load(&mut conn, a)
+        .await
+        .unwrap()
+        .expect("a");
+    let row_b = projector::views::droplet::load(&mut conn, b)
+        .await
+        .unwrap()
+        .expect("b");
+    assert_eq!((row_a.status.as_str(), row_a.version), ("new", 1));
+    assert_eq!((row_b.status.as_str(), row_b.version), ("active", 2));
+    assert!(
+        projector::views::droplet::load(&mut conn, c)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        app.metric("cg_projector_records_total{outcome=\"parked\"}")
+            .await,
+        3.0
+    );
+    drop(conn);
+    app.stop().await;
+}
+
+/// A well-formed batch whose event type no reader knows.
+fn unknown_event(partition: i32, id: uuid::Uuid) -> TestRecord {
+    let mut record = batch(partition, id, 0, (1, "w1"), &[created(id, "c", 1)]);
+    let Ok(Record::Batch(mut decoded)) = proto::decode_record(&record.value) else {
+        unreachable!("a batch was built")
+    };
+    decoded.events[0].r#type = "droplet.teleported".into();
+    record.value = proto::encode_record(&wire::LogRecord {
+        record: Some(Record::Batch(decoded)),
+    });
+    record
+}
