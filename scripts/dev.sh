@@ -7,8 +7,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$CG_ROOT"
 run="$CG_VAR/dev"
-mkdir -p "$run/logs"
-: >"$run/pids"
+mkdir -p "$run"
 
 bash scripts/ensure-deps.sh
 bash scripts/services.sh up
@@ -21,47 +20,17 @@ fi
 say "building the SPA"
 (cd web && npm run -s build >/dev/null)
 
-start() { # start NAME COMMAND...: runs in the background, logs to var/dev/logs/NAME.log
-  local name=$1; shift
-  "$@" >"$run/logs/$name.log" 2>&1 &
-  echo "$! $name" >>"$run/pids"
-}
-
+source "$CG_ROOT/scripts/stack.sh"
 stop_all() {
   trap - INT TERM EXIT
   bash "$CG_ROOT/scripts/down.sh"
 }
 trap stop_all INT TERM EXIT
 
-if [ -n "${KAFKA_BROKERS:-}" ]; then
-  brokers=$KAFKA_BROKERS
-  export CG_KAFKA__CREATE_TOPICS=true
-  say "using Kafka at $brokers"
-else
-  rm -f "$run/kafka.bootstrap"
-  start dev-broker target/debug/dev-broker "$run/kafka.bootstrap" 12
-  wait_for "the dev broker" 30 test -s "$run/kafka.bootstrap"
-  brokers=$(cat "$run/kafka.bootstrap")
-  say "dev broker (in memory) at $brokers"
-fi
-
 [ -s "$run/token" ] || head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' | sed 's/^/cg-dev-/' >"$run/token"
 token=$(cat "$run/token")
-export CG_KAFKA__BROKERS=$brokers
-export CG_DATABASE__URL="$CG_DB_SERVER_URL/clustergenie"
-export CG_REDIS__URL=$CG_REDIS_URL
-export CG_AUTH__TOKENS="$token=dev:admin"
-export CG_WEB_DIR="$CG_ROOT/web/dist"
-
-healthy() { curl -fsS "http://127.0.0.1:$1/readyz"; }
-start projector target/debug/projector
-wait_for "projector" 60 healthy 8082
-start command-api target/debug/command-api
-wait_for "command-api (claiming partitions)" 90 healthy 8080
-start query-api target/debug/query-api
-wait_for "query-api" 60 healthy 8081
-start log-consumer target/debug/log-consumer
-wait_for "log-consumer" 30 healthy 8083
+STACK_DIR=$run PORT_BASE=8080 DB_NAME=clustergenie REDIS_PREFIX="cg:v1:" STACK_TOKEN=$token stack_start
+brokers=$STACK_BROKERS
 
 say "seeding demo droplets"
 for name in web-1 web-2 db-1; do

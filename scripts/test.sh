@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: every suite on real parts — Rust unit and integration tests (MariaDB,
 # Redis, librdkafka's mock cluster), the SPA's tests, and the monitoring config checks
-# (promtool). Ends with one line counting every test that ran: "N passed, M failed".
+# (promtool), and a browser test in real Chromium against the whole system.
+# Ends with one line counting every test that ran: "N passed, M failed".
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$CG_ROOT"
@@ -10,6 +11,11 @@ bash scripts/services.sh up || exit 1
 mkdir -p "$CG_VAR"
 export CG_TEST_DATABASE_URL=$CG_DB_SERVER_URL CG_TEST_REDIS_URL=$CG_REDIS_URL
 passed=0 failed=0 status=0
+
+# Scratch databases of earlier runs (each test makes its own) are dropped up front.
+mysql -h127.0.0.1 -u"$CG_DB_USER" -p"$CG_DB_PASSWORD" -N \
+  -e "SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 'cg\\_test\\_%'" |
+  while read -r db; do mysql -h127.0.0.1 -u"$CG_DB_USER" -p"$CG_DB_PASSWORD" -e "DROP DATABASE \`$db\`"; done
 
 say "Rust workspace (cargo test)"
 cargo test --workspace --no-fail-fast 2>&1 | tee "$CG_VAR/cargo-test.log"
@@ -28,6 +34,12 @@ say "monitoring configuration (promtool, JSON, YAML)"
 bash monitoring/check.sh 2>&1 | tee "$CG_VAR/monitoring-test.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 read -r p f < <(awk '/^[0-9]+ passed, [0-9]+ failed/ { p = $1; f = $3 } END { print p+0, f+0 }' "$CG_VAR/monitoring-test.log")
+passed=$((passed + p)); failed=$((failed + f))
+
+say "browser (Chromium against the whole system)"
+bash scripts/browser-test.sh 2>&1 | tee "$CG_VAR/browser-test.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+read -r p f < <(awk '/^[0-9]+ passed, [0-9]+ failed/ { p = $1; f = $3 } END { print p+0, f+0 }' "$CG_VAR/browser-test.log")
 passed=$((passed + p)); failed=$((failed + f))
 
 [ "$failed" -eq 0 ] || status=1

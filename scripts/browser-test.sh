@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The browser test: the whole system from built binaries on its own ports, database,
+# Redis prefix and dev broker, driven by real Chromium through web/e2e/smoke.mjs (sets
+# a token, creates a droplet in the SPA, waits until the list shows it). Prints
+# "1 passed, 0 failed" or "0 passed, 1 failed" as its last line.
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+source "$CG_ROOT/scripts/stack.sh"
+cd "$CG_ROOT"
+unset KAFKA_BROKERS
+export STACK_DIR="$CG_VAR/browser-test" PORT_BASE=18080 DB_NAME=cg_browser_test REDIS_PREFIX="cg:browser-test:"
+export STACK_TOKEN="cg-browser-test-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+trap stack_stop EXIT
+
+cargo build --workspace --bins -q || exit 1
+(cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run -s build >/dev/null) || exit 1
+( stack_start ) || { echo "0 passed, 1 failed"; exit 1; }
+if CG_WEB_URL="http://127.0.0.1:$((PORT_BASE + 1))/" CG_TOKEN=$STACK_TOKEN node web/e2e/smoke.mjs; then
+  echo "1 passed, 0 failed"
+else
+  echo "logs: $STACK_DIR/logs"; echo "0 passed, 1 failed"; exit 1
+fi
