@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make dev`: runs the whole system on embedded defaults. Installs what is missing,
 # starts MariaDB and Redis if needed, a dev Kafka broker (unless KAFKA_BROKERS names a
-# real Kafka), the four services and the SPA, seeds a few droplets, and prints the URLs
+# real Kafka), the four services, the SPA and Prometheus, seeds a few droplets, and prints the URLs
 # and a dev token. Ctrl-C (or `make down`) stops only what this script started.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -29,8 +29,12 @@ trap stop_all INT TERM EXIT
 
 [ -s "$run/token" ] || head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' | sed 's/^/cg-dev-/' >"$run/token"
 token=$(cat "$run/token")
-STACK_DIR=$run PORT_BASE=8080 DB_NAME=clustergenie REDIS_PREFIX="cg:v1:" STACK_TOKEN=$token stack_start
+STACK_DIR=$run
+PORT_BASE=8080 DB_NAME=clustergenie REDIS_PREFIX="cg:v1:" STACK_TOKEN=$token stack_start
 brokers=$STACK_BROKERS
+stack_spawn prometheus prometheus --config.file="$CG_ROOT/monitoring/prometheus.yml" \
+  --storage.tsdb.path="$run/prometheus" --web.listen-address=127.0.0.1:9090
+wait_for "Prometheus" 30 curl -fsS http://127.0.0.1:9090/-/ready
 
 say "seeding demo droplets"
 for name in web-1 web-2 db-1; do
@@ -47,6 +51,7 @@ cat <<MSG
     projector        http://127.0.0.1:8082/readyz
     log-consumer     http://127.0.0.1:8083/readyz
     metrics          http://127.0.0.1:808{0,1,2,3}/metrics
+    Prometheus       http://127.0.0.1:9090/         (scrapes all four, with the alert rules of monitoring/)
     Kafka            $brokers $( [ -n "${KAFKA_BROKERS:-}" ] || echo "(dev broker: events live in memory only)")
 
   Dev API token (admin):  $token
