@@ -1,7 +1,7 @@
 //! command-api's settings, composed from platform parts. Every field is documented;
 //! defaults live in `configuration/base.toml`, embedded in the binary.
 
-use platform::config::{AuthSettings, HttpSettings, KafkaSettings};
+use platform::config::{AuthSettings, HttpSettings, KafkaSettings, RedisSettings};
 use serde::Deserialize;
 
 const BASE: &str = include_str!("../configuration/base.toml");
@@ -10,6 +10,7 @@ const BASE: &str = include_str!("../configuration/base.toml");
 pub struct Settings {
     pub http: HttpSettings,
     pub kafka: KafkaSettings,
+    pub redis: RedisSettings,
     pub writer: WriterSettings,
     pub provisioner: ProvisionerSettings,
     pub idempotency: IdempotencySettings,
@@ -20,7 +21,8 @@ pub struct Settings {
 pub struct WriterSettings {
     /// Consumer group whose assignment decides which partitions this instance writes.
     pub group_id: String,
-    /// URL other instances use to reach this one; recorded in ownership claims.
+    /// URL other instances use to reach this one (claims, the ownership directory);
+    /// empty means `http://<http.host>:<bound port>`.
     pub advertised_url: String,
     /// How long a command waits for its record to be read back before answering 503.
     pub read_back_timeout_ms: u64,

@@ -33,6 +33,11 @@ pub fn problem(error: &SubmitError) -> Problem {
             "A request with this Idempotency-Key is in progress",
         )
         .header("Retry-After", "1"),
+        SubmitError::NotOwned { partition } => Problem::unavailable(
+            format!("partition {partition} is served by another instance that could not be reached; retry"),
+            1,
+        )
+        .meta("partition", *partition),
         SubmitError::Unavailable(reason) => {
             tracing::warn!(reason, "command not accepted: write path unavailable");
             Problem::unavailable(

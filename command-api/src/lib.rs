@@ -6,6 +6,8 @@
 pub mod config;
 /// Submission errors → RFC 9457 problems.
 pub mod error;
+/// Which instance serves which partition (Redis), for forwarding.
+pub mod ownership;
 /// Idempotency-Key scope and fingerprint; If-Match parsing.
 pub mod preconditions;
 /// The provisioner reconciler: `new` → `active`, `deleting` → `deleted`.

@@ -21,9 +21,12 @@ use platform::shutdown::Shutdown;
 use rdkafka::Offset;
 
 use crate::config::Settings;
+use crate::ownership::Directory;
 use crate::provisioner::Provisioner;
+use crate::routes::forward::Forwarding;
 use crate::routes::{self, body::BodyLimit};
 use crate::writer::{MAX_PARTITIONS, Phase, Writer, WriterConfig};
+use platform::relay::Relay;
 
 pub struct Application {
     port: u16,
@@ -52,12 +55,6 @@ impl Application {
             partitions <= MAX_PARTITIONS,
             "at most {MAX_PARTITIONS} partitions are supported"
         );
-        let metrics = Metrics::new()?;
-        let writer = build_writer(&settings, &topic, partitions, clock, &metrics)?;
-        let start_offsets: StartOffsets =
-            Arc::new(|ps: &[i32]| ps.iter().map(|p| (*p, Offset::Beginning)).collect());
-        let config = kafka::consumer_config(&settings.kafka.brokers, &settings.writer.group_id);
-        let (reader, reader_events) = GroupReader::start(config, &topic, start_offsets, 64)?;
         let listener = TcpListener::bind((settings.http.host.as_str(), settings.http.port))
             .with_context(|| {
                 format!(
@@ -66,8 +63,45 @@ impl Application {
                 )
             })?;
         let port = listener.local_addr()?.port();
+        let metrics = Metrics::new()?;
+        let directory = Directory::new(
+            platform::redis::pool(&settings.redis)?,
+            &settings.redis.key_prefix,
+            &topic,
+        );
+        let advertised_url = advertised_url(&settings, port);
+        let writer = build_writer(
+            &settings,
+            &topic,
+            partitions,
+            clock,
+            &metrics,
+            &advertised_url,
+            directory.clone(),
+        )?;
+        let start_offsets: StartOffsets =
+            Arc::new(|ps: &[i32]| ps.iter().map(|p| (*p, Offset::Beginning)).collect());
+        let config = kafka::consumer_config(&settings.kafka.brokers, &settings.writer.group_id);
+        let (reader, reader_events) = GroupReader::start(config, &topic, start_offsets, 64)?;
         let tokens = TokenTable::parse(&settings.auth.tokens)?;
-        let server = http_server(listener, &settings, writer.clone(), tokens, metrics)?;
+        let forwarding = Forwarding {
+            directory,
+            relay: Relay::new(Duration::from_millis(
+                settings.writer.read_back_timeout_ms + 5_000,
+            ))?,
+            forwarded: metrics
+                .meter("command-api")
+                .u64_counter("cg_commands_forwarded")
+                .build(),
+        };
+        let server = http_server(
+            listener,
+            &settings,
+            writer.clone(),
+            tokens,
+            metrics,
+            forwarding,
+        )?;
         let provisioner = settings
             .provisioner
             .enabled
@@ -123,6 +157,8 @@ fn build_writer(
     partitions: i32,
     clock: SharedClock,
     metrics: &Metrics,
+    advertised_url: &str,
+    directory: Directory,
 ) -> anyhow::Result<Writer> {
     let writer_id = format!(
         "command-api-{}",
@@ -130,7 +166,7 @@ fn build_writer(
     );
     let config = WriterConfig {
         writer_id,
-        advertised_url: settings.writer.advertised_url.clone(),
+        advertised_url: advertised_url.to_owned(),
         topic: topic.to_owned(),
         partitions,
         read_back_timeout: Duration::from_millis(settings.writer.read_back_timeout_ms),
@@ -139,7 +175,14 @@ fn build_writer(
     let producer = kafka::producer(&settings.kafka.brokers)?;
     let metadata =
         kafka::consumer_config(&settings.kafka.brokers, "command-api-metadata").create()?;
-    Ok(Writer::new(config, producer, metadata, clock, metrics))
+    Ok(Writer::new(
+        config,
+        producer,
+        metadata,
+        clock,
+        metrics,
+        Some(directory),
+    ))
 }
 
 fn http_server(
@@ -148,8 +191,10 @@ fn http_server(
     writer: Writer,
     tokens: TokenTable,
     metrics: Metrics,
+    forwarding: Forwarding,
 ) -> anyhow::Result<Server> {
     let writer = web::Data::new(writer);
+    let forwarding = web::Data::new(forwarding);
     let tokens = web::Data::new(tokens);
     let http_metrics = web::Data::new(HttpMetrics::new(&metrics));
     let metrics = web::Data::new(metrics);
@@ -159,6 +204,7 @@ fn http_server(
             .wrap(from_fn(platform::http_metrics::middleware))
             .wrap(from_fn(platform::request_id::middleware))
             .app_data(writer.clone())
+            .app_data(forwarding.clone())
             .app_data(tokens.clone())
             .app_data(http_metrics.clone())
             .app_data(metrics.clone())
@@ -183,6 +229,21 @@ fn http_server(
     .disable_signals()
     .run();
     Ok(server)
+}
+
+/// The URL other instances forward to: configured, or derived from the bound port.
+fn advertised_url(settings: &Settings, port: u16) -> String {
+    match settings.writer.advertised_url.as_str() {
+        "" => {
+            let host = if settings.http.host == "0.0.0.0" {
+                "127.0.0.1"
+            } else {
+                settings.http.host.as_str()
+            };
+            format!("http://{host}:{port}")
+        }
+        configured => configured.to_owned(),
+    }
 }
 
 /// Ready when at least one partition is assigned and every assigned one is served.

@@ -113,6 +113,8 @@ impl Stack {
         settings.http.port = 0;
         settings.kafka = self.kafka();
         settings.writer.group_id = format!("command-api-{}", unique_suffix());
+        settings.redis.url = platform::testing::redis_url();
+        settings.redis.key_prefix = self.redis_prefix.clone();
         settings.provisioner.enabled = self.options.provisioner;
         settings.provisioner.tick_ms = 20;
         settings.auth.tokens = self.tokens();

@@ -1,7 +1,7 @@
 //! Consistency tokens (api.md §7): parsing `p:offset[,p:offset...]`, the `Prefer: wait`
-//! budget, and the bounded wait for the projector's checkpoints. Waiters are woken by
-//! `ChangeFeed` and re-read the checkpoint table, which is the only truth; the wait
-//! never fails a request for taking too long (the caller serves stale data instead).
+//! budget, and the bounded wait for the projector's checkpoints as `ChangeFeed` knows
+//! them. The wait never fails a request for taking too long (the caller serves stale
+//! data instead) and never queries the database itself.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -11,7 +11,7 @@ use actix_web::HttpRequest;
 use futures::future::select_all;
 use sqlx::MySqlPool;
 use tokio::sync::watch;
-use tokio::time::{Instant, sleep, sleep_until};
+use tokio::time::{Instant, sleep_until};
 
 use crate::config::ConsistencySettings;
 use crate::error::QueryError;
@@ -111,9 +111,12 @@ pub fn applied_positions(next_offsets: &BTreeMap<i32, i64>) -> Option<String> {
     (!pairs.is_empty()).then(|| pairs.join(","))
 }
 
-/// Wake-ups per partition, fed by the changes subscriber (`changes::spawn`).
+/// What query-api knows of the projector's checkpoints: the highest `next_offset` seen
+/// per partition, raised by change notifications and by a periodic read of the
+/// checkpoint table (`changes::spawn`). Waiters watch it in memory, so a thousand
+/// waiting requests cost no database queries; it only ever moves forward.
 #[derive(Debug, Clone)]
-pub struct ChangeFeed(Arc<Vec<watch::Sender<u64>>>);
+pub struct ChangeFeed(Arc<Vec<watch::Sender<i64>>>);
 
 impl ChangeFeed {
     pub fn new(partitions: i32) -> Self {
@@ -124,22 +127,26 @@ impl ChangeFeed {
         ))
     }
 
-    /// Wakes the waiters of one partition; unknown partitions wake everyone.
-    pub fn notify(&self, partition: i32) {
-        match usize::try_from(partition).ok().and_then(|p| self.0.get(p)) {
-            Some(sender) => sender.send_modify(|n| *n = n.wrapping_add(1)),
-            None => self.notify_all(),
+    /// Raises the known checkpoint of `partition` to `next_offset` (never lowers it).
+    pub fn advance(&self, partition: i32, next_offset: i64) {
+        if let Some(sender) = usize::try_from(partition).ok().and_then(|p| self.0.get(p)) {
+            sender.send_if_modified(|known| {
+                let raised = next_offset > *known;
+                *known = (*known).max(next_offset);
+                raised
+            });
         }
     }
 
-    /// Wakes every waiter, e.g. after a reconnect during which notifications were lost.
-    pub fn notify_all(&self) {
-        for sender in self.0.iter() {
-            sender.send_modify(|n| *n = n.wrapping_add(1));
-        }
+    /// The known checkpoints of `partitions` (0 = nothing applied yet).
+    pub fn current(&self, partitions: &[i32]) -> BTreeMap<i32, i64> {
+        partitions
+            .iter()
+            .filter_map(|p| Some((*p, *self.0.get(usize::try_from(*p).ok()?)?.borrow())))
+            .collect()
     }
 
-    fn subscribe(&self, partitions: &[i32]) -> Vec<watch::Receiver<u64>> {
+    fn subscribe(&self, partitions: &[i32]) -> Vec<watch::Receiver<i64>> {
         partitions
             .iter()
             .filter_map(|p| self.0.get(usize::try_from(*p).ok()?))
@@ -155,16 +162,9 @@ pub struct WaitOutcome {
     pub next_offsets: BTreeMap<i32, i64>,
 }
 
-/// Waits up to `budget` for `token`, re-reading checkpoints on every wake-up and every
-/// `recheck` (pub/sub may drop a notification). Receivers are created before the first
-/// read, so a notification published between the read and the wait is never missed.
-pub async fn wait(
-    pool: &MySqlPool,
-    feed: &ChangeFeed,
-    token: &ConsistencyToken,
-    budget: Duration,
-    recheck: Duration,
-) -> anyhow::Result<WaitOutcome> {
+/// Waits up to `budget` for `token`, woken whenever a checkpoint it needs moves.
+/// Receivers are created before the first look, so no advance can be missed.
+pub async fn wait(feed: &ChangeFeed, token: &ConsistencyToken, budget: Duration) -> WaitOutcome {
     let deadline = Instant::now() + budget;
     let partitions = token.partitions();
     let mut receivers = feed.subscribe(&partitions);
@@ -172,29 +172,28 @@ pub async fn wait(
         for receiver in &mut receivers {
             receiver.borrow_and_update();
         }
-        let next_offsets = checkpoints(pool, &partitions).await?;
+        let next_offsets = feed.current(&partitions);
         if token.satisfied_by(&next_offsets) {
-            return Ok(WaitOutcome {
+            return WaitOutcome {
                 caught_up: true,
                 next_offsets,
-            });
+            };
         }
         if Instant::now() >= deadline {
-            return Ok(WaitOutcome {
+            return WaitOutcome {
                 caught_up: false,
                 next_offsets,
-            });
+            };
         }
         tokio::select! {
             _ = any_changed(&mut receivers) => {}
-            _ = sleep(recheck) => {}
             _ = sleep_until(deadline) => {}
         }
     }
 }
 
 /// Resolves when any receiver sees a new value; never, if all senders are gone.
-async fn any_changed(receivers: &mut [watch::Receiver<u64>]) {
+async fn any_changed(receivers: &mut [watch::Receiver<i64>]) {
     if receivers.is_empty() {
         return std::future::pending().await;
     }
@@ -204,25 +203,11 @@ async fn any_changed(receivers: &mut [watch::Receiver<u64>]) {
     }
 }
 
-/// `next_offset` of the live projection for each of `partitions` that has a checkpoint.
-pub async fn checkpoints(
-    pool: &MySqlPool,
-    partitions: &[i32],
-) -> anyhow::Result<BTreeMap<i32, i64>> {
-    if partitions.is_empty() {
-        return Ok(BTreeMap::new());
-    }
-    let marks = vec!["?"; partitions.len()].join(", ");
-    let sql = format!(
-        "SELECT partition_id, next_offset FROM projection_checkpoint \
-         WHERE projection = ? AND partition_id IN ({marks})"
-    );
-    let mut query =
-        sqlx::query_as::<_, (i32, i64)>(sqlx::AssertSqlSafe(sql)).bind(views::PROJECTION);
-    for p in partitions {
-        query = query.bind(*p);
-    }
-    let rows = query
+/// `next_offset` of the live projection for every partition that has a checkpoint.
+pub async fn checkpoints(pool: &MySqlPool) -> anyhow::Result<BTreeMap<i32, i64>> {
+    let sql = "SELECT partition_id, next_offset FROM projection_checkpoint WHERE projection = ?";
+    let rows = sqlx::query_as::<_, (i32, i64)>(sql)
+        .bind(views::PROJECTION)
         .fetch_all(pool)
         .await
         .map_err(|e| anyhow::Error::new(e).context("Failed to read the projection checkpoints"))?;

@@ -4,6 +4,7 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
@@ -40,11 +41,15 @@ impl Application {
         let metrics = Metrics::new()?;
         let http_metrics = HttpMetrics::new(&metrics);
         let feed = ChangeFeed::new(settings.kafka.partitions);
+        let recheck = Duration::from_millis(settings.consistency.recheck_ms.max(10));
         let changes = changes::spawn(
             &settings.redis.url,
             &settings.redis.key_prefix,
+            db.clone(),
+            recheck,
             feed.clone(),
-        )?;
+        )
+        .await?;
         let relay = Relay::new(&settings.command_api_url, settings.http.body_limit)?;
         let state = AppState {
             db,

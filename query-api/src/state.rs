@@ -1,8 +1,6 @@
 //! What every handler shares, built once in `startup`: pools, the partition count, the
 //! page-token key, the clock and the change feed. It holds no per-request state.
 
-use std::time::Duration;
-
 use platform::clock::SharedClock;
 use sqlx::MySqlPool;
 
@@ -21,10 +19,4 @@ pub struct AppState {
     pub clock: SharedClock,
     pub consistency: ConsistencySettings,
     pub feed: ChangeFeed,
-}
-
-impl AppState {
-    pub fn recheck(&self) -> Duration {
-        Duration::from_millis(self.consistency.recheck_ms.max(10))
-    }
 }

@@ -1,9 +1,9 @@
 //! Reading a JSON request body: content type checked (415), size capped while reading
-//! (413, never buffered past the cap), syntax checked (400), and an object required.
+//! (413, never buffered past the cap), syntax checked (400), and an object required. The
+//! raw bytes are kept so a forwarded request carries exactly what the client sent.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
-use futures::StreamExt;
 use platform::problem::Problem;
 use serde_json::{Map, Value};
 
@@ -11,32 +11,20 @@ use serde_json::{Map, Value};
 #[derive(Debug, Clone, Copy)]
 pub struct BodyLimit(pub usize);
 
-pub async fn json_object(
-    req: &HttpRequest,
-    mut payload: web::Payload,
-) -> Result<Map<String, Value>, Problem> {
+/// A parsed JSON object and the bytes it came from.
+pub struct JsonBody {
+    pub raw: web::Bytes,
+    pub object: Map<String, Value>,
+}
+
+pub async fn json_object(req: &HttpRequest, payload: web::Payload) -> Result<JsonBody, Problem> {
     let limit = req
         .app_data::<web::Data<BodyLimit>>()
         .map_or(256 * 1024, |l| l.0);
     check_content_type(req)?;
-    let declared = req
-        .headers()
-        .get("content-length")
-        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > limit) {
-        return Err(too_large(limit));
-    }
-    let mut bytes = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk
-            .map_err(|e| Problem::invalid_argument(format!("could not read the body: {e}")))?;
-        if bytes.len() + chunk.len() > limit {
-            return Err(too_large(limit));
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    match serde_json::from_slice::<Value>(&bytes) {
-        Ok(Value::Object(map)) => Ok(map),
+    let raw = platform::relay::read_body(req, payload, limit).await?;
+    match serde_json::from_slice::<Value>(&raw) {
+        Ok(Value::Object(object)) => Ok(JsonBody { raw, object }),
         Ok(_) => Err(Problem::invalid_argument("the body must be a JSON object")),
         Err(e) => Err(
             Problem::invalid_argument(format!("the body is not valid JSON: {e}"))
@@ -68,14 +56,4 @@ fn check_content_type(req: &HttpRequest) -> Result<(), Problem> {
     )
     .detail("send the body as application/json")
     .meta("content_type", content_type))
-}
-
-fn too_large(limit: usize) -> Problem {
-    Problem::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "PAYLOAD_TOO_LARGE",
-        "The request body is too large",
-    )
-    .detail(format!("bodies are limited to {limit} bytes"))
-    .meta("limit_bytes", limit)
 }

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+use super::forward::{self, Forwarding};
 use super::{body, input, respond};
 use crate::preconditions;
 use crate::writer::{Submission, SubmitError, Writer};
@@ -24,16 +25,18 @@ pub async fn create(
     payload: web::Payload,
     principal: Principal,
     writer: web::Data<Writer>,
+    forwarding: web::Data<Forwarding>,
 ) -> Result<HttpResponse, Problem> {
     principal.require_mutation()?;
-    let json = body::json_object(&req, payload).await?;
+    let body::JsonBody { raw, object: json } = body::json_object(&req, payload).await?;
     let input = input::create(&json)?;
     let idempotency =
         preconditions::idempotency(&req, &principal, CREATE_ROUTE, &Value::Object(json))?;
     // With a key, the new id lands in the key's partition, so retries meet the same writer.
-    let id = idempotency
-        .as_ref()
-        .map_or_else(Uuid::now_v7, |i| writer.id_in_partition_of(&i.scope));
+    let id = idempotency.as_ref().map_or_else(
+        || writer.id_for_new_aggregate(),
+        |i| writer.id_in_partition_of(&i.scope),
+    );
     let command = DropletCommand::Create(CreateDroplet {
         id,
         owner: principal.id.clone(),
@@ -57,7 +60,7 @@ pub async fn create(
         correlation_id: request_id(&req),
         traceparent: header(&req, "traceparent"),
     };
-    respond::outcome(writer.submit(submission).await)
+    submit(&req, raw, &writer, &forwarding, submission).await
 }
 
 /// `POST /api/v1/droplets/{id}/actions`
@@ -67,10 +70,11 @@ pub async fn action(
     payload: web::Payload,
     principal: Principal,
     writer: web::Data<Writer>,
+    forwarding: web::Data<Forwarding>,
 ) -> Result<HttpResponse, Problem> {
     principal.require_mutation()?;
     let id = parse_id(&path)?;
-    let json = body::json_object(&req, payload).await?;
+    let body::JsonBody { raw, object: json } = body::json_object(&req, payload).await?;
     let action = input::action(&json)?;
     let idempotency =
         preconditions::idempotency(&req, &principal, ACTION_ROUTE, &Value::Object(json))?;
@@ -94,7 +98,7 @@ pub async fn action(
         correlation_id: request_id(&req),
         traceparent: header(&req, "traceparent"),
     };
-    respond::outcome(writer.submit(submission).await)
+    submit(&req, raw, &writer, &forwarding, submission).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -110,6 +114,7 @@ pub async fn delete(
     query: web::Query<DeleteQuery>,
     principal: Principal,
     writer: web::Data<Writer>,
+    forwarding: web::Data<Forwarding>,
 ) -> Result<HttpResponse, Problem> {
     principal.require_mutation()?;
     let id = match parse_id(&path) {
@@ -136,6 +141,25 @@ pub async fn delete(
     match writer.submit(submission).await {
         Err(SubmitError::Domain(DropletError::NotFound)) if query.allow_missing => {
             Ok(HttpResponse::NoContent().finish())
+        }
+        Err(SubmitError::NotOwned { partition }) => {
+            forward::to_owner(&req, web::Bytes::new(), partition, &writer, &forwarding).await
+        }
+        result => respond::outcome(result),
+    }
+}
+
+/// Submits, forwarding to the partition's owner when another instance serves it.
+async fn submit(
+    req: &HttpRequest,
+    raw: web::Bytes,
+    writer: &Writer,
+    forwarding: &Forwarding,
+    submission: Submission,
+) -> Result<HttpResponse, Problem> {
+    match writer.submit(submission).await {
+        Err(SubmitError::NotOwned { partition }) => {
+            forward::to_owner(req, raw, partition, writer, forwarding).await
         }
         result => respond::outcome(result),
     }

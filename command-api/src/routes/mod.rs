@@ -3,6 +3,7 @@
 
 pub mod body;
 pub mod droplets;
+pub mod forward;
 pub mod input;
 pub mod respond;
 

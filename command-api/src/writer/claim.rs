@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use domain::log_validity::WriterClaim;
 use rdkafka::consumer::Consumer;
-use rdkafka::producer::FutureRecord;
 
 use super::Writer;
 use super::record;
@@ -68,16 +67,9 @@ impl Writer {
             record::claim(&claim, &self.inner.config.advertised_url, now),
             None,
         );
-        let kafka_record = FutureRecord::to(&self.inner.config.topic)
-            .partition(partition)
-            .key(record::CLAIM_KEY)
-            .payload(&bytes)
-            .headers(headers);
         let delivery = self
             .inner
-            .producer
-            .send_result(kafka_record)
-            .map_err(|(e, _)| e)?;
+            .enqueue(partition, record::CLAIM_KEY, &bytes, headers)?;
         delivery.await?.map_err(|(e, _)| e)?;
         tracing::info!(partition, epoch = claim.epoch, "ownership claim appended");
         Ok(())

@@ -11,6 +11,7 @@ use tokio::sync::mpsc;
 
 use super::Writer;
 use super::partition::{ClaimOutcome, PartitionState};
+use crate::ownership::Owner;
 
 impl Writer {
     /// Consumes reader events until the reader stops.
@@ -57,6 +58,7 @@ impl Writer {
             return;
         };
         let mut claim_again = false;
+        let mut now_serving = None;
         {
             let mut guard = self.inner.lock(index);
             let Some(state) = guard.as_mut() else { return };
@@ -66,9 +68,11 @@ impl Writer {
                     continue;
                 }
                 match entry.value.as_deref().map(proto::decode_record) {
-                    Some(Ok(record)) => {
-                        claim_again |= state.apply(entry.offset, record) == ClaimOutcome::ClaimAgain
-                    }
+                    Some(Ok(record)) => match state.apply(entry.offset, record) {
+                        ClaimOutcome::ClaimAgain => claim_again = true,
+                        ClaimOutcome::NowServing => now_serving = state.my_claim.clone(),
+                        ClaimOutcome::Nothing => {}
+                    },
                     _ => state.skip_undecodable(entry.offset),
                 }
             }
@@ -81,6 +85,30 @@ impl Writer {
         if claim_again {
             self.spawn_claim(index, Duration::ZERO);
         }
+        if let Some(claim) = now_serving {
+            self.announce(partition, claim);
+        }
+    }
+
+    /// Tells other instances (through the ownership directory) that we serve `partition`.
+    fn announce(&self, partition: i32, claim: domain::log_validity::WriterClaim) {
+        let Some(directory) = self.inner.directory.clone() else {
+            return;
+        };
+        let owner = Owner {
+            epoch: claim.epoch,
+            writer_id: claim.writer_id,
+            url: self.inner.config.advertised_url.clone(),
+        };
+        tokio::spawn(async move {
+            if let Err(error) = directory.publish(partition, &owner).await {
+                tracing::warn!(
+                    partition,
+                    error = format!("{error:#}"),
+                    "could not announce partition ownership"
+                );
+            }
+        });
     }
 
     fn index(&self, partition: i32) -> Option<usize> {

@@ -31,6 +31,7 @@ use rdkafka::producer::FutureProducer;
 use tokio::sync::watch;
 use uuid::Uuid;
 
+use crate::ownership::Directory;
 use partition::PartitionState;
 
 /// Static facts of this writer instance.
@@ -62,6 +63,8 @@ struct Inner {
     generations: Vec<AtomicU64>,
     /// Lets tests (and operators) hold the reader, e.g. to stage a zombie writer.
     reader_paused: watch::Sender<bool>,
+    /// Where served partitions are announced, so other instances can forward to us.
+    directory: Option<Directory>,
     metrics: WriterMetrics,
 }
 
@@ -85,6 +88,7 @@ impl Writer {
         metadata: BaseConsumer,
         clock: SharedClock,
         metrics: &Metrics,
+        directory: Option<Directory>,
     ) -> Self {
         let n = usize::try_from(config.partitions).unwrap_or(0);
         let meter = metrics.meter("command-api");
@@ -102,6 +106,7 @@ impl Writer {
             read_offsets: (0..n).map(|_| watch::channel(0).0).collect(),
             generations: (0..n).map(|_| AtomicU64::new(0)).collect(),
             reader_paused: watch::channel(false).0,
+            directory,
             metrics,
         };
         Self {
@@ -130,6 +135,26 @@ impl Writer {
         loop {
             let id = Uuid::now_v7();
             if self.partition_of(&id) == target {
+                return id;
+            }
+        }
+    }
+
+    /// A fresh UUIDv7 for a new aggregate, in a partition this instance serves when it
+    /// serves any, so that a create without an Idempotency-Key is never forwarded.
+    pub fn id_for_new_aggregate(&self) -> Uuid {
+        let serving: Vec<i32> = (0..self.inner.states.len())
+            .filter(|p| {
+                self.inner
+                    .lock(*p)
+                    .as_ref()
+                    .is_some_and(|s| s.phase == Phase::Serving)
+            })
+            .map(|p| p as i32)
+            .collect();
+        loop {
+            let id = Uuid::now_v7();
+            if serving.is_empty() || serving.contains(&self.partition_of(&id)) {
                 return id;
             }
         }
@@ -186,6 +211,24 @@ impl Inner {
         self.states[partition]
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Hands one record for `partition` to the producer; the future resolves on delivery.
+    fn enqueue(
+        &self,
+        partition: i32,
+        key: &str,
+        bytes: &[u8],
+        headers: rdkafka::message::OwnedHeaders,
+    ) -> Result<rdkafka::producer::DeliveryFuture, rdkafka::error::KafkaError> {
+        let record = rdkafka::producer::FutureRecord::to(&self.config.topic)
+            .partition(partition)
+            .key(key)
+            .payload(bytes)
+            .headers(headers);
+        self.producer
+            .send_result(record)
+            .map_err(|(error, _)| error)
     }
 
     fn generation(&self, partition: usize) -> u64 {

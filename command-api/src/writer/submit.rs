@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use domain::droplet::{DropletCommand, DropletError};
 use opentelemetry::KeyValue;
-use rdkafka::producer::FutureRecord;
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
@@ -23,6 +22,7 @@ impl Writer {
         let outcome = match &result {
             Ok(_) => "accepted",
             Err(SubmitError::Unavailable(_)) => "failed",
+            Err(SubmitError::NotOwned { .. }) => "not_owned",
             Err(_) => "rejected",
         };
         let labels = [
@@ -75,9 +75,9 @@ impl Writer {
     ) -> Result<Enqueued, SubmitError> {
         let now = self.inner.clock.now();
         let mut guard = self.inner.lock(index);
-        let state = guard
-            .as_mut()
-            .ok_or(SubmitError::Unavailable("partition not owned here"))?;
+        let state = guard.as_mut().ok_or(SubmitError::NotOwned {
+            partition: index as i32,
+        })?;
         if state.phase != Phase::Serving {
             return Err(SubmitError::Unavailable("partition is restoring or fenced"));
         }
@@ -119,16 +119,9 @@ impl Writer {
             sub.traceparent.as_deref(),
         );
         let key = sub.aggregate_id.to_string();
-        let topic = &self.inner.config.topic;
-        let kafka_record = FutureRecord::to(topic)
-            .partition(state.partition)
-            .key(&key)
-            .payload(&bytes)
-            .headers(headers);
         let delivery = self
             .inner
-            .producer
-            .send_result(kafka_record)
+            .enqueue(state.partition, &key, &bytes, headers)
             .map_err(|_| SubmitError::Unavailable("the producer queue is full"))?;
         let (reply, read_back) = oneshot::channel();
         state.register_pending(command_id, decided.state_after, idem, reply);

@@ -75,6 +75,8 @@ pub enum SubmitError {
     IdempotencyKeyInUse,
     #[error("the write path is unavailable: {0}")]
     Unavailable(&'static str),
+    #[error("partition {partition} is not owned by this instance")]
+    NotOwned { partition: i32 },
 }
 
 impl SubmitError {

@@ -33,13 +33,19 @@ pub struct TestApp {
 pub struct Log {
     pub mock: MockKafka,
     pub prefix: String,
+    /// Redis prefix shared by the writers of one test (their ownership directory).
+    pub redis_prefix: String,
 }
 
 impl Log {
     pub fn start() -> Self {
         let prefix = format!("t{}.", unique_suffix());
         let mock = MockKafka::start(&[(format!("{prefix}cluster-events"), PARTITIONS)]);
-        Self { mock, prefix }
+        Self {
+            mock,
+            prefix,
+            redis_prefix: format!("cg:test:{}:", unique_suffix()),
+        }
     }
 
     pub fn topic(&self) -> String {
@@ -69,6 +75,8 @@ pub fn settings(log: &Log, provisioner: bool) -> Settings {
     settings.kafka.topic_prefix = log.prefix.clone();
     settings.kafka.partitions = PARTITIONS;
     settings.writer.group_id = format!("command-api-{}", unique_suffix());
+    settings.redis.url = platform::testing::redis_url();
+    settings.redis.key_prefix = log.redis_prefix.clone();
     settings.provisioner.enabled = provisioner;
     settings.provisioner.tick_ms = 20;
     settings.auth.tokens =
@@ -77,10 +85,10 @@ pub fn settings(log: &Log, provisioner: bool) -> Settings {
 }
 
 pub async fn spawn_app(log: &Log) -> TestApp {
-    spawn_with(log, settings(log, true)).await
+    spawn_with(settings(log, true)).await
 }
 
-pub async fn spawn_with(log: &Log, settings: Settings) -> TestApp {
+pub async fn spawn_with(settings: Settings) -> TestApp {
     platform::telemetry::init(
         "command-api-test",
         if std::env::var("TEST_LOG").is_ok() {
@@ -127,6 +135,21 @@ impl TestApp {
             ready,
             "command-api did not become ready (all partitions served) in time"
         );
+    }
+
+    /// The value of a label-less metric from this app's `/metrics`.
+    pub async fn metric(&self, name: &str) -> f64 {
+        let text = self
+            .client
+            .get(format!("{}/metrics", self.address))
+            .send()
+            .await
+            .expect("metrics");
+        let text = text.text().await.expect("text");
+        text.lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.rsplit(' ').next()?.parse().ok())
+            .unwrap_or(0.0)
     }
 
     pub fn post(&self, path: &str, token: &str) -> reqwest::RequestBuilder {

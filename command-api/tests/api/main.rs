@@ -4,6 +4,7 @@
 mod bad_input;
 mod concurrency;
 mod droplets;
+mod forwarding;
 mod helpers;
 mod idempotency;
 mod zombie;

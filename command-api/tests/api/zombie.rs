@@ -11,14 +11,14 @@ use crate::helpers::{Log, MEMBER, settings, spawn_with};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fenced_writers_append_is_ignored_and_never_acknowledged() {
     let log = Log::start();
-    let stale = spawn_with(&log, settings(&log, false)).await;
+    let stale = spawn_with(settings(&log, false)).await;
     let (id, _) = stale.create_droplet("web-1").await;
     let records_before = log.records().len();
 
     // The stale writer stops reading (a long GC pause, a partition) while another
     // instance, in a group of its own, claims every partition.
     stale.writer.pause_reader(true);
-    let usurper = spawn_with(&log, settings(&log, false)).await;
+    let usurper = spawn_with(settings(&log, false)).await;
     let claims = log.records().len() - records_before;
     assert!(claims >= 4, "the usurper claimed every partition");
 
@@ -51,7 +51,7 @@ async fn a_fenced_writers_append_is_ignored_and_never_acknowledged() {
     assert_eq!(probe.headers()["etag"], "\"1\"");
 
     // A fresh writer restores without the zombie batch too: version 1 is current.
-    let fresh = spawn_with(&log, settings(&log, false)).await;
+    let fresh = spawn_with(settings(&log, false)).await;
     let delete = fresh
         .delete(&format!("/api/v1/droplets/{id}"), MEMBER)
         .header("If-Match", "\"1\"");

@@ -12,6 +12,7 @@ pub mod kafka;
 pub mod metrics;
 pub mod problem;
 pub mod redis;
+pub mod relay;
 pub mod request_id;
 pub mod shutdown;
 pub mod telemetry;

@@ -89,7 +89,7 @@ pub async fn scratch_database() -> String {
 /// watermark observed when the call starts. For asserting what was (not) appended.
 pub fn read_topic(bootstrap: &str, topic: &str) -> Vec<crate::kafka::LogEntry> {
     use rdkafka::consumer::{BaseConsumer, Consumer};
-    use rdkafka::message::{Headers, Message};
+    use rdkafka::message::Message;
     use std::time::{Duration, Instant};
 
     let partitions = crate::kafka::partition_count(bootstrap, topic).expect("topic exists");
@@ -120,22 +120,7 @@ pub fn read_topic(bootstrap: &str, topic: &str) -> Vec<crate::kafka::LogEntry> {
             };
             let message = message.expect("readable record");
             next = message.offset() + 1;
-            let headers = message
-                .headers()
-                .map(|h| {
-                    h.iter()
-                        .map(|h| (h.key.to_owned(), h.value.unwrap_or_default().to_vec()))
-                        .collect()
-                })
-                .unwrap_or_default();
-            entries.push(crate::kafka::LogEntry {
-                partition,
-                offset: message.offset(),
-                key: message.key().map(<[u8]>::to_vec),
-                value: message.payload().map(<[u8]>::to_vec),
-                headers,
-                timestamp_ms: message.timestamp().to_millis(),
-            });
+            entries.push(crate::kafka::LogEntry::from_message(&message));
         }
     }
     entries

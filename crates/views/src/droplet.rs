@@ -2,10 +2,14 @@
 //! a copy of `domain::droplet::Droplet`; the representation is a pure function of the
 //! row, so the `ETag` (the version) always promises identical bytes.
 
+use std::net::Ipv4Addr;
+
 use chrono::{DateTime, Utc};
-use domain::droplet::Droplet;
+use domain::droplet::{Droplet, DropletName, DropletStatus};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use sqlx::mysql::{MySql, MySqlArguments};
+use sqlx::query::Query;
 use uuid::Uuid;
 
 /// Every column of `droplet`, in the order of `COLUMNS`.
@@ -33,7 +37,7 @@ pub struct DropletRow {
     pub version: u64,
 }
 
-/// The column list, for `SELECT` and `INSERT` statements.
+/// The column list, for `SELECT` and `INSERT` statements; `bind_columns` follows it.
 pub const COLUMNS: &str = "droplet_id, owner, name, region, size_slug, image, status, locked, vcpus, \
      memory_mb, disk_gb, ipv4, tags, failure_reason, created_at, updated_at, delete_time, purge_time, version";
 
@@ -62,6 +66,69 @@ impl DropletRow {
             purge_time: state.purge_time,
             version: state.version,
         })
+    }
+
+    /// The aggregate state a stored row stands for: the inverse of `from_state`. A row
+    /// that cannot be read back (unknown status, bad name) is an error, never a guess.
+    pub fn to_state(&self) -> Result<Droplet, String> {
+        let status = DropletStatus::parse(&self.status)
+            .ok_or_else(|| format!("stored droplet status {:?} is unknown", self.status))?;
+        let name = DropletName::parse(&self.name).map_err(|e| format!("stored name: {e}"))?;
+        let ipv4 = match &self.ipv4 {
+            Some(ip) => Some(
+                ip.parse::<Ipv4Addr>()
+                    .map_err(|e| format!("stored ipv4: {e}"))?,
+            ),
+            None => None,
+        };
+        let tags = serde_json::from_str(&self.tags).map_err(|e| format!("stored tags: {e}"))?;
+        Ok(Droplet {
+            id: self.droplet_id,
+            owner: self.owner.clone(),
+            name,
+            region: self.region.clone(),
+            size_slug: self.size_slug.clone(),
+            image: self.image.clone(),
+            vcpus: self.vcpus,
+            memory_mb: self.memory_mb,
+            disk_gb: self.disk_gb,
+            tags,
+            status: Some(status),
+            ipv4,
+            failure_reason: self.failure_reason.clone(),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            delete_time: self.delete_time,
+            purge_time: self.purge_time,
+            version: self.version,
+        })
+    }
+
+    /// Binds every column of `COLUMNS`, in that order, to `query`.
+    pub fn bind_columns<'q>(
+        &'q self,
+        query: Query<'q, MySql, MySqlArguments>,
+    ) -> Query<'q, MySql, MySqlArguments> {
+        query
+            .bind(self.droplet_id)
+            .bind(&self.owner)
+            .bind(&self.name)
+            .bind(&self.region)
+            .bind(&self.size_slug)
+            .bind(&self.image)
+            .bind(&self.status)
+            .bind(self.locked)
+            .bind(self.vcpus)
+            .bind(self.memory_mb)
+            .bind(self.disk_gb)
+            .bind(&self.ipv4)
+            .bind(&self.tags)
+            .bind(&self.failure_reason)
+            .bind(self.created_at)
+            .bind(self.updated_at)
+            .bind(self.delete_time)
+            .bind(self.purge_time)
+            .bind(self.version)
     }
 
     /// The API representation (`kind: "droplet"`).
@@ -112,4 +179,65 @@ impl DropletRow {
 /// RFC 3339 in UTC with a `Z`, second precision unless sub-second digits matter.
 pub fn rfc3339(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use domain::Aggregate;
+    use domain::droplet::{CreationRequested, DropletEvent};
+
+    use super::*;
+
+    #[test]
+    fn a_row_maps_back_to_the_state_it_came_from() {
+        let at = Utc
+            .with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
+            .single()
+            .expect("time");
+        let created = DropletEvent::CreationRequested(CreationRequested {
+            id: Uuid::from_u128(7),
+            owner: "alice".into(),
+            name: DropletName::parse("web-1").expect("valid"),
+            region: "nyc1".into(),
+            size_slug: "s-1vcpu-1gb".into(),
+            image: "ubuntu-24-04-x64".into(),
+            vcpus: 1,
+            memory_mb: 1024,
+            disk_gb: 25,
+            tags: vec!["a".into()],
+            at,
+        });
+        let provisioned = DropletEvent::Provisioned {
+            ipv4: Ipv4Addr::new(10, 0, 0, 1),
+            at,
+        };
+        let state = Droplet::replay([&created, &provisioned]);
+        let row = DropletRow::from_state(&state).expect("created");
+        assert_eq!(row.to_state(), Ok(state));
+    }
+
+    #[test]
+    fn an_unknown_stored_status_is_an_error() {
+        let at = Utc
+            .with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
+            .single()
+            .expect("time");
+        let state = Droplet::replay([&DropletEvent::CreationRequested(CreationRequested {
+            id: Uuid::from_u128(8),
+            owner: "alice".into(),
+            name: DropletName::parse("web-1").expect("valid"),
+            region: "nyc1".into(),
+            size_slug: "s-1vcpu-1gb".into(),
+            image: "ubuntu-24-04-x64".into(),
+            vcpus: 1,
+            memory_mb: 1024,
+            disk_gb: 25,
+            tags: vec![],
+            at,
+        })]);
+        let mut row = DropletRow::from_state(&state).expect("created");
+        row.status = "archived".into();
+        assert!(row.to_state().is_err());
+    }
 }

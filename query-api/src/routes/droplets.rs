@@ -36,7 +36,7 @@ pub async fn get(
     let id = Uuid::parse_str(&path).map_err(|_| QueryError::NotFound)?;
     let waited = wait(&req, &state, token.as_ref()).await?;
     let partition = partition_for(id.to_string().as_bytes(), state.partitions);
-    let applied = consistency::checkpoints(&state.db, &[partition]).await?;
+    let applied = state.feed.current(&[partition]);
     let cached = match token {
         None => store::cached(&state.redis, &state.key_prefix, id).await,
         Some(_) => None,
@@ -117,7 +117,7 @@ async fn wait(
         return Ok(None);
     };
     let budget = consistency::budget(req, &state.consistency);
-    let outcome = consistency::wait(&state.db, &state.feed, token, budget, state.recheck()).await?;
+    let outcome = consistency::wait(&state.feed, token, budget).await;
     Ok(Some(outcome))
 }
 

@@ -157,26 +157,7 @@ impl TestApp {
     pub async fn insert(&self, row: &DropletRow) {
         let marks = vec!["?"; 19].join(", ");
         let sql = format!("INSERT INTO droplet ({COLUMNS}) VALUES ({marks})");
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(row.droplet_id)
-            .bind(&row.owner)
-            .bind(&row.name)
-            .bind(&row.region)
-            .bind(&row.size_slug)
-            .bind(&row.image)
-            .bind(&row.status)
-            .bind(row.locked)
-            .bind(row.vcpus)
-            .bind(row.memory_mb)
-            .bind(row.disk_gb)
-            .bind(&row.ipv4)
-            .bind(&row.tags)
-            .bind(&row.failure_reason)
-            .bind(row.created_at)
-            .bind(row.updated_at)
-            .bind(row.delete_time)
-            .bind(row.purge_time)
-            .bind(row.version)
+        row.bind_columns(sqlx::query(sqlx::AssertSqlSafe(sql)))
             .execute(&self.db)
             .await
             .expect("droplet row inserts");

@@ -151,7 +151,7 @@ fn poll_loop(
         let mut timeout = Duration::from_millis(100);
         while batch.len() < MAX_BATCH {
             match consumer.poll(timeout) {
-                Some(Ok(message)) => batch.push(owned(&message)),
+                Some(Ok(message)) => batch.push(LogEntry::from_message(&message)),
                 Some(Err(error)) => tracing::warn!(%error, "consumer error"),
                 None => break,
             }
@@ -168,22 +168,25 @@ fn poll_loop(
     }
 }
 
-fn owned(message: &rdkafka::message::BorrowedMessage<'_>) -> LogEntry {
-    let headers = message
-        .headers()
-        .map(|h| {
-            h.iter()
-                .map(|h| (h.key.to_owned(), h.value.unwrap_or_default().to_vec()))
-                .collect()
-        })
-        .unwrap_or_default();
-    LogEntry {
-        partition: message.partition(),
-        offset: message.offset(),
-        key: message.key().map(<[u8]>::to_vec),
-        value: message.payload().map(<[u8]>::to_vec),
-        headers,
-        timestamp_ms: message.timestamp().to_millis(),
+impl LogEntry {
+    /// An owned copy of a consumed message.
+    pub fn from_message(message: &rdkafka::message::BorrowedMessage<'_>) -> Self {
+        let headers = message
+            .headers()
+            .map(|h| {
+                h.iter()
+                    .map(|h| (h.key.to_owned(), h.value.unwrap_or_default().to_vec()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Self {
+            partition: message.partition(),
+            offset: message.offset(),
+            key: message.key().map(<[u8]>::to_vec),
+            value: message.payload().map(<[u8]>::to_vec),
+            headers,
+            timestamp_ms: message.timestamp().to_millis(),
+        }
     }
 }
 
