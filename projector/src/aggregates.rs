@@ -2,36 +2,46 @@
 //! goes, the input of the validity rule's version check. Shared by every view so they
 //! all agree on which batches are valid; it never moves a version backwards.
 
-use sqlx::MySqlConnection;
+use std::collections::{BTreeMap, HashMap};
 
-/// The aggregate's current version; 0 for one never seen.
-pub async fn version(conn: &mut MySqlConnection, aggregate_id: &str) -> sqlx::Result<u64> {
-    let row: Option<(u64,)> =
-        sqlx::query_as("SELECT version FROM projected_aggregate WHERE aggregate_id = ?")
-            .bind(aggregate_id)
-            .fetch_optional(conn)
-            .await?;
-    Ok(row.map_or(0, |(version,)| version))
+use sqlx::{AssertSqlSafe, MySqlConnection};
+
+/// The current versions of `aggregate_ids` (absent ones were never seen).
+pub async fn versions(
+    conn: &mut MySqlConnection,
+    aggregate_ids: &[String],
+) -> sqlx::Result<HashMap<String, u64>> {
+    if aggregate_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let marks = vec!["?"; aggregate_ids.len()].join(", ");
+    let sql = format!(
+        "SELECT aggregate_id, version FROM projected_aggregate WHERE aggregate_id IN ({marks})"
+    );
+    let mut query = sqlx::query_as::<_, (String, u64)>(AssertSqlSafe(sql));
+    for id in aggregate_ids {
+        query = query.bind(id);
+    }
+    Ok(query.fetch_all(conn).await?.into_iter().collect())
 }
 
-/// Records that the aggregate reached `version`.
-pub async fn advance(
+/// Records every aggregate's new version in one statement.
+pub async fn advance_many(
     conn: &mut MySqlConnection,
-    aggregate_id: &str,
-    aggregate_type: &str,
-    partition: i32,
-    version: u64,
+    advanced: &BTreeMap<String, (&'static str, i32, u64)>,
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO projected_aggregate (aggregate_id, aggregate_type, partition_id, version) \
-         VALUES (?, ?, ?, ?) \
-         ON DUPLICATE KEY UPDATE version = GREATEST(version, VALUES(version))",
-    )
-    .bind(aggregate_id)
-    .bind(aggregate_type)
-    .bind(partition)
-    .bind(version)
-    .execute(conn)
-    .await?;
+    if advanced.is_empty() {
+        return Ok(());
+    }
+    let rows = vec!["(?, ?, ?, ?)"; advanced.len()].join(", ");
+    let sql = format!(
+        "INSERT INTO projected_aggregate (aggregate_id, aggregate_type, partition_id, version) VALUES {rows} \
+         ON DUPLICATE KEY UPDATE version = GREATEST(version, VALUES(version))"
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for (id, (kind, partition, version)) in advanced {
+        query = query.bind(id).bind(*kind).bind(*partition).bind(*version);
+    }
+    query.execute(conn).await?;
     Ok(())
 }

@@ -1,15 +1,19 @@
 //! One reader batch of one partition, applied in ONE MariaDB transaction: lock the
-//! checkpoint, skip what it already covers, `project()` the rest in offset order, store
-//! the new checkpoint, commit. Rows and checkpoint therefore never disagree. Nothing here
-//! touches Redis; that happens only after the commit.
+//! checkpoint, skip what it already covers, `project()` the rest in offset order into a
+//! `Workspace`, write the workspace, store the new checkpoint, commit. Rows and
+//! checkpoint therefore never disagree. If the store rejects the batch's writes as data
+//! (not as a transient failure), the batch is redone record by record, each in a
+//! savepoint, so only the offending record is parked. Nothing here touches Redis.
 
 use std::collections::BTreeMap;
 
 use platform::kafka::LogEntry;
-use sqlx::MySqlPool;
+use sqlx::{Connection, MySqlConnection, MySqlPool};
 
-use crate::checkpoint;
-use crate::project::{Change, Outcome, project};
+use crate::checkpoint::{self, Checkpoint};
+use crate::error::is_permanent;
+use crate::project::{Change, Outcome, park, project};
+use crate::workspace::{Decoded, Workspace};
 
 /// What a committed batch did.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -55,6 +59,30 @@ pub async fn apply(
     partition: i32,
     records: &[LogEntry],
 ) -> sqlx::Result<BatchReport> {
+    match apply_in(pool, projection, partition, records, Mode::Whole).await {
+        Err(error) if is_permanent(&error) => {
+            tracing::warn!(%error, partition, "batch rejected by the store; applying record by record");
+            apply_in(pool, projection, partition, records, Mode::RecordByRecord).await
+        }
+        outcome => outcome,
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Mode {
+    /// One workspace for the whole batch: a handful of statements per batch.
+    Whole,
+    /// One workspace and savepoint per record: isolates a record the store rejects.
+    RecordByRecord,
+}
+
+async fn apply_in(
+    pool: &MySqlPool,
+    projection: &str,
+    partition: i32,
+    records: &[LogEntry],
+    mode: Mode,
+) -> sqlx::Result<BatchReport> {
     let mut tx = pool.begin().await?;
     let mut checkpoint = checkpoint::lock(&mut tx, projection, partition).await?;
     let mut report = BatchReport {
@@ -62,21 +90,61 @@ pub async fn apply(
         next_offset: checkpoint.next_offset,
         ..BatchReport::default()
     };
-    for entry in records {
-        if entry.offset < checkpoint.next_offset {
-            continue;
-        }
-        let outcome = project(&mut tx, projection, &mut checkpoint, entry).await?;
-        report.count(outcome);
-        checkpoint.next_offset = entry.offset + 1;
-    }
-    if checkpoint.next_offset == report.next_offset {
+    let fresh: Vec<Decoded<'_>> = records
+        .iter()
+        .filter(|e| e.offset >= checkpoint.next_offset)
+        .map(Decoded::new)
+        .collect();
+    let Some(last) = fresh.last().map(|d| d.entry.offset) else {
         tx.rollback().await?;
         return Ok(report);
+    };
+    match mode {
+        Mode::Whole => {
+            let mut ws = Workspace::load(&mut tx, projection, &fresh).await?;
+            for decoded in &fresh {
+                report
+                    .count(project(&mut tx, projection, &mut ws, &mut checkpoint, decoded).await?);
+            }
+            ws.flush(&mut tx).await?;
+        }
+        Mode::RecordByRecord => {
+            for decoded in &fresh {
+                report.count(project_alone(&mut tx, projection, &mut checkpoint, decoded).await?);
+            }
+        }
     }
+    checkpoint.next_offset = last + 1;
     checkpoint::save(&mut tx, projection, partition, &checkpoint).await?;
     tx.commit().await?;
     report.next_offset = checkpoint.next_offset;
     report.advanced = true;
     Ok(report)
+}
+
+/// One record in a savepoint of its own; parked if the store rejects its writes.
+async fn project_alone(
+    tx: &mut MySqlConnection,
+    projection: &str,
+    checkpoint: &mut Checkpoint,
+    decoded: &Decoded<'_>,
+) -> sqlx::Result<Outcome> {
+    let before = checkpoint.clone();
+    let mut savepoint = tx.begin().await?;
+    let mut ws = Workspace::load(&mut savepoint, projection, std::slice::from_ref(decoded)).await?;
+    let outcome = project(&mut savepoint, projection, &mut ws, checkpoint, decoded).await?;
+    match ws.flush(&mut savepoint).await {
+        Ok(()) => {
+            savepoint.commit().await?;
+            Ok(outcome)
+        }
+        Err(error) if is_permanent(&error) => {
+            savepoint.rollback().await?;
+            *checkpoint = before;
+            let reason = format!("the store rejected the record: {error}");
+            park(tx, projection, &mut Workspace::default(), decoded, &reason).await?;
+            Ok(Outcome::Parked(reason))
+        }
+        Err(error) => Err(error),
+    }
 }

@@ -32,7 +32,8 @@ impl From<sqlx::Error> for RecordError {
     }
 }
 
-fn is_permanent(error: &sqlx::Error) -> bool {
+/// Whether a store error is about the data itself and would fail again on retry.
+pub fn is_permanent(error: &sqlx::Error) -> bool {
     match error {
         sqlx::Error::Database(db) => db
             .code()

@@ -33,3 +33,5 @@ pub mod startup;
 pub mod telemetry;
 /// Read models, one per file.
 pub mod views;
+/// The in-memory working set of one batch.
+pub mod workspace;

@@ -2,7 +2,9 @@
 //! kept with its reason and raw value, and later records of the same aggregate park
 //! behind it. Parking never stops the partition; it never deletes or retries anything.
 
-use sqlx::MySqlConnection;
+use std::collections::HashMap;
+
+use sqlx::{AssertSqlSafe, MySqlConnection};
 
 /// Longest aggregate id the table can hold; longer (garbage) keys are not recorded.
 const MAX_AGGREGATE_ID: usize = 64;
@@ -32,6 +34,27 @@ pub async fn first_for(
     .fetch_optional(conn)
     .await?;
     Ok(row.map(|(id,)| id))
+}
+
+/// The first parked record of each of `aggregate_ids` that has one.
+pub async fn first_for_many(
+    conn: &mut MySqlConnection,
+    projection: &str,
+    aggregate_ids: &[String],
+) -> sqlx::Result<HashMap<String, u64>> {
+    if aggregate_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let marks = vec!["?"; aggregate_ids.len()].join(", ");
+    let sql = format!(
+        "SELECT aggregate_id, MIN(parked_event_id) FROM parked_event \
+         WHERE projection = ? AND aggregate_id IN ({marks}) GROUP BY aggregate_id"
+    );
+    let mut query = sqlx::query_as::<_, (String, u64)>(AssertSqlSafe(sql)).bind(projection);
+    for id in aggregate_ids {
+        query = query.bind(id);
+    }
+    Ok(query.fetch_all(conn).await?.into_iter().collect())
 }
 
 /// Parks a record; parking the same position twice keeps the first entry.

@@ -4,18 +4,18 @@
 //! into the views, and parks what cannot be applied. It never commits and never talks
 //! to Redis or Kafka.
 
+use ::views::droplet::DropletRow;
 use domain::Aggregate;
 use domain::droplet::Droplet;
 use domain::log_validity::{Ignored, WriterClaim, check_batch, check_claim};
-use platform::kafka::LogEntry;
 use proto::wire::{EventBatch, OwnershipClaim, log_record::Record};
-use sqlx::{Connection, MySqlConnection};
+use sqlx::MySqlConnection;
 use uuid::Uuid;
 
 use crate::checkpoint::Checkpoint;
 use crate::error::RecordError;
 use crate::parked::{self, ParkedRecord};
-use crate::{aggregates, views};
+use crate::workspace::{Decoded, Workspace};
 
 /// What became of one record.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,53 +38,56 @@ pub struct Change {
     pub json: String,
 }
 
-/// Applies one record. Only transient store failures are errors; the caller rolls back.
+/// Applies one record to the batch's workspace (parking it, if it must be parked, right
+/// away). Only transient store failures are errors; the caller rolls back.
 pub async fn project(
     conn: &mut MySqlConnection,
     projection: &str,
+    ws: &mut Workspace,
     checkpoint: &mut Checkpoint,
-    entry: &LogEntry,
+    decoded: &Decoded<'_>,
 ) -> sqlx::Result<Outcome> {
-    let mut aggregate_id = key_aggregate(entry);
-    let result = match decode(entry) {
-        Ok(Record::Claim(claim)) => Ok(observe_claim(checkpoint, &claim)),
-        Ok(Record::Batch(batch)) => {
-            if let Some(header) = &batch.header {
-                aggregate_id = Some(header.aggregate_id.clone());
-            }
-            apply_batch(conn, projection, checkpoint, entry.partition, &batch).await
-        }
-        Err(error) => Err(error),
+    let result = match &decoded.record {
+        Ok(Record::Claim(claim)) => Ok(observe_claim(checkpoint, claim)),
+        Ok(Record::Batch(batch)) => apply_batch(ws, checkpoint, decoded.entry.partition, batch),
+        Err(reason) => Err(RecordError::park(reason)),
     };
     match result {
         Ok(outcome) => Ok(outcome),
         Err(RecordError::Transient(error)) => Err(error),
         Err(RecordError::Park(reason)) => {
-            let record = ParkedRecord {
-                partition: entry.partition,
-                offset: entry.offset,
-                aggregate_id: aggregate_id.as_deref(),
-                reason: &reason,
-                value: entry.value.as_deref(),
-            };
-            parked::park(conn, projection, record).await?;
+            park(conn, projection, ws, decoded, &reason).await?;
             Ok(Outcome::Parked(reason))
         }
     }
 }
 
-/// The aggregate a record is keyed by, before anything is decoded.
-fn key_aggregate(entry: &LogEntry) -> Option<String> {
-    let key = std::str::from_utf8(entry.key.as_deref()?).ok()?;
-    (key != "claim").then(|| key.to_owned())
-}
-
-fn decode(entry: &LogEntry) -> Result<Record, RecordError> {
-    let value = entry
-        .value
-        .as_deref()
-        .ok_or_else(|| RecordError::park("record has no value"))?;
-    proto::decode_record(value).map_err(|e| RecordError::park(format!("undecodable record: {e}")))
+/// Parks one record with `reason`, and notes it so later records of its aggregate park
+/// behind it.
+pub async fn park(
+    conn: &mut MySqlConnection,
+    projection: &str,
+    ws: &mut Workspace,
+    decoded: &Decoded<'_>,
+    reason: &str,
+) -> sqlx::Result<()> {
+    let aggregate_id = decoded.aggregate_id();
+    let entry = decoded.entry;
+    let record = ParkedRecord {
+        partition: entry.partition,
+        offset: entry.offset,
+        aggregate_id: aggregate_id.as_deref(),
+        reason,
+        value: entry.value.as_deref(),
+    };
+    parked::park(&mut *conn, projection, record).await?;
+    if let Some(id) = aggregate_id {
+        // Later records of this aggregate park behind the first parked one.
+        if let Some(first) = parked::first_for(conn, projection, &id).await? {
+            ws.note_parked(&id, first);
+        }
+    }
+    Ok(())
 }
 
 fn observe_claim(checkpoint: &mut Checkpoint, claim: &OwnershipClaim) -> Outcome {
@@ -101,9 +104,8 @@ fn observe_claim(checkpoint: &mut Checkpoint, claim: &OwnershipClaim) -> Outcome
     }
 }
 
-async fn apply_batch(
-    conn: &mut MySqlConnection,
-    projection: &str,
+fn apply_batch(
+    ws: &mut Workspace,
     checkpoint: &Checkpoint,
     partition: i32,
     batch: &EventBatch,
@@ -113,38 +115,30 @@ async fn apply_batch(
         .as_ref()
         .ok_or_else(|| RecordError::park("batch has no header"))?;
     let id = header.aggregate_id.as_str();
-    if let Some(first) = parked::first_for(conn, projection, id).await? {
+    if let Some(first) = ws.first_parked(id) {
         return Err(RecordError::park(format!(
             "blocked by parked record {first}"
         )));
     }
     let claim = proto::writer_claim_from_wire(header.claim.as_ref()).map_err(RecordError::park)?;
-    let version = aggregates::version(conn, id).await?;
     if let Err(ignored) = check_batch(
         checkpoint.claim.as_ref(),
         &claim,
-        version,
+        ws.version(id),
         header.from_version,
     ) {
         return Ok(Outcome::Ignored(ignored));
     }
-    // A savepoint keeps a record's writes all-or-nothing when one of them is rejected.
-    let mut savepoint = conn.begin().await?;
-    let written = write_batch(&mut savepoint, partition, batch).await;
-    match &written {
-        Ok(_) => savepoint.commit().await?,
-        Err(_) => savepoint.rollback().await?,
-    }
-    written.map(|change| Outcome::Applied(Some(change)))
+    fold_batch(ws, partition, header, &batch.events).map(|change| Outcome::Applied(Some(change)))
 }
 
-/// Folds a valid batch into its view and advances the aggregate's version.
-async fn write_batch(
-    conn: &mut MySqlConnection,
+/// Folds a valid batch into its view; the workspace writes it at the end of the batch.
+fn fold_batch(
+    ws: &mut Workspace,
     partition: i32,
-    batch: &EventBatch,
+    header: &proto::wire::BatchHeader,
+    events: &[proto::wire::Event],
 ) -> Result<Change, RecordError> {
-    let header = batch.header.as_ref().expect("checked by the caller");
     if header.aggregate_type != Droplet::NAME {
         let kind = &header.aggregate_type;
         return Err(RecordError::park(format!(
@@ -153,19 +147,20 @@ async fn write_batch(
     }
     let id = Uuid::parse_str(&header.aggregate_id)
         .map_err(|_| RecordError::park("droplet id is not a UUID"))?;
-    let events = batch
-        .events
+    let events = events
         .iter()
         .map(|e| proto::decode_droplet_event(&e.r#type, e.schema_version, &e.payload))
         .collect::<Result<Vec<_>, _>>()
         .map_err(RecordError::park)?;
-    let row = views::droplet::apply(conn, id, header.from_version, &events).await?;
-    let id = header.aggregate_id.as_str();
-    aggregates::advance(conn, id, Droplet::NAME, partition, row.version).await?;
+    let state = crate::views::droplet::fold(ws.droplet(id)?, header.from_version, &events)?;
+    let row = DropletRow::from_state(&state).ok_or_else(|| RecordError::park("no droplet row"))?;
+    let json = serde_json::to_string(&row).map_err(RecordError::park)?;
+    let version = state.version;
+    ws.put_droplet(partition, state);
     Ok(Change {
         kind: Droplet::NAME,
-        id: id.to_owned(),
-        version: row.version,
-        json: serde_json::to_string(&row).map_err(RecordError::park)?,
+        id: header.aggregate_id.clone(),
+        version,
+        json,
     })
 }

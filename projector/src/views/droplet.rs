@@ -10,55 +10,76 @@ use views::droplet::{COLUMNS, DropletRow};
 
 use crate::error::RecordError;
 
-/// Folds `events` onto the stored droplet `id` at `from_version` and writes the new row.
-pub async fn apply(
-    conn: &mut MySqlConnection,
-    id: Uuid,
+/// Rows per statement when writing; keeps statements well under `max_allowed_packet`.
+const CHUNK: usize = 200;
+
+/// Folds `events` onto `state`, which must stand at `from_version`.
+pub fn fold(
+    state: Droplet,
     from_version: u64,
     events: &[DropletEvent],
-) -> Result<DropletRow, RecordError> {
-    let state = match load(&mut *conn, id).await? {
-        Some(row) => row.to_state().map_err(RecordError::park)?,
-        None => Droplet::default(),
-    };
+) -> Result<Droplet, RecordError> {
     if state.version() != from_version {
+        let at = state.version();
         return Err(RecordError::park(format!(
-            "droplet row is at version {}, the batch starts at {from_version}",
-            state.version()
+            "droplet row is at version {at}, the batch starts at {from_version}"
         )));
     }
     let state = events.iter().fold(state, Droplet::evolve);
-    let row = DropletRow::from_state(&state)
-        .ok_or_else(|| RecordError::park("the events do not create the droplet"))?;
-    upsert(conn, &row).await?;
-    Ok(row)
+    if !state.exists() {
+        return Err(RecordError::park("the events do not create the droplet"));
+    }
+    Ok(state)
 }
 
-pub async fn load(conn: &mut MySqlConnection, id: Uuid) -> sqlx::Result<Option<DropletRow>> {
-    let sql = format!("SELECT {COLUMNS} FROM droplet WHERE droplet_id = ?");
-    sqlx::query_as(AssertSqlSafe(sql))
-        .bind(id)
-        .fetch_optional(conn)
-        .await
+/// The stored rows of `ids` that exist.
+pub async fn load_many(conn: &mut MySqlConnection, ids: &[Uuid]) -> sqlx::Result<Vec<DropletRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = vec!["?"; ids.len()].join(", ");
+    let sql = format!("SELECT {COLUMNS} FROM droplet WHERE droplet_id IN ({marks})");
+    let mut query = sqlx::query_as(AssertSqlSafe(sql));
+    for id in ids {
+        query = query.bind(*id);
+    }
+    query.fetch_all(conn).await
 }
 
-/// Inserts or updates a row; an update only takes effect for a higher version. `version`
+/// Inserts or updates rows; an update only takes effect for a higher version. `version`
 /// is assigned last because MySQL evaluates the assignments left to right.
-pub async fn upsert(conn: &mut MySqlConnection, row: &DropletRow) -> sqlx::Result<()> {
+pub async fn upsert_many<'a>(
+    conn: &mut MySqlConnection,
+    states: impl Iterator<Item = &'a Droplet>,
+) -> sqlx::Result<()> {
+    let rows: Vec<DropletRow> = states.filter_map(DropletRow::from_state).collect();
+    for chunk in rows.chunks(CHUNK) {
+        let mut query = sqlx::query(AssertSqlSafe(upsert_sql(chunk.len())));
+        for row in chunk {
+            query = row.bind_columns(query);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+fn upsert_sql(rows: usize) -> String {
     let columns: Vec<&str> = COLUMNS.split(',').map(str::trim).collect();
-    let placeholders = vec!["?"; columns.len()].join(", ");
+    let one_row = format!("({})", vec!["?"; columns.len()].join(", "));
     let updates: Vec<String> = columns
         .iter()
         .filter(|c| !matches!(**c, "droplet_id" | "version"))
         .map(|c| format!("{c} = IF(VALUES(version) > version, VALUES({c}), {c})"))
         .chain(["version = GREATEST(version, VALUES(version))".to_owned()])
         .collect();
-    let sql = format!(
-        "INSERT INTO droplet ({COLUMNS}) VALUES ({placeholders}) ON DUPLICATE KEY UPDATE {}",
+    format!(
+        "INSERT INTO droplet ({COLUMNS}) VALUES {} ON DUPLICATE KEY UPDATE {}",
+        vec![one_row; rows].join(", "),
         updates.join(", ")
-    );
-    row.bind_columns(sqlx::query(AssertSqlSafe(sql)))
-        .execute(conn)
-        .await?;
-    Ok(())
+    )
+}
+
+/// The stored row of one droplet, if it exists.
+pub async fn load(conn: &mut MySqlConnection, id: Uuid) -> sqlx::Result<Option<DropletRow>> {
+    Ok(load_many(conn, &[id]).await?.pop())
 }

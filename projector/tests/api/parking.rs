@@ -105,3 +105,56 @@ fn unknown_event(partition: i32, id: uuid::Uuid) -> TestRecord {
     });
     record
 }
+
+/// When the store rejects a batch's writes as data (here a region longer than its
+/// column), the batch is redone record by record: only the offending record is parked,
+/// the others in the same reader batch are applied.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_record_the_store_rejects_is_parked_alone() {
+    let env = TestEnv::new();
+    let p = 2;
+    let [good, bad] = [id_on(p, PARTITIONS), id_on(p, PARTITIONS)];
+    let mut oversized = created(bad, "bad", 1);
+    if let domain::droplet::DropletEvent::CreationRequested(c) = &mut oversized {
+        c.region = "r".repeat(40);
+    }
+    // Produced before the projector starts, so they arrive in one reader batch.
+    env.produce(&claim(p, 1, "w1")).await;
+    env.produce(&batch(p, good, 0, (1, "w1"), &[created(good, "good", 1)]))
+        .await;
+    let rejected = env
+        .produce(&batch(p, bad, 0, (1, "w1"), &[oversized]))
+        .await;
+    let last = env
+        .produce(&batch(p, good, 1, (1, "w1"), &[provisioned(3, 2)]))
+        .await;
+    let app = env.spawn_app().await;
+    wait_for_offsets(&app.pool, &BTreeMap::from([(p, last + 1)])).await;
+
+    let parked: Vec<(i64, String)> =
+        sqlx::query_as("SELECT record_offset, reason FROM parked_event")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(parked.len(), 1, "{parked:?}");
+    assert_eq!(parked[0].0, rejected);
+    assert!(
+        parked[0].1.starts_with("the store rejected the record"),
+        "{}",
+        parked[0].1
+    );
+    let mut conn = app.pool.acquire().await.unwrap();
+    let row = projector::views::droplet::load(&mut conn, good)
+        .await
+        .unwrap()
+        .expect("good");
+    assert_eq!((row.status.as_str(), row.version), ("active", 2));
+    assert!(
+        projector::views::droplet::load(&mut conn, bad)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    drop(conn);
+    app.stop().await;
+}
