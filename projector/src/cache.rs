@@ -41,28 +41,28 @@ impl Publisher {
     /// (even when nothing changed, so consistency-token waiters wake up).
     pub async fn publish(&self, report: &BatchReport) -> anyhow::Result<()> {
         let mut conn = self.pool.get().await?;
+        // One round trip: every compare-and-set, then the notification, pipelined in order.
+        let mut pipe = redis::pipe();
         for change in report.changes.values() {
             let key = cache_key(&self.prefix, change.kind, &change.id);
-            // One EVAL keeps compare-and-set atomic; the script is a few hundred bytes.
-            let _: i64 = redis::cmd("EVAL")
+            pipe.cmd("EVAL")
                 .arg(SET_IF_NEWER)
                 .arg(1)
                 .arg(key)
                 .arg(change.version)
                 .arg(&change.json)
-                .query_async(&mut conn)
-                .await?;
+                .ignore();
         }
         let notification = ChangeNotification {
             partition: report.partition,
             next_offset: report.next_offset,
             aggregates: report.changes.keys().cloned().collect(),
         };
-        let _: i64 = redis::cmd("PUBLISH")
+        pipe.cmd("PUBLISH")
             .arg(changes_channel(&self.prefix))
             .arg(serde_json::to_string(&notification)?)
-            .query_async(&mut conn)
-            .await?;
+            .ignore();
+        let () = pipe.query_async(&mut conn).await?;
         Ok(())
     }
 }

@@ -1,5 +1,5 @@
-//! The projection loop: takes reader events one at a time and applies each batch of
-//! records in its own transaction, retrying transient failures with capped backoff and
+//! The projection loop: dispatches reader events to one lane per partition, and each
+//! lane applies its batches of records in order, each in its own transaction, retrying transient failures with capped backoff and
 //! never advancing past a batch that did not commit. It never decides validity and
 //! never writes anything but through `batch::apply` and the post-commit `Publisher`.
 
@@ -12,6 +12,7 @@ use platform::kafka::{LogEntry, ReaderEvent};
 use platform::shutdown::Shutdown;
 use sqlx::MySqlPool;
 use tokio::sync::mpsc;
+use tokio::task::JoinSet;
 
 use crate::batch;
 use crate::cache::Publisher;
@@ -22,6 +23,8 @@ use crate::telemetry::ProjectorMetrics;
 pub type Positions = Arc<Mutex<HashMap<i32, i64>>>;
 
 const FIRST_BACKOFF: Duration = Duration::from_millis(50);
+/// Batches buffered per partition lane.
+const LANE_DEPTH: usize = 4;
 
 /// Everything the loop needs; cloned cheaply.
 #[derive(Clone)]
@@ -37,17 +40,21 @@ pub struct Projector {
 }
 
 impl Projector {
-    /// Runs until shutdown is requested (after finishing the batch in flight) or the
-    /// reader goes away (an error: the process should restart).
+    /// Runs until shutdown is requested (after each lane finishes the batch in flight) or
+    /// the reader goes away (an error: the process should restart). Partitions are
+    /// independent, so each gets a lane of its own and their transactions overlap; within
+    /// a lane batches stay in offset order.
     pub async fn run(
         self,
         mut events: mpsc::Receiver<ReaderEvent>,
         mut shutdown: Shutdown,
     ) -> anyhow::Result<()> {
         self.alive.store(true, Ordering::SeqCst);
+        let mut lanes: HashMap<i32, mpsc::Sender<Vec<LogEntry>>> = HashMap::new();
+        let mut workers = JoinSet::new();
         let result = loop {
-            // Shutdown is only observed here, between batches, so a transaction that has
-            // started always reaches its commit or rollback before the loop returns.
+            // Shutdown is observed between events; a lane observes it between batches, so
+            // a transaction that has started always reaches its commit or rollback.
             let event = tokio::select! {
                 biased;
                 () = shutdown.wait() => break Ok(()),
@@ -56,16 +63,46 @@ impl Projector {
             match event {
                 None => break Err(anyhow::anyhow!("the Kafka reader stopped")),
                 Some(ReaderEvent::Records(partition, records)) => {
-                    if !self.handle(partition, &records, &mut shutdown).await {
-                        break Ok(());
+                    let lane = lanes.entry(partition).or_insert_with(|| {
+                        self.spawn_lane(partition, &mut workers, shutdown.clone())
+                    });
+                    // A full lane blocks here, which stops the reader: backpressure.
+                    tokio::select! {
+                        biased;
+                        () = shutdown.wait() => break Ok(()),
+                        sent = lane.send(records) => if sent.is_err() { break Ok(()) },
                     }
                 }
                 Some(ReaderEvent::Assigned(partitions)) => self.assigned(&partitions).await,
                 Some(ReaderEvent::Revoked(partitions)) => self.revoked(&partitions),
             }
         };
+        drop(lanes);
+        while workers.join_next().await.is_some() {}
         self.alive.store(false, Ordering::SeqCst);
         result
+    }
+
+    /// A task applying one partition's batches in order until its sender is dropped or
+    /// shutdown is requested.
+    fn spawn_lane(
+        &self,
+        partition: i32,
+        workers: &mut JoinSet<()>,
+        mut shutdown: Shutdown,
+    ) -> mpsc::Sender<Vec<LogEntry>> {
+        let (sender, mut batches) = mpsc::channel::<Vec<LogEntry>>(LANE_DEPTH);
+        let projector = self.clone();
+        workers.spawn(async move {
+            while let Some(records) = batches.recv().await {
+                if shutdown.is_requested()
+                    || !projector.handle(partition, &records, &mut shutdown).await
+                {
+                    break;
+                }
+            }
+        });
+        sender
     }
 
     /// Applies one batch, retrying until it commits; false if shutdown came first.

@@ -4,14 +4,13 @@
 //! data instead) and never queries the database itself.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use actix_web::HttpRequest;
-use futures::future::select_all;
 use sqlx::MySqlPool;
-use tokio::sync::watch;
-use tokio::time::{Instant, sleep_until};
+use tokio::sync::oneshot;
+use tokio::time::{Instant, timeout_at};
 
 use crate::config::ConsistencySettings;
 use crate::error::QueryError;
@@ -113,28 +112,50 @@ pub fn applied_positions(next_offsets: &BTreeMap<i32, i64>) -> Option<String> {
 
 /// What query-api knows of the projector's checkpoints: the highest `next_offset` seen
 /// per partition, raised by change notifications and by a periodic read of the
-/// checkpoint table (`changes::spawn`). Waiters watch it in memory, so a thousand
-/// waiting requests cost no database queries; it only ever moves forward.
+/// checkpoint table (`changes::spawn`). A waiter registers the offset it needs and is
+/// woken exactly once, when the checkpoint passes it, so waiting costs neither queries
+/// nor wake-ups of unrelated waiters. The known checkpoint only ever moves forward.
 #[derive(Debug, Clone)]
-pub struct ChangeFeed(Arc<Vec<watch::Sender<i64>>>);
+pub struct ChangeFeed(Arc<Vec<Mutex<PartitionWatch>>>);
+
+#[derive(Debug, Default)]
+struct PartitionWatch {
+    next_offset: i64,
+    /// Waiters by the offset they need applied.
+    waiters: BTreeMap<i64, Vec<oneshot::Sender<()>>>,
+}
 
 impl ChangeFeed {
     pub fn new(partitions: i32) -> Self {
         Self(Arc::new(
-            (0..partitions.max(1))
-                .map(|_| watch::channel(0).0)
-                .collect(),
+            (0..partitions.max(1)).map(|_| Mutex::default()).collect(),
         ))
     }
 
-    /// Raises the known checkpoint of `partition` to `next_offset` (never lowers it).
+    fn watch(&self, partition: i32) -> Option<MutexGuard<'_, PartitionWatch>> {
+        let watch = self.0.get(usize::try_from(partition).ok()?)?;
+        Some(
+            watch
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        )
+    }
+
+    /// Raises the known checkpoint of `partition` to `next_offset` (never lowers it) and
+    /// wakes the waiters it satisfies.
     pub fn advance(&self, partition: i32, next_offset: i64) {
-        if let Some(sender) = usize::try_from(partition).ok().and_then(|p| self.0.get(p)) {
-            sender.send_if_modified(|known| {
-                let raised = next_offset > *known;
-                *known = (*known).max(next_offset);
-                raised
-            });
+        let Some(mut watch) = self.watch(partition) else {
+            return;
+        };
+        if next_offset <= watch.next_offset {
+            return;
+        }
+        watch.next_offset = next_offset;
+        let still_waiting = watch.waiters.split_off(&next_offset);
+        let satisfied = std::mem::replace(&mut watch.waiters, still_waiting);
+        drop(watch);
+        for sender in satisfied.into_values().flatten() {
+            let _ = sender.send(());
         }
     }
 
@@ -142,16 +163,20 @@ impl ChangeFeed {
     pub fn current(&self, partitions: &[i32]) -> BTreeMap<i32, i64> {
         partitions
             .iter()
-            .filter_map(|p| Some((*p, *self.0.get(usize::try_from(*p).ok()?)?.borrow())))
+            .filter_map(|p| Some((*p, self.watch(*p)?.next_offset)))
             .collect()
     }
 
-    fn subscribe(&self, partitions: &[i32]) -> Vec<watch::Receiver<i64>> {
-        partitions
-            .iter()
-            .filter_map(|p| self.0.get(usize::try_from(*p).ok()?))
-            .map(watch::Sender::subscribe)
-            .collect()
+    /// `None` when `offset` of `partition` is already applied; else a receiver that fires
+    /// once it is.
+    fn applied(&self, partition: i32, offset: i64) -> Option<oneshot::Receiver<()>> {
+        let mut watch = self.watch(partition)?;
+        if watch.next_offset > offset {
+            return None;
+        }
+        let (sender, receiver) = oneshot::channel();
+        watch.waiters.entry(offset).or_default().push(sender);
+        Some(receiver)
     }
 }
 
@@ -162,44 +187,22 @@ pub struct WaitOutcome {
     pub next_offsets: BTreeMap<i32, i64>,
 }
 
-/// Waits up to `budget` for `token`, woken whenever a checkpoint it needs moves.
-/// Receivers are created before the first look, so no advance can be missed.
+/// Waits up to `budget` until every position of `token` is applied.
 pub async fn wait(feed: &ChangeFeed, token: &ConsistencyToken, budget: Duration) -> WaitOutcome {
     let deadline = Instant::now() + budget;
-    let partitions = token.partitions();
-    let mut receivers = feed.subscribe(&partitions);
-    loop {
-        for receiver in &mut receivers {
-            receiver.borrow_and_update();
-        }
-        let next_offsets = feed.current(&partitions);
-        if token.satisfied_by(&next_offsets) {
-            return WaitOutcome {
-                caught_up: true,
-                next_offsets,
-            };
-        }
-        if Instant::now() >= deadline {
-            return WaitOutcome {
-                caught_up: false,
-                next_offsets,
-            };
-        }
-        tokio::select! {
-            _ = any_changed(&mut receivers) => {}
-            _ = sleep_until(deadline) => {}
+    let mut caught_up = true;
+    for (partition, offset) in &token.0 {
+        if let Some(applied) = feed.applied(*partition, *offset) {
+            if timeout_at(deadline, applied).await.is_err() {
+                caught_up = false;
+                break;
+            }
         }
     }
-}
-
-/// Resolves when any receiver sees a new value; never, if all senders are gone.
-async fn any_changed(receivers: &mut [watch::Receiver<i64>]) {
-    if receivers.is_empty() {
-        return std::future::pending().await;
-    }
-    let changes = receivers.iter_mut().map(|r| Box::pin(r.changed()));
-    if select_all(changes).await.0.is_err() {
-        std::future::pending::<()>().await;
+    let next_offsets = feed.current(&token.partitions());
+    WaitOutcome {
+        caught_up: caught_up && token.satisfied_by(&next_offsets),
+        next_offsets,
     }
 }
 
@@ -228,6 +231,48 @@ mod tests {
         for bad in ["", "3", "x:1", "1:y", "12:1", "-1:1", "1:-1", "1:2,"] {
             assert!(ConsistencyToken::parse(bad, 12).is_err(), "{bad}");
         }
+    }
+
+    #[tokio::test]
+    async fn a_checkpoint_at_the_offset_is_not_enough() {
+        let feed = ChangeFeed::new(4);
+        feed.advance(1, 5);
+        let token = ConsistencyToken::parse("1:5", 4).unwrap();
+        assert!(
+            !wait(&feed, &token, Duration::from_millis(1))
+                .await
+                .caught_up,
+            "offset 5 needs next_offset 6"
+        );
+    }
+
+    #[tokio::test]
+    async fn advancing_past_the_offset_releases_and_reports_the_positions() {
+        let feed = ChangeFeed::new(4);
+        let token = ConsistencyToken::parse("1:5,2:0", 4).unwrap();
+        let waiting = tokio::spawn({
+            let feed = feed.clone();
+            async move { wait(&feed, &token, Duration::from_secs(30)).await }
+        });
+        feed.advance(2, 1);
+        feed.advance(1, 6);
+        let outcome = waiting.await.unwrap();
+        assert!(outcome.caught_up);
+        assert_eq!(outcome.next_offsets, BTreeMap::from([(1, 6), (2, 1)]));
+        feed.advance(1, 3);
+        assert_eq!(
+            feed.current(&[1]),
+            BTreeMap::from([(1, 6)]),
+            "never moves backwards"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_wait_that_runs_out_is_not_caught_up() {
+        let feed = ChangeFeed::new(4);
+        let token = ConsistencyToken::parse("3:0", 4).unwrap();
+        let outcome = wait(&feed, &token, Duration::from_millis(1)).await;
+        assert!(!outcome.caught_up);
     }
 
     #[test]
