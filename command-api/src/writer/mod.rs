@@ -7,6 +7,7 @@
 mod addresses;
 mod claim;
 mod dispatch;
+mod idempotency;
 mod partition;
 mod record;
 mod submit;

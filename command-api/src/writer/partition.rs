@@ -15,7 +15,8 @@ use tokio::sync::oneshot;
 use uuid::Uuid;
 
 use super::addresses::AddressBook;
-use super::types::{Accepted, IdempotencyRequest, Position, StoredResponse, SubmitError};
+use super::idempotency::IdempotencyTable;
+use super::types::{Accepted, IdempotencyRequest, Position, SubmitError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
@@ -48,19 +49,6 @@ struct Waiter {
     reply: oneshot::Sender<ReadBack>,
 }
 
-struct Completed {
-    fingerprint: String,
-    response: StoredResponse,
-    position: Position,
-    recorded_at: DateTime<Utc>,
-}
-
-struct Remembered {
-    fingerprint: String,
-    error: SubmitError,
-    at: DateTime<Utc>,
-}
-
 /// A decision made on speculative state, ready to be appended.
 pub struct Decided {
     pub from_version: u64,
@@ -83,11 +71,8 @@ pub struct PartitionState {
     droplets: HashMap<Uuid, Droplet>,
     speculative: HashMap<Uuid, (Droplet, usize)>,
     waiters: HashMap<Uuid, Waiter>,
-    completed: HashMap<String, Completed>,
-    in_flight: HashMap<String, Uuid>,
-    remembered: HashMap<String, Remembered>,
+    idempotency: IdempotencyTable,
     pub addresses: AddressBook,
-    retention: Duration,
     pub ignored_records: u64,
 }
 
@@ -102,11 +87,8 @@ impl PartitionState {
             droplets: HashMap::new(),
             speculative: HashMap::new(),
             waiters: HashMap::new(),
-            completed: HashMap::new(),
-            in_flight: HashMap::new(),
-            remembered: HashMap::new(),
+            idempotency: IdempotencyTable::new(retention),
             addresses: AddressBook::new(partition),
-            retention,
             ignored_records: 0,
         }
     }
@@ -145,35 +127,12 @@ impl PartitionState {
         idem: Option<&IdempotencyRequest>,
         now: DateTime<Utc>,
     ) -> Result<Precheck, SubmitError> {
-        if let Some(idem) = idem {
-            if let Some(done) = self
-                .completed
-                .get(&idem.scope)
-                .filter(|c| now - c.recorded_at < self.retention)
-            {
-                if done.fingerprint != idem.fingerprint {
-                    return Err(SubmitError::IdempotencyKeyReused);
-                }
-                let replay = Accepted {
-                    response: done.response.clone(),
-                    position: done.position,
-                    replayed: true,
-                };
-                return Ok(Precheck::Replay(replay));
-            }
-            if self.in_flight.contains_key(&idem.scope) {
-                return Err(SubmitError::IdempotencyKeyInUse);
-            }
-            if let Some(old) = self
-                .remembered
-                .get(&idem.scope)
-                .filter(|r| now - r.at < self.retention)
-            {
-                if old.fingerprint != idem.fingerprint {
-                    return Err(SubmitError::IdempotencyKeyReused);
-                }
-                return Err(old.error.clone());
-            }
+        if let Some(replay) = idem
+            .map(|i| self.idempotency.check(i, now))
+            .transpose()?
+            .flatten()
+        {
+            return Ok(Precheck::Replay(replay));
         }
         Ok(Precheck::Decide(self.current(id)))
     }
@@ -185,13 +144,8 @@ impl PartitionState {
         error: &SubmitError,
         now: DateTime<Utc>,
     ) {
-        if let Some(idem) = idem.filter(|_| error.is_remembered()) {
-            let entry = Remembered {
-                fingerprint: idem.fingerprint.clone(),
-                error: error.clone(),
-                at: now,
-            };
-            self.remembered.insert(idem.scope.clone(), entry);
+        if let Some(idem) = idem {
+            self.idempotency.remember_rejection(idem, error, now);
         }
     }
 
@@ -209,7 +163,7 @@ impl PartitionState {
             .insert(aggregate_id, (state_after, count + 1));
         let scope = idem.map(|i| i.scope.clone());
         if let Some(scope) = &scope {
-            self.in_flight.insert(scope.clone(), command_id);
+            self.idempotency.begin(scope, command_id);
         }
         self.waiters.insert(
             command_id,
@@ -247,12 +201,12 @@ impl PartitionState {
             let _ = waiter.reply.send(ReadBack::Invalid);
         }
         self.speculative.clear();
-        self.in_flight.clear();
+        self.idempotency.abandon_in_flight();
     }
 
     fn release(&mut self, waiter: &Waiter) {
         if let Some(scope) = &waiter.scope {
-            self.in_flight.remove(scope);
+            self.idempotency.end(scope);
         }
         if let Some((_, n)) = self.speculative.get_mut(&waiter.aggregate_id) {
             *n -= 1;
@@ -345,43 +299,14 @@ impl PartitionState {
             }
         }
         self.droplets.insert(aggregate_id, state);
-        self.record_completion(offset, &header);
+        let position = Position {
+            partition: self.partition,
+            offset,
+        };
+        self.idempotency.record_completion(position, &header);
         if let Some(waiter) = self.waiters.remove(&command_id) {
             self.release(&waiter);
             let _ = waiter.reply.send(ReadBack::Valid { offset });
-        }
-    }
-
-    fn record_completion(&mut self, offset: i64, header: &proto::wire::BatchHeader) {
-        let Some(idem) = &header.idempotency else {
-            return;
-        };
-        let Some(response) = &idem.response else {
-            return;
-        };
-        let recorded_at =
-            proto::from_timestamp(header.recorded_at.as_ref(), "recorded_at").unwrap_or_default();
-        let completed = Completed {
-            fingerprint: idem.fingerprint.clone(),
-            response: StoredResponse {
-                status: response.status as u16,
-                headers: response
-                    .headers
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
-                body: response.body.clone(),
-            },
-            position: Position {
-                partition: self.partition,
-                offset,
-            },
-            recorded_at,
-        };
-        self.completed.insert(idem.scope.clone(), completed);
-        // Bound memory: now and then drop what the retention period no longer covers.
-        if self.completed.len() % 1024 == 0 {
-            self.prune(recorded_at);
         }
     }
 
@@ -405,13 +330,5 @@ impl PartitionState {
             events,
             state_after,
         })
-    }
-
-    /// Drops idempotency entries older than the retention period.
-    pub fn prune(&mut self, now: DateTime<Utc>) {
-        let retention = self.retention;
-        self.completed
-            .retain(|_, c| now - c.recorded_at < retention);
-        self.remembered.retain(|_, r| now - r.at < retention);
     }
 }

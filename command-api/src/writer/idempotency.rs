@@ -1,0 +1,247 @@
+//! The Idempotency-Key tables of one partition (api.md §5): outcomes confirmed in the log
+//! (rebuilt on restore, since they travel in the records), keys whose command is in
+//! flight, and domain rejections remembered in memory only. Entries expire after the
+//! retention period. It decides nothing about the command itself.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+use uuid::Uuid;
+
+use super::types::{Accepted, IdempotencyRequest, Position, StoredResponse, SubmitError};
+
+struct Completed {
+    fingerprint: String,
+    response: StoredResponse,
+    position: Position,
+    recorded_at: DateTime<Utc>,
+}
+
+struct Remembered {
+    fingerprint: String,
+    error: SubmitError,
+    at: DateTime<Utc>,
+}
+
+pub struct IdempotencyTable {
+    completed: HashMap<String, Completed>,
+    in_flight: HashMap<String, Uuid>,
+    remembered: HashMap<String, Remembered>,
+    retention: Duration,
+}
+
+impl IdempotencyTable {
+    pub fn new(retention: Duration) -> Self {
+        Self {
+            completed: HashMap::new(),
+            in_flight: HashMap::new(),
+            remembered: HashMap::new(),
+            retention,
+        }
+    }
+
+    /// `Some` replay for a completed key with the same request, an error for a reused or
+    /// busy key or a remembered rejection, `None` when the command must be decided.
+    pub fn check(
+        &self,
+        idem: &IdempotencyRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Accepted>, SubmitError> {
+        let live = |at: DateTime<Utc>| now - at < self.retention;
+        if let Some(done) = self
+            .completed
+            .get(&idem.scope)
+            .filter(|c| live(c.recorded_at))
+        {
+            if done.fingerprint != idem.fingerprint {
+                return Err(SubmitError::IdempotencyKeyReused);
+            }
+            return Ok(Some(Accepted {
+                response: done.response.clone(),
+                position: done.position,
+                replayed: true,
+            }));
+        }
+        if self.in_flight.contains_key(&idem.scope) {
+            return Err(SubmitError::IdempotencyKeyInUse);
+        }
+        match self.remembered.get(&idem.scope).filter(|r| live(r.at)) {
+            Some(old) if old.fingerprint != idem.fingerprint => {
+                Err(SubmitError::IdempotencyKeyReused)
+            }
+            Some(old) => Err(old.error.clone()),
+            None => Ok(None),
+        }
+    }
+
+    /// Remembers a domain rejection so a retry with the same key gets the same answer.
+    pub fn remember_rejection(
+        &mut self,
+        idem: &IdempotencyRequest,
+        error: &SubmitError,
+        now: DateTime<Utc>,
+    ) {
+        if error.is_remembered() {
+            let entry = Remembered {
+                fingerprint: idem.fingerprint.clone(),
+                error: error.clone(),
+                at: now,
+            };
+            self.remembered.insert(idem.scope.clone(), entry);
+        }
+    }
+
+    pub fn begin(&mut self, scope: &str, command_id: Uuid) {
+        self.in_flight.insert(scope.to_owned(), command_id);
+    }
+
+    pub fn end(&mut self, scope: &str) {
+        self.in_flight.remove(scope);
+    }
+
+    /// Forgets every in-flight key (the partition stopped serving).
+    pub fn abandon_in_flight(&mut self) {
+        self.in_flight.clear();
+    }
+
+    /// Records the outcome a valid batch carries, read at `position`.
+    pub fn record_completion(&mut self, position: Position, header: &proto::wire::BatchHeader) {
+        let Some(idem) = &header.idempotency else {
+            return;
+        };
+        let Some(response) = &idem.response else {
+            return;
+        };
+        let recorded_at =
+            proto::from_timestamp(header.recorded_at.as_ref(), "recorded_at").unwrap_or_default();
+        let response = StoredResponse {
+            status: u16::try_from(response.status).unwrap_or(500),
+            headers: response
+                .headers
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            body: response.body.clone(),
+        };
+        let completed = Completed {
+            fingerprint: idem.fingerprint.clone(),
+            response,
+            position,
+            recorded_at,
+        };
+        self.completed.insert(idem.scope.clone(), completed);
+        // Bound memory: now and then drop what the retention period no longer covers.
+        if self.completed.len() % 1024 == 0 {
+            self.prune(recorded_at);
+        }
+    }
+
+    /// Drops entries older than the retention period.
+    pub fn prune(&mut self, now: DateTime<Utc>) {
+        let retention = self.retention;
+        self.completed
+            .retain(|_, c| now - c.recorded_at < retention);
+        self.remembered.retain(|_, r| now - r.at < retention);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use domain::droplet::DropletError;
+    use proto::wire;
+
+    use super::*;
+
+    fn request(fingerprint: &str) -> IdempotencyRequest {
+        IdempotencyRequest {
+            key: "k".into(),
+            scope: "scope-1".into(),
+            fingerprint: fingerprint.into(),
+        }
+    }
+
+    fn at(hour: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 20, hour, 0, 0)
+            .single()
+            .expect("time")
+    }
+
+    fn header_with_response(fingerprint: &str, recorded: DateTime<Utc>) -> wire::BatchHeader {
+        wire::BatchHeader {
+            idempotency: Some(wire::IdempotencyRecord {
+                key: "k".into(),
+                scope: "scope-1".into(),
+                fingerprint: fingerprint.into(),
+                response: Some(wire::StoredResponse {
+                    status: 202,
+                    headers: Default::default(),
+                    body: b"{}".to_vec(),
+                }),
+            }),
+            recorded_at: Some(proto::to_timestamp(recorded)),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn an_in_flight_key_is_busy_until_it_ends() {
+        let mut table = IdempotencyTable::new(Duration::hours(24));
+        assert!(matches!(table.check(&request("f"), at(1)), Ok(None)));
+        table.begin("scope-1", Uuid::nil());
+        assert_eq!(
+            table.check(&request("f"), at(1)).err(),
+            Some(SubmitError::IdempotencyKeyInUse)
+        );
+        table.end("scope-1");
+        assert!(matches!(table.check(&request("f"), at(1)), Ok(None)));
+    }
+
+    #[test]
+    fn a_completed_key_replays_for_the_same_request_only_while_retained() {
+        let mut table = IdempotencyTable::new(Duration::hours(24));
+        table.record_completion(
+            Position {
+                partition: 2,
+                offset: 9,
+            },
+            &header_with_response("f", at(1)),
+        );
+        let replay = table
+            .check(&request("f"), at(2))
+            .expect("ok")
+            .expect("a replay");
+        assert_eq!(
+            (
+                replay.response.status,
+                replay.position.token(),
+                replay.replayed
+            ),
+            (202, "2:9".into(), true)
+        );
+        assert_eq!(
+            table.check(&request("other"), at(2)).err(),
+            Some(SubmitError::IdempotencyKeyReused)
+        );
+        let next_day = at(1) + Duration::hours(25);
+        assert!(
+            matches!(table.check(&request("f"), next_day), Ok(None)),
+            "forgotten after 24 h"
+        );
+    }
+
+    #[test]
+    fn only_domain_rejections_are_remembered() {
+        let mut table = IdempotencyTable::new(Duration::hours(24));
+        table.remember_rejection(&request("f"), &SubmitError::Unavailable("down"), at(1));
+        assert!(matches!(table.check(&request("f"), at(1)), Ok(None)));
+        let rejection = SubmitError::Domain(DropletError::NotFound);
+        table.remember_rejection(&request("f"), &rejection, at(1));
+        assert_eq!(table.check(&request("f"), at(1)).err(), Some(rejection));
+        table.prune(at(1) + Duration::hours(25));
+        assert!(matches!(
+            table.check(&request("f"), at(1) + Duration::hours(25)),
+            Ok(None)
+        ));
+    }
+}
