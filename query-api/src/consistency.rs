@@ -192,11 +192,11 @@ pub async fn wait(feed: &ChangeFeed, token: &ConsistencyToken, budget: Duration)
     let deadline = Instant::now() + budget;
     let mut caught_up = true;
     for (partition, offset) in &token.0 {
-        if let Some(applied) = feed.applied(*partition, *offset) {
-            if timeout_at(deadline, applied).await.is_err() {
-                caught_up = false;
-                break;
-            }
+        if let Some(applied) = feed.applied(*partition, *offset)
+            && timeout_at(deadline, applied).await.is_err()
+        {
+            caught_up = false;
+            break;
         }
     }
     let next_offsets = feed.current(&token.partitions());

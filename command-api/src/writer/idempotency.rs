@@ -131,7 +131,7 @@ impl IdempotencyTable {
         };
         self.completed.insert(idem.scope.clone(), completed);
         // Bound memory: now and then drop what the retention period no longer covers.
-        if self.completed.len() % 1024 == 0 {
+        if self.completed.len().is_multiple_of(1024) {
             self.prune(recorded_at);
         }
     }
