@@ -14,7 +14,7 @@ pub async fn versions(
     if aggregate_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let marks = vec!["?"; aggregate_ids.len()].join(", ");
+    let marks = platform::db::placeholders(aggregate_ids.len());
     let sql = format!(
         "SELECT aggregate_id, version FROM projected_aggregate WHERE aggregate_id IN ({marks})"
     );

@@ -45,7 +45,7 @@ pub async fn first_for_many(
     if aggregate_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let marks = vec!["?"; aggregate_ids.len()].join(", ");
+    let marks = platform::db::placeholders(aggregate_ids.len());
     let sql = format!(
         "SELECT aggregate_id, MIN(parked_event_id) FROM parked_event \
          WHERE projection = ? AND aggregate_id IN ({marks}) GROUP BY aggregate_id"

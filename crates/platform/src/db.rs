@@ -26,3 +26,9 @@ pub async fn migrate(pool: &MySqlPool) -> anyhow::Result<()> {
 pub async fn ping(pool: &MySqlPool) -> bool {
     sqlx::query("SELECT 1").execute(pool).await.is_ok()
 }
+
+/// `?, ?, …, ?` with `n` placeholders, for `IN (…)` lists and multi-row `VALUES`. Values
+/// are always bound, never spliced into the SQL.
+pub fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}

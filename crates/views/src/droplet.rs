@@ -189,14 +189,15 @@ mod tests {
 
     use super::*;
 
-    #[test]
-    fn a_row_maps_back_to_the_state_it_came_from() {
-        let at = Utc
-            .with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
+    fn at() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
             .single()
-            .expect("time");
-        let created = DropletEvent::CreationRequested(CreationRequested {
-            id: Uuid::from_u128(7),
+            .expect("time")
+    }
+
+    fn created(id: u128) -> DropletEvent {
+        DropletEvent::CreationRequested(CreationRequested {
+            id: Uuid::from_u128(id),
             owner: "alice".into(),
             name: DropletName::parse("web-1").expect("valid"),
             region: "nyc1".into(),
@@ -206,38 +207,42 @@ mod tests {
             memory_mb: 1024,
             disk_gb: 25,
             tags: vec!["a".into()],
-            at,
-        });
+            at: at(),
+        })
+    }
+
+    #[test]
+    fn a_row_maps_back_to_the_state_it_came_from() {
         let provisioned = DropletEvent::Provisioned {
             ipv4: Ipv4Addr::new(10, 0, 0, 1),
-            at,
+            at: at(),
         };
-        let state = Droplet::replay([&created, &provisioned]);
+        let state = Droplet::replay([&created(7), &provisioned]);
         let row = DropletRow::from_state(&state).expect("created");
         assert_eq!(row.to_state(), Ok(state));
     }
 
     #[test]
     fn an_unknown_stored_status_is_an_error() {
-        let at = Utc
-            .with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
-            .single()
-            .expect("time");
-        let state = Droplet::replay([&DropletEvent::CreationRequested(CreationRequested {
-            id: Uuid::from_u128(8),
-            owner: "alice".into(),
-            name: DropletName::parse("web-1").expect("valid"),
-            region: "nyc1".into(),
-            size_slug: "s-1vcpu-1gb".into(),
-            image: "ubuntu-24-04-x64".into(),
-            vcpus: 1,
-            memory_mb: 1024,
-            disk_gb: 25,
-            tags: vec![],
-            at,
-        })]);
-        let mut row = DropletRow::from_state(&state).expect("created");
+        let mut row = DropletRow::from_state(&Droplet::replay([&created(8)])).expect("created");
         row.status = "archived".into();
         assert!(row.to_state().is_err());
+    }
+
+    #[test]
+    fn the_representation_carries_kind_version_and_networks() {
+        let provisioned = DropletEvent::Provisioned {
+            ipv4: Ipv4Addr::new(10, 0, 0, 1),
+            at: at(),
+        };
+        let row =
+            DropletRow::from_state(&Droplet::replay([&created(9), &provisioned])).expect("created");
+        let resource = row.to_resource();
+        assert_eq!(
+            (resource["kind"].as_str(), resource["version"].as_u64()),
+            (Some("droplet"), Some(2))
+        );
+        assert_eq!(resource["networks"]["v4"][0]["ip_address"], "10.0.0.1");
+        assert_eq!(resource["created_at"], "2026-11-20T09:00:00Z");
     }
 }

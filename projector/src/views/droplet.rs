@@ -37,7 +37,7 @@ pub async fn load_many(conn: &mut MySqlConnection, ids: &[Uuid]) -> sqlx::Result
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let marks = vec!["?"; ids.len()].join(", ");
+    let marks = platform::db::placeholders(ids.len());
     let sql = format!("SELECT {COLUMNS} FROM droplet WHERE droplet_id IN ({marks})");
     let mut query = sqlx::query_as(AssertSqlSafe(sql));
     for id in ids {
@@ -65,7 +65,7 @@ pub async fn upsert_many<'a>(
 
 fn upsert_sql(rows: usize) -> String {
     let columns: Vec<&str> = COLUMNS.split(',').map(str::trim).collect();
-    let one_row = format!("({})", vec!["?"; columns.len()].join(", "));
+    let one_row = format!("({})", platform::db::placeholders(columns.len()));
     let updates: Vec<String> = columns
         .iter()
         .filter(|c| !matches!(**c, "droplet_id" | "version"))

@@ -155,7 +155,7 @@ impl TestApp {
     }
 
     pub async fn insert(&self, row: &DropletRow) {
-        let marks = vec!["?"; 19].join(", ");
+        let marks = platform::db::placeholders(views::droplet::COLUMNS.split(",").count());
         let sql = format!("INSERT INTO droplet ({COLUMNS}) VALUES ({marks})");
         row.bind_columns(sqlx::query(sqlx::AssertSqlSafe(sql)))
             .execute(&self.db)
