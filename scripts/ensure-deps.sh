@@ -17,6 +17,7 @@ need redis-server redis-server
 need node nodejs
 need npm npm
 need python3 python3
+need curl curl
 need promtool prometheus
 need chromium chromium
 [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
