@@ -49,7 +49,8 @@ impl Provisioner {
         let now = self.writer.clock().now();
         let due: Vec<Submission> = self
             .writer
-            .observe_droplets()
+            // Only locked droplets (`new`, `deleting`) have simulated work outstanding.
+            .observe_droplets(|d| d.locked())
             .into_iter()
             .filter(|o| !o.pending)
             .filter_map(|o| self.next_command(&o, now))

@@ -165,6 +165,11 @@ impl Stack {
             .bearer_auth(TOKEN)
     }
 
+    /// A read through query-api as alice that must reflect the positions in `token`.
+    pub fn query_after(&self, path: &str, token: &str) -> reqwest::RequestBuilder {
+        self.query(path).header("X-Min-Consistency-Token", token)
+    }
+
     /// A request to query-api as alice.
     pub fn query(&self, path: &str) -> reqwest::RequestBuilder {
         self.client

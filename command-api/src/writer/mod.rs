@@ -119,10 +119,6 @@ impl Writer {
         &self.inner.config.writer_id
     }
 
-    pub fn partitions(&self) -> i32 {
-        self.inner.config.partitions
-    }
-
     /// The partition an aggregate id lives in (Kafka's murmur2 over the id's text).
     pub fn partition_of(&self, id: &Uuid) -> i32 {
         platform::kafka::partition_for(id.to_string().as_bytes(), self.inner.config.partitions)
@@ -168,20 +164,20 @@ impl Writer {
             .collect()
     }
 
-    /// Every droplet of every served partition, for reconcilers.
-    pub fn observe_droplets(&self) -> Vec<Observed> {
+    /// The droplets of every served partition that `wanted` selects, for reconcilers.
+    pub fn observe_droplets(&self, wanted: impl Fn(&Droplet) -> bool) -> Vec<Observed> {
         let mut seen = Vec::new();
         for p in 0..self.inner.states.len() {
             let guard = self.inner.lock(p);
             let Some(state) = guard.as_ref().filter(|s| s.phase == Phase::Serving) else {
                 continue;
             };
-            for droplet in state.droplets() {
-                let pending = state.has_pending(&droplet.id);
+            // Filter before cloning: reconcilers look at few droplets of many.
+            for droplet in state.droplets().filter(|d| wanted(d)) {
                 seen.push(Observed {
                     partition: state.partition,
-                    droplet,
-                    pending,
+                    pending: state.has_pending(&droplet.id),
+                    droplet: droplet.clone(),
                 });
             }
         }

@@ -110,14 +110,13 @@ impl PartitionState {
     }
 
     /// Droplets of this partition, current view, for reconcilers.
-    pub fn droplets(&self) -> impl Iterator<Item = Droplet> + '_ {
+    pub fn droplets(&self) -> impl Iterator<Item = &Droplet> + '_ {
         let confirmed = self
             .droplets
-            .keys()
-            .filter(|id| !self.speculative.contains_key(id));
-        confirmed
-            .map(|id| self.droplets[id].clone())
-            .chain(self.speculative.values().map(|(d, _)| d.clone()))
+            .iter()
+            .filter(|(id, _)| !self.speculative.contains_key(id))
+            .map(|(_, droplet)| droplet);
+        confirmed.chain(self.speculative.values().map(|(droplet, _)| droplet))
     }
 
     /// Idempotency look-ups before any decision (api.md §5).

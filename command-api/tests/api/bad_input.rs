@@ -1,6 +1,7 @@
 //! Bad input gets the right problem and status, and nothing reaches the log.
 
-use serde_json::{Value, json};
+use platform::testing::assert_problem;
+use serde_json::json;
 
 use crate::helpers::{Log, MEMBER, VIEWER, spawn_app};
 
@@ -9,24 +10,6 @@ fn non_claim_records(log: &Log) -> usize {
         .iter()
         .filter(|r| r.key.as_deref() != Some(b"claim".as_slice()))
         .count()
-}
-
-async fn problem(response: reqwest::Response) -> (u16, Value) {
-    let status = response.status().as_u16();
-    let content_type = response.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    assert!(
-        content_type.starts_with("application/problem+json"),
-        "{content_type}"
-    );
-    let body: Value = response.json().await.unwrap();
-    assert!(
-        body["request_id"].is_string(),
-        "problems carry the request id: {body}"
-    );
-    (status, body)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -76,12 +59,12 @@ async fn bad_requests_get_problems_and_write_nothing() {
         (app.post("/api/v1/nothing-here", MEMBER).json(&json!({})), 404, "NOT_FOUND"),
     ];
     for (request, expected_status, expected_code) in cases {
-        let (status, body) = problem(request.send().await.unwrap()).await;
-        assert_eq!(
-            (status, body["code"].as_str().unwrap()),
-            (expected_status, expected_code),
-            "{body}"
-        );
+        assert_problem(
+            request.send().await.unwrap(),
+            expected_status,
+            expected_code,
+        )
+        .await;
     }
     assert_eq!(non_claim_records(&log), 0, "no event was written");
 }
@@ -91,15 +74,13 @@ async fn field_errors_point_into_the_body() {
     let log = Log::start();
     let app = spawn_app(&log).await;
     let body = json!({"id": "mine", "name": "-bad-", "region": "nyc1", "size": "c-8vcpu-16gb", "image": "nope"});
-    let (status, problem) = problem(
-        app.post("/api/v1/droplets", MEMBER)
-            .json(&body)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 422);
+    let response = app
+        .post("/api/v1/droplets", MEMBER)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(response, 422, "VALIDATION_FAILED").await;
     let pointers: Vec<&str> = problem["errors"]
         .as_array()
         .unwrap()

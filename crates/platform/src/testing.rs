@@ -132,15 +132,62 @@ where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
 {
+    eventually_some(timeout, || {
+        let check = condition();
+        async move { check.await.then_some(()) }
+    })
+    .await
+    .is_some()
+}
+
+/// Polls `check` until it yields a value or `timeout` passes.
+pub async fn eventually_some<T, F, Fut>(timeout: std::time::Duration, mut check: F) -> Option<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
     let deadline = tokio::time::Instant::now() + timeout;
     loop {
-        if condition().await {
-            return true;
+        if let Some(value) = check().await {
+            return Some(value);
         }
         if tokio::time::Instant::now() >= deadline {
-            return false;
+            return None;
         }
-        // A poll interval, not a synchronisation point: the condition decides.
+        // A poll interval, not a synchronisation point: the check decides.
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
+}
+
+/// Asserts that `response` is an RFC 9457 problem with `status` and `code`, carrying the
+/// request id it was answered with, and returns the body.
+pub async fn assert_problem(
+    response: reqwest::Response,
+    status: u16,
+    code: &str,
+) -> serde_json::Value {
+    assert_eq!(
+        response.status().as_u16(),
+        status,
+        "status of a {code} problem"
+    );
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let content_type = header("content-type").unwrap_or_default();
+    assert!(
+        content_type.starts_with(crate::problem::CONTENT_TYPE),
+        "{content_type}"
+    );
+    let request_id =
+        header(crate::request_id::HEADER).expect("every response carries X-Request-Id");
+    let body: serde_json::Value = response.json().await.expect("a JSON problem body");
+    assert_eq!(body["code"], code, "{body}");
+    assert_eq!(body["status"], status, "{body}");
+    assert_eq!(body["request_id"], request_id.as_str(), "{body}");
+    body
 }

@@ -185,7 +185,7 @@ pub fn rfc3339(at: DateTime<Utc>) -> String {
 mod tests {
     use chrono::TimeZone;
     use domain::Aggregate;
-    use domain::droplet::{CreationRequested, DropletEvent};
+    use domain::droplet::DropletEvent;
 
     use super::*;
 
@@ -196,19 +196,7 @@ mod tests {
     }
 
     fn created(id: u128) -> DropletEvent {
-        DropletEvent::CreationRequested(CreationRequested {
-            id: Uuid::from_u128(id),
-            owner: "alice".into(),
-            name: DropletName::parse("web-1").expect("valid"),
-            region: "nyc1".into(),
-            size_slug: "s-1vcpu-1gb".into(),
-            image: "ubuntu-24-04-x64".into(),
-            vcpus: 1,
-            memory_mb: 1024,
-            disk_gb: 25,
-            tags: vec!["a".into()],
-            at: at(),
-        })
+        domain::droplet::fixtures::created(Uuid::from_u128(id), "web-1", at())
     }
 
     #[test]

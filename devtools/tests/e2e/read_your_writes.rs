@@ -30,8 +30,7 @@ async fn a_get_with_the_token_sees_the_new_droplet_at_once() {
     let stack = Stack::start(StackOptions::default()).await.unwrap();
     let (id, token) = create(&stack, "web-1", "nyc1").await;
     let response = stack
-        .query(&format!("/api/v1/droplets/{id}"))
-        .header("X-Min-Consistency-Token", &token)
+        .query_after(&format!("/api/v1/droplets/{id}"), &token)
         .send()
         .await
         .unwrap();
@@ -68,8 +67,7 @@ async fn a_get_with_the_token_sees_the_new_droplet_at_once() {
     assert!(off.await, "the droplet became active and was powered off");
     let token = token.lock().unwrap().clone();
     let response = stack
-        .query(&format!("/api/v1/droplets/{id}"))
-        .header("X-Min-Consistency-Token", token)
+        .query_after(&format!("/api/v1/droplets/{id}"), &token)
         .send()
         .await
         .unwrap();
@@ -111,12 +109,7 @@ async fn lists_filter_and_paginate_what_was_written() {
     let base = "/api/v1/droplets?page_size=2&order_by=name&filter=region%3D%22nyc1%22";
     let mut path = base.to_owned();
     loop {
-        let response = stack
-            .query(&path)
-            .header("X-Min-Consistency-Token", &all_tokens)
-            .send()
-            .await
-            .unwrap();
+        let response = stack.query_after(&path, &all_tokens).send().await.unwrap();
         assert_eq!(response.status(), 200);
         let page: Value = response.json().await.unwrap();
         assert_eq!(page["meta"]["total"], 3);

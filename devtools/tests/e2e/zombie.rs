@@ -61,8 +61,7 @@ async fn the_projector_ignores_a_zombie_batch() {
     let zombie_record = batches().pop().unwrap();
     let token = format!("{}:{}", zombie_record.partition, zombie_record.offset);
     let response = stack
-        .query(&format!("/api/v1/droplets/{id}"))
-        .header("X-Min-Consistency-Token", token)
+        .query_after(&format!("/api/v1/droplets/{id}"), &token)
         .send()
         .await
         .unwrap();

@@ -7,7 +7,7 @@
 use std::net::Ipv4Addr;
 
 use chrono::{DateTime, TimeZone, Utc};
-use domain::droplet::{CreationRequested, DropletEvent, DropletName};
+use domain::droplet::{DropletEvent, DropletName};
 use domain::log_validity::WriterClaim;
 use proto::wire::{self, log_record::Record};
 use uuid::Uuid;
@@ -113,19 +113,7 @@ fn build(partition: i32, key: &str, record: Record) -> TestRecord {
 }
 
 pub fn created(id: Uuid, name: &str, second: i64) -> DropletEvent {
-    DropletEvent::CreationRequested(CreationRequested {
-        id,
-        owner: "alice".into(),
-        name: DropletName::parse(name).expect("valid name"),
-        region: "nyc1".into(),
-        size_slug: "s-1vcpu-1gb".into(),
-        image: "ubuntu-24-04-x64".into(),
-        vcpus: 1,
-        memory_mb: 1024,
-        disk_gb: 25,
-        tags: vec!["env:test".into()],
-        at: at(second),
-    })
+    domain::droplet::fixtures::created(id, name, at(second))
 }
 
 pub fn provisioned(host: u8, second: i64) -> DropletEvent {

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::Once;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use platform::kafka::partition_for;
 use platform::shutdown::Trigger;
@@ -172,20 +172,14 @@ impl TestApp {
 }
 
 /// Polls `check` until it returns `Some`, failing the test at the deadline.
-pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+pub async fn eventually<T, F, Fut>(what: &str, check: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Option<T>>,
 {
-    let started = Instant::now();
-    loop {
-        if let Some(value) = check().await {
-            return value;
-        }
-        assert!(started.elapsed() < DEADLINE, "timed out waiting for {what}");
-        // A polling interval, not synchronisation: the condition above is the sync point.
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    platform::testing::eventually_some(DEADLINE, check)
+        .await
+        .unwrap_or_else(|| panic!("timed out waiting for {what}"))
 }
 
 /// `next_offset` per partition.

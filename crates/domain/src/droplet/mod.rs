@@ -4,6 +4,8 @@
 
 mod command;
 mod event;
+#[cfg(any(test, feature = "testing"))]
+pub mod fixtures;
 mod name;
 mod state;
 #[cfg(test)]
