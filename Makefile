@@ -1,8 +1,11 @@
 # ClusterGenie developer commands. The two that matter: `make dev` and `make test`.
-.PHONY: dev down test bench build migrate lint fmt web
+.PHONY: dev dev-reset down test bench build migrate lint fmt web
 
 dev:            ## Run the whole system locally (installs and starts what is missing)
 	@bash scripts/dev.sh
+
+dev-reset:      ## Wipe the dev event log and the read models together (stops make dev first)
+	@bash scripts/dev-reset.sh
 
 down:           ## Stop what `make dev` started
 	@bash scripts/down.sh
@@ -11,8 +14,7 @@ test:           ## Every test suite on real MariaDB, Redis, Kafka mock, Promethe
 	@bash scripts/test.sh
 
 bench:          ## Command throughput, latency and freshness against a hello-world baseline
-	@bash scripts/ensure-deps.sh && bash scripts/services.sh up
-	@CG_TEST_DATABASE_URL=mysql://clustergenie:clustergenie@127.0.0.1:3306 cargo run --release -q -p devtools --bin bench
+	@bash scripts/bench.sh
 
 build:          ## Build every binary
 	cargo build --workspace --bins

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # The browser test: the whole system from built binaries on its own ports, database,
-# Redis prefix and dev broker, driven by real Chromium through web/e2e/smoke.mjs (sets
+# Redis prefix and topics (on the run's shared Kafka, CG_TEST_KAFKA_BROKERS, or a
+# broker of its own), driven by real Chromium through web/e2e/smoke.mjs (sets
 # a token, creates a droplet in the SPA, waits until the list shows it). Prints
 # "1 passed, 0 failed" or "0 passed, 1 failed" as its last line.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$CG_ROOT/scripts/stack.sh"
 cd "$CG_ROOT"
-unset KAFKA_BROKERS
-export STACK_DIR="$CG_VAR/browser-test" PORT_BASE=18080 DB_NAME=cg_browser_test REDIS_PREFIX="cg:browser-test:"
+export KAFKA_BROKERS=${CG_TEST_KAFKA_BROKERS:-}
+suffix=$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')
+export STACK_DIR="$CG_VAR/browser-test" PORT_BASE=18080 DB_NAME="cg_test_browser_$suffix" REDIS_PREFIX="cg:browser-test:$suffix:"
+export TOPIC_PREFIX="browser-$suffix." KAFKA_DIR="$CG_VAR/browser-test/kafka" KAFKA_PORT=18092
 export STACK_TOKEN="cg-browser-test-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 trap stack_stop EXIT
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # `make dev`: runs the whole system on embedded defaults. Installs what is missing,
-# starts MariaDB and Redis if needed, a dev Kafka broker (unless KAFKA_BROKERS names a
-# real Kafka), the four services, the SPA and Prometheus, seeds a few droplets, and prints the URLs
-# and a dev token. Ctrl-C (or `make down`) stops only what this script started.
+# starts MariaDB and Redis if needed, Apache Kafka (single-node KRaft from its Maven
+# jars, data under var/dev/kafka, kept across restarts; unless KAFKA_BROKERS names a
+# cluster to use), the four services, the SPA and Prometheus, seeds demo data, and
+# prints the URLs and a dev token. Ctrl-C (or `make down`) stops only what this script
+# started. `make dev-reset` wipes the log and the read models together.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$CG_ROOT"
@@ -30,7 +32,7 @@ trap stop_all INT TERM EXIT
 [ -s "$run/token" ] || head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' | sed 's/^/cg-dev-/' >"$run/token"
 token=$(cat "$run/token")
 STACK_DIR=$run
-PORT_BASE=8080 DB_NAME=clustergenie REDIS_PREFIX="cg:v1:" STACK_TOKEN=$token stack_start
+PORT_BASE=8080 DB_NAME=clustergenie REDIS_PREFIX="cg:v1:" STACK_TOKEN=$token KAFKA_DIR="$run/kafka" stack_start
 brokers=$STACK_BROKERS
 stack_spawn prometheus prometheus --config.file="$CG_ROOT/monitoring/prometheus.yml" \
   --storage.tsdb.path="$run/prometheus" --web.listen-address=127.0.0.1:9090
@@ -52,7 +54,7 @@ cat <<MSG
     log-consumer     http://127.0.0.1:8083/readyz
     metrics          http://127.0.0.1:808{0,1,2,3}/metrics
     Prometheus       http://127.0.0.1:9090/         (scrapes all four, with the alert rules of monitoring/)
-    Kafka            $brokers $( [ -n "${KAFKA_BROKERS:-}" ] || echo "(dev broker: events live in memory only)")
+    Kafka            $brokers  ($STACK_BROKER_KIND)
 
   Dev API token (admin):  $token
     curl -H "Authorization: Bearer $token" http://127.0.0.1:8081/api/v1/droplets

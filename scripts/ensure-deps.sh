@@ -20,6 +20,8 @@ need python3 python3
 need curl curl
 need promtool prometheus
 need chromium chromium
+need java openjdk-17-jre-headless
+need mvn maven
 [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 
 if [ ${#missing[@]} -gt 0 ]; then

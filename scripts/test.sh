@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: every suite on real parts — Rust unit and integration tests (MariaDB,
-# Redis, librdkafka's mock cluster), the SPA's tests, and the monitoring config checks
-# (promtool), and a browser test in real Chromium against the whole system.
+# Redis, Apache Kafka: one broker for the run, started here and shared, each test on
+# topics of its own), the SPA's tests, the monitoring config checks (promtool), and a
+# browser test in real Chromium against the whole system.
 # Ends with one line counting every test that ran: "N passed, M failed".
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -11,6 +12,15 @@ bash scripts/services.sh up || exit 1
 mkdir -p "$CG_VAR"
 export CG_TEST_DATABASE_URL=$CG_DB_SERVER_URL CG_TEST_REDIS_URL=$CG_REDIS_URL
 passed=0 failed=0 status=0
+
+# One Apache Kafka broker for the whole run, on a fresh data directory.
+say "Apache Kafka for the tests"
+test_kafka="$CG_VAR/test-kafka"
+bash scripts/kafka.sh wipe "$test_kafka" >/dev/null 2>&1 || true
+CG_TEST_KAFKA_BROKERS=$(bash scripts/kafka.sh start "$test_kafka" 19092 19093) || exit 1
+export CG_TEST_KAFKA_BROKERS
+trap 'bash "$CG_ROOT/scripts/kafka.sh" stop "$test_kafka" >/dev/null 2>&1' EXIT
+rm -rf "$CG_VAR/test-brokers"
 
 # Scratch databases of earlier runs (each test makes its own) are dropped up front.
 mysql -h127.0.0.1 -u"$CG_DB_USER" -p"$CG_DB_PASSWORD" -N \

@@ -1,8 +1,8 @@
-//! Builds and runs command-api: binds the listener (port 0 works), checks the topic,
-//! joins the writer group, and runs the HTTP server, the writer's reader and the
-//! reconcilers side by side until shutdown. Whatever exits first is reported.
+//! Builds and runs command-api: binds the listener (port 0 works) and, under one
+//! supervisor, runs the HTTP server, the log task (waits for Kafka, ensures the topics,
+//! joins the writer group, feeds the writer) and the reconcilers until shutdown. A task
+//! that stops by itself stops the service with an error.
 
-use std::collections::BTreeMap;
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,11 +13,13 @@ use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context;
 use platform::auth::TokenTable;
 use platform::clock::SharedClock;
+use platform::health::{Check, Readiness};
 use platform::http_metrics::HttpMetrics;
-use platform::kafka::{self, GroupReader, StartOffsets};
+use platform::kafka::{self, GroupReader, StartOffsets, TopicSpec};
 use platform::metrics::{Metrics, metrics_endpoint};
 use platform::problem::Problem;
 use platform::shutdown::Shutdown;
+use platform::supervisor::Supervisor;
 use rdkafka::Offset;
 
 use crate::config::Settings;
@@ -32,29 +34,22 @@ pub struct Application {
     port: u16,
     server: Server,
     writer: Writer,
-    reader: GroupReader,
-    reader_events: tokio::sync::mpsc::Receiver<kafka::ReaderEvent>,
     provisioner: Option<Provisioner>,
+    readiness: Readiness,
+    settings: Settings,
 }
 
 impl Application {
+    /// Builds everything without waiting for Kafka: the broker is reached (topics
+    /// ensured, partitions claimed) by the supervised log task once `run_until_stopped`
+    /// starts, so a command-api started before its broker becomes ready by itself.
     pub async fn build(settings: Settings, clock: SharedClock) -> anyhow::Result<Self> {
+        let partitions = settings.kafka.partitions;
+        anyhow::ensure!(
+            (1..=MAX_PARTITIONS).contains(&partitions),
+            "kafka.partitions must be between 1 and {MAX_PARTITIONS}"
+        );
         let topic = settings.kafka.events_topic();
-        kafka::ensure_topics(
-            &settings.kafka,
-            &[(topic.clone(), settings.kafka.partitions)],
-        )
-        .await?;
-        let partitions = kafka::partition_count(&settings.kafka.brokers, &topic)?;
-        anyhow::ensure!(
-            partitions == settings.kafka.partitions,
-            "topic {topic} has {partitions} partitions but kafka.partitions is {}",
-            settings.kafka.partitions
-        );
-        anyhow::ensure!(
-            partitions <= MAX_PARTITIONS,
-            "at most {MAX_PARTITIONS} partitions are supported"
-        );
         let listener = TcpListener::bind((settings.http.host.as_str(), settings.http.port))
             .with_context(|| {
                 format!(
@@ -79,10 +74,6 @@ impl Application {
             &advertised_url,
             directory.clone(),
         )?;
-        let start_offsets: StartOffsets =
-            Arc::new(|ps: &[i32]| ps.iter().map(|p| (*p, Offset::Beginning)).collect());
-        let config = kafka::consumer_config(&settings.kafka.brokers, &settings.writer.group_id);
-        let (reader, reader_events) = GroupReader::start(config, &topic, start_offsets, 64)?;
         let tokens = TokenTable::parse(&settings.auth.tokens)?;
         let forwarding = Forwarding {
             directory,
@@ -94,6 +85,8 @@ impl Application {
                 .u64_counter("cg_commands_forwarded")
                 .build(),
         };
+        let readiness = Readiness::default();
+        readiness.down(kafka::KAFKA_CHECK, "connecting");
         let server = http_server(
             listener,
             &settings,
@@ -101,6 +94,7 @@ impl Application {
             tokens,
             metrics,
             forwarding,
+            readiness.clone(),
         )?;
         let provisioner = settings
             .provisioner
@@ -110,9 +104,9 @@ impl Application {
             port,
             server,
             writer,
-            reader,
-            reader_events,
             provisioner,
+            readiness,
+            settings,
         })
     }
 
@@ -124,31 +118,71 @@ impl Application {
         self.writer.clone()
     }
 
-    /// Runs until `shutdown` fires or a component stops on its own.
-    pub async fn run_until_stopped(self, mut shutdown: Shutdown) -> anyhow::Result<()> {
+    /// Runs until `shutdown` fires or a supervised task (the log reader, a reconciler,
+    /// the HTTP server) stops on its own, which is an error.
+    pub async fn run_until_stopped(self, shutdown: Shutdown) -> anyhow::Result<()> {
         let Self {
             server,
             writer,
-            mut reader,
-            reader_events,
             provisioner,
+            readiness,
+            settings,
             ..
         } = self;
         let handle = server.handle();
-        let reader_task = tokio::spawn(writer.run_reader(reader_events));
-        let reconciler = provisioner.map(|p| tokio::spawn(p.run(shutdown.clone())));
-        let outcome = tokio::select! {
-            result = server => result.context("HTTP server failed"),
-            _ = shutdown.wait() => Ok(()),
-        };
-        handle.stop(true).await;
-        reader.stop();
-        reader_task.abort();
-        if let Some(task) = reconciler {
-            task.abort();
+        let mut supervisor = Supervisor::new(readiness.clone());
+        supervisor.spawn(
+            "log_reader",
+            log_task(writer, settings, readiness, supervisor.shutdown()),
+        );
+        if let Some(provisioner) = provisioner {
+            let stop = supervisor.shutdown();
+            supervisor.spawn("provisioner", async move {
+                provisioner.run(stop).await;
+                Ok(())
+            });
         }
-        outcome
+        let mut stop = supervisor.shutdown();
+        supervisor.spawn("http", async move {
+            tokio::select! {
+                served = server => served.context("HTTP server failed"),
+                () = stop.wait() => {
+                    handle.stop(true).await;
+                    Ok(())
+                }
+            }
+        });
+        supervisor.run(shutdown).await
     }
+}
+
+/// Waits for Kafka (topics ensured, with backoff), then joins the writer group and feeds
+/// the writer until shutdown. The reader ending by itself is a failure.
+async fn log_task(
+    writer: Writer,
+    settings: Settings,
+    readiness: Readiness,
+    mut shutdown: Shutdown,
+) -> anyhow::Result<()> {
+    let brokers = &settings.kafka.brokers;
+    let specs = [
+        TopicSpec::events(&settings.kafka),
+        TopicSpec::logs(&settings.kafka, "command-api"),
+    ];
+    if !kafka::ensure_topics_with_backoff(brokers, &specs, &readiness, shutdown.clone()).await? {
+        return Ok(());
+    }
+    let start_offsets: StartOffsets =
+        Arc::new(|ps: &[i32]| ps.iter().map(|p| (*p, Offset::Beginning)).collect());
+    let config = kafka::consumer_config(brokers, &settings.writer.group_id);
+    let topic = settings.kafka.events_topic();
+    let (mut reader, events) = GroupReader::start(config, &topic, start_offsets, 64)?;
+    let outcome = tokio::select! {
+        () = writer.run_reader(events) => Err(anyhow::anyhow!("the log reader stopped")),
+        () = shutdown.wait() => Ok(()),
+    };
+    tokio::task::spawn_blocking(move || reader.stop()).await?;
+    outcome
 }
 
 fn build_writer(
@@ -192,8 +226,10 @@ fn http_server(
     tokens: TokenTable,
     metrics: Metrics,
     forwarding: Forwarding,
+    readiness: Readiness,
 ) -> anyhow::Result<Server> {
     let writer = web::Data::new(writer);
+    let readiness = web::Data::new(readiness);
     let forwarding = web::Data::new(forwarding);
     let tokens = web::Data::new(tokens);
     let http_metrics = web::Data::new(HttpMetrics::new(&metrics));
@@ -209,6 +245,7 @@ fn http_server(
             .app_data(http_metrics.clone())
             .app_data(metrics.clone())
             .app_data(limit.clone())
+            .app_data(readiness.clone())
             .app_data(
                 web::QueryConfig::default()
                     .error_handler(|e, _| Problem::invalid_argument(e.to_string()).into()),
@@ -246,9 +283,15 @@ fn advertised_url(settings: &Settings, port: u16) -> String {
     }
 }
 
-/// Ready when at least one partition is assigned and every assigned one is served.
-async fn readyz(writer: web::Data<Writer>) -> HttpResponse {
+/// Ready when Kafka is reachable, at least one partition is assigned and every assigned
+/// one is served, and no supervised task has died.
+async fn readyz(writer: web::Data<Writer>, readiness: web::Data<Readiness>) -> HttpResponse {
     let phases: Vec<Phase> = writer.phases().into_iter().flatten().collect();
     let serving = !phases.is_empty() && phases.iter().all(|p| *p == Phase::Serving);
-    platform::health::readiness(BTreeMap::from([("log_ownership", serving)]))
+    let mut checks = readiness.snapshot();
+    checks.insert(
+        "log_ownership",
+        Check::from_bool(serving, "partitions are unassigned, restoring or fenced"),
+    );
+    platform::health::readiness(checks)
 }

@@ -1,5 +1,5 @@
 //! Development and test tooling shared by the bench binary and the end-to-end tests: a
-//! whole ClusterGenie (command-api, projector, query-api) running in-process on a mock
-//! Kafka cluster, a scratch MariaDB database and a private Redis prefix. Never deployed.
+//! whole ClusterGenie (command-api, projector, query-api) running in-process on Apache
+//! Kafka (the shared test broker, topics of its own), a scratch MariaDB database and a private Redis prefix. Never deployed.
 
 pub mod stack;

@@ -1,5 +1,5 @@
 //! `Stack::start()`: the three services of the write → log → read path in one process,
-//! wired to each other through a real Kafka-protocol mock, real MariaDB and real Redis,
+//! wired to each other through Apache Kafka (topics of their own), real MariaDB and real Redis,
 //! each on port 0 with names nobody else uses.
 
 use std::sync::Arc;
@@ -8,7 +8,10 @@ use std::time::Duration;
 use chrono::{TimeZone, Utc};
 use platform::clock::ManualClock;
 use platform::shutdown::Trigger;
-use platform::testing::{MockKafka, eventually, scratch_database, unique_suffix};
+use platform::testing::{
+    create_topics, eventually, scratch_database, shared_brokers, unique_suffix,
+};
+use tokio::task::JoinHandle;
 
 pub const TOKEN: &str = "e2e-member-token-aaaaaaaa";
 pub const OTHER_TOKEN: &str = "e2e-other-token-bbbbbbbbb";
@@ -19,6 +22,8 @@ pub struct StackOptions {
     pub partitions: i32,
     /// Run the provisioner (on the manual clock).
     pub provisioner: bool,
+    /// A broker of the test's own (e.g. one it kills); default: the shared test broker.
+    pub brokers: Option<String>,
 }
 
 impl Default for StackOptions {
@@ -26,29 +31,48 @@ impl Default for StackOptions {
         Self {
             partitions: 4,
             provisioner: true,
+            brokers: None,
         }
     }
 }
 
+/// A running service and how to stop it.
+struct Running {
+    trigger: Trigger,
+    task: JoinHandle<anyhow::Result<()>>,
+}
+
 pub struct Stack {
-    pub mock: MockKafka,
+    pub brokers: String,
     pub prefix: String,
     pub database_url: String,
     pub redis_prefix: String,
     pub command_url: String,
     pub query_url: String,
+    /// The first projector's base URL (`/metrics`, `/readyz`).
+    pub projector_url: String,
     pub clock: Arc<ManualClock>,
     pub client: reqwest::Client,
     pub options: StackOptions,
     /// Writers started so far, in order, for tests that stage a zombie.
     pub writers: Vec<command_api::writer::Writer>,
-    triggers: Vec<Trigger>,
+    /// Names the consumer groups, so restarted services rejoin their groups.
+    suffix: String,
+    running: Vec<Running>,
 }
 
 impl Stack {
     pub async fn start(options: StackOptions) -> anyhow::Result<Self> {
-        let prefix = format!("e{}.", unique_suffix());
-        let mock = MockKafka::start(&[(format!("{prefix}cluster-events"), options.partitions)]);
+        let suffix = unique_suffix();
+        let prefix = format!("e{suffix}.");
+        let brokers = options
+            .brokers
+            .clone()
+            .unwrap_or_else(|| shared_brokers().to_owned());
+        create_topics(
+            &brokers,
+            &[(format!("{prefix}cluster-events"), options.partitions)],
+        );
         let database_url = scratch_database().await;
         let redis_prefix = format!("cg:test:{}:", unique_suffix());
         let clock = Arc::new(ManualClock::new(
@@ -57,24 +81,47 @@ impl Stack {
                 .expect("time"),
         ));
         let mut stack = Self {
-            mock,
+            brokers,
             prefix,
             database_url,
             redis_prefix,
             command_url: String::new(),
             query_url: String::new(),
+            projector_url: String::new(),
             clock,
             client: reqwest::Client::new(),
             options,
             writers: Vec::new(),
-            triggers: Vec::new(),
+            suffix,
+            running: Vec::new(),
         };
-        stack.start_projector().await?;
-        stack.command_url = stack.start_command_api().await?;
-        stack.query_url = stack.start_query_api().await?;
-        stack.wait_ready(&stack.command_url.clone()).await?;
-        stack.wait_ready(&stack.query_url.clone()).await?;
+        stack.start_services().await?;
         Ok(stack)
+    }
+
+    /// Starts projector, command-api and query-api, in their consumer groups.
+    pub async fn start_services(&mut self) -> anyhow::Result<()> {
+        let projector_group = format!("projector-{}", self.suffix);
+        let port = self.start_projector_in(&projector_group).await?;
+        self.projector_url = format!("http://127.0.0.1:{port}");
+        let writer_group = format!("command-api-{}", self.suffix);
+        self.command_url = self.start_command_api_in(&writer_group).await?;
+        self.query_url = self.start_query_api().await?;
+        self.wait_ready(&self.command_url.clone()).await?;
+        self.wait_ready(&self.query_url.clone()).await?;
+        Ok(())
+    }
+
+    /// Stops every service (each reaches its safe point) and waits until all have.
+    pub async fn stop_services(&mut self) -> anyhow::Result<()> {
+        for running in &self.running {
+            running.trigger.fire();
+        }
+        for running in self.running.drain(..) {
+            running.task.await??;
+        }
+        self.writers.clear();
+        Ok(())
     }
 
     pub fn tokens(&self) -> String {
@@ -83,36 +130,48 @@ impl Stack {
 
     fn kafka(&self) -> platform::config::KafkaSettings {
         platform::config::KafkaSettings {
-            brokers: self.mock.bootstrap_servers().to_owned(),
+            brokers: self.brokers.clone(),
             topic_prefix: self.prefix.clone(),
             partitions: self.options.partitions,
-            create_topics: false,
+            replication_factor: 1,
         }
     }
 
-    /// Starts (another) projector on this stack's database; returns its port.
+    /// Starts another projector on this stack's database in a group of its own.
     pub async fn start_projector(&mut self) -> anyhow::Result<u16> {
+        self.start_projector_in(&format!("projector-{}", unique_suffix()))
+            .await
+    }
+
+    /// Starts a projector in `group` on this stack's database; returns its port.
+    pub async fn start_projector_in(&mut self, group: &str) -> anyhow::Result<u16> {
         let mut settings = projector::config::Settings::load()?;
         settings.http.port = 0;
         settings.kafka = self.kafka();
         settings.database.url = self.database_url.clone();
         settings.redis.url = platform::testing::redis_url();
         settings.redis.key_prefix = self.redis_prefix.clone();
-        settings.projector.group_id = format!("projector-{}", unique_suffix());
+        settings.projector.group_id = group.to_owned();
         let app = projector::startup::Application::build(settings).await?;
         let port = app.port();
         let (trigger, shutdown) = platform::shutdown::channel();
-        tokio::spawn(app.run_until_stopped(shutdown));
-        self.triggers.push(trigger);
+        let task = tokio::spawn(app.run_until_stopped(shutdown));
+        self.running.push(Running { trigger, task });
         Ok(port)
     }
 
     /// Starts a command-api writer in a consumer group of its own; returns its base URL.
     pub async fn start_command_api(&mut self) -> anyhow::Result<String> {
+        self.start_command_api_in(&format!("command-api-{}", unique_suffix()))
+            .await
+    }
+
+    /// Starts a command-api writer in `group`; returns its base URL once it serves.
+    pub async fn start_command_api_in(&mut self, group: &str) -> anyhow::Result<String> {
         let mut settings = command_api::config::Settings::load()?;
         settings.http.port = 0;
         settings.kafka = self.kafka();
-        settings.writer.group_id = format!("command-api-{}", unique_suffix());
+        settings.writer.group_id = group.to_owned();
         settings.redis.url = platform::testing::redis_url();
         settings.redis.key_prefix = self.redis_prefix.clone();
         settings.provisioner.enabled = self.options.provisioner;
@@ -122,8 +181,8 @@ impl Stack {
         let url = format!("http://127.0.0.1:{}", app.port());
         self.writers.push(app.writer());
         let (trigger, shutdown) = platform::shutdown::channel();
-        tokio::spawn(app.run_until_stopped(shutdown));
-        self.triggers.push(trigger);
+        let task = tokio::spawn(app.run_until_stopped(shutdown));
+        self.running.push(Running { trigger, task });
         self.wait_ready(&url).await?;
         Ok(url)
     }
@@ -140,12 +199,50 @@ impl Stack {
         settings.web_dir = "/nonexistent".into();
         let app = query_api::startup::Application::build(settings).await?;
         let url = format!("http://127.0.0.1:{}", app.port());
-        tokio::spawn(app.run_until_stopped());
+        let (trigger, shutdown) = platform::shutdown::channel();
+        let task = tokio::spawn(app.run_until_stopped(shutdown));
+        self.running.push(Running { trigger, task });
         Ok(url)
     }
 
-    async fn wait_ready(&self, base: &str) -> anyhow::Result<()> {
-        let ready = eventually(Duration::from_secs(60), || async {
+    /// Projects the whole topic afresh (offset 0, a new group, a scratch database) and
+    /// returns that database once it has caught up with the log: the reference a live
+    /// read model must equal.
+    pub async fn clean_replay(&mut self) -> anyhow::Result<sqlx::MySqlPool> {
+        let live = std::mem::replace(&mut self.database_url, scratch_database().await);
+        let replay_url = self.database_url.clone();
+        let started = self.start_projector().await;
+        self.database_url = live;
+        started?;
+        let pool = sqlx::MySqlPool::connect(&replay_url).await?;
+        self.wait_projected(&pool).await?;
+        Ok(pool)
+    }
+
+    /// Waits until the projection in `pool` has applied every record now in the log.
+    pub async fn wait_projected(&self, pool: &sqlx::MySqlPool) -> anyhow::Result<()> {
+        let ends = platform::testing::high_watermarks(&self.brokers, &self.topic());
+        let caught_up = eventually(Duration::from_secs(60), || async {
+            let stored: Vec<(i32, i64)> =
+                sqlx::query_as("SELECT partition_id, next_offset FROM projection_checkpoint")
+                    .fetch_all(pool)
+                    .await
+                    .unwrap_or_default();
+            ends.iter().enumerate().all(|(p, end)| {
+                *end == 0
+                    || stored
+                        .iter()
+                        .any(|(sp, next)| *sp == p as i32 && next >= end)
+            })
+        })
+        .await;
+        anyhow::ensure!(caught_up, "the projection did not catch up with the log");
+        Ok(())
+    }
+
+    /// Waits until `base` answers `/readyz` with 200.
+    pub async fn wait_ready(&self, base: &str) -> anyhow::Result<()> {
+        let ready = eventually(Duration::from_secs(90), || async {
             let response = self.client.get(format!("{base}/readyz")).send().await;
             response.is_ok_and(|r| r.status() == 200)
         })

@@ -57,5 +57,5 @@ impl Application {
 
 /// Nothing to depend on yet: shipping is not implemented, so readiness is the process.
 async fn readyz() -> HttpResponse {
-    platform::health::readiness(BTreeMap::from([("process", true)]))
+    platform::health::readiness(BTreeMap::from([("process", platform::health::Check::up())]))
 }

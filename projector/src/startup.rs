@@ -1,9 +1,8 @@
-//! `Application`: connects MariaDB (running migrations), Redis and the Kafka group
-//! reader, binds the HTTP listener (port 0 works; `port()` tells the real one) and runs
-//! the projection loop, the lag probe and the server side by side until shutdown. It
-//! holds no projection logic of its own.
+//! `Application`: connects MariaDB (running migrations) and Redis, binds the HTTP
+//! listener (port 0 works; `port()` tells the real one) and runs, under one supervisor,
+//! the log task (waits for Kafka, then the projection loop), the lag probe and the
+//! server until shutdown. It holds no projection logic of its own.
 
-use std::collections::BTreeMap;
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,12 +11,13 @@ use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context;
+use platform::health::{Check, Readiness};
 use platform::http_metrics::HttpMetrics;
-use platform::kafka::{GroupReader, ReaderEvent, consumer_config};
+use platform::kafka::{GroupReader, TopicSpec, consumer_config};
 use platform::metrics::{Metrics, metrics_endpoint};
 use platform::shutdown::Shutdown;
+use platform::supervisor::Supervisor;
 use sqlx::MySqlPool;
-use tokio::sync::mpsc;
 
 use crate::cache::Publisher;
 use crate::config::Settings;
@@ -29,20 +29,23 @@ pub struct Application {
     port: u16,
     server: Server,
     projector: Projector,
-    events: mpsc::Receiver<ReaderEvent>,
-    reader: GroupReader,
     lag: LagProbe,
+    readiness: Readiness,
+    settings: Settings,
 }
 
-/// What `/readyz` checks.
+/// What `/readyz` checks beside the reported ones.
 #[derive(Clone)]
-struct Readiness {
+struct Probes {
     pool: MySqlPool,
     redis: deadpool_redis::Pool,
     reader_alive: Arc<AtomicBool>,
+    reported: Readiness,
 }
 
 impl Application {
+    /// Connects MariaDB (running migrations) and Redis and binds the listener; Kafka is
+    /// reached by the supervised log task, so the projector waits for its broker.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let pool = platform::db::connect(&settings.database)
             .await
@@ -62,40 +65,33 @@ impl Application {
             positions: Arc::default(),
             alive: Arc::default(),
         };
-        let topic = settings.kafka.events_topic();
-        let group = &settings.projector.group_id;
-        let start = crate::offsets::from_checkpoints(
-            pool.clone(),
-            projector.projection.clone(),
-            tokio::runtime::Handle::current(),
-        );
-        let config = consumer_config(&settings.kafka.brokers, group);
-        let (reader, events) = GroupReader::start(config, &topic, start, settings.projector.buffer)
-            .context("Failed to start the Kafka group reader")?;
         let lag = LagProbe {
             brokers: settings.kafka.brokers.clone(),
-            topic,
-            group_id: group.clone(),
+            topic: settings.kafka.events_topic(),
+            group_id: settings.projector.group_id.clone(),
             interval: settings.projector.lag_interval(),
             positions: Arc::clone(&projector.positions),
             metrics: projector.metrics.clone(),
         };
-        let readiness = Readiness {
+        let readiness = Readiness::default();
+        readiness.down(platform::kafka::KAFKA_CHECK, "connecting");
+        let probes = Probes {
             pool,
             redis,
             reader_alive: Arc::clone(&projector.alive),
+            reported: readiness.clone(),
         };
         let listener = TcpListener::bind((settings.http.host.as_str(), settings.http.port))
             .context("Failed to bind the HTTP listener")?;
         let port = listener.local_addr()?.port();
-        let server = http_server(listener, metrics, readiness)?;
+        let server = http_server(listener, metrics, probes)?;
         Ok(Self {
             port,
             server,
             projector,
-            events,
-            reader,
             lag,
+            readiness,
+            settings,
         })
     }
 
@@ -104,45 +100,81 @@ impl Application {
     }
 
     /// Runs until `shutdown` fires: the loop finishes its in-flight batch, then the
-    /// reader leaves the group and the server stops.
+    /// reader leaves the group and the server stops. A task that stops by itself stops
+    /// the service with an error.
     pub async fn run_until_stopped(self, shutdown: Shutdown) -> anyhow::Result<()> {
         let Self {
             server,
             projector,
-            events,
-            mut reader,
             lag,
+            readiness,
+            settings,
             ..
         } = self;
         let handle = server.handle();
-        let mut server = tokio::spawn(server);
-        let lag = tokio::spawn(lag.run(shutdown.clone()));
-        let result = tokio::select! {
-            result = projector.run(events, shutdown) => result,
-            result = &mut server => Err(anyhow::anyhow!("the HTTP server stopped: {result:?}")),
-        };
-        lag.abort();
-        tokio::task::spawn_blocking(move || reader.stop()).await?;
-        handle.stop(true).await;
-        result
+        let mut supervisor = Supervisor::new(readiness.clone());
+        supervisor.spawn(
+            "projection",
+            log_task(projector, settings, readiness, supervisor.shutdown()),
+        );
+        supervisor.spawn("lag_probe", lag.run(supervisor.shutdown()));
+        let mut stop = supervisor.shutdown();
+        supervisor.spawn("http", async move {
+            tokio::select! {
+                served = server => served.context("the HTTP server stopped"),
+                () = stop.wait() => {
+                    handle.stop(true).await;
+                    Ok(())
+                }
+            }
+        });
+        supervisor.run(shutdown).await
     }
 }
 
-fn http_server(
-    listener: TcpListener,
-    metrics: Metrics,
+/// Waits for Kafka (topics ensured, with backoff), joins the projector group starting
+/// from the checkpoints in MariaDB, and projects until shutdown.
+async fn log_task(
+    projector: Projector,
+    settings: Settings,
     readiness: Readiness,
-) -> anyhow::Result<Server> {
+    shutdown: Shutdown,
+) -> anyhow::Result<()> {
+    let brokers = &settings.kafka.brokers;
+    let specs = [
+        TopicSpec::events(&settings.kafka),
+        TopicSpec::logs(&settings.kafka, "projector"),
+    ];
+    if !platform::kafka::ensure_topics_with_backoff(brokers, &specs, &readiness, shutdown.clone())
+        .await?
+    {
+        return Ok(());
+    }
+    let start = crate::offsets::from_checkpoints(
+        projector.pool.clone(),
+        projector.projection.clone(),
+        tokio::runtime::Handle::current(),
+    );
+    let config = consumer_config(brokers, &settings.projector.group_id);
+    let topic = settings.kafka.events_topic();
+    let (mut reader, events) = GroupReader::start(config, &topic, start, settings.projector.buffer)
+        .context("Failed to start the Kafka group reader")?;
+    let result = projector.run(events, shutdown).await;
+    tokio::task::spawn_blocking(move || reader.stop()).await?;
+    result
+}
+
+fn http_server(listener: TcpListener, metrics: Metrics, probes: Probes) -> anyhow::Result<Server> {
     let http_metrics = web::Data::new(HttpMetrics::new(&metrics));
     let metrics = web::Data::new(metrics);
-    let readiness = web::Data::new(readiness);
+    let probes = web::Data::new(probes);
     let server = HttpServer::new(move || {
         App::new()
             .wrap(from_fn(platform::http_metrics::middleware))
             .wrap(from_fn(platform::request_id::middleware))
             .app_data(http_metrics.clone())
             .app_data(metrics.clone())
-            .app_data(readiness.clone())
+            .app_data(probes.clone())
             .route("/healthz", web::get().to(platform::health::healthz))
             .route("/readyz", web::get().to(readyz))
             .route("/metrics", web::get().to(metrics_endpoint))
@@ -155,15 +187,18 @@ fn http_server(
     Ok(server)
 }
 
-/// `GET /readyz`: MariaDB and Redis answer, and the projection loop is running.
-async fn readyz(readiness: web::Data<Readiness>) -> HttpResponse {
-    let checks = BTreeMap::from([
-        ("mariadb", platform::db::ping(&readiness.pool).await),
-        ("redis", platform::redis::ping(&readiness.redis).await),
-        (
-            "kafka_reader",
-            readiness.reader_alive.load(Ordering::SeqCst),
-        ),
-    ]);
+/// `GET /readyz`: MariaDB and Redis answer, Kafka is reachable and the projection loop
+/// is running.
+async fn readyz(probes: web::Data<Probes>) -> HttpResponse {
+    let mut checks = probes.reported.snapshot();
+    let db = platform::db::ping(&probes.pool).await;
+    let redis = platform::redis::ping(&probes.redis).await;
+    let reading = probes.reader_alive.load(Ordering::SeqCst);
+    checks.insert("mariadb", Check::from_bool(db, "MariaDB does not answer"));
+    checks.insert("redis", Check::from_bool(redis, "Redis does not answer"));
+    checks.insert(
+        "kafka_reader",
+        Check::from_bool(reading, "the projection loop is not running"),
+    );
     platform::health::readiness(checks)
 }

@@ -10,5 +10,7 @@ async fn main() -> anyhow::Result<()> {
     platform::telemetry::init("query-api", "info");
     tracing::info!(?settings, "starting query-api");
     let application = Application::build(settings).await?;
-    application.run_until_stopped().await
+    let (trigger, shutdown) = platform::shutdown::channel();
+    platform::shutdown::fire_on_signals(trigger);
+    application.run_until_stopped(shutdown).await
 }

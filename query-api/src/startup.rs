@@ -1,6 +1,6 @@
 //! `Application::build` wires settings into pools, the changes subscriber and the HTTP
 //! server, and binds the listener itself so port 0 works in tests. `run_until_stopped`
-//! runs the server and the subscriber side by side; whichever ends first is reported.
+//! runs the server and the subscriber under one supervisor until shutdown.
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -12,8 +12,11 @@ use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use platform::auth::TokenTable;
 use platform::clock::SystemClock;
+use platform::health::Readiness;
 use platform::http_metrics::HttpMetrics;
 use platform::metrics::Metrics;
+use platform::shutdown::Shutdown;
+use platform::supervisor::Supervisor;
 use tokio::task::JoinHandle;
 
 use crate::changes;
@@ -78,6 +81,7 @@ impl Application {
         };
         let server = HttpServer::new(move || shared.clone().app())
             .listen(listener)?
+            .disable_signals()
             .run();
         tracing::info!(port, "query-api listening");
         Ok(Self {
@@ -91,19 +95,36 @@ impl Application {
         self.port
     }
 
-    /// Serves until the server stops (signal) or the changes subscriber dies.
-    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+    /// Serves until `shutdown` fires; the server or the changes subscriber stopping by
+    /// itself stops the service with an error.
+    pub async fn run_until_stopped(self, shutdown: Shutdown) -> anyhow::Result<()> {
         let Self {
-            server,
-            mut changes,
-            ..
+            server, changes, ..
         } = self;
-        let outcome = tokio::select! {
-            served = server => served.context("The HTTP server failed"),
-            ended = &mut changes => Err(anyhow::anyhow!("The changes subscriber stopped: {ended:?}")),
-        };
-        changes.abort();
-        outcome
+        let handle = server.handle();
+        let mut supervisor = Supervisor::new(Readiness::default());
+        let mut stop = supervisor.shutdown();
+        supervisor.spawn("changes", async move {
+            let mut changes = changes;
+            tokio::select! {
+                ended = &mut changes => Err(anyhow::anyhow!("the changes subscriber stopped: {ended:?}")),
+                () = stop.wait() => {
+                    changes.abort();
+                    Ok(())
+                }
+            }
+        });
+        let mut stop = supervisor.shutdown();
+        supervisor.spawn("http", async move {
+            tokio::select! {
+                served = server => served.context("the HTTP server failed"),
+                () = stop.wait() => {
+                    handle.stop(true).await;
+                    Ok(())
+                }
+            }
+        });
+        supervisor.run(shutdown).await
     }
 }
 

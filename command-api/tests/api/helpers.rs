@@ -1,5 +1,5 @@
-//! `spawn_app()` and friends: a real command-api on port 0 against an in-process mock
-//! Kafka cluster, with a manual clock; typed request helpers and log inspection.
+//! `spawn_app()` and friends: a real command-api on port 0 against Apache Kafka
+//! (the shared test broker, a topic per test), with a manual clock; typed request helpers and log inspection.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,7 +11,7 @@ use command_api::writer::Writer;
 use platform::clock::ManualClock;
 use platform::kafka::LogEntry;
 use platform::shutdown::Trigger;
-use platform::testing::{MockKafka, eventually, read_topic, unique_suffix};
+use platform::testing::{TestKafka, eventually, read_topic, unique_suffix};
 use proto::wire::log_record::Record;
 use serde_json::{Value, json};
 
@@ -29,9 +29,9 @@ pub struct TestApp {
     _trigger: Trigger,
 }
 
-/// A mock cluster with one `cluster-events` topic, shared by the apps of one test.
+/// The shared broker with one `cluster-events` topic of this test, shared by the apps of one test.
 pub struct Log {
-    pub mock: MockKafka,
+    pub kafka: TestKafka,
     pub prefix: String,
     /// Redis prefix shared by the writers of one test (their ownership directory).
     pub redis_prefix: String,
@@ -40,9 +40,9 @@ pub struct Log {
 impl Log {
     pub fn start() -> Self {
         let prefix = format!("t{}.", unique_suffix());
-        let mock = MockKafka::start(&[(format!("{prefix}cluster-events"), PARTITIONS)]);
+        let kafka = TestKafka::start(&[(format!("{prefix}cluster-events"), PARTITIONS)]);
         Self {
-            mock,
+            kafka,
             prefix,
             redis_prefix: format!("cg:test:{}:", unique_suffix()),
         }
@@ -53,7 +53,7 @@ impl Log {
     }
 
     pub fn records(&self) -> Vec<LogEntry> {
-        read_topic(self.mock.bootstrap_servers(), &self.topic())
+        read_topic(self.kafka.bootstrap_servers(), &self.topic())
     }
 
     /// Decoded event batches for one aggregate, in log order.
@@ -71,7 +71,7 @@ impl Log {
 pub fn settings(log: &Log, provisioner: bool) -> Settings {
     let mut settings = Settings::load().expect("embedded settings load");
     settings.http.port = 0;
-    settings.kafka.brokers = log.mock.bootstrap_servers().to_owned();
+    settings.kafka.brokers = log.kafka.bootstrap_servers().to_owned();
     settings.kafka.topic_prefix = log.prefix.clone();
     settings.kafka.partitions = PARTITIONS;
     settings.writer.group_id = format!("command-api-{}", unique_suffix());

@@ -1,5 +1,5 @@
-//! command-api's integration tests: one binary, each test with its own mock Kafka
-//! cluster, topic and consumer group, talking HTTP to a real application.
+//! command-api's integration tests: one binary, each test with its own topic and
+//! consumer group on the shared test broker (Apache Kafka), talking HTTP to a real application.
 
 mod bad_input;
 mod concurrency;

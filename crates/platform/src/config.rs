@@ -49,9 +49,13 @@ pub struct KafkaSettings {
     pub topic_prefix: String,
     /// Partitions of `cluster-events`; fixed for the life of the topic.
     pub partitions: i32,
-    /// Create missing topics with the admin API (real Kafka only; the mock cannot).
-    #[serde(default)]
-    pub create_topics: bool,
+    /// Replicas of every topic ClusterGenie creates (1 on a single dev broker).
+    #[serde(default = "default_replication_factor")]
+    pub replication_factor: i32,
+}
+
+fn default_replication_factor() -> i32 {
+    1
 }
 
 impl KafkaSettings {

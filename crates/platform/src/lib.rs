@@ -15,6 +15,7 @@ pub mod redis;
 pub mod relay;
 pub mod request_id;
 pub mod shutdown;
+pub mod supervisor;
 pub mod telemetry;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -29,6 +29,7 @@ async fn main() -> anyhow::Result<()> {
     let stack = Stack::start(StackOptions {
         partitions: 12,
         provisioner: false,
+        ..StackOptions::default()
     })
     .await?;
     let run = drive_creates(&stack, &client, duration).await;
@@ -37,6 +38,11 @@ async fn main() -> anyhow::Result<()> {
     println!(
         "ClusterGenie bench: {seconds} s per phase, {CLIENTS} concurrent clients, 12 partitions, debug={}",
         cfg!(debug_assertions)
+    );
+    println!(
+        "  broker    {} at {}",
+        std::env::var("CG_BENCH_BROKER_KIND").unwrap_or_else(|_| "Apache Kafka".into()),
+        stack.brokers
     );
     println!(
         "  baseline  actix hello-world           {:>10.0} req/s   p50 {:>7.2} ms  p99 {:>7.2} ms",

@@ -1,5 +1,5 @@
 //! Records the replay fixture of `projector/tests/fixtures/droplets.records.jsonl`: runs a
-//! fixed droplet scenario through a real command-api (mock Kafka, manual clock) and dumps
+//! fixed droplet scenario through a real command-api (Apache Kafka, manual clock) and dumps
 //! every record of the topic exactly as command-api produced it, one JSON object a line.
 //! Usage: `cargo run -p devtools --bin record-fixture -- <out-file>`. Re-recording changes
 //! ids, so the projector's snapshot of the replayed rows must be re-accepted with it.
@@ -21,6 +21,7 @@ async fn main() -> anyhow::Result<()> {
     let stack = Stack::start(StackOptions {
         partitions: 4,
         provisioner: true,
+        brokers: None,
     })
     .await?;
     let web1 = create(&stack, "web-1", "nyc1", "s-1vcpu-1gb", "k-web-1").await?;
@@ -54,7 +55,7 @@ async fn main() -> anyhow::Result<()> {
         wait_for_batches(&stack, 12).await,
         "deletion did not complete"
     );
-    let lines: Vec<String> = read_topic(stack.mock.bootstrap_servers(), &stack.topic())
+    let lines: Vec<String> = read_topic(&stack.brokers, &stack.topic())
         .iter()
         .map(line)
         .collect();
@@ -84,7 +85,7 @@ async fn create(
 
 async fn wait_for_batches(stack: &Stack, expected: usize) -> bool {
     eventually(Duration::from_secs(20), || async {
-        let records = read_topic(stack.mock.bootstrap_servers(), &stack.topic());
+        let records = read_topic(&stack.brokers, &stack.topic());
         records
             .iter()
             .filter(|r| r.key.as_deref() != Some(b"claim".as_slice()))

@@ -42,7 +42,7 @@ async fn the_projector_ignores_a_zombie_batch() {
         .send();
     let pending = tokio::spawn(request);
     let batches = || {
-        read_topic(stack.mock.bootstrap_servers(), &stack.topic())
+        read_topic(&stack.brokers, &stack.topic())
             .into_iter()
             .filter(|e| matches!(proto::decode_record(e.value.as_deref().unwrap_or_default()), Ok(Record::Batch(b)) if b.header.as_ref().is_some_and(|h| h.aggregate_id == id)))
             .collect::<Vec<_>>()

@@ -1,5 +1,5 @@
-//! The projector's one integration-test binary: real MariaDB and Redis, an in-process
-//! mock Kafka per test. Tests poll conditions with deadlines and never sleep to
+//! The projector's one integration-test binary: real MariaDB and Redis, Apache
+//! Kafka (the shared test broker, topics per test). Tests poll conditions with deadlines and never sleep to
 //! synchronise; none is ignored.
 
 mod checksum;

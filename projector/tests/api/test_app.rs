@@ -1,4 +1,4 @@
-//! Test harness: an isolated environment per test (mock Kafka with its own topic, a
+//! Test harness: an isolated environment per test (its own topic on the shared Kafka, a
 //! scratch MariaDB database, Redis and group prefixes), an in-process projector and
 //! polling helpers with deadlines. It never sleeps to synchronise: it polls a condition.
 
@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use platform::kafka::partition_for;
 use platform::shutdown::Trigger;
-use platform::testing::{MockKafka, redis_url, scratch_database, unique_suffix};
+use platform::testing::{TestKafka, redis_url, scratch_database, unique_suffix};
 use projector::config::{BASE, Settings};
 use projector::startup::Application;
 use rdkafka::message::OwnedHeaders;
@@ -23,13 +23,13 @@ use crate::records::TestRecord;
 pub const PARTITIONS: i32 = 4;
 pub const DEADLINE: Duration = Duration::from_secs(60);
 
-/// One test's private world. Fields drop in order: the producer before the mock.
+/// One test's private world. Fields drop in order: the producer before the broker handle.
 pub struct TestEnv {
     producer: FutureProducer,
     pub topic_prefix: String,
     pub redis_prefix: String,
     pub group: String,
-    pub kafka: MockKafka,
+    pub kafka: TestKafka,
 }
 
 impl TestEnv {
@@ -41,7 +41,7 @@ impl TestEnv {
         init_tracing();
         let suffix = unique_suffix();
         let topic_prefix = format!("t{suffix}.");
-        let kafka = MockKafka::start(&[(format!("{topic_prefix}cluster-events"), partitions)]);
+        let kafka = TestKafka::start(&[(format!("{topic_prefix}cluster-events"), partitions)]);
         let producer = platform::kafka::producer(kafka.bootstrap_servers()).expect("producer");
         Self {
             producer,

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use actix_files::{Files, NamedFile};
 use actix_web::dev::{ServiceRequest, ServiceResponse, fn_service};
 use actix_web::{HttpResponse, web};
+use platform::health::Check;
 
 use crate::state::AppState;
 
@@ -16,7 +17,10 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
         platform::db::ping(&state.db),
         platform::redis::ping(&state.redis)
     );
-    platform::health::readiness(BTreeMap::from([("mariadb", db), ("redis", redis)]))
+    platform::health::readiness(BTreeMap::from([
+        ("mariadb", Check::from_bool(db, "MariaDB does not answer")),
+        ("redis", Check::from_bool(redis, "Redis does not answer")),
+    ]))
 }
 
 /// The SPA at `/`, with `index.html` for client-side routes; `None` if not built.

@@ -44,8 +44,8 @@ async fn service_routes_answer_without_a_token() {
         .unwrap();
     assert_eq!(ready.status(), 200);
     let ready: Value = ready.json().await.unwrap();
-    assert_eq!(ready["checks"]["mariadb"], "up");
-    assert_eq!(ready["checks"]["redis"], "up");
+    assert_eq!(ready["checks"]["mariadb"]["status"], "up");
+    assert_eq!(ready["checks"]["redis"]["status"], "up");
     app.get("/api/v1/droplets", ALICE).send().await.unwrap();
     let metrics = app
         .client

@@ -29,6 +29,8 @@ pub struct TestApp {
     pub prefix: String,
     pub partitions: i32,
     pub client: reqwest::Client,
+    /// Stops the application when the test ends.
+    _trigger: platform::shutdown::Trigger,
 }
 
 static TRACING: Once = Once::new();
@@ -68,7 +70,8 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
         .await
         .expect("application builds");
     let address = format!("http://127.0.0.1:{}", application.port());
-    tokio::spawn(application.run_until_stopped());
+    let (trigger, shutdown) = platform::shutdown::channel();
+    tokio::spawn(application.run_until_stopped(shutdown));
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -80,6 +83,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
         prefix,
         partitions,
         client,
+        _trigger: trigger,
     }
 }
 

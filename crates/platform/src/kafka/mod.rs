@@ -2,20 +2,17 @@
 //! and on Apache Kafka, Kafka's own murmur2 partitioning, topic checks, and the
 //! group reader. Nothing here knows what the records mean.
 
+mod connect;
 mod reader;
+mod topics;
 
+pub use connect::{CHECK as KAFKA_CHECK, ensure_topics_with_backoff};
 pub use reader::{GroupReader, LogEntry, ReaderEvent, StartOffsets};
-
-use std::time::Duration;
+pub use topics::{TopicError, TopicSpec, ensure_topics, partition_count_of};
 
 use anyhow::Context;
 use rdkafka::ClientConfig;
-use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
-use rdkafka::client::DefaultClientContext;
-use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::producer::FutureProducer;
-
-use crate::config::KafkaSettings;
 
 /// Kafka's murmur2 seed (`org.apache.kafka.common.utils.Utils.murmur2`).
 const KAFKA_MURMUR2_SEED: u32 = 0x9747_b28c;
@@ -56,45 +53,9 @@ pub fn consumer_config(brokers: &str, group_id: &str) -> ClientConfig {
 
 /// The number of partitions of `topic`, failing if the topic does not exist.
 pub fn partition_count(brokers: &str, topic: &str) -> anyhow::Result<i32> {
-    let consumer: BaseConsumer = consumer_config(brokers, "cg-metadata").create()?;
-    let metadata = consumer
-        .fetch_metadata(Some(topic), Duration::from_secs(10))
-        .with_context(|| format!("Failed to fetch metadata of topic {topic}"))?;
-    let count = metadata
-        .topics()
-        .first()
-        .map(|t| t.partitions().len())
-        .unwrap_or(0);
-    anyhow::ensure!(
-        count > 0,
-        "topic {topic} does not exist (create it, or set kafka.create_topics on real Kafka)"
-    );
-    Ok(count as i32)
-}
-
-/// Creates missing topics through the admin API; only for brokers that implement it
-/// (Apache Kafka). The mock cluster gets its topics from `dev-broker` or the tests.
-pub async fn ensure_topics(
-    settings: &KafkaSettings,
-    topics: &[(String, i32)],
-) -> anyhow::Result<()> {
-    if !settings.create_topics {
-        return Ok(());
-    }
-    let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
-        .set("bootstrap.servers", &settings.brokers)
-        .create()?;
-    let new: Vec<NewTopic> = topics
-        .iter()
-        .map(|(name, p)| NewTopic::new(name, *p, TopicReplication::Fixed(1)))
-        .collect();
-    for result in admin.create_topics(&new, &AdminOptions::new()).await? {
-        match result {
-            Ok(_) | Err((_, rdkafka::types::RDKafkaErrorCode::TopicAlreadyExists)) => {}
-            Err((topic, code)) => anyhow::bail!("Failed to create topic {topic}: {code}"),
-        }
-    }
-    Ok(())
+    let count = topics::partition_count_of(brokers, topic)?;
+    anyhow::ensure!(count > 0, "topic {topic} does not exist");
+    Ok(count)
 }
 
 #[cfg(test)]

@@ -1,7 +1,13 @@
-//! Test support (feature `testing`): a librdkafka mock cluster owned by its own thread,
-//! scratch MariaDB databases and unique names. Tests find the real MariaDB and Redis
-//! through `CG_TEST_DATABASE_URL` / `CG_TEST_REDIS_URL` (defaults: local root, local
-//! Redis) and fail loudly when they are not there; they never skip.
+//! Test support (feature `testing`): real Apache Kafka (`kafka.rs`: the shared test
+//! broker, per-test topics, private brokers for crash tests), librdkafka's mock cluster
+//! for the few tests that need fault injection a real broker cannot give, scratch
+//! MariaDB databases and unique names. Tests find the real MariaDB and Redis through
+//! `CG_TEST_DATABASE_URL` / `CG_TEST_REDIS_URL` (defaults: local root, local Redis) and
+//! fail loudly when they are not there; they never skip.
+
+mod kafka;
+
+pub use kafka::{PrivateBroker, TestKafka, create_topics, repo_root, shared_brokers};
 
 use std::sync::mpsc;
 use std::thread::JoinHandle;
@@ -10,7 +16,8 @@ use rdkafka::mocking::MockCluster;
 use sqlx::Connection;
 use sqlx::mysql::MySqlConnection;
 
-/// A mock Kafka cluster living on a thread of its own (its handle is not `Send`).
+/// A mock Kafka cluster living on a thread of its own (its handle is not `Send`). Only
+/// for fault injection a real broker cannot give; everything else uses [`TestKafka`].
 pub struct MockKafka {
     bootstrap: String,
     stop: Option<mpsc::Sender<()>>,
@@ -190,4 +197,45 @@ pub async fn assert_problem(
     assert_eq!(body["status"], status, "{body}");
     assert_eq!(body["request_id"], request_id.as_str(), "{body}");
     body
+}
+
+/// The high watermark (next offset) of every partition of `topic`.
+pub fn high_watermarks(brokers: &str, topic: &str) -> Vec<i64> {
+    use rdkafka::consumer::{BaseConsumer, Consumer};
+    let partitions = crate::kafka::partition_count(brokers, topic).expect("topic exists");
+    let config = crate::kafka::consumer_config(brokers, &format!("watermarks-{}", unique_suffix()));
+    let consumer: BaseConsumer = config.create().expect("consumer");
+    (0..partitions)
+        .map(|p| {
+            consumer
+                .fetch_watermarks(topic, p, std::time::Duration::from_secs(10))
+                .expect("watermarks")
+                .1
+        })
+        .collect()
+}
+
+/// `(rows, CHECKSUM TABLE … EXTENDED)` of each of `tables`: equal sums mean the two
+/// databases hold byte-identical rows (the schema being the same).
+pub async fn table_checksums(
+    pool: &sqlx::MySqlPool,
+    tables: &[&str],
+) -> std::collections::BTreeMap<String, (i64, Option<i64>)> {
+    let mut sums = std::collections::BTreeMap::new();
+    for table in tables {
+        let rows: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM `{table}`"
+        )))
+        .fetch_one(pool)
+        .await
+        .expect("row count");
+        let (_, checksum): (String, Option<i64>) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "CHECKSUM TABLE `{table}` EXTENDED"
+        )))
+        .fetch_one(pool)
+        .await
+        .expect("table checksum");
+        sums.insert((*table).to_owned(), (rows, checksum));
+    }
+    sums
 }
