@@ -11,6 +11,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     }
     let schema = PathBuf::from(env::var("CARGO_MANIFEST_DIR")?).join("schema");
     println!("cargo:rerun-if-changed={}", schema.display());
-    prost_build::compile_protos(&[schema.join("events.proto")], &[&schema])?;
+    let files = ["events.proto", "cluster.proto", "reservation.proto"].map(|f| schema.join(f));
+    // Ordered maps, so a record encodes to the same bytes every time.
+    prost_build::Config::new()
+        .btree_map(["."])
+        .compile_protos(&files, &[&schema])?;
     Ok(())
 }

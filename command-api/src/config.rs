@@ -13,6 +13,7 @@ pub struct Settings {
     pub redis: RedisSettings,
     pub writer: WriterSettings,
     pub provisioner: ProvisionerSettings,
+    pub node_pools: NodePoolSettings,
     pub idempotency: IdempotencySettings,
     pub auth: AuthSettings,
 }
@@ -26,6 +27,9 @@ pub struct WriterSettings {
     pub advertised_url: String,
     /// How long a command waits for its record to be read back before answering 503.
     pub read_back_timeout_ms: u64,
+    /// Shared secret of the internal API between instances (name reservations held in
+    /// a partition another instance serves). Set it in production; never logged.
+    pub internal_token: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -41,6 +45,21 @@ pub struct ProvisionerSettings {
     pub failure_rate: f64,
     /// Seed of the simulation's RNG, for reproducible runs.
     pub seed: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NodePoolSettings {
+    pub enabled: bool,
+    /// How often the node-pool and reservation reconcilers look at the write model.
+    pub tick_ms: u64,
+    /// How long a node drains before it is deleted.
+    pub drain_ms: u64,
+    /// A node still provisioning after this long is replaced (api.md: 15 min).
+    pub node_provision_timeout_s: u64,
+    /// A cluster still provisioning after this long fails.
+    pub cluster_provision_timeout_s: u64,
+    /// How long a name reservation may stay unconfirmed before it is settled.
+    pub reservation_grace_s: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

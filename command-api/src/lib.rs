@@ -6,15 +6,21 @@
 pub mod config;
 /// Submission errors → RFC 9457 problems.
 pub mod error;
+/// The internal API between instances (name steps, holder look-ups).
+pub mod internal;
+/// Names unique per owner across partitions: reservations.
+pub mod names;
 /// Which instance serves which partition (Redis), for forwarding.
 pub mod ownership;
 /// Idempotency-Key scope and fingerprint; If-Match parsing.
 pub mod preconditions;
-/// The provisioner reconciler: `new` → `active`, `deleting` → `deleted`.
-pub mod provisioner;
-/// HTTP handlers, one per command.
+/// The reconcilers: droplets, node pools, name reservations.
+pub mod reconcile;
+/// HTTP handlers, one per command, and the route table.
 pub mod routes;
 /// Application: binds the listener, wires Kafka, the writer and reconcilers.
 pub mod startup;
+/// Commands spanning aggregates: creating and renaming under unique names.
+pub mod workflows;
 /// The log-arbitrated single writer.
 pub mod writer;

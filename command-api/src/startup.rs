@@ -1,40 +1,53 @@
-//! Builds and runs command-api: binds the listener (port 0 works) and, under one
-//! supervisor, runs the HTTP server, the log task (waits for Kafka, ensures the topics,
-//! joins the writer group, feeds the writer) and the reconcilers until shutdown. A task
-//! that stops by itself stops the service with an error.
+//! Builds and runs command-api: the aggregate registry (one line per aggregate type),
+//! the writer, the HTTP server on the shared app builder, and — under one supervisor —
+//! the log task (waits for Kafka, ensures the topics, joins the writer group, feeds the
+//! writer) and the reconcilers. A task that stops by itself stops the service with an
+//! error.
 
-use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::Server;
-use actix_web::middleware::from_fn;
-use actix_web::{App, HttpResponse, HttpServer, web};
-use anyhow::Context;
+use actix_web::{HttpServer, web};
+use domain::cluster::Cluster;
+use domain::droplet::Droplet;
+use domain::reservation::NameReservation;
 use platform::auth::TokenTable;
 use platform::clock::SharedClock;
 use platform::health::{Check, Readiness};
-use platform::http_metrics::HttpMetrics;
 use platform::kafka::{self, GroupReader, StartOffsets, TopicSpec};
-use platform::metrics::{Metrics, metrics_endpoint};
-use platform::problem::Problem;
+use platform::metrics::Metrics;
+use platform::relay::Relay;
+use platform::service::{Common, Probes};
 use platform::shutdown::Shutdown;
 use platform::supervisor::Supervisor;
 use rdkafka::Offset;
 
 use crate::config::Settings;
+use crate::internal::{InternalClient, InternalToken};
+use crate::names::Names;
 use crate::ownership::Directory;
-use crate::provisioner::Provisioner;
-use crate::routes::forward::Forwarding;
-use crate::routes::{self, body::BodyLimit};
-use crate::writer::{MAX_PARTITIONS, Phase, Writer, WriterConfig};
-use platform::relay::Relay;
+use crate::reconcile::addresses::MAX_PARTITIONS;
+use crate::reconcile::droplets::DropletReconciler;
+use crate::reconcile::node_pools::NodePoolReconciler;
+use crate::reconcile::reservations::ReservationReconciler;
+use crate::routes::{self, body::BodyLimit, common::Services, forward::Forwarding};
+use crate::writer::{Kinds, Phase, Writer, WriterConfig, WriterParts};
+
+/// The aggregate types command-api writes: one line per type.
+pub fn kinds() -> Kinds {
+    Kinds::default()
+        .register::<Droplet>()
+        .register::<Cluster>()
+        .register::<NameReservation>()
+}
 
 pub struct Application {
     port: u16,
     server: Server,
     writer: Writer,
-    provisioner: Option<Provisioner>,
+    names: Names,
+    internal: InternalClient,
     readiness: Readiness,
     settings: Settings,
 }
@@ -50,31 +63,23 @@ impl Application {
             "kafka.partitions must be between 1 and {MAX_PARTITIONS}"
         );
         let topic = settings.kafka.events_topic();
-        let listener = TcpListener::bind((settings.http.host.as_str(), settings.http.port))
-            .with_context(|| {
-                format!(
-                    "Failed to bind {}:{}",
-                    settings.http.host, settings.http.port
-                )
-            })?;
-        let port = listener.local_addr()?.port();
+        let (listener, port) = platform::service::bind(&settings.http)?;
         let metrics = Metrics::new()?;
         let directory = Directory::new(
             platform::redis::pool(&settings.redis)?,
             &settings.redis.key_prefix,
             &topic,
         );
-        let advertised_url = advertised_url(&settings, port);
         let writer = build_writer(
             &settings,
             &topic,
-            partitions,
             clock,
             &metrics,
-            &advertised_url,
+            &advertised_url(&settings, port),
             directory.clone(),
         )?;
-        let tokens = TokenTable::parse(&settings.auth.tokens)?;
+        let internal = InternalClient::new(directory.clone(), &settings.writer.internal_token)?;
+        let names = Names::new(writer.clone(), internal.clone());
         let forwarding = Forwarding {
             directory,
             relay: Relay::new(Duration::from_millis(
@@ -87,24 +92,18 @@ impl Application {
         };
         let readiness = Readiness::default();
         readiness.down(kafka::KAFKA_CHECK, "connecting");
-        let server = http_server(
-            listener,
-            &settings,
-            writer.clone(),
-            tokens,
-            metrics,
+        let services = Services {
+            writer: writer.clone(),
             forwarding,
-            readiness.clone(),
-        )?;
-        let provisioner = settings
-            .provisioner
-            .enabled
-            .then(|| Provisioner::new(writer.clone(), settings.provisioner.clone()));
+            names: names.clone(),
+        };
+        let server = http_server(listener, &settings, services, metrics, readiness.clone())?;
         Ok(Self {
             port,
             server,
             writer,
-            provisioner,
+            names,
+            internal,
             readiness,
             settings,
         })
@@ -124,34 +123,43 @@ impl Application {
         let Self {
             server,
             writer,
-            provisioner,
+            names,
+            internal,
             readiness,
             settings,
             ..
         } = self;
-        let handle = server.handle();
         let mut supervisor = Supervisor::new(readiness.clone());
+        if settings.provisioner.enabled {
+            let reconciler =
+                DropletReconciler::new(writer.clone(), names.clone(), settings.provisioner.clone());
+            let stop = supervisor.shutdown();
+            supervisor.spawn("droplet_reconciler", async move {
+                reconciler.run(stop).await;
+                Ok(())
+            });
+        }
+        if settings.node_pools.enabled {
+            let pools =
+                NodePoolReconciler::new(writer.clone(), names.clone(), settings.node_pools.clone());
+            let reservations =
+                ReservationReconciler::new(writer.clone(), names, internal, &settings.node_pools);
+            let stop = supervisor.shutdown();
+            supervisor.spawn("node_pool_reconciler", async move {
+                pools.run(stop).await;
+                Ok(())
+            });
+            let stop = supervisor.shutdown();
+            supervisor.spawn("reservation_reconciler", async move {
+                reservations.run(stop).await;
+                Ok(())
+            });
+        }
         supervisor.spawn(
             "log_reader",
             log_task(writer, settings, readiness, supervisor.shutdown()),
         );
-        if let Some(provisioner) = provisioner {
-            let stop = supervisor.shutdown();
-            supervisor.spawn("provisioner", async move {
-                provisioner.run(stop).await;
-                Ok(())
-            });
-        }
-        let mut stop = supervisor.shutdown();
-        supervisor.spawn("http", async move {
-            tokio::select! {
-                served = server => served.context("HTTP server failed"),
-                () = stop.wait() => {
-                    handle.stop(true).await;
-                    Ok(())
-                }
-            }
-        });
+        platform::service::supervise_http(&mut supervisor, server);
         supervisor.run(shutdown).await
     }
 }
@@ -188,7 +196,6 @@ async fn log_task(
 fn build_writer(
     settings: &Settings,
     topic: &str,
-    partitions: i32,
     clock: SharedClock,
     metrics: &Metrics,
     advertised_url: &str,
@@ -202,70 +209,62 @@ fn build_writer(
         writer_id,
         advertised_url: advertised_url.to_owned(),
         topic: topic.to_owned(),
-        partitions,
+        partitions: settings.kafka.partitions,
         read_back_timeout: Duration::from_millis(settings.writer.read_back_timeout_ms),
         idempotency_retention: chrono::Duration::hours(settings.idempotency.retention_hours),
     };
-    let producer = kafka::producer(&settings.kafka.brokers)?;
-    let metadata =
-        kafka::consumer_config(&settings.kafka.brokers, "command-api-metadata").create()?;
-    Ok(Writer::new(
+    let parts = WriterParts {
         config,
-        producer,
-        metadata,
+        kinds: kinds(),
+        producer: kafka::producer(&settings.kafka.brokers)?,
+        metadata: kafka::consumer_config(&settings.kafka.brokers, "command-api-metadata")
+            .create()?,
         clock,
-        metrics,
-        Some(directory),
-    ))
+        directory: Some(directory),
+    };
+    Ok(Writer::new(parts, metrics))
 }
 
 fn http_server(
-    listener: TcpListener,
+    listener: std::net::TcpListener,
     settings: &Settings,
-    writer: Writer,
-    tokens: TokenTable,
+    services: Services,
     metrics: Metrics,
-    forwarding: Forwarding,
     readiness: Readiness,
 ) -> anyhow::Result<Server> {
-    let writer = web::Data::new(writer);
-    let readiness = web::Data::new(readiness);
-    let forwarding = web::Data::new(forwarding);
-    let tokens = web::Data::new(tokens);
-    let http_metrics = web::Data::new(HttpMetrics::new(&metrics));
-    let metrics = web::Data::new(metrics);
+    let writer = services.writer.clone();
+    let probes = Probes::new(readiness).check("log_ownership", move || log_ownership(&writer));
+    let common = Common::new(metrics, probes, settings.http.body_limit);
+    let tokens = web::Data::new(TokenTable::parse(&settings.auth.tokens)?);
+    let writer = web::Data::new(services.writer.clone());
+    let names = web::Data::new(services.names.clone());
+    let services = web::Data::new(services);
     let limit = web::Data::new(BodyLimit(settings.http.body_limit));
+    let internal = web::Data::new(InternalToken::new(&settings.writer.internal_token));
     let server = HttpServer::new(move || {
-        App::new()
-            .wrap(from_fn(platform::http_metrics::middleware))
-            .wrap(from_fn(platform::request_id::middleware))
+        common
+            .clone()
+            .app()
+            .app_data(services.clone())
             .app_data(writer.clone())
-            .app_data(forwarding.clone())
+            .app_data(names.clone())
             .app_data(tokens.clone())
-            .app_data(http_metrics.clone())
-            .app_data(metrics.clone())
             .app_data(limit.clone())
-            .app_data(readiness.clone())
-            .app_data(
-                web::QueryConfig::default()
-                    .error_handler(|e, _| Problem::invalid_argument(e.to_string()).into()),
-            )
-            .app_data(
-                web::PathConfig::default()
-                    .error_handler(|_, _| Problem::not_found("resource").into()),
-            )
-            .route("/healthz", web::get().to(platform::health::healthz))
-            .route("/readyz", web::get().to(readyz))
-            .route("/metrics", web::get().to(metrics_endpoint))
+            .app_data(internal.clone())
             .configure(routes::configure)
-            .default_service(web::to(|| async {
-                Err::<HttpResponse, Problem>(Problem::not_found("route"))
-            }))
+            .default_service(web::to(platform::service::not_found))
     })
     .listen(listener)?
     .disable_signals()
     .run();
     Ok(server)
+}
+
+/// Ready when at least one partition is assigned and every assigned one is served.
+fn log_ownership(writer: &Writer) -> Check {
+    let phases: Vec<Phase> = writer.phases().into_iter().flatten().collect();
+    let serving = !phases.is_empty() && phases.iter().all(|p| *p == Phase::Serving);
+    Check::from_bool(serving, "partitions are unassigned, restoring or fenced")
 }
 
 /// The URL other instances forward to: configured, or derived from the bound port.
@@ -281,17 +280,4 @@ fn advertised_url(settings: &Settings, port: u16) -> String {
         }
         configured => configured.to_owned(),
     }
-}
-
-/// Ready when Kafka is reachable, at least one partition is assigned and every assigned
-/// one is served, and no supervised task has died.
-async fn readyz(writer: web::Data<Writer>, readiness: web::Data<Readiness>) -> HttpResponse {
-    let phases: Vec<Phase> = writer.phases().into_iter().flatten().collect();
-    let serving = !phases.is_empty() && phases.iter().all(|p| *p == Phase::Serving);
-    let mut checks = readiness.snapshot();
-    checks.insert(
-        "log_ownership",
-        Check::from_bool(serving, "partitions are unassigned, restoring or fenced"),
-    );
-    platform::health::readiness(checks)
 }

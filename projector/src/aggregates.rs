@@ -28,7 +28,7 @@ pub async fn versions(
 /// Records every aggregate's new version in one statement.
 pub async fn advance_many(
     conn: &mut MySqlConnection,
-    advanced: &BTreeMap<String, (&'static str, i32, u64)>,
+    advanced: &BTreeMap<String, (String, i32, u64)>,
 ) -> sqlx::Result<()> {
     if advanced.is_empty() {
         return Ok(());
@@ -40,7 +40,7 @@ pub async fn advance_many(
     );
     let mut query = sqlx::query(AssertSqlSafe(sql));
     for (id, (kind, partition, version)) in advanced {
-        query = query.bind(id).bind(*kind).bind(*partition).bind(*version);
+        query = query.bind(id).bind(kind).bind(*partition).bind(*version);
     }
     query.execute(conn).await?;
     Ok(())

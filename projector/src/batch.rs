@@ -13,6 +13,7 @@ use sqlx::{Connection, MySqlConnection, MySqlPool};
 use crate::checkpoint::{self, Checkpoint};
 use crate::error::is_permanent;
 use crate::project::{Change, Outcome, park, project};
+use crate::views::Projection;
 use crate::workspace::{Decoded, Workspace};
 
 /// What a committed batch did.
@@ -33,9 +34,9 @@ pub struct BatchReport {
 impl BatchReport {
     fn count(&mut self, outcome: Outcome) {
         match outcome {
-            Outcome::Applied(change) => {
+            Outcome::Applied(changes) => {
                 self.applied += 1;
-                if let Some(change) = change {
+                for change in changes {
                     let key = format!("{}:{}", change.kind, change.id);
                     self.changes.insert(key, change);
                 }
@@ -52,17 +53,24 @@ impl BatchReport {
     }
 }
 
+/// Where a batch goes: the checkpoint name and what is projected.
+#[derive(Clone, Copy)]
+pub struct Target<'a> {
+    pub name: &'a str,
+    pub projection: &'a Projection,
+}
+
 /// Applies `records` (consecutive, of one partition) exactly once.
 pub async fn apply(
     pool: &MySqlPool,
-    projection: &str,
+    target: Target<'_>,
     partition: i32,
     records: &[LogEntry],
 ) -> sqlx::Result<BatchReport> {
-    match apply_in(pool, projection, partition, records, Mode::Whole).await {
+    match apply_in(pool, target, partition, records, Mode::Whole).await {
         Err(error) if is_permanent(&error) => {
             tracing::warn!(%error, partition, "batch rejected by the store; applying record by record");
-            apply_in(pool, projection, partition, records, Mode::RecordByRecord).await
+            apply_in(pool, target, partition, records, Mode::RecordByRecord).await
         }
         outcome => outcome,
     }
@@ -78,11 +86,12 @@ enum Mode {
 
 async fn apply_in(
     pool: &MySqlPool,
-    projection: &str,
+    target: Target<'_>,
     partition: i32,
     records: &[LogEntry],
     mode: Mode,
 ) -> sqlx::Result<BatchReport> {
+    let projection = target.name;
     let mut tx = pool.begin().await?;
     let mut checkpoint = checkpoint::lock(&mut tx, projection, partition).await?;
     let mut report = BatchReport {
@@ -93,7 +102,7 @@ async fn apply_in(
     let fresh: Vec<Decoded<'_>> = records
         .iter()
         .filter(|e| e.offset >= checkpoint.next_offset)
-        .map(Decoded::new)
+        .map(|entry| Decoded::new(entry, &target.projection.kinds))
         .collect();
     let Some(last) = fresh.last().map(|d| d.entry.offset) else {
         tx.rollback().await?;
@@ -101,7 +110,7 @@ async fn apply_in(
     };
     match mode {
         Mode::Whole => {
-            let mut ws = Workspace::load(&mut tx, projection, &fresh).await?;
+            let mut ws = Workspace::load(&mut tx, target.projection, projection, &fresh).await?;
             for decoded in &fresh {
                 report
                     .count(project(&mut tx, projection, &mut ws, &mut checkpoint, decoded).await?);
@@ -110,7 +119,7 @@ async fn apply_in(
         }
         Mode::RecordByRecord => {
             for decoded in &fresh {
-                report.count(project_alone(&mut tx, projection, &mut checkpoint, decoded).await?);
+                report.count(project_alone(&mut tx, target, &mut checkpoint, decoded).await?);
             }
         }
     }
@@ -125,13 +134,20 @@ async fn apply_in(
 /// One record in a savepoint of its own; parked if the store rejects its writes.
 async fn project_alone(
     tx: &mut MySqlConnection,
-    projection: &str,
+    target: Target<'_>,
     checkpoint: &mut Checkpoint,
     decoded: &Decoded<'_>,
 ) -> sqlx::Result<Outcome> {
+    let projection = target.name;
     let before = checkpoint.clone();
     let mut savepoint = tx.begin().await?;
-    let mut ws = Workspace::load(&mut savepoint, projection, std::slice::from_ref(decoded)).await?;
+    let mut ws = Workspace::load(
+        &mut savepoint,
+        target.projection,
+        projection,
+        std::slice::from_ref(decoded),
+    )
+    .await?;
     let outcome = project(&mut savepoint, projection, &mut ws, checkpoint, decoded).await?;
     match ws.flush(&mut savepoint).await {
         Ok(()) => {
@@ -142,7 +158,7 @@ async fn project_alone(
             savepoint.rollback().await?;
             *checkpoint = before;
             let reason = format!("the store rejected the record: {error}");
-            park(tx, projection, &mut Workspace::default(), decoded, &reason).await?;
+            park(tx, projection, &mut Workspace::empty(), decoded, &reason).await?;
             Ok(Outcome::Parked(reason))
         }
         Err(error) => Err(error),

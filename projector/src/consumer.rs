@@ -14,7 +14,7 @@ use sqlx::MySqlPool;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
-use crate::batch;
+use crate::batch::{self, Target};
 use crate::cache::Publisher;
 use crate::checkpoint;
 use crate::telemetry::ProjectorMetrics;
@@ -30,7 +30,10 @@ const LANE_DEPTH: usize = 4;
 #[derive(Clone)]
 pub struct Projector {
     pub pool: MySqlPool,
+    /// The checkpoint name of the live read models.
     pub projection: String,
+    /// What is projected: the registered aggregate types and views.
+    pub views: Arc<crate::views::Projection>,
     pub publisher: Publisher,
     pub metrics: ProjectorMetrics,
     pub max_backoff: Duration,
@@ -110,7 +113,11 @@ impl Projector {
         let mut backoff = FIRST_BACKOFF;
         loop {
             let started = Instant::now();
-            match batch::apply(&self.pool, &self.projection, partition, records).await {
+            let target = Target {
+                name: &self.projection,
+                projection: &self.views,
+            };
+            match batch::apply(&self.pool, target, partition, records).await {
                 Ok(report) => {
                     self.metrics.batch(&report, started.elapsed().as_secs_f64());
                     if report.advanced {

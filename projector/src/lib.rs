@@ -17,6 +17,8 @@ pub mod config;
 pub mod consumer;
 /// Park-or-retry classification of failures.
 pub mod error;
+/// The aggregate types the projector decodes.
+pub mod kinds;
 /// The lag gauge.
 pub mod lag;
 /// Start offsets from checkpoints at assignment.

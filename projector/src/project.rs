@@ -1,27 +1,24 @@
 //! `project()`: one record of `cluster-events` applied inside the caller's transaction,
-//! the single code path of the live projector and of replay. It decodes, applies the
-//! log-validity rule (`domain::log_validity`, never a copy of it), folds valid batches
-//! into the views, and parks what cannot be applied. It never commits and never talks
-//! to Redis or Kafka.
+//! the single code path of the live projector and of replay. It decodes (once, in the
+//! workspace), applies the log-validity rule (`domain::log_validity`, never a copy of
+//! it), hands valid batches to every registered view, and parks what cannot be applied.
+//! It never commits and never talks to Redis or Kafka.
 
-use ::views::droplet::DropletRow;
-use domain::Aggregate;
-use domain::droplet::Droplet;
-use domain::log_validity::{Ignored, WriterClaim, check_batch, check_claim};
-use proto::wire::{EventBatch, OwnershipClaim, log_record::Record};
+use domain::log_validity::{Ignored, check_batch, check_claim};
+use domain::record::{Batch, ClaimRecord, Record};
 use sqlx::MySqlConnection;
-use uuid::Uuid;
 
 use crate::checkpoint::Checkpoint;
 use crate::error::RecordError;
 use crate::parked::{self, ParkedRecord};
+use crate::views::Applicable;
 use crate::workspace::{Decoded, Workspace};
 
 /// What became of one record.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    /// A valid claim became current (no change), or a valid batch changed a view.
-    Applied(Option<Change>),
+    /// A valid claim became current (no change), or a valid batch changed views.
+    Applied(Vec<Change>),
     /// The validity rule rejected the record.
     Ignored(Ignored),
     /// The record was parked with this reason.
@@ -49,7 +46,7 @@ pub async fn project(
 ) -> sqlx::Result<Outcome> {
     let result = match &decoded.record {
         Ok(Record::Claim(claim)) => Ok(observe_claim(checkpoint, claim)),
-        Ok(Record::Batch(batch)) => apply_batch(ws, checkpoint, decoded.entry.partition, batch),
+        Ok(Record::Batch(batch)) => apply_batch(ws, checkpoint, decoded, batch),
         Err(reason) => Err(RecordError::park(reason)),
     };
     match result {
@@ -90,15 +87,11 @@ pub async fn park(
     Ok(())
 }
 
-fn observe_claim(checkpoint: &mut Checkpoint, claim: &OwnershipClaim) -> Outcome {
-    let claim = WriterClaim {
-        epoch: claim.epoch,
-        writer_id: claim.writer_id.clone(),
-    };
-    match check_claim(checkpoint.claim.as_ref(), &claim) {
+fn observe_claim(checkpoint: &mut Checkpoint, claim: &ClaimRecord) -> Outcome {
+    match check_claim(checkpoint.claim.as_ref(), &claim.claim) {
         Ok(()) => {
-            checkpoint.claim = Some(claim);
-            Outcome::Applied(None)
+            checkpoint.claim = Some(claim.claim.clone());
+            Outcome::Applied(Vec::new())
         }
         Err(ignored) => Outcome::Ignored(ignored),
     }
@@ -107,60 +100,44 @@ fn observe_claim(checkpoint: &mut Checkpoint, claim: &OwnershipClaim) -> Outcome
 fn apply_batch(
     ws: &mut Workspace,
     checkpoint: &Checkpoint,
-    partition: i32,
-    batch: &EventBatch,
+    decoded: &Decoded<'_>,
+    batch: &Batch,
 ) -> Result<Outcome, RecordError> {
-    let header = batch
-        .header
-        .as_ref()
-        .ok_or_else(|| RecordError::park("batch has no header"))?;
-    let id = header.aggregate_id.as_str();
-    if let Some(first) = ws.first_parked(id) {
+    let header = &batch.header;
+    let id = header.aggregate_id.to_string();
+    if let Some(first) = ws.first_parked(&id) {
         return Err(RecordError::park(format!(
             "blocked by parked record {first}"
         )));
     }
-    let claim = proto::writer_claim_from_wire(header.claim.as_ref()).map_err(RecordError::park)?;
     if let Err(ignored) = check_batch(
         checkpoint.claim.as_ref(),
-        &claim,
-        ws.version(id),
+        &header.claim,
+        ws.version(&id),
         header.from_version,
     ) {
         return Ok(Outcome::Ignored(ignored));
     }
-    fold_batch(ws, partition, header, &batch.events).map(|change| Outcome::Applied(Some(change)))
-}
-
-/// Folds a valid batch into its view; the workspace writes it at the end of the batch.
-fn fold_batch(
-    ws: &mut Workspace,
-    partition: i32,
-    header: &proto::wire::BatchHeader,
-    events: &[proto::wire::Event],
-) -> Result<Change, RecordError> {
-    if header.aggregate_type != Droplet::NAME {
-        let kind = &header.aggregate_type;
-        return Err(RecordError::park(format!(
-            "unknown aggregate type {kind:?}"
-        )));
-    }
-    let id = Uuid::parse_str(&header.aggregate_id)
-        .map_err(|_| RecordError::park("droplet id is not a UUID"))?;
-    let events = events
-        .iter()
-        .map(|e| proto::decode_droplet_event(&e.r#type, e.schema_version, &e.payload))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(RecordError::park)?;
-    let state = crate::views::droplet::fold(ws.droplet(id)?, header.from_version, &events)?;
-    let row = DropletRow::from_state(&state).ok_or_else(|| RecordError::park("no droplet row"))?;
-    let json = serde_json::to_string(&row).map_err(RecordError::park)?;
-    let version = state.version;
-    ws.put_droplet(partition, state);
-    Ok(Change {
-        kind: Droplet::NAME,
-        id: header.aggregate_id.clone(),
+    let prepared = match &decoded.prepared {
+        Some(Ok(prepared)) => prepared,
+        Some(Err(reason)) => return Err(RecordError::park(reason)),
+        None => return Err(RecordError::park("batch was not decoded")),
+    };
+    let record = Applicable {
+        partition: decoded.entry.partition,
+        offset: decoded.entry.offset,
+        header,
+        event_ids: &prepared.event_ids,
+        events: prepared.events.as_ref(),
+        facts: &prepared.facts,
+    };
+    let changes = ws.apply(&record)?;
+    let version = header.from_version + batch.len();
+    ws.advance(
+        &id,
+        &header.aggregate_type,
+        decoded.entry.partition,
         version,
-        json,
-    })
+    );
+    Ok(Outcome::Applied(changes))
 }

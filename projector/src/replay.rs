@@ -5,17 +5,17 @@
 use platform::kafka::LogEntry;
 use sqlx::MySqlPool;
 
-use crate::batch::{self, BatchReport};
+use crate::batch::{self, BatchReport, Target};
 
 /// Applies `entries` (any mix of partitions, each partition in offset order).
 pub async fn replay(
     pool: &MySqlPool,
-    projection: &str,
+    target: Target<'_>,
     entries: &[LogEntry],
 ) -> sqlx::Result<Vec<BatchReport>> {
     let mut reports = Vec::new();
     for run in entries.chunk_by(|a, b| a.partition == b.partition) {
-        reports.push(batch::apply(pool, projection, run[0].partition, run).await?);
+        reports.push(batch::apply(pool, target, run[0].partition, run).await?);
     }
     Ok(reports)
 }

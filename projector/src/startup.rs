@@ -24,6 +24,22 @@ use crate::config::Settings;
 use crate::consumer::Projector;
 use crate::lag::LagProbe;
 use crate::telemetry::ProjectorMetrics;
+use crate::views::Projection;
+use crate::views::operation::OperationView;
+use crate::views::timeline::TimelineView;
+use domain::reservation::NameReservation;
+use views::cluster::ClusterRow;
+use views::droplet::DropletRow;
+
+/// What the live projector projects: one line per aggregate type and per view.
+pub fn projection() -> Projection {
+    Projection::default()
+        .state_view::<DropletRow>()
+        .state_view::<ClusterRow>()
+        .aggregate::<NameReservation>()
+        .view(OperationView)
+        .view(TimelineView)
+}
 
 pub struct Application {
     port: u16,
@@ -59,6 +75,7 @@ impl Application {
         let projector = Projector {
             pool: pool.clone(),
             projection: views::PROJECTION.to_owned(),
+            views: Arc::new(projection()),
             publisher: Publisher::new(redis.clone(), &settings.redis.key_prefix),
             metrics: ProjectorMetrics::new(&metrics),
             max_backoff: settings.projector.max_backoff(),

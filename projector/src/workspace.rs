@@ -1,57 +1,65 @@
-//! The in-memory working set of one batch: what the batch's aggregates look like in the
-//! store (first parked record, projected version, droplet state), loaded with one query
-//! per table, changed by `project()` record by record, and written back with one
-//! multi-row upsert per table in `flush`. It turns ~7 round trips per record into a
-//! handful per batch; it never commits and never decides validity itself.
+//! The in-memory working set of one batch: the batch's records decoded once, what their
+//! aggregates look like in the store (first parked record, projected version) and each
+//! registered view's working set — loaded with one query per table, changed by
+//! `project()` record by record, and written back with a few statements in `flush`. It
+//! never commits and never decides validity itself.
 
 use std::collections::{BTreeMap, HashMap};
 
-use domain::Aggregate;
-use domain::droplet::Droplet;
+use domain::operation::OperationFact;
+use domain::record::Record;
 use platform::kafka::LogEntry;
-use proto::wire::log_record::Record;
 use sqlx::MySqlConnection;
 use uuid::Uuid;
 
 use crate::error::RecordError;
-use crate::{aggregates, parked, views};
+use crate::kinds::{DecodedEvents, Kinds};
+use crate::project::Change;
+use crate::views::{Applicable, Candidate, Projection, View, ViewBatch};
+use crate::{aggregates, parked};
 
-#[derive(Default)]
 pub struct Workspace {
     /// First parked record per aggregate that has one.
     parked: HashMap<String, u64>,
     /// Projected version per aggregate (absent = 0).
     versions: HashMap<String, u64>,
-    /// Stored droplets, as loaded and then as folded; `Err` for a row that cannot be read.
-    droplets: HashMap<Uuid, Result<Droplet, String>>,
-    /// What `flush` must write: aggregate id → (type, partition, version).
-    advanced: BTreeMap<String, (&'static str, i32, u64)>,
-    changed_droplets: BTreeMap<Uuid, Droplet>,
+    /// What `flush` must record: aggregate id → (type, partition, version).
+    advanced: BTreeMap<String, (String, i32, u64)>,
+    views: Vec<(std::sync::Arc<dyn View>, Box<dyn ViewBatch>)>,
 }
 
 impl Workspace {
     /// Loads everything the records' aggregates need.
     pub async fn load(
         conn: &mut MySqlConnection,
-        projection: &str,
+        projection: &Projection,
+        name: &str,
         records: &[Decoded<'_>],
     ) -> sqlx::Result<Self> {
         let ids = aggregate_ids(records);
-        let uuids: Vec<Uuid> = ids
-            .iter()
-            .filter_map(|id| Uuid::parse_str(id).ok())
-            .collect();
-        let droplets = views::droplet::load_many(&mut *conn, &uuids)
-            .await?
-            .into_iter()
-            .map(|row| (row.droplet_id, row.to_state()))
-            .collect();
+        let candidates = candidates(records);
+        let mut views = Vec::with_capacity(projection.views.len());
+        for view in &projection.views {
+            let mut batch = view.begin();
+            batch.load(&mut *conn, &candidates).await?;
+            views.push((view.clone(), batch));
+        }
         Ok(Self {
-            parked: parked::first_for_many(&mut *conn, projection, &ids).await?,
+            parked: parked::first_for_many(&mut *conn, name, &ids).await?,
             versions: aggregates::versions(&mut *conn, &ids).await?,
-            droplets,
-            ..Self::default()
+            advanced: BTreeMap::new(),
+            views,
         })
+    }
+
+    /// A workspace for parking only (the record-by-record fallback after a rejection).
+    pub fn empty() -> Self {
+        Self {
+            parked: HashMap::new(),
+            versions: HashMap::new(),
+            advanced: BTreeMap::new(),
+            views: Vec::new(),
+        }
     }
 
     pub fn first_parked(&self, aggregate_id: &str) -> Option<u64> {
@@ -68,28 +76,35 @@ impl Workspace {
         self.versions.get(aggregate_id).copied().unwrap_or(0)
     }
 
-    /// The stored (or already folded) droplet; a row that cannot be read parks the record.
-    pub fn droplet(&self, id: Uuid) -> Result<Droplet, RecordError> {
-        match self.droplets.get(&id) {
-            Some(Ok(state)) => Ok(state.clone()),
-            Some(Err(reason)) => Err(RecordError::park(reason)),
-            None => Ok(Droplet::default()),
+    /// Applies a valid record to every view: the views that own its aggregate type
+    /// first (only they may refuse it), then the others.
+    pub fn apply(&mut self, record: &Applicable<'_>) -> Result<Vec<Change>, RecordError> {
+        let kind = record.header.aggregate_type.as_str();
+        let mut changes = Vec::new();
+        for owners in [true, false] {
+            for (view, batch) in &mut self.views {
+                if view.owns(kind) == owners {
+                    changes.extend(batch.apply(record)?);
+                }
+            }
         }
+        Ok(changes)
     }
 
-    /// Records a folded droplet and its aggregate's new version.
-    pub fn put_droplet(&mut self, partition: i32, state: Droplet) {
-        let id = state.id.to_string();
-        self.versions.insert(id.clone(), state.version);
-        self.advanced
-            .insert(id, (Droplet::NAME, partition, state.version));
-        self.droplets.insert(state.id, Ok(state.clone()));
-        self.changed_droplets.insert(state.id, state);
+    /// Records an aggregate's new version.
+    pub fn advance(&mut self, aggregate_id: &str, kind: &str, partition: i32, version: u64) {
+        self.versions.insert(aggregate_id.to_owned(), version);
+        self.advanced.insert(
+            aggregate_id.to_owned(),
+            (kind.to_owned(), partition, version),
+        );
     }
 
-    /// Writes every change with one statement per table.
-    pub async fn flush(&self, conn: &mut MySqlConnection) -> sqlx::Result<()> {
-        views::droplet::upsert_many(&mut *conn, self.changed_droplets.values()).await?;
+    /// Writes every change with a few statements per table.
+    pub async fn flush(&mut self, conn: &mut MySqlConnection) -> sqlx::Result<()> {
+        for (_, batch) in &mut self.views {
+            batch.flush(&mut *conn).await?;
+        }
         aggregates::advance_many(conn, &self.advanced).await
     }
 }
@@ -98,23 +113,40 @@ impl Workspace {
 pub struct Decoded<'a> {
     pub entry: &'a LogEntry,
     pub record: Result<Record, String>,
+    /// For a batch: its events decoded by its aggregate type, or why they cannot be.
+    pub prepared: Option<Result<Prepared, String>>,
+}
+
+/// A batch's events ready for the views.
+pub struct Prepared {
+    pub events: DecodedEvents,
+    pub event_ids: Vec<Uuid>,
+    pub facts: Vec<OperationFact>,
 }
 
 impl<'a> Decoded<'a> {
-    pub fn new(entry: &'a LogEntry) -> Self {
+    pub fn new(entry: &'a LogEntry, kinds: &Kinds) -> Self {
         let record = match entry.value.as_deref() {
             None => Err("record has no value".to_owned()),
             Some(value) => {
                 proto::decode_record(value).map_err(|e| format!("undecodable record: {e}"))
             }
         };
-        Self { entry, record }
+        let prepared = match &record {
+            Ok(Record::Batch(batch)) => Some(prepare(batch, kinds)),
+            _ => None,
+        };
+        Self {
+            entry,
+            record,
+            prepared,
+        }
     }
 
     /// The aggregate the record is about: its batch header's, else its key's.
     pub fn aggregate_id(&self) -> Option<String> {
         match &self.record {
-            Ok(Record::Batch(batch)) => batch.header.as_ref().map(|h| h.aggregate_id.clone()),
+            Ok(Record::Batch(batch)) => Some(batch.header.aggregate_id.to_string()),
             Ok(Record::Claim(_)) => None,
             Err(_) => {
                 let key = std::str::from_utf8(self.entry.key.as_deref()?).ok()?;
@@ -124,9 +156,39 @@ impl<'a> Decoded<'a> {
     }
 }
 
+fn prepare(batch: &domain::record::Batch, kinds: &Kinds) -> Result<Prepared, String> {
+    let header = &batch.header;
+    let kind = kinds
+        .get(&header.aggregate_type)
+        .ok_or_else(|| format!("unknown aggregate type {:?}", header.aggregate_type))?;
+    let events = kind
+        .decode(&batch.events)
+        .map_err(|e| format!("undecodable event: {e}"))?;
+    let facts = kind.facts(events.as_ref(), header.aggregate_id, &header.principal);
+    Ok(Prepared {
+        events,
+        event_ids: batch.events.iter().map(|e| e.event_id).collect(),
+        facts,
+    })
+}
+
 fn aggregate_ids(records: &[Decoded<'_>]) -> Vec<String> {
     let mut ids: Vec<String> = records.iter().filter_map(Decoded::aggregate_id).collect();
     ids.sort();
     ids.dedup();
     ids
+}
+
+fn candidates(records: &[Decoded<'_>]) -> Vec<Candidate> {
+    records
+        .iter()
+        .filter_map(|d| match (&d.record, &d.prepared) {
+            (Ok(Record::Batch(batch)), Some(Ok(prepared))) => Some(Candidate {
+                aggregate_type: batch.header.aggregate_type.clone(),
+                aggregate_id: batch.header.aggregate_id,
+                operation_ids: prepared.facts.iter().map(|f| f.operation_id).collect(),
+            }),
+            _ => None,
+        })
+        .collect()
 }

@@ -12,57 +12,13 @@ use sqlx::MySqlPool;
 use tokio::sync::oneshot;
 use tokio::time::{Instant, timeout_at};
 
+pub use platform::consistency::ConsistencyToken;
+
 use crate::config::ConsistencySettings;
 use crate::error::QueryError;
 
 pub const REQUEST_HEADER: &str = "x-min-consistency-token";
 pub const RESPONSE_HEADER: &str = "consistency-token";
-const MAX_LEN: usize = 1024;
-
-/// The positions a client wants applied: partition to the offset of its record.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConsistencyToken(BTreeMap<i32, i64>);
-
-impl ConsistencyToken {
-    /// Parses `p:offset[,p:offset...]`; partitions must exist, offsets be non-negative.
-    pub fn parse(raw: &str, partitions: i32) -> Result<Self, QueryError> {
-        let bad = |why: &str| QueryError::InvalidConsistencyToken(why.to_owned());
-        if raw.len() > MAX_LEN {
-            return Err(bad("the token is too long"));
-        }
-        let mut positions = BTreeMap::new();
-        for pair in raw.split(',').map(str::trim) {
-            let (p, offset) = pair
-                .split_once(':')
-                .ok_or_else(|| bad("expected partition:offset pairs"))?;
-            let p: i32 = p
-                .trim()
-                .parse()
-                .map_err(|_| bad("the partition is not a number"))?;
-            let offset: i64 = offset
-                .trim()
-                .parse()
-                .map_err(|_| bad("the offset is not a number"))?;
-            if !(0..partitions).contains(&p) || offset < 0 {
-                return Err(bad("the token names a position that cannot exist"));
-            }
-            let entry = positions.entry(p).or_insert(offset);
-            *entry = (*entry).max(offset);
-        }
-        Ok(Self(positions))
-    }
-
-    pub fn partitions(&self) -> Vec<i32> {
-        self.0.keys().copied().collect()
-    }
-
-    /// Whether every position is below its partition's checkpoint (`next_offset`).
-    pub fn satisfied_by(&self, next_offsets: &BTreeMap<i32, i64>) -> bool {
-        self.0
-            .iter()
-            .all(|(p, offset)| next_offsets.get(p).is_some_and(|next| next > offset))
-    }
-}
 
 /// The token a request carries: the header wins over `?consistency_token=`.
 pub fn requested(
@@ -79,7 +35,10 @@ pub fn requested(
         };
     header
         .or(query)
-        .map(|raw| ConsistencyToken::parse(raw, partitions))
+        .map(|raw| {
+            ConsistencyToken::parse(raw, partitions)
+                .map_err(|why| QueryError::InvalidConsistencyToken(why.into()))
+        })
         .transpose()
 }
 
@@ -98,16 +57,6 @@ pub fn budget(req: &HttpRequest, settings: &ConsistencySettings) -> Duration {
         Some(secs) => Duration::from_secs_f64(secs.min(max.as_secs_f64())),
         None => Duration::from_millis(settings.default_wait_ms),
     }
-}
-
-/// `p:offset,...` of the last applied record per partition (`next_offset - 1`).
-pub fn applied_positions(next_offsets: &BTreeMap<i32, i64>) -> Option<String> {
-    let pairs: Vec<String> = next_offsets
-        .iter()
-        .filter(|(_, next)| **next > 0)
-        .map(|(p, next)| format!("{p}:{}", next - 1))
-        .collect();
-    (!pairs.is_empty()).then(|| pairs.join(","))
 }
 
 /// What query-api knows of the projector's checkpoints: the highest `next_offset` seen
@@ -167,6 +116,14 @@ impl ChangeFeed {
             .collect()
     }
 
+    /// Waits until `partition`'s checkpoint passes `seen` (some change was applied) or
+    /// `deadline` passes.
+    pub async fn changed_after(&self, partition: i32, seen: i64, deadline: Instant) {
+        if let Some(changed) = self.applied(partition, seen) {
+            let _ = timeout_at(deadline, changed).await;
+        }
+    }
+
     /// `None` when `offset` of `partition` is already applied; else a receiver that fires
     /// once it is.
     fn applied(&self, partition: i32, offset: i64) -> Option<oneshot::Receiver<()>> {
@@ -191,8 +148,8 @@ pub struct WaitOutcome {
 pub async fn wait(feed: &ChangeFeed, token: &ConsistencyToken, budget: Duration) -> WaitOutcome {
     let deadline = Instant::now() + budget;
     let mut caught_up = true;
-    for (partition, offset) in &token.0 {
-        if let Some(applied) = feed.applied(*partition, *offset)
+    for position in token.positions() {
+        if let Some(applied) = feed.applied(position.partition, position.offset)
             && timeout_at(deadline, applied).await.is_err()
         {
             caught_up = false;
@@ -220,18 +177,6 @@ pub async fn checkpoints(pool: &MySqlPool) -> anyhow::Result<BTreeMap<i32, i64>>
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tokens_parse_and_reject_garbage() {
-        let token = ConsistencyToken::parse("3:17, 0:2,3:5", 12).unwrap();
-        assert_eq!(token.partitions(), vec![0, 3]);
-        assert!(token.satisfied_by(&BTreeMap::from([(0, 3), (3, 18)])));
-        assert!(!token.satisfied_by(&BTreeMap::from([(0, 3), (3, 17)])));
-        assert!(!token.satisfied_by(&BTreeMap::from([(0, 3)])));
-        for bad in ["", "3", "x:1", "1:y", "12:1", "-1:1", "1:-1", "1:2,"] {
-            assert!(ConsistencyToken::parse(bad, 12).is_err(), "{bad}");
-        }
-    }
 
     #[tokio::test]
     async fn a_checkpoint_at_the_offset_is_not_enough() {
@@ -273,14 +218,5 @@ mod tests {
         let token = ConsistencyToken::parse("3:0", 4).unwrap();
         let outcome = wait(&feed, &token, Duration::from_millis(1)).await;
         assert!(!outcome.caught_up);
-    }
-
-    #[test]
-    fn applied_positions_skip_empty_partitions() {
-        assert_eq!(
-            applied_positions(&BTreeMap::from([(1, 0), (2, 8)])).as_deref(),
-            Some("2:7")
-        );
-        assert_eq!(applied_positions(&BTreeMap::new()), None);
     }
 }

@@ -4,7 +4,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
-use platform::problem::Problem;
+use platform::problem::{Code, Problem};
 
 #[derive(Debug, thiserror::Error)]
 pub enum QueryError {
@@ -18,8 +18,8 @@ pub enum QueryError {
     PageTokenExpired,
     #[error("invalid consistency token: {0}")]
     InvalidConsistencyToken(String),
-    #[error("not found")]
-    NotFound,
+    #[error("no such {0}")]
+    NotFound(&'static str),
     #[error("unavailable: {0}")]
     Unavailable(String),
     #[error("{0}")]
@@ -30,29 +30,20 @@ pub enum QueryError {
 
 impl QueryError {
     pub fn to_problem(&self) -> Problem {
-        let bad = StatusCode::BAD_REQUEST;
         match self {
             Self::InvalidArgument(detail) => Problem::invalid_argument(detail.clone()),
-            Self::InvalidFilter { message, position } => {
-                Problem::new(bad, "INVALID_FILTER", "The filter is not valid")
-                    .detail(format!("{message} at position {position}"))
-                    .meta("position", *position)
-            }
-            Self::InvalidPageToken => {
-                Problem::new(bad, "INVALID_PAGE_TOKEN", "The page token is not valid")
-                    .detail("the page token was altered or belongs to a different filter or order")
-            }
+            Self::InvalidFilter { message, position } => Problem::of(Code::InvalidFilter)
+                .detail(format!("{message} at position {position}"))
+                .meta("position", *position),
+            Self::InvalidPageToken => Problem::of(Code::InvalidPageToken)
+                .detail("the page token was altered or belongs to a different filter or order"),
             Self::PageTokenExpired => {
-                Problem::new(bad, "PAGE_TOKEN_EXPIRED", "The page token has expired")
-                    .detail("start again from the first page")
+                Problem::of(Code::PageTokenExpired).detail("start again from the first page")
             }
-            Self::InvalidConsistencyToken(detail) => Problem::new(
-                bad,
-                "INVALID_CONSISTENCY_TOKEN",
-                "The consistency token is not valid",
-            )
-            .detail(detail.clone()),
-            Self::NotFound => Problem::not_found("droplet"),
+            Self::InvalidConsistencyToken(detail) => {
+                Problem::of(Code::InvalidConsistencyToken).detail(detail.clone())
+            }
+            Self::NotFound(kind) => Problem::not_found(kind),
             Self::Unavailable(detail) => Problem::unavailable(detail.clone(), 1),
             Self::Problem(problem) => (**problem).clone(),
             Self::Internal(error) => Problem::from_internal(error),
@@ -67,8 +58,17 @@ impl From<Problem> for QueryError {
 }
 
 impl From<sqlx::Error> for QueryError {
+    /// A database that cannot be reached is a 503 (the client may retry), not a 500.
     fn from(error: sqlx::Error) -> Self {
-        Self::Internal(anyhow::Error::new(error).context("Failed to read the read model"))
+        match error {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                tracing::warn!(%error, "the read model is unreachable");
+                Self::Unavailable("the read model is unreachable; retry".into())
+            }
+            error => {
+                Self::Internal(anyhow::Error::new(error).context("Failed to read the read model"))
+            }
+        }
     }
 }
 

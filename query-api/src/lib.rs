@@ -3,6 +3,10 @@
 
 /// The changes subscriber that wakes consistency waiters.
 pub mod changes;
+/// The collection descriptor and the `Listed` trait of row types.
+pub mod collection;
+/// The readable collections, one per file.
+pub mod collections;
 /// Settings composed from platform parts.
 pub mod config;
 /// Consistency tokens, wait budgets and the bounded wait.

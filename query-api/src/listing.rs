@@ -1,100 +1,93 @@
-//! The parameters of `GET /api/v1/droplets` turned into one validated query: page size,
-//! order, the owner scope, soft-delete hiding, the filter and its shortcuts, and the
-//! cursor. It also builds the next page's token and link. It never runs SQL.
+//! The parameters of a list request turned into one validated query, for any collection:
+//! page size, order, the owner scope, soft-delete hiding, the filter and its shortcuts,
+//! conditions the route adds (a parent's id), and the cursor. It also builds the next
+//! page's token and link. It never runs SQL.
+
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use platform::auth::{Principal, Role};
-use serde::Deserialize;
-use views::droplet::DropletRow;
 
+use crate::collection::{Collection, Listed};
 use crate::error::QueryError;
-use crate::filter::{self, Bind, Condition, Field};
+use crate::filter::{self, Bind, Condition};
 use crate::order::Order;
 use crate::page_token::{Cursor, PageTokenKey, filter_hash};
 
 pub const DEFAULT_PAGE_SIZE: u64 = 20;
 pub const MAX_PAGE_SIZE: u64 = 200;
 
-/// Raw query parameters; everything is validated in `ListQuery::parse`.
-#[derive(Debug, Default, Deserialize)]
-pub struct ListParams {
-    pub page_size: Option<String>,
-    pub per_page: Option<String>,
-    pub page_token: Option<String>,
-    pub filter: Option<String>,
-    pub name: Option<String>,
-    pub region: Option<String>,
-    pub status: Option<String>,
-    pub order_by: Option<String>,
-    pub show_deleted: Option<String>,
-    pub consistency_token: Option<String>,
-}
-
 /// A validated list request.
 #[derive(Debug)]
 pub struct ListQuery {
     pub page_size: u64,
     pub order: Order,
-    /// Scope, soft-delete and filter: what `meta.total` counts.
+    /// Scope, soft-delete, route conditions and filter: what `meta.total` counts.
     pub matching: Condition,
     /// `matching` restricted to rows after the cursor: what this page reads.
     pub page: Condition,
     filter_hash: String,
-    link_params: Vec<(&'static str, String)>,
+    path: String,
+    link_params: Vec<(String, String)>,
 }
 
 impl ListQuery {
+    /// `params` are the raw query parameters; `scope` are the route's own conditions
+    /// (e.g. `target_id = ?` under `/droplets/{id}/operations`), `path` its link base.
     pub fn parse(
-        params: &ListParams,
+        collection: &Collection,
+        params: &BTreeMap<String, String>,
         principal: &Principal,
+        scope: Vec<Condition>,
+        path: &str,
         tokens: &PageTokenKey,
         now: DateTime<Utc>,
     ) -> Result<Self, QueryError> {
-        let page_size = page_size(params.page_size.as_deref().or(params.per_page.as_deref()))?;
-        let order = Order::parse(params.order_by.as_deref())?;
-        let show_deleted = show_deleted(params.show_deleted.as_deref())?;
-        let filter_text = params.filter.as_deref().unwrap_or("").trim();
-        let shortcuts = [
-            (Field::Name, "name", non_empty(&params.name)),
-            (Field::Region, "region", non_empty(&params.region)),
-            (Field::Status, "status", non_empty(&params.status)),
-        ];
-        let mut parts = vec![scope(principal)];
-        if !show_deleted {
-            parts.push(Condition::new(
-                "status <> ?",
-                vec![Bind::Text("deleted".into())],
-            ));
-        }
+        let get = |key: &str| params.get(key).map(|v| v.trim()).filter(|v| !v.is_empty());
+        let page_size = page_size(get("page_size").or(get("per_page")))?;
+        let order = Order::parse(get("order_by"), collection)?;
+        let show_deleted = show_deleted(get("show_deleted"))?;
+        let filter_text = get("filter").unwrap_or("");
+        let mut parts = vec![owner_scope(collection, principal)];
+        parts.extend(scope);
+        parts.extend(hidden(collection, show_deleted));
         if let Some(expr) = filter::parse(filter_text).map_err(invalid_filter)? {
-            parts.push(filter::compile(&expr).map_err(invalid_filter)?);
+            parts.push(filter::compile(&expr, collection.fields).map_err(invalid_filter)?);
         }
-        let mut link_params = vec![("page_size", page_size.to_string())];
-        let mut hashed = vec![principal.id.as_str(), filter_text];
-        for (field, key, value) in &shortcuts {
-            hashed.push(value.unwrap_or("\u{0}"));
-            if let Some(value) = value {
-                parts.push(filter::compile_shortcut(*field, value));
-                link_params.push((key, (*value).to_owned()));
+        let mut link_params = vec![("page_size".to_owned(), page_size.to_string())];
+        let mut hashed = vec![
+            principal.id.clone(),
+            path.to_owned(),
+            filter_text.to_owned(),
+        ];
+        for (param, field) in collection.shortcuts {
+            let value = get(param);
+            hashed.push(value.unwrap_or("\u{0}").to_owned());
+            if let (Some(value), Some(spec)) = (value, collection.field(field)) {
+                parts.push(
+                    filter::compile_shortcut(spec, value)
+                        .map_err(|e| invalid_filter(filter::FilterError::new(e.message, 0)))?,
+                );
+                link_params.push(((*param).to_owned(), value.to_owned()));
             }
         }
-        let deleted_flag = if show_deleted { "true" } else { "false" };
-        hashed.push(deleted_flag);
-        let filter_hash = filter_hash(&hashed);
+        hashed.push(show_deleted.to_string());
+        let refs: Vec<&str> = hashed.iter().map(String::as_str).collect();
+        let filter_hash = filter_hash(&refs);
         if !filter_text.is_empty() {
-            link_params.push(("filter", filter_text.to_owned()));
+            link_params.push(("filter".into(), filter_text.to_owned()));
         }
-        if params.order_by.is_some() {
-            link_params.push(("order_by", order.as_str().to_owned()));
+        if get("order_by").is_some() {
+            link_params.push(("order_by".into(), order.as_str()));
         }
         if show_deleted {
-            link_params.push(("show_deleted", "true".into()));
+            link_params.push(("show_deleted".into(), "true".into()));
         }
         let matching = Condition::all(parts);
-        let page = match non_empty(&params.page_token) {
+        let page = match get("page_token") {
             None => matching.clone(),
             Some(token) => {
-                let cursor = tokens.decode(token, &filter_hash, order.as_str(), now)?;
+                let cursor = tokens.decode(token, &filter_hash, &order.as_str(), now)?;
                 Condition::all(vec![matching.clone(), order.after(&cursor)?])
             }
         };
@@ -104,27 +97,28 @@ impl ListQuery {
             matching,
             page,
             filter_hash,
+            path: path.to_owned(),
             link_params,
         })
     }
 
     /// The token of the page after `last`.
-    pub fn next_token(
+    pub fn next_token<R: Listed>(
         &self,
-        last: &DropletRow,
+        last: &R,
         tokens: &PageTokenKey,
         now: DateTime<Utc>,
     ) -> String {
         tokens.encode(&Cursor {
             filter_hash: self.filter_hash.clone(),
-            order_by: self.order.as_str().to_owned(),
-            last_sort_key: self.order.sort_key(last),
-            last_id: last.droplet_id,
+            order_by: self.order.as_str(),
+            last_sort_key: last.sort_key(self.order.field()),
+            last_id: last.id(),
             issued_at: now.timestamp(),
         })
     }
 
-    /// `/api/v1/droplets?...&page_token=<token>`, repeating this request's parameters.
+    /// `<path>?...&page_token=<token>`, repeating this request's parameters.
     pub fn next_link(&self, token: &str) -> String {
         let mut query: Vec<String> = self
             .link_params
@@ -132,12 +126,8 @@ impl ListQuery {
             .map(|(k, v)| format!("{k}={}", percent_encode(v)))
             .collect();
         query.push(format!("page_token={}", percent_encode(token)));
-        format!("/api/v1/droplets?{}", query.join("&"))
+        format!("{}?{}", self.path, query.join("&"))
     }
-}
-
-fn non_empty(value: &Option<String>) -> Option<&str> {
-    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
 fn invalid_filter(error: filter::FilterError) -> QueryError {
@@ -147,13 +137,35 @@ fn invalid_filter(error: filter::FilterError) -> QueryError {
     }
 }
 
-fn scope(principal: &Principal) -> Condition {
+/// Members and viewers see their own rows; admins see all.
+fn owner_scope(collection: &Collection, principal: &Principal) -> Condition {
     match principal.role {
         Role::Admin => Condition::new("TRUE", Vec::new()),
-        Role::Member | Role::Viewer => {
-            Condition::new("owner = ?", vec![Bind::Text(principal.id.clone())])
-        }
+        Role::Member | Role::Viewer => Condition::new(
+            format!("{} = ?", collection.owner_column),
+            vec![Bind::Text(principal.id.clone())],
+        ),
     }
+}
+
+/// Gone rows never show; soft-deleted ones only with `show_deleted=true`.
+fn hidden(collection: &Collection, show_deleted: bool) -> Vec<Condition> {
+    let Some((column, soft)) = collection.soft_deleted else {
+        return Vec::new();
+    };
+    let mut statuses: Vec<&str> = collection.gone.to_vec();
+    if !show_deleted {
+        statuses.extend(soft.iter().copied());
+    }
+    if statuses.is_empty() {
+        return Vec::new();
+    }
+    let marks = platform::db::placeholders(statuses.len());
+    let binds = statuses
+        .into_iter()
+        .map(|s| Bind::Text(s.to_owned()))
+        .collect();
+    vec![Condition::new(format!("{column} NOT IN ({marks})"), binds)]
 }
 
 /// Default 20, at most 200 (larger is lowered), 0 is the default, negative is an error.
@@ -171,8 +183,8 @@ pub fn page_size(raw: Option<&str>) -> Result<u64, QueryError> {
 }
 
 fn show_deleted(raw: Option<&str>) -> Result<bool, QueryError> {
-    match raw.map(str::trim) {
-        None | Some("" | "false") => Ok(false),
+    match raw {
+        None | Some("false") => Ok(false),
         Some("true") => Ok(true),
         Some(_) => Err(QueryError::InvalidArgument(
             "show_deleted must be true or false".into(),

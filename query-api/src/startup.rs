@@ -1,20 +1,19 @@
 //! `Application::build` wires settings into pools, the changes subscriber and the HTTP
-//! server, and binds the listener itself so port 0 works in tests. `run_until_stopped`
-//! runs the server and the subscriber under one supervisor until shutdown.
+//! server on the shared app builder, and binds the listener itself so port 0 works in
+//! tests. `run_until_stopped` runs the server and the subscriber under one supervisor
+//! until shutdown.
 
-use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::Server;
-use actix_web::middleware::from_fn;
-use actix_web::{App, HttpServer, web};
+use actix_web::{HttpServer, web};
 use anyhow::Context;
 use platform::auth::TokenTable;
 use platform::clock::SystemClock;
 use platform::health::Readiness;
-use platform::http_metrics::HttpMetrics;
 use platform::metrics::Metrics;
+use platform::service::{Common, Probes};
 use platform::shutdown::Shutdown;
 use platform::supervisor::Supervisor;
 use tokio::task::JoinHandle;
@@ -31,6 +30,7 @@ pub struct Application {
     port: u16,
     server: Server,
     changes: JoinHandle<()>,
+    readiness: Readiness,
 }
 
 impl Application {
@@ -40,9 +40,7 @@ impl Application {
             .context("Failed to connect to MariaDB")?;
         let redis =
             platform::redis::pool(&settings.redis).context("Failed to build the Redis pool")?;
-        let tokens = TokenTable::parse(&settings.auth.tokens)?;
-        let metrics = Metrics::new()?;
-        let http_metrics = HttpMetrics::new(&metrics);
+        let tokens = web::Data::new(TokenTable::parse(&settings.auth.tokens)?);
         let feed = ChangeFeed::new(settings.kafka.partitions);
         let recheck = Duration::from_millis(settings.consistency.recheck_ms.max(10));
         let changes = changes::spawn(
@@ -53,8 +51,16 @@ impl Application {
             feed.clone(),
         )
         .await?;
-        let relay = Relay::new(&settings.command_api_url, settings.http.body_limit)?;
-        let state = AppState {
+        let relay = web::Data::new(Relay::new(
+            &settings.command_api_url,
+            settings.http.body_limit,
+        )?);
+        let readiness = Readiness::default();
+        let probes = Probes::new(readiness.clone())
+            .mariadb(db.clone())
+            .redis(redis.clone());
+        let common = Common::new(Metrics::new()?, probes, settings.http.body_limit);
+        let state = web::Data::new(AppState {
             db,
             redis,
             key_prefix: settings.redis.key_prefix.clone(),
@@ -66,28 +72,36 @@ impl Application {
             clock: Arc::new(SystemClock),
             consistency: settings.consistency.clone(),
             feed,
-        };
-        let listener = TcpListener::bind((settings.http.host.as_str(), settings.http.port))
-            .context("Failed to bind the HTTP listener")?;
-        let port = listener.local_addr()?.port();
-        let shared = Shared {
-            state: web::Data::new(state),
-            relay: web::Data::new(relay),
-            tokens: web::Data::new(tokens),
-            metrics: web::Data::new(metrics),
-            http_metrics: web::Data::new(http_metrics),
-            body_limit: settings.http.body_limit,
-            web_dir: service::spa(&settings.web_dir).map(|_| settings.web_dir.clone()),
-        };
-        let server = HttpServer::new(move || shared.clone().app())
-            .listen(listener)?
-            .disable_signals()
-            .run();
+        });
+        let (listener, port) = platform::service::bind(&settings.http)?;
+        let web_dir = service::spa(&settings.web_dir).map(|_| settings.web_dir.clone());
+        let server = HttpServer::new(move || {
+            let web_dir = web_dir.clone();
+            common
+                .clone()
+                .app()
+                .app_data(state.clone())
+                .app_data(relay.clone())
+                .app_data(tokens.clone())
+                .configure(routes::api)
+                .configure(move |cfg| match web_dir.as_deref().and_then(service::spa) {
+                    Some(files) => {
+                        cfg.service(files);
+                    }
+                    None => {
+                        cfg.default_service(web::to(platform::service::not_found));
+                    }
+                })
+        })
+        .listen(listener)?
+        .disable_signals()
+        .run();
         tracing::info!(port, "query-api listening");
         Ok(Self {
             port,
             server,
             changes,
+            readiness,
         })
     }
 
@@ -99,10 +113,12 @@ impl Application {
     /// itself stops the service with an error.
     pub async fn run_until_stopped(self, shutdown: Shutdown) -> anyhow::Result<()> {
         let Self {
-            server, changes, ..
+            server,
+            changes,
+            readiness,
+            ..
         } = self;
-        let handle = server.handle();
-        let mut supervisor = Supervisor::new(Readiness::default());
+        let mut supervisor = Supervisor::new(readiness);
         let mut stop = supervisor.shutdown();
         supervisor.spawn("changes", async move {
             let mut changes = changes;
@@ -114,71 +130,7 @@ impl Application {
                 }
             }
         });
-        let mut stop = supervisor.shutdown();
-        supervisor.spawn("http", async move {
-            tokio::select! {
-                served = server => served.context("the HTTP server failed"),
-                () = stop.wait() => {
-                    handle.stop(true).await;
-                    Ok(())
-                }
-            }
-        });
+        platform::service::supervise_http(&mut supervisor, server);
         supervisor.run(shutdown).await
-    }
-}
-
-/// Everything each worker's `App` is built from.
-#[derive(Clone)]
-struct Shared {
-    state: web::Data<AppState>,
-    relay: web::Data<Relay>,
-    tokens: web::Data<TokenTable>,
-    metrics: web::Data<Metrics>,
-    http_metrics: web::Data<HttpMetrics>,
-    body_limit: usize,
-    web_dir: Option<String>,
-}
-
-impl Shared {
-    fn app(
-        self,
-    ) -> App<
-        impl actix_web::dev::ServiceFactory<
-            actix_web::dev::ServiceRequest,
-            Config = (),
-            Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
-            Error = actix_web::Error,
-            InitError = (),
-        >,
-    > {
-        let web_dir = self.web_dir;
-        App::new()
-            .wrap(from_fn(platform::http_metrics::middleware))
-            .wrap(from_fn(platform::request_id::middleware))
-            .app_data(self.state.clone())
-            .app_data(self.relay.clone())
-            .app_data(self.tokens.clone())
-            .app_data(self.metrics.clone())
-            .app_data(self.http_metrics.clone())
-            .app_data(web::PayloadConfig::new(self.body_limit))
-            .app_data(routes::json_config(self.body_limit))
-            .app_data(routes::query_config())
-            .app_data(routes::path_config())
-            .route("/healthz", web::get().to(platform::health::healthz))
-            .route("/readyz", web::get().to(service::readyz))
-            .route(
-                "/metrics",
-                web::get().to(platform::metrics::metrics_endpoint),
-            )
-            .configure(routes::api)
-            .configure(move |cfg| match web_dir.as_deref().and_then(service::spa) {
-                Some(files) => {
-                    cfg.service(files);
-                }
-                None => {
-                    cfg.default_service(web::to(routes::not_found));
-                }
-            })
     }
 }

@@ -1,33 +1,39 @@
-//! Reads of the droplet read model: MariaDB queries and the Redis representation cache.
-//! Queries are built from allow-listed SQL fragments and bound values only. Nothing here
+//! Reads of any collection: MariaDB queries built from the collection's allow-listed SQL
+//! fragments and bound values only, and the Redis representation cache. Nothing here
 //! writes: the projector owns every row and every cache entry.
 
 use std::time::Duration;
 
-use anyhow::Context;
 use deadpool_redis::redis::AsyncCommands;
 use sqlx::MySqlPool;
 use uuid::Uuid;
-use views::droplet::{COLUMNS, DropletRow};
 
+use crate::collection::Listed;
+use crate::error::QueryError;
 use crate::filter::Condition;
 
 /// A cache read that takes longer than this is abandoned for MariaDB.
 const CACHE_TIMEOUT: Duration = Duration::from_millis(250);
 
-/// One droplet by id, from MariaDB.
-pub async fn find(pool: &MySqlPool, id: Uuid) -> anyhow::Result<Option<DropletRow>> {
-    let sql = format!("SELECT {COLUMNS} FROM droplet WHERE droplet_id = ?");
-    sqlx::query_as::<_, DropletRow>(sqlx::AssertSqlSafe(sql))
+/// One row by id, from MariaDB (gone rows read as absent).
+pub async fn find<R: Listed>(pool: &MySqlPool, id: Uuid) -> Result<Option<R>, QueryError> {
+    let c = &R::COLLECTION;
+    let sql = format!(
+        "SELECT {} FROM {} WHERE {} = ?",
+        R::columns(),
+        c.table,
+        c.id_column
+    );
+    let row: Option<R> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .fetch_optional(pool)
-        .await
-        .context("Failed to read a droplet")
+        .await?;
+    Ok(row.filter(|r| !r.is_gone()))
 }
 
-/// One droplet by id from the Redis cache; `None` on a miss or any Redis trouble.
-pub async fn cached(redis: &deadpool_redis::Pool, prefix: &str, id: Uuid) -> Option<DropletRow> {
-    let key = views::notify::cache_key(prefix, "droplet", &id.to_string());
+/// One row by id from the Redis cache; `None` on a miss or any Redis trouble.
+pub async fn cached<R: Listed>(redis: &deadpool_redis::Pool, prefix: &str, id: Uuid) -> Option<R> {
+    let key = views::notify::cache_key(prefix, R::COLLECTION.kind, &id.to_string());
     let read = async {
         let mut conn = redis.get().await.ok()?;
         let value: Option<String> = conn.get(&key).await.ok()?;
@@ -37,37 +43,45 @@ pub async fn cached(redis: &deadpool_redis::Pool, prefix: &str, id: Uuid) -> Opt
         .await
         .ok()
         .flatten()?;
-    match serde_json::from_str(&value) {
-        Ok(row) => Some(row),
+    match serde_json::from_str::<R>(&value) {
+        Ok(row) => Some(row).filter(|r| !r.is_gone()),
         Err(error) => {
-            tracing::warn!(%error, "unreadable droplet cache entry; reading MariaDB");
+            tracing::warn!(%error, "unreadable cache entry; reading MariaDB");
             None
         }
     }
 }
 
 /// Up to `limit` rows matching `condition`, in `order_sql` order.
-pub async fn page(
+pub async fn page<R: Listed>(
     pool: &MySqlPool,
     condition: &Condition,
     order_sql: &str,
     limit: u64,
-) -> anyhow::Result<Vec<DropletRow>> {
+) -> Result<Vec<R>, QueryError> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM droplet WHERE {} ORDER BY {order_sql} LIMIT {limit}",
+        "SELECT {} FROM {} WHERE {} ORDER BY {order_sql} LIMIT {limit}",
+        R::columns(),
+        R::COLLECTION.table,
         condition.sql
     );
-    sqlx::query_as_with::<_, DropletRow, _>(sqlx::AssertSqlSafe(sql), condition.arguments()?)
-        .fetch_all(pool)
-        .await
-        .context("Failed to list droplets")
+    Ok(
+        sqlx::query_as_with::<_, R, _>(sqlx::AssertSqlSafe(sql), condition.arguments()?)
+            .fetch_all(pool)
+            .await?,
+    )
 }
 
 /// The number of rows matching `condition`.
-pub async fn count(pool: &MySqlPool, condition: &Condition) -> anyhow::Result<i64> {
-    let sql = format!("SELECT COUNT(*) FROM droplet WHERE {}", condition.sql);
-    sqlx::query_scalar_with::<_, i64, _>(sqlx::AssertSqlSafe(sql), condition.arguments()?)
-        .fetch_one(pool)
-        .await
-        .context("Failed to count droplets")
+pub async fn count<R: Listed>(pool: &MySqlPool, condition: &Condition) -> Result<i64, QueryError> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM {} WHERE {}",
+        R::COLLECTION.table,
+        condition.sql
+    );
+    Ok(
+        sqlx::query_scalar_with::<_, i64, _>(sqlx::AssertSqlSafe(sql), condition.arguments()?)
+            .fetch_one(pool)
+            .await?,
+    )
 }

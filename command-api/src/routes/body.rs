@@ -2,9 +2,8 @@
 //! (413, never buffered past the cap), syntax checked (400), and an object required. The
 //! raw bytes are kept so a forwarded request carries exactly what the client sent.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
-use platform::problem::Problem;
+use platform::problem::{Code, Problem};
 use serde_json::{Map, Value};
 
 /// The largest accepted body, set by the application from `http.body_limit`.
@@ -46,14 +45,13 @@ fn check_content_type(req: &HttpRequest) -> Result<(), Problem> {
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase();
-    if media == "application/json" {
+    // PATCH bodies are JSON merge patches (RFC 7396); plain JSON is accepted too.
+    if media == "application/json"
+        || (media == "application/merge-patch+json" && req.method() == "PATCH")
+    {
         return Ok(());
     }
-    Err(Problem::new(
-        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        "UNSUPPORTED_MEDIA_TYPE",
-        "Unsupported content type",
-    )
-    .detail("send the body as application/json")
-    .meta("content_type", content_type))
+    Err(Problem::of(Code::UnsupportedMediaType)
+        .detail("send the body as application/json (application/merge-patch+json for PATCH)")
+        .meta("content_type", content_type))
 }

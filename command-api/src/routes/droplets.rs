@@ -1,21 +1,28 @@
-//! Droplet commands: create, actions (DO's `POST /droplets/{id}/actions`) and delete.
-//! Each handler authorises, parses, builds one domain command and submits it; the
-//! writer does the rest. Handlers never decide anything themselves.
+//! Droplet commands: create (one, or up to ten with `names[]`), patch (name, tags), DO
+//! actions (`POST /droplets/{id}/actions`) and delete. Each handler authorises, parses,
+//! builds domain commands and submits them (names through their reservation workflow);
+//! the writer and the domain decide. Handlers never decide anything themselves.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use domain::droplet::{CreateDroplet, DropletCommand, DropletError};
+use domain::droplet::{Action, Droplet, DropletCommand, Origin};
+use domain::name::ResourceName;
 use platform::auth::Principal;
+use platform::kafka::partition_for;
 use platform::problem::Problem;
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 use uuid::Uuid;
+use views::droplet::DropletRow;
 
-use super::forward::{self, Forwarding};
+use super::common::{self, Services, finish, forward_to, parse_id, settled};
 use super::{body, input, respond};
+use crate::error;
 use crate::preconditions;
-use crate::writer::{Submission, SubmitError, Writer};
+use crate::workflows::droplets::{self as flow, NewDroplet};
+use crate::writer::{Accepted, Command, SubmitError};
 
 const CREATE_ROUTE: &str = "/api/v1/droplets";
+const PATCH_ROUTE: &str = "/api/v1/droplets/{id}";
 const ACTION_ROUTE: &str = "/api/v1/droplets/{id}/actions";
 const DELETE_ROUTE: &str = "/api/v1/droplets/{id}";
 
@@ -24,43 +31,139 @@ pub async fn create(
     req: HttpRequest,
     payload: web::Payload,
     principal: Principal,
-    writer: web::Data<Writer>,
-    forwarding: web::Data<Forwarding>,
+    services: web::Data<Services>,
 ) -> Result<HttpResponse, Problem> {
     principal.require_mutation()?;
-    let body::JsonBody { raw, object: json } = body::json_object(&req, payload).await?;
-    let input = input::create(&json)?;
+    let body::JsonBody { raw, object } = body::json_object(&req, payload).await?;
+    let input = input::droplets::create(&object)?;
     let idempotency =
-        preconditions::idempotency(&req, &principal, CREATE_ROUTE, &Value::Object(json))?;
-    // With a key, the new id lands in the key's partition, so retries meet the same writer.
-    let id = idempotency.as_ref().map_or_else(
-        || writer.id_for_new_aggregate(),
-        |i| writer.id_in_partition_of(&i.scope),
-    );
-    let command = DropletCommand::Create(CreateDroplet {
-        id,
-        owner: principal.id.clone(),
-        name: input.name,
-        region: input.region.slug.to_owned(),
-        size: input.size,
-        image: input.image,
+        preconditions::idempotency(&req, &principal, CREATE_ROUTE, &Value::Object(object))?;
+    let writer = &services.writer;
+    // All droplets of one request live in one partition: the key's, so retries of one
+    // key meet the same writer, or else one this instance serves.
+    let partition = match &idempotency {
+        Some(key) => partition_for(key.scope.as_bytes(), writer.partitions()),
+        None => writer.partition_of(&writer.id_for_new_aggregate()),
+    };
+    if !writer.serves(partition) {
+        return forward_to(&req, raw, partition, &services).await;
+    }
+    let news: Vec<NewDroplet> = input
+        .names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| NewDroplet {
+            owner: principal.id.clone(),
+            name: name.clone(),
+            region: input.region.slug.to_owned(),
+            size: input.size,
+            image: input.image.clone(),
+            tags: input.tags.clone(),
+            node_of: None,
+            partition,
+            principal: principal.clone(),
+            idempotency: idempotency.clone().map(|mut key| {
+                if input.bulk {
+                    key.scope = format!("{}/{i}", key.scope);
+                }
+                key
+            }),
+            trace: common::trace(&req),
+        })
+        .collect();
+    if !input.bulk {
+        let new = news
+            .into_iter()
+            .next()
+            .ok_or_else(|| Problem::invalid_argument("no droplet to create"))?;
+        return respond::outcome(flow::create(writer, &services.names, new).await);
+    }
+    let accepted = create_all(&services, news)
+        .await
+        .map_err(|e| error::problem(&e))?;
+    Ok(common::merged(&accepted, bulk_body(&accepted)))
+}
+
+/// Reserves every name first (all or nothing), then creates the droplets.
+async fn create_all(
+    services: &Services,
+    news: Vec<NewDroplet>,
+) -> Result<Vec<Accepted>, SubmitError> {
+    let (writer, names) = (&services.writer, &services.names);
+    let mut reserved: Vec<(Uuid, &NewDroplet)> = Vec::new();
+    for new in &news {
+        match flow::reserve(writer, names, new).await {
+            Ok(id) => reserved.push((id, new)),
+            Err(error) => {
+                for (id, held) in &reserved {
+                    let _ = names.release(&held.owner, "droplet", &held.name, *id).await;
+                }
+                return Err(error);
+            }
+        }
+    }
+    let ids: Vec<Uuid> = reserved.iter().map(|(id, _)| *id).collect();
+    let mut accepted = Vec::new();
+    for (id, new) in ids.into_iter().zip(news) {
+        accepted.push(flow::create_reserved(writer, names, new, id).await?);
+    }
+    Ok(accepted)
+}
+
+/// `{droplets: [...], operations: [...]}` from each droplet's stored 202 body.
+fn bulk_body(accepted: &[Accepted]) -> Value {
+    let bodies: Vec<Value> = accepted
+        .iter()
+        .map(|a| serde_json::from_slice(&a.response.body).unwrap_or(Value::Null))
+        .collect();
+    json!({
+        "droplets": bodies.iter().map(|b| b["droplet"].clone()).collect::<Vec<_>>(),
+        "operations": bodies.iter().map(|b| b["operation"].clone()).collect::<Vec<_>>(),
+    })
+}
+
+/// `PATCH /api/v1/droplets/{id}` (name, tags: metadata, answered 200).
+pub async fn patch(
+    req: HttpRequest,
+    path: web::Path<String>,
+    payload: web::Payload,
+    principal: Principal,
+    services: web::Data<Services>,
+) -> Result<HttpResponse, Problem> {
+    principal.require_mutation()?;
+    let id = parse_id(&path, "droplet")?;
+    let body::JsonBody { raw, object } = body::json_object(&req, payload).await?;
+    let input = input::droplets::patch(&object)?;
+    let idempotency =
+        preconditions::idempotency(&req, &principal, PATCH_ROUTE, &Value::Object(object))?;
+    let writer = &services.writer;
+    let command = DropletCommand::Update {
+        name: input.name.clone(),
         tags: input.tags,
         at: writer.clock().now(),
-    });
-    let submission = Submission {
-        aggregate_id: id,
-        command,
-        principal,
-        command_name: "droplet.create",
-        expected_version: None,
-        idempotency,
-        respond: Box::new(|state, command_id| {
-            respond::droplet_accepted(state, command_id, "droplet.create", false)
-        }),
-        correlation_id: request_id(&req),
-        traceparent: header(&req, "traceparent"),
     };
-    submit(&req, raw, &writer, &forwarding, submission).await
+    let (correlation, traceparent) = common::trace(&req);
+    let submission = Command::<Droplet>::new(
+        id,
+        command,
+        writer.id_beside(&id),
+        principal.clone(),
+        "droplet.update",
+    )
+    .expecting(preconditions::expected_version(&req))
+    .idempotency(idempotency)
+    .traced(correlation, traceparent)
+    .respond(|state, _, _| respond::ok_row::<DropletRow>(state));
+    let result = match input.name {
+        Some(name) => {
+            renaming(&services, &principal, id, &name, async || {
+                writer.submit(submission).await
+            })
+            .await
+        }
+        None => writer.submit(submission).await,
+    };
+    finish(&req, raw, &services, result).await
 }
 
 /// `POST /api/v1/droplets/{id}/actions`
@@ -69,36 +172,57 @@ pub async fn action(
     path: web::Path<String>,
     payload: web::Payload,
     principal: Principal,
-    writer: web::Data<Writer>,
-    forwarding: web::Data<Forwarding>,
+    services: web::Data<Services>,
 ) -> Result<HttpResponse, Problem> {
     principal.require_mutation()?;
-    let id = parse_id(&path)?;
-    let body::JsonBody { raw, object: json } = body::json_object(&req, payload).await?;
-    let action = input::action(&json)?;
+    let id = parse_id(&path, "droplet")?;
+    let body::JsonBody { raw, object } = body::json_object(&req, payload).await?;
+    let action = input::droplets::action(&object)?;
     let idempotency =
-        preconditions::idempotency(&req, &principal, ACTION_ROUTE, &Value::Object(json))?;
-    let at = writer.clock().now();
-    let (command, operation) = match action {
-        input::ActionInput::PowerOn => (DropletCommand::PowerOn { at }, "droplet.power_on"),
-        input::ActionInput::PowerOff => (DropletCommand::PowerOff { at }, "droplet.power_off"),
-        input::ActionInput::Reboot => (DropletCommand::Reboot { at }, "droplet.reboot"),
-        input::ActionInput::Rename(name) => (DropletCommand::Rename { name, at }, "droplet.rename"),
+        preconditions::idempotency(&req, &principal, ACTION_ROUTE, &Value::Object(object))?;
+    let writer = &services.writer;
+    let operation_id = writer.id_beside(&id);
+    let name = action.name();
+    let rename_to = match &action {
+        Action::Rename(name) => Some(name.clone()),
+        _ => None,
     };
-    let submission = Submission {
-        aggregate_id: id,
+    let command = DropletCommand::Act {
+        action,
+        operation_id,
+        at: writer.clock().now(),
+    };
+    let (correlation, traceparent) = common::trace(&req);
+    let by = principal.id.clone();
+    let submission = Command::<Droplet>::new(
+        id,
         command,
-        principal,
-        command_name: operation,
-        expected_version: preconditions::expected_version(&req),
-        idempotency,
-        respond: Box::new(move |state, command_id| {
-            respond::droplet_accepted(state, command_id, operation, true)
-        }),
-        correlation_id: request_id(&req),
-        traceparent: header(&req, "traceparent"),
+        operation_id,
+        principal.clone(),
+        command_name(name),
+    )
+    .expecting(preconditions::expected_version(&req))
+    .idempotency(idempotency)
+    .traced(correlation, traceparent)
+    .respond(move |state, events, command_id| {
+        respond::accepted_row::<DropletRow>(
+            state,
+            events,
+            command_id,
+            &by,
+            flow::location(state.id),
+        )
+    });
+    let result = match rename_to {
+        Some(name) => {
+            renaming(&services, &principal, id, &name, async || {
+                writer.submit(submission).await
+            })
+            .await
+        }
+        None => writer.submit(submission).await,
     };
-    submit(&req, raw, &writer, &forwarding, submission).await
+    finish(&req, raw, &services, result).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -113,72 +237,76 @@ pub async fn delete(
     path: web::Path<String>,
     query: web::Query<DeleteQuery>,
     principal: Principal,
-    writer: web::Data<Writer>,
-    forwarding: web::Data<Forwarding>,
+    services: web::Data<Services>,
 ) -> Result<HttpResponse, Problem> {
     principal.require_mutation()?;
-    let id = match parse_id(&path) {
+    let id = match parse_id(&path, "droplet") {
         Err(_) if query.allow_missing => return Ok(HttpResponse::NoContent().finish()),
         other => other?,
     };
     let idempotency =
         preconditions::idempotency(&req, &principal, DELETE_ROUTE, &Value::Object(Map::new()))?;
-    let submission = Submission {
-        aggregate_id: id,
-        command: DropletCommand::Delete {
-            at: writer.clock().now(),
-        },
-        principal,
-        command_name: "droplet.delete",
-        expected_version: preconditions::expected_version(&req),
-        idempotency,
-        respond: Box::new(|state, command_id| {
-            respond::droplet_accepted(state, command_id, "droplet.delete", false)
-        }),
-        correlation_id: request_id(&req),
-        traceparent: header(&req, "traceparent"),
+    let writer = &services.writer;
+    let operation_id = writer.id_beside(&id);
+    let command = DropletCommand::Delete {
+        operation_id,
+        origin: Origin::User,
+        at: writer.clock().now(),
     };
+    let (correlation, traceparent) = common::trace(&req);
+    let by = principal.id.clone();
+    let submission =
+        Command::<Droplet>::new(id, command, operation_id, principal, "droplet.delete")
+            .expecting(preconditions::expected_version(&req))
+            .idempotency(idempotency)
+            .traced(correlation, traceparent)
+            .respond(move |state, events, command_id| {
+                respond::accepted_row::<DropletRow>(
+                    state,
+                    events,
+                    command_id,
+                    &by,
+                    flow::location(state.id),
+                )
+            });
     match writer.submit(submission).await {
-        Err(SubmitError::Domain(DropletError::NotFound)) if query.allow_missing => {
+        Err(error) if error.is_not_found() && query.allow_missing => {
             Ok(HttpResponse::NoContent().finish())
         }
-        Err(SubmitError::NotOwned { partition }) => {
-            forward::to_owner(&req, web::Bytes::new(), partition, &writer, &forwarding).await
-        }
-        result => respond::outcome(result),
+        result => finish(&req, web::Bytes::new(), &services, result).await,
     }
 }
 
-/// Submits, forwarding to the partition's owner when another instance serves it.
-async fn submit(
-    req: &HttpRequest,
-    raw: web::Bytes,
-    writer: &Writer,
-    forwarding: &Forwarding,
-    submission: Submission,
-) -> Result<HttpResponse, Problem> {
-    match writer.submit(submission).await {
-        Err(SubmitError::NotOwned { partition }) => {
-            forward::to_owner(req, raw, partition, writer, forwarding).await
-        }
-        result => respond::outcome(result),
+/// Runs a rename under the reservation of the new name; needs the droplet's owner, so
+/// it looks at the write model first (a droplet elsewhere is forwarded as a whole).
+async fn renaming(
+    services: &Services,
+    principal: &Principal,
+    id: Uuid,
+    name: &ResourceName,
+    submit: impl AsyncFnOnce() -> Result<Accepted, SubmitError>,
+) -> Result<Accepted, SubmitError> {
+    let current = settled::<Droplet>(services, &id).await?;
+    if !principal.can_see(&current.owner) {
+        return Err(SubmitError::NotFound("droplet"));
     }
+    if current.name == *name {
+        return submit().await;
+    }
+    flow::rename(&services.names, &current.owner, id, name, submit).await
 }
 
-fn parse_id(raw: &str) -> Result<Uuid, Problem> {
-    Uuid::parse_str(raw).map_err(|_| Problem::not_found("droplet"))
-}
-
-fn header(req: &HttpRequest, name: &str) -> Option<String> {
-    req.headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-}
-
-fn request_id(req: &HttpRequest) -> Option<String> {
-    use actix_web::HttpMessage;
-    req.extensions()
-        .get::<platform::request_id::RequestId>()
-        .map(|r| r.0.clone())
+fn command_name(action: &str) -> &'static str {
+    match action {
+        "power_on" => "droplet.power_on",
+        "power_off" => "droplet.power_off",
+        "shutdown" => "droplet.shutdown",
+        "reboot" => "droplet.reboot",
+        "power_cycle" => "droplet.power_cycle",
+        "rename" => "droplet.rename",
+        "resize" => "droplet.resize",
+        "rebuild" => "droplet.rebuild",
+        "snapshot" => "droplet.snapshot",
+        _ => "droplet.action",
+    }
 }

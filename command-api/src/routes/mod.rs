@@ -1,19 +1,127 @@
-//! HTTP routes of command-api. Each handler reads top to bottom: authorise → parse →
-//! build the command → submit → respond. No handler touches Kafka or state directly.
+//! HTTP routes of command-api, in one table (`table()`): it registers them and tells the
+//! OpenAPI test which routes exist. Each handler reads top to bottom: authorise → parse
+//! → build the command → submit (or forward to the partition's owner) → respond. No
+//! handler touches Kafka or state directly.
 
 pub mod body;
+pub mod clusters;
+pub mod common;
 pub mod droplets;
 pub mod forward;
 pub mod input;
+pub mod node_pools;
+pub mod operations;
 pub mod respond;
 
-use actix_web::web;
+use actix_web::http::Method;
+use actix_web::{Route, web};
 
+/// One route: method, path pattern (actix syntax) and handler.
+pub struct ApiRoute {
+    pub method: Method,
+    pub path: &'static str,
+    pub route: Route,
+}
+
+fn route(method: Method, path: &'static str, route: Route) -> ApiRoute {
+    ApiRoute {
+        method,
+        path,
+        route,
+    }
+}
+
+/// Every public route of command-api.
+pub fn table() -> Vec<ApiRoute> {
+    use Method as M;
+    vec![
+        route(
+            M::POST,
+            "/api/v1/droplets",
+            web::post().to(droplets::create),
+        ),
+        route(
+            M::PATCH,
+            "/api/v1/droplets/{id}",
+            web::patch().to(droplets::patch),
+        ),
+        route(
+            M::DELETE,
+            "/api/v1/droplets/{id}",
+            web::delete().to(droplets::delete),
+        ),
+        route(
+            M::POST,
+            "/api/v1/droplets/{id}/actions",
+            web::post().to(droplets::action),
+        ),
+        route(
+            M::POST,
+            "/api/v1/clusters",
+            web::post().to(clusters::create),
+        ),
+        route(
+            M::PATCH,
+            "/api/v1/clusters/{id}",
+            web::patch().to(clusters::patch),
+        ),
+        route(
+            M::DELETE,
+            "/api/v1/clusters/{id}",
+            web::delete().to(clusters::delete),
+        ),
+        route(
+            M::POST,
+            "/api/v1/clusters/{id}/node_pools",
+            web::post().to(node_pools::add),
+        ),
+        route(
+            M::PATCH,
+            "/api/v1/clusters/{id}/node_pools/{pool_id}",
+            web::patch().to(node_pools::patch),
+        ),
+        route(
+            M::DELETE,
+            "/api/v1/clusters/{id}/node_pools/{pool_id}",
+            web::delete().to(node_pools::delete),
+        ),
+        route(
+            M::DELETE,
+            "/api/v1/clusters/{id}/node_pools/{pool_id}/nodes/{node_id}",
+            web::delete().to(node_pools::remove_node),
+        ),
+        route(
+            M::POST,
+            "/api/v1/operations/{id:[^/:]+}:cancel",
+            web::post().to(operations::cancel),
+        ),
+    ]
+}
+
+/// Registers the public routes, grouped by path so that an unknown method on a known
+/// path is a 405, and the internal API.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::scope("/api/v1")
-            .route("/droplets", web::post().to(droplets::create))
-            .route("/droplets/{id}/actions", web::post().to(droplets::action))
-            .route("/droplets/{id}", web::delete().to(droplets::delete)),
+    let mut by_path: Vec<(&'static str, Vec<Route>)> = Vec::new();
+    for api in table() {
+        match by_path.iter_mut().find(|(path, _)| *path == api.path) {
+            Some((_, routes)) => routes.push(api.route),
+            None => by_path.push((api.path, vec![api.route])),
+        }
+    }
+    for (path, routes) in by_path {
+        let mut resource =
+            web::resource(path).default_service(web::to(platform::service::method_not_allowed));
+        for route in routes {
+            resource = resource.route(route);
+        }
+        cfg.service(resource);
+    }
+    cfg.route(
+        "/internal/v1/name_steps",
+        web::post().to(crate::internal::name_step),
+    )
+    .route(
+        "/internal/v1/holders/{kind}/{id}",
+        web::get().to(crate::internal::holder),
     );
 }

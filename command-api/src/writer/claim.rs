@@ -64,7 +64,7 @@ impl Writer {
         };
         let now = self.inner.clock.now();
         let (bytes, headers) = record::encode(
-            record::claim(&claim, &self.inner.config.advertised_url, now),
+            &record::claim(&claim, &self.inner.config.advertised_url, now),
             None,
         );
         let delivery = self

@@ -36,7 +36,8 @@ impl Writer {
         };
         self.inner.generations[index].fetch_add(1, Ordering::SeqCst);
         let retention = self.inner.config.idempotency_retention;
-        *self.inner.lock(index) = Some(PartitionState::new(partition, retention));
+        let kinds = self.inner.kinds.clone();
+        *self.inner.lock(index) = Some(PartitionState::new(partition, kinds, retention));
         self.inner.read_offsets[index].send_replace(0);
         tracing::info!(partition, "partition assigned; restoring");
         self.spawn_claim(index, Duration::ZERO);
@@ -62,24 +63,33 @@ impl Writer {
         {
             let mut guard = self.inner.lock(index);
             let Some(state) = guard.as_mut() else { return };
-            let ignored_before = state.ignored_records;
+            let before = state.tally;
             for entry in records {
                 if entry.offset < state.next_offset {
                     continue;
                 }
-                match entry.value.as_deref().map(proto::decode_record) {
-                    Some(Ok(record)) => match state.apply(entry.offset, record) {
+                let decoded = match entry.value.as_deref() {
+                    Some(value) => proto::decode_record(value).map_err(|e| e.to_string()),
+                    None => Err("record has no value".to_owned()),
+                };
+                match decoded {
+                    Ok(record) => match state.apply(entry.offset, record) {
                         ClaimOutcome::ClaimAgain => claim_again = true,
                         ClaimOutcome::NowServing => now_serving = state.my_claim.clone(),
                         ClaimOutcome::Nothing => {}
                     },
-                    _ => state.skip_undecodable(entry.offset),
+                    Err(reason) => {
+                        state.skip_undecodable(entry.offset, entry.key.as_deref(), &reason)
+                    }
                 }
             }
-            self.inner
-                .metrics
+            let metrics = &self.inner.metrics;
+            metrics
                 .ignored
-                .add(state.ignored_records - ignored_before, &[]);
+                .add(state.tally.ignored - before.ignored, &[]);
+            metrics
+                .quarantined
+                .add(state.tally.quarantined - before.quarantined, &[]);
             self.inner.read_offsets[index].send_replace(state.next_offset);
         }
         if claim_again {

@@ -6,9 +6,11 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
+use domain::record::{BatchHeader, StoredResponse};
+use platform::consistency::Position;
 use uuid::Uuid;
 
-use super::types::{Accepted, IdempotencyRequest, Position, StoredResponse, SubmitError};
+use super::types::{Accepted, IdempotencyRequest, SubmitError};
 
 struct Completed {
     fingerprint: String,
@@ -58,8 +60,9 @@ impl IdempotencyTable {
             }
             return Ok(Some(Accepted {
                 response: done.response.clone(),
-                position: done.position,
+                position: Some(done.position),
                 replayed: true,
+                state: None,
             }));
         }
         if self.in_flight.contains_key(&idem.scope) {
@@ -105,34 +108,20 @@ impl IdempotencyTable {
     }
 
     /// Records the outcome a valid batch carries, read at `position`.
-    pub fn record_completion(&mut self, position: Position, header: &proto::wire::BatchHeader) {
+    pub fn record_completion(&mut self, position: Position, header: &BatchHeader) {
         let Some(idem) = &header.idempotency else {
             return;
         };
-        let Some(response) = &idem.response else {
-            return;
-        };
-        let recorded_at =
-            proto::from_timestamp(header.recorded_at.as_ref(), "recorded_at").unwrap_or_default();
-        let response = StoredResponse {
-            status: u16::try_from(response.status).unwrap_or(500),
-            headers: response
-                .headers
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-            body: response.body.clone(),
-        };
         let completed = Completed {
             fingerprint: idem.fingerprint.clone(),
-            response,
+            response: idem.response.clone(),
             position,
-            recorded_at,
+            recorded_at: header.recorded_at,
         };
         self.completed.insert(idem.scope.clone(), completed);
         // Bound memory: now and then drop what the retention period no longer covers.
         if self.completed.len().is_multiple_of(1024) {
-            self.prune(recorded_at);
+            self.prune(header.recorded_at);
         }
     }
 
@@ -148,8 +137,8 @@ impl IdempotencyTable {
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
-    use domain::droplet::DropletError;
-    use proto::wire;
+    use domain::log_validity::WriterClaim;
+    use domain::record::IdempotencyRecord;
 
     use super::*;
 
@@ -167,20 +156,31 @@ mod tests {
             .expect("time")
     }
 
-    fn header_with_response(fingerprint: &str, recorded: DateTime<Utc>) -> wire::BatchHeader {
-        wire::BatchHeader {
-            idempotency: Some(wire::IdempotencyRecord {
+    fn header_with_response(fingerprint: &str, recorded: DateTime<Utc>) -> BatchHeader {
+        BatchHeader {
+            aggregate_type: "droplet".into(),
+            aggregate_id: Uuid::nil(),
+            from_version: 0,
+            claim: WriterClaim::default(),
+            command_id: Uuid::nil(),
+            command_name: "droplet.create".into(),
+            principal: "alice".into(),
+            owner: String::new(),
+            idempotency: Some(IdempotencyRecord {
                 key: "k".into(),
                 scope: "scope-1".into(),
                 fingerprint: fingerprint.into(),
-                response: Some(wire::StoredResponse {
+                response: StoredResponse {
                     status: 202,
-                    headers: Default::default(),
+                    headers: Vec::new(),
                     body: b"{}".to_vec(),
-                }),
+                },
             }),
-            recorded_at: Some(proto::to_timestamp(recorded)),
-            ..Default::default()
+            recorded_at: recorded,
+            correlation_id: String::new(),
+            causation_id: String::new(),
+            traceparent: String::new(),
+            tracestate: String::new(),
         }
     }
 
@@ -212,12 +212,15 @@ mod tests {
             .expect("ok")
             .expect("a replay");
         assert_eq!(
+            (replay.response.status, replay.position, replay.replayed),
             (
-                replay.response.status,
-                replay.position.token(),
-                replay.replayed
-            ),
-            (202, "2:9".into(), true)
+                202,
+                Some(Position {
+                    partition: 2,
+                    offset: 9
+                }),
+                true
+            )
         );
         assert_eq!(
             table.check(&request("other"), at(2)).err(),
@@ -235,7 +238,7 @@ mod tests {
         let mut table = IdempotencyTable::new(Duration::hours(24));
         table.remember_rejection(&request("f"), &SubmitError::Unavailable("down"), at(1));
         assert!(matches!(table.check(&request("f"), at(1)), Ok(None)));
-        let rejection = SubmitError::Domain(DropletError::NotFound);
+        let rejection = SubmitError::NotFound("droplet");
         table.remember_rejection(&request("f"), &rejection, at(1));
         assert_eq!(table.check(&request("f"), at(1)).err(), Some(rejection));
         table.prune(at(1) + Duration::hours(25));

@@ -4,26 +4,25 @@
 //! claim, and answered only after the writer's own reader has read that record back and
 //! found it valid. It never reads the read models and never answers before read-back.
 
-mod addresses;
 mod claim;
 mod dispatch;
 mod idempotency;
+mod kinds;
+mod observe;
 mod partition;
 mod record;
 mod submit;
 mod types;
 
-pub use addresses::MAX_PARTITIONS;
+pub use kinds::{AnyState, Kinds, downcast};
+pub use observe::{Observed, PartitionStatus, Peek};
 pub use partition::Phase;
-pub use types::{
-    Accepted, IdempotencyRequest, Position, Responder, StoredResponse, Submission, SubmitError,
-};
+pub use types::{Accepted, Command, IdempotencyRequest, Submission, SubmitError};
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use domain::droplet::Droplet;
 use opentelemetry::metrics::{Counter, Gauge};
 use platform::clock::SharedClock;
 use platform::metrics::Metrics;
@@ -53,6 +52,7 @@ pub struct Writer {
 
 struct Inner {
     config: WriterConfig,
+    kinds: Arc<Kinds>,
     producer: FutureProducer,
     /// Used only for watermark look-ups while claiming.
     metadata: BaseConsumer,
@@ -72,34 +72,41 @@ struct Inner {
 struct WriterMetrics {
     commands: Counter<u64>,
     ignored: Counter<u64>,
+    quarantined: Counter<u64>,
     serving: Gauge<u64>,
 }
 
-/// A droplet as a reconciler sees it, with whether a command for it is in flight.
-pub struct Observed {
-    pub partition: i32,
-    pub droplet: Droplet,
-    pub pending: bool,
+/// The parts a writer is made of.
+pub struct WriterParts {
+    pub config: WriterConfig,
+    pub kinds: Kinds,
+    pub producer: FutureProducer,
+    pub metadata: BaseConsumer,
+    pub clock: SharedClock,
+    pub directory: Option<Directory>,
 }
 
 impl Writer {
-    pub fn new(
-        config: WriterConfig,
-        producer: FutureProducer,
-        metadata: BaseConsumer,
-        clock: SharedClock,
-        metrics: &Metrics,
-        directory: Option<Directory>,
-    ) -> Self {
+    pub fn new(parts: WriterParts, metrics: &Metrics) -> Self {
+        let WriterParts {
+            config,
+            kinds,
+            producer,
+            metadata,
+            clock,
+            directory,
+        } = parts;
         let n = usize::try_from(config.partitions).unwrap_or(0);
         let meter = metrics.meter("command-api");
         let metrics = WriterMetrics {
             commands: meter.u64_counter("cg_commands").build(),
             ignored: meter.u64_counter("cg_log_records_ignored").build(),
+            quarantined: meter.u64_counter("cg_log_records_quarantined").build(),
             serving: meter.u64_gauge("cg_partitions_serving").build(),
         };
         let inner = Inner {
             config,
+            kinds: Arc::new(kinds),
             producer,
             metadata,
             clock,
@@ -119,22 +126,37 @@ impl Writer {
         &self.inner.config.writer_id
     }
 
+    pub fn partitions(&self) -> i32 {
+        self.inner.config.partitions
+    }
+
     /// The partition an aggregate id lives in (Kafka's murmur2 over the id's text).
     pub fn partition_of(&self, id: &Uuid) -> i32 {
         platform::kafka::partition_for(id.to_string().as_bytes(), self.inner.config.partitions)
     }
 
-    /// A fresh UUIDv7 that lives in the same partition as `routing_key`, so that an
-    /// Idempotency-Key and the aggregate it creates are decided by the same writer.
-    pub fn id_in_partition_of(&self, routing_key: &str) -> Uuid {
-        let target =
-            platform::kafka::partition_for(routing_key.as_bytes(), self.inner.config.partitions);
+    /// A fresh UUIDv7 that lives in `partition`.
+    pub fn id_in_partition(&self, partition: i32) -> Uuid {
         loop {
             let id = Uuid::now_v7();
-            if self.partition_of(&id) == target {
+            if self.partition_of(&id) == partition {
                 return id;
             }
         }
+    }
+
+    /// A fresh UUIDv7 in the same partition as `routing_key`, so that an Idempotency-Key
+    /// and the aggregate it creates are decided by the same writer.
+    pub fn id_in_partition_of(&self, routing_key: &str) -> Uuid {
+        let target =
+            platform::kafka::partition_for(routing_key.as_bytes(), self.inner.config.partitions);
+        self.id_in_partition(target)
+    }
+
+    /// A fresh UUIDv7 in the partition of aggregate `near`: nodes live beside their
+    /// cluster, operation ids beside their target.
+    pub fn id_beside(&self, near: &Uuid) -> Uuid {
+        self.id_in_partition(self.partition_of(near))
     }
 
     /// A fresh UUIDv7 for a new aggregate, in a partition this instance serves when it
@@ -157,6 +179,19 @@ impl Writer {
         }
     }
 
+    /// Whether this instance serves `partition` now.
+    pub fn serves(&self, partition: i32) -> bool {
+        usize::try_from(partition)
+            .ok()
+            .filter(|i| *i < self.inner.states.len())
+            .is_some_and(|i| {
+                self.inner
+                    .lock(i)
+                    .as_ref()
+                    .is_some_and(|s| s.phase == Phase::Serving)
+            })
+    }
+
     /// Phase of every partition (`None` = not assigned to this instance).
     pub fn phases(&self) -> Vec<Option<Phase>> {
         (0..self.inner.states.len())
@@ -164,34 +199,9 @@ impl Writer {
             .collect()
     }
 
-    /// The droplets of every served partition that `wanted` selects, for reconcilers.
-    pub fn observe_droplets(&self, wanted: impl Fn(&Droplet) -> bool) -> Vec<Observed> {
-        let mut seen = Vec::new();
-        for p in 0..self.inner.states.len() {
-            let guard = self.inner.lock(p);
-            let Some(state) = guard.as_ref().filter(|s| s.phase == Phase::Serving) else {
-                continue;
-            };
-            // Filter before cloning: reconcilers look at few droplets of many.
-            for droplet in state.droplets().filter(|d| wanted(d)) {
-                seen.push(Observed {
-                    partition: state.partition,
-                    pending: state.has_pending(&droplet.id),
-                    droplet: droplet.clone(),
-                });
-            }
-        }
-        seen
-    }
-
-    /// Hands out the next private address of `region_index` in `partition`.
-    pub fn allocate_address(&self, partition: i32, region_index: u8) -> Option<std::net::Ipv4Addr> {
-        let index = usize::try_from(partition).ok()?;
-        self.inner
-            .lock(index)
-            .as_mut()?
-            .addresses
-            .allocate(region_index)
+    /// How many times `partition` was (re)assigned: state built before a change is stale.
+    pub fn generation(&self, partition: i32) -> u64 {
+        usize::try_from(partition).map_or(0, |i| self.inner.generation(i))
     }
 
     pub fn pause_reader(&self, paused: bool) {

@@ -1,22 +1,23 @@
 //! The write model of one owned partition: the validity rule's state, the confirmed
-//! droplets, the speculative overlay of pending commands, waiters for read-back, and the
-//! idempotency tables. All mutation happens under the partition's lock, by the reader
-//! (applying records in offset order) or by a submission (deciding and enqueueing).
-//! It never talks to Kafka itself and never answers before read-back.
+//! aggregates (any registered kind), the speculative overlay of pending commands,
+//! read-back waiters, the idempotency tables, and quarantined aggregates. All mutation
+//! happens under the partition's lock, by the reader (applying records in offset order)
+//! or by a submission (deciding and enqueueing). It never talks to Kafka itself, never
+//! answers before read-back, and never folds past a record it cannot read.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use domain::Aggregate;
-use domain::droplet::{Droplet, DropletEvent};
 use domain::log_validity::{PartitionLog, WriterClaim};
-use proto::wire::{EventBatch, OwnershipClaim, log_record::Record};
+use domain::record::{Batch, ClaimRecord, Record};
+use platform::consistency::Position;
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
-use super::addresses::AddressBook;
 use super::idempotency::IdempotencyTable;
-use super::types::{Accepted, IdempotencyRequest, Position, SubmitError};
+use super::kinds::{AnyState, Kinds};
+use super::types::{Accepted, IdempotencyRequest, SubmitError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
@@ -26,6 +27,16 @@ pub enum Phase {
     Serving,
     /// A newer claim was read, or one of our batches was ignored: not served any more.
     Fenced,
+}
+
+impl Phase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Restoring => "restoring",
+            Self::Serving => "serving",
+            Self::Fenced => "fenced",
+        }
+    }
 }
 
 /// What the reader found for a pending command.
@@ -43,23 +54,23 @@ pub enum ClaimOutcome {
     ClaimAgain,
 }
 
+/// What applying records found that the caller must count.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub ignored: u64,
+    pub quarantined: u64,
+}
+
 struct Waiter {
     aggregate_id: Uuid,
     scope: Option<String>,
     reply: oneshot::Sender<ReadBack>,
 }
 
-/// A decision made on speculative state, ready to be appended.
-pub struct Decided {
-    pub from_version: u64,
-    pub events: Vec<DropletEvent>,
-    pub state_after: Droplet,
-}
-
-/// The outcome of looking a submission up before deciding.
-pub enum Precheck {
-    Replay(Accepted),
-    Decide(Droplet),
+/// An aggregate's state as the next command sees it, with whether commands are pending.
+pub struct Current<'a> {
+    pub state: Option<&'a dyn AnyState>,
+    pub pending: bool,
 }
 
 pub struct PartitionState {
@@ -67,29 +78,35 @@ pub struct PartitionState {
     pub phase: Phase,
     pub my_claim: Option<WriterClaim>,
     pub next_offset: i64,
+    /// The claim epoch last read back valid, whoever wrote it.
+    pub current_epoch: u64,
     log: PartitionLog,
-    droplets: HashMap<Uuid, Droplet>,
-    speculative: HashMap<Uuid, (Droplet, usize)>,
+    kinds: Arc<Kinds>,
+    confirmed: HashMap<Uuid, Box<dyn AnyState>>,
+    speculative: HashMap<Uuid, (Box<dyn AnyState>, usize)>,
+    /// Aggregates whose history contains a valid batch that cannot be folded, with why.
+    quarantined: HashMap<Uuid, String>,
     waiters: HashMap<Uuid, Waiter>,
     idempotency: IdempotencyTable,
-    pub addresses: AddressBook,
-    pub ignored_records: u64,
+    pub tally: Tally,
 }
 
 impl PartitionState {
-    pub fn new(partition: i32, retention: Duration) -> Self {
+    pub fn new(partition: i32, kinds: Arc<Kinds>, retention: Duration) -> Self {
         Self {
             partition,
             phase: Phase::Restoring,
             my_claim: None,
             next_offset: 0,
+            current_epoch: 0,
             log: PartitionLog::default(),
-            droplets: HashMap::new(),
+            kinds,
+            confirmed: HashMap::new(),
             speculative: HashMap::new(),
+            quarantined: HashMap::new(),
             waiters: HashMap::new(),
             idempotency: IdempotencyTable::new(retention),
-            addresses: AddressBook::new(partition),
-            ignored_records: 0,
+            tally: Tally::default(),
         }
     }
 
@@ -97,43 +114,53 @@ impl PartitionState {
         self.log.highest_epoch()
     }
 
-    /// The droplet as the next command sees it: confirmed plus our pending batches.
-    pub fn current(&self, id: &Uuid) -> Droplet {
+    /// The aggregate as the next command sees it: confirmed plus our pending batches.
+    pub fn current(&self, id: &Uuid) -> Current<'_> {
         match self.speculative.get(id) {
-            Some((state, _)) => state.clone(),
-            None => self.droplets.get(id).cloned().unwrap_or_default(),
+            Some((state, _)) => Current {
+                state: Some(state.as_ref()),
+                pending: true,
+            },
+            None => Current {
+                state: self.confirmed.get(id).map(AsRef::as_ref),
+                pending: false,
+            },
         }
     }
 
-    pub fn has_pending(&self, id: &Uuid) -> bool {
-        self.speculative.contains_key(id)
-    }
-
-    /// Droplets of this partition, current view, for reconcilers.
-    pub fn droplets(&self) -> impl Iterator<Item = &Droplet> + '_ {
+    /// Every aggregate of `kind`, current view, for reconcilers.
+    pub fn of_kind<'a>(
+        &'a self,
+        kind: &'static str,
+    ) -> impl Iterator<Item = (&'a dyn AnyState, bool)> + 'a {
         let confirmed = self
-            .droplets
+            .confirmed
             .iter()
             .filter(|(id, _)| !self.speculative.contains_key(id))
-            .map(|(_, droplet)| droplet);
-        confirmed.chain(self.speculative.values().map(|(droplet, _)| droplet))
+            .map(|(_, state)| (state.as_ref(), false));
+        let pending = self
+            .speculative
+            .values()
+            .map(|(state, _)| (state.as_ref(), true));
+        confirmed
+            .chain(pending)
+            .filter(move |(state, _)| state.kind() == kind)
     }
 
-    /// Idempotency look-ups before any decision (api.md §5).
-    pub fn precheck(
+    pub fn quarantine_reason(&self, id: &Uuid) -> Option<&str> {
+        self.quarantined.get(id).map(String::as_str)
+    }
+
+    /// A replay of a completed Idempotency-Key, or the error a busy or reused key gets.
+    pub fn replay(
         &self,
-        id: &Uuid,
         idem: Option<&IdempotencyRequest>,
         now: DateTime<Utc>,
-    ) -> Result<Precheck, SubmitError> {
-        if let Some(replay) = idem
-            .map(|i| self.idempotency.check(i, now))
-            .transpose()?
-            .flatten()
-        {
-            return Ok(Precheck::Replay(replay));
+    ) -> Result<Option<Accepted>, SubmitError> {
+        match idem {
+            Some(idem) => self.idempotency.check(idem, now),
+            None => Ok(None),
         }
-        Ok(Precheck::Decide(self.current(id)))
     }
 
     /// Remembers a domain rejection so a retry with the same key gets the same answer.
@@ -152,11 +179,11 @@ impl PartitionState {
     pub fn register_pending(
         &mut self,
         command_id: Uuid,
-        state_after: Droplet,
+        aggregate_id: Uuid,
+        state_after: Box<dyn AnyState>,
         idem: Option<&IdempotencyRequest>,
         reply: oneshot::Sender<ReadBack>,
     ) {
-        let aggregate_id = state_after.id;
         let count = self.speculative.get(&aggregate_id).map_or(0, |(_, n)| *n);
         self.speculative
             .insert(aggregate_id, (state_after, count + 1));
@@ -227,18 +254,44 @@ impl PartitionState {
         }
     }
 
-    /// A record that could not be decoded: every reader ignores it alike.
-    pub fn skip_undecodable(&mut self, offset: i64) {
+    /// A record that cannot be decoded. Every reader ignores it alike (the validity rule
+    /// never saw it), but the aggregate it names — if its key names one — may have lost
+    /// a valid change, so that aggregate is quarantined rather than folded past.
+    pub fn skip_undecodable(&mut self, offset: i64, key: Option<&[u8]>, reason: &str) {
         self.next_offset = offset + 1;
-        self.ignored_records += 1;
+        let id = key
+            .and_then(|k| std::str::from_utf8(k).ok())
+            .and_then(|k| Uuid::parse_str(k).ok());
+        match id {
+            Some(id) => self.quarantine(
+                id,
+                format!("record at offset {offset} cannot be decoded: {reason}"),
+            ),
+            None => {
+                tracing::error!(
+                    partition = self.partition,
+                    offset,
+                    reason,
+                    "undecodable record without an aggregate key; ignored"
+                );
+                self.tally.ignored += 1;
+            }
+        }
     }
 
-    fn apply_claim(&mut self, claim: OwnershipClaim) -> ClaimOutcome {
-        let claim = WriterClaim {
-            epoch: claim.epoch,
-            writer_id: claim.writer_id,
-        };
+    fn quarantine(&mut self, id: Uuid, reason: String) {
+        tracing::error!(partition = self.partition, aggregate_id = %id, %reason, "aggregate quarantined");
+        self.tally.quarantined += 1;
+        self.quarantined.entry(id).or_insert(reason);
+        self.confirmed.remove(&id);
+    }
+
+    fn apply_claim(&mut self, claim: ClaimRecord) -> ClaimOutcome {
+        let claim = claim.claim;
         let valid = self.log.observe_claim(&claim).is_ok();
+        if valid {
+            self.current_epoch = claim.epoch;
+        }
         let ours = self.my_claim.as_ref() == Some(&claim);
         match (valid, ours) {
             (true, true) => {
@@ -256,78 +309,64 @@ impl PartitionState {
             }
             (false, true) => ClaimOutcome::ClaimAgain,
             _ => {
-                self.ignored_records += u64::from(!valid);
+                self.tally.ignored += u64::from(!valid);
                 ClaimOutcome::Nothing
             }
         }
     }
 
-    fn apply_batch(&mut self, offset: i64, batch: EventBatch) {
-        let Some(header) = batch.header else {
-            self.ignored_records += 1;
-            return;
-        };
-        let command_id = Uuid::parse_str(&header.command_id).unwrap_or_default();
-        let claim = proto::writer_claim_from_wire(header.claim.as_ref()).unwrap_or_default();
-        let count = batch.events.len() as u64;
-        if self
-            .log
-            .observe_batch(&header.aggregate_id, &claim, header.from_version, count)
-            .is_err()
-        {
-            self.ignored_records += 1;
-            if self.waiters.contains_key(&command_id) {
+    fn apply_batch(&mut self, offset: i64, batch: Batch) {
+        let header = &batch.header;
+        let id = header.aggregate_id;
+        let verdict = self.log.observe_batch(
+            &id.to_string(),
+            &header.claim,
+            header.from_version,
+            batch.len(),
+        );
+        if verdict.is_err() {
+            self.tally.ignored += 1;
+            if self.waiters.contains_key(&header.command_id) {
                 // One of our own batches was ignored: another writer owns the partition.
                 self.fence();
             }
             return;
         }
-        let Ok(aggregate_id) = Uuid::parse_str(&header.aggregate_id) else {
-            return;
-        };
-        let mut state = self.droplets.remove(&aggregate_id).unwrap_or_default();
-        for event in &batch.events {
-            match proto::decode_droplet_event(&event.r#type, event.schema_version, &event.payload) {
-                Ok(event) => {
-                    self.addresses.observe(&event);
-                    state = state.evolve(&event);
-                }
-                Err(error) => {
-                    tracing::error!(%error, offset, "valid batch with an undecodable event")
-                }
-            }
-        }
-        self.droplets.insert(aggregate_id, state);
+        let folded = self.fold(&batch);
         let position = Position {
             partition: self.partition,
             offset,
         };
-        self.idempotency.record_completion(position, &header);
-        if let Some(waiter) = self.waiters.remove(&command_id) {
+        self.idempotency.record_completion(position, header);
+        let read_back = match folded {
+            Ok(()) => ReadBack::Valid { offset },
+            Err(reason) => {
+                self.quarantine(id, reason);
+                ReadBack::Invalid
+            }
+        };
+        if let Some(waiter) = self.waiters.remove(&header.command_id) {
             self.release(&waiter);
-            let _ = waiter.reply.send(ReadBack::Valid { offset });
+            let _ = waiter.reply.send(read_back);
         }
     }
 
-    /// Decides a command on the current (speculative) state.
-    pub fn decide(
-        &self,
-        state: Droplet,
-        command: &domain::droplet::DropletCommand,
-        expected_version: Option<u64>,
-    ) -> Result<Decided, SubmitError> {
-        if expected_version.is_some_and(|v| v != state.version) {
-            return Err(SubmitError::PreconditionFailed {
-                current_version: state.version,
-            });
+    /// Folds a valid batch into its aggregate; an unknown type or an event that cannot
+    /// be decoded is an error, never a silent skip.
+    fn fold(&mut self, batch: &Batch) -> Result<(), String> {
+        let header = &batch.header;
+        if let Some(reason) = self.quarantined.get(&header.aggregate_id) {
+            return Err(format!("behind an earlier unreadable record ({reason})"));
         }
-        let events = state.decide(command).map_err(SubmitError::Domain)?;
-        let from_version = state.version;
-        let state_after = events.iter().fold(state, |s, e| s.evolve(e));
-        Ok(Decided {
-            from_version,
-            events,
-            state_after,
-        })
+        let kind = self
+            .kinds
+            .get(&header.aggregate_type)
+            .ok_or_else(|| format!("unknown aggregate type {:?}", header.aggregate_type))?;
+        let current = self.confirmed.get(&header.aggregate_id).map(AsRef::as_ref);
+        let state = kind
+            .fold(current, &batch.events)
+            .map_err(|e| format!("undecodable event: {e}"))?;
+        self.confirmed.insert(header.aggregate_id, state);
+        Ok(())
     }
 }

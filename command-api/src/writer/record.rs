@@ -1,93 +1,76 @@
 //! Building the Kafka records the writer appends: event batches stamped with the claim
 //! and the idempotency record, and ownership claims; plus their `cg-*` headers. Pure
-//! construction: it never sends anything.
+//! construction through `proto`: it never sends anything.
 
 use chrono::{DateTime, Utc};
-use domain::droplet::DropletEvent;
 use domain::log_validity::WriterClaim;
-use proto::wire::{self, log_record::Record};
+use domain::record::{
+    Batch, BatchHeader, ClaimRecord, IdempotencyRecord, RawEvent, Record, StoredResponse,
+};
 use rdkafka::message::{Header, OwnedHeaders};
 use uuid::Uuid;
 
-use super::types::{IdempotencyRequest, StoredResponse};
+use super::types::IdempotencyRequest;
 
 /// Key of ownership-claim records (they go to an explicit partition).
 pub const CLAIM_KEY: &str = "claim";
 
 /// Everything the batch header records about one command.
 pub struct BatchMeta<'a> {
+    pub kind: &'static str,
     pub aggregate_id: Uuid,
     pub from_version: u64,
     pub claim: &'a WriterClaim,
     pub command_id: Uuid,
     pub command_name: &'a str,
     pub principal: &'a str,
+    pub owner: &'a str,
     pub idempotency: Option<(&'a IdempotencyRequest, &'a StoredResponse)>,
     pub recorded_at: DateTime<Utc>,
     pub correlation_id: Option<&'a str>,
     pub traceparent: Option<&'a str>,
 }
 
-pub fn batch(meta: &BatchMeta<'_>, events: &[DropletEvent]) -> Record {
-    let events = events
-        .iter()
-        .enumerate()
-        .map(|(index, event)| {
-            let (event_type, schema_version, payload) = proto::encode_droplet_event(event);
-            let event_id = proto::event_id(meta.command_id, index).to_string();
-            wire::Event {
-                r#type: event_type,
-                schema_version,
-                event_id,
-                payload,
-            }
-        })
-        .collect();
-    let idempotency = meta
-        .idempotency
-        .map(|(idem, response)| wire::IdempotencyRecord {
-            key: idem.key.clone(),
-            scope: idem.scope.clone(),
-            fingerprint: idem.fingerprint.clone(),
-            response: Some(wire::StoredResponse {
-                status: u32::from(response.status),
-                headers: response.headers.iter().cloned().collect(),
-                body: response.body.clone(),
-            }),
-        });
+pub fn batch(meta: &BatchMeta<'_>, events: Vec<RawEvent>) -> Record {
+    let idempotency = meta.idempotency.map(|(idem, response)| IdempotencyRecord {
+        key: idem.key.clone(),
+        scope: idem.scope.clone(),
+        fingerprint: idem.fingerprint.clone(),
+        response: response.clone(),
+    });
     let command_id = meta.command_id.to_string();
-    Record::Batch(wire::EventBatch {
-        header: Some(wire::BatchHeader {
-            aggregate_type: "droplet".into(),
-            aggregate_id: meta.aggregate_id.to_string(),
+    Record::Batch(Batch {
+        header: BatchHeader {
+            aggregate_type: meta.kind.to_owned(),
+            aggregate_id: meta.aggregate_id,
             from_version: meta.from_version,
-            claim: Some(proto::writer_claim_to_wire(meta.claim)),
-            command_id: command_id.clone(),
+            claim: meta.claim.clone(),
+            command_id: meta.command_id,
             command_name: meta.command_name.to_owned(),
             principal: meta.principal.to_owned(),
+            owner: meta.owner.to_owned(),
             idempotency,
-            recorded_at: Some(proto::to_timestamp(meta.recorded_at)),
+            recorded_at: meta.recorded_at,
             correlation_id: meta.correlation_id.map_or(command_id, str::to_owned),
             causation_id: String::new(),
             traceparent: meta.traceparent.unwrap_or_default().to_owned(),
             tracestate: String::new(),
-        }),
+        },
         events,
     })
 }
 
 pub fn claim(claim: &WriterClaim, advertised_url: &str, at: DateTime<Utc>) -> Record {
-    Record::Claim(wire::OwnershipClaim {
-        epoch: claim.epoch,
-        writer_id: claim.writer_id.clone(),
+    Record::Claim(ClaimRecord {
+        claim: claim.clone(),
         advertised_url: advertised_url.to_owned(),
-        claimed_at: Some(proto::to_timestamp(at)),
+        claimed_at: at,
     })
 }
 
 /// Encodes a record and its routing headers.
-pub fn encode(record: Record, traceparent: Option<&str>) -> (Vec<u8>, OwnedHeaders) {
-    let (kind, aggregate_type, event_types) = proto::header_values(&record);
+pub fn encode(record: &Record, traceparent: Option<&str>) -> (Vec<u8>, OwnedHeaders) {
+    let (kind, aggregate_type, event_types) = proto::header_values(record);
     let mut headers = OwnedHeaders::new()
         .insert(Header {
             key: "cg-record",
@@ -108,14 +91,11 @@ pub fn encode(record: Record, traceparent: Option<&str>) -> (Vec<u8>, OwnedHeade
                 value: Some(event_types.as_str()),
             });
     }
-    if let Some(traceparent) = traceparent {
+    if let Some(traceparent) = traceparent.filter(|t| !t.is_empty()) {
         headers = headers.insert(Header {
             key: "traceparent",
             value: Some(traceparent),
         });
     }
-    let bytes = proto::encode_record(&wire::LogRecord {
-        record: Some(record),
-    });
-    (bytes, headers)
+    (proto::encode_record(record), headers)
 }

@@ -1,18 +1,19 @@
-//! Submitting one command: idempotency check → ownership and If-Match checks → decide
-//! on speculative state → enqueue one record → wait for read-back → answer. The
-//! partition lock is held only while deciding and enqueueing, never across an await.
+//! Submitting one command: idempotency check → ownership → decide on speculative state
+//! (If-Match and visibility inside) → enqueue one record → wait for read-back → answer.
+//! The partition lock is held only while deciding and enqueueing, never across an
+//! await. A command that changes nothing appends nothing and answers at once.
 
 use std::time::Duration;
 
-use domain::droplet::{DropletCommand, DropletError};
 use opentelemetry::KeyValue;
+use platform::consistency::Position;
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
 use super::Writer;
-use super::partition::{Phase, Precheck, ReadBack};
+use super::partition::{Phase, ReadBack};
 use super::record::{self, BatchMeta};
-use super::types::{Accepted, Position, StoredResponse, Submission, SubmitError};
+use super::types::{Accepted, Submission, SubmitError};
 
 impl Writer {
     /// Runs one command through the write path.
@@ -20,8 +21,9 @@ impl Writer {
         let command = submission.command_name;
         let result = self.submit_inner(submission).await;
         let outcome = match &result {
+            Ok(accepted) if accepted.replayed => "replayed",
             Ok(_) => "accepted",
-            Err(SubmitError::Unavailable(_)) => "failed",
+            Err(SubmitError::Unavailable(_) | SubmitError::Quarantined(_)) => "failed",
             Err(SubmitError::NotOwned { .. }) => "not_owned",
             Err(_) => "rejected",
         };
@@ -37,28 +39,31 @@ impl Writer {
         let partition = self.partition_of(&submission.aggregate_id);
         let index =
             usize::try_from(partition).map_err(|_| SubmitError::Unavailable("bad partition"))?;
-        let command_id = Uuid::now_v7();
-        let (delivery, read_back, response) =
-            match self.decide_and_enqueue(index, command_id, submission)? {
-                Enqueued::Replay(accepted) => return Ok(accepted),
-                Enqueued::Pending {
-                    delivery,
-                    read_back,
-                    response,
-                } => (delivery, read_back, response),
-            };
-        if !matches!(delivery.await, Ok(Ok(_))) {
-            self.abandon(index, &command_id);
-            return Err(SubmitError::Unavailable(
-                "the log did not accept the record",
-            ));
-        }
+        let (read_back, response, state) = match self.decide_and_enqueue(index, submission)? {
+            Enqueued::Done(accepted) => return Ok(accepted),
+            Enqueued::Pending {
+                command_id,
+                delivery,
+                read_back,
+                response,
+                state,
+            } => {
+                if !matches!(delivery.await, Ok(Ok(_))) {
+                    self.abandon(index, &command_id);
+                    return Err(SubmitError::Unavailable(
+                        "the log did not accept the record",
+                    ));
+                }
+                (read_back, response, state)
+            }
+        };
         let timeout = self.inner.config.read_back_timeout;
         match tokio::time::timeout(timeout, read_back).await {
             Ok(Ok(ReadBack::Valid { offset })) => Ok(Accepted {
                 response,
-                position: Position { partition, offset },
+                position: Some(Position { partition, offset }),
                 replayed: false,
+                state: Some(state),
             }),
             Ok(Ok(ReadBack::Invalid)) | Ok(Err(_)) => {
                 Err(SubmitError::Unavailable("this writer was fenced"))
@@ -67,12 +72,7 @@ impl Writer {
         }
     }
 
-    fn decide_and_enqueue(
-        &self,
-        index: usize,
-        command_id: Uuid,
-        sub: Submission,
-    ) -> Result<Enqueued, SubmitError> {
+    fn decide_and_enqueue(&self, index: usize, sub: Submission) -> Result<Enqueued, SubmitError> {
         let now = self.inner.clock.now();
         let mut guard = self.inner.lock(index);
         let state = guard.as_mut().ok_or(SubmitError::NotOwned {
@@ -82,40 +82,48 @@ impl Writer {
             return Err(SubmitError::Unavailable("partition is restoring or fenced"));
         }
         let idem = sub.idempotency.as_ref();
-        let current = match state.precheck(&sub.aggregate_id, idem, now)? {
-            Precheck::Replay(accepted) => return Ok(Enqueued::Replay(accepted)),
-            Precheck::Decide(current) => current,
-        };
-        let visible = current.exists() && sub.principal.can_see(&current.owner);
-        if !visible && !matches!(sub.command, DropletCommand::Create(_)) {
-            return Err(SubmitError::Domain(DropletError::NotFound));
+        if let Some(replay) = state.replay(idem, now)? {
+            return Ok(Enqueued::Done(replay));
         }
-        let decided = match state.decide(current, &sub.command, sub.expected_version) {
+        if let Some(reason) = state.quarantine_reason(&sub.aggregate_id) {
+            return Err(SubmitError::Quarantined(reason.to_owned()));
+        }
+        let current = state.current(&sub.aggregate_id).state;
+        let decided = match (sub.decide)(current, sub.command_id) {
             Ok(decided) => decided,
             Err(error) => {
                 state.remember_rejection(idem, &error, now);
                 return Err(error);
             }
         };
+        if decided.events.is_empty() {
+            return Ok(Enqueued::Done(Accepted {
+                response: decided.response,
+                position: None,
+                replayed: false,
+                state: Some(decided.state_after),
+            }));
+        }
         let claim = state
             .my_claim
             .clone()
             .ok_or(SubmitError::Unavailable("no claim"))?;
-        let response = (sub.respond)(&decided.state_after, command_id);
         let meta = BatchMeta {
+            kind: sub.kind,
             aggregate_id: sub.aggregate_id,
             from_version: decided.from_version,
             claim: &claim,
-            command_id,
+            command_id: sub.command_id,
             command_name: sub.command_name,
             principal: &sub.principal.id,
-            idempotency: idem.map(|i| (i, &response)),
+            owner: decided.state_after.owner(),
+            idempotency: idem.map(|i| (i, &decided.response)),
             recorded_at: now,
             correlation_id: sub.correlation_id.as_deref(),
             traceparent: sub.traceparent.as_deref(),
         };
         let (bytes, headers) = record::encode(
-            record::batch(&meta, &decided.events),
+            &record::batch(&meta, decided.events),
             sub.traceparent.as_deref(),
         );
         let key = sub.aggregate_id.to_string();
@@ -124,11 +132,20 @@ impl Writer {
             .enqueue(state.partition, &key, &bytes, headers)
             .map_err(|_| SubmitError::Unavailable("the producer queue is full"))?;
         let (reply, read_back) = oneshot::channel();
-        state.register_pending(command_id, decided.state_after, idem, reply);
+        let snapshot = decided.state_after.clone_box();
+        state.register_pending(
+            sub.command_id,
+            sub.aggregate_id,
+            decided.state_after,
+            idem,
+            reply,
+        );
         Ok(Enqueued::Pending {
+            command_id: sub.command_id,
             delivery,
             read_back,
-            response,
+            response: decided.response,
+            state: snapshot,
         })
     }
 
@@ -147,10 +164,12 @@ impl Writer {
 }
 
 enum Enqueued {
-    Replay(Accepted),
+    Done(Accepted),
     Pending {
+        command_id: Uuid,
         delivery: rdkafka::producer::DeliveryFuture,
         read_back: oneshot::Receiver<ReadBack>,
-        response: StoredResponse,
+        response: domain::record::StoredResponse,
+        state: Box<dyn super::kinds::AnyState>,
     },
 }

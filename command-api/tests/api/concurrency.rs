@@ -35,14 +35,16 @@ async fn twenty_concurrent_actions_with_one_if_match_yield_one_success() {
         19,
         "{statuses:?}"
     );
-    let versions: Vec<u64> = log
-        .batches_of(&id)
-        .iter()
-        .map(|b| b.header.as_ref().unwrap().from_version)
-        .collect();
+    let batches = log.batches_of(&id);
+    let versions: Vec<u64> = batches.iter().map(|b| b.header.from_version).collect();
+    let expected: Vec<u64> = (0..versions.len() as u64).collect();
     assert_eq!(
-        versions,
-        [0, 1, 2],
+        versions, expected,
         "gapless, one record per accepted command"
     );
+    let renames = batches
+        .iter()
+        .filter(|b| b.events[0].event_type == "droplet.renamed")
+        .count();
+    assert_eq!(renames, 1, "exactly one rename was appended");
 }

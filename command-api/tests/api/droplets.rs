@@ -97,7 +97,16 @@ async fn invalid_transitions_and_locks_are_409_with_metadata() {
     assert_eq!(problem["metadata"]["from"], "active");
     assert_eq!(
         problem["metadata"]["allowed_actions"],
-        json!(["power_off", "reboot", "rename", "delete"])
+        json!([
+            "power_off",
+            "shutdown",
+            "reboot",
+            "power_cycle",
+            "rename",
+            "rebuild",
+            "snapshot",
+            "delete"
+        ])
     );
 }
 
@@ -125,8 +134,8 @@ async fn delete_runs_to_deleted_and_other_owners_see_404() {
     app.clock.advance(chrono::Duration::seconds(5));
     let deleted = eventually(Duration::from_secs(10), || async {
         log.batches_of(&id)
-            .last()
-            .is_some_and(|b| b.events[0].r#type == "droplet.deleted")
+            .iter()
+            .any(|b| b.events[0].event_type == "droplet.deleted")
     })
     .await;
     assert!(
@@ -136,15 +145,19 @@ async fn delete_runs_to_deleted_and_other_owners_see_404() {
     let types: Vec<String> = log
         .batches_of(&id)
         .iter()
-        .map(|b| b.events[0].r#type.clone())
+        .map(|b| b.events[0].event_type.clone())
         .collect();
     assert_eq!(
-        types,
+        types[..3],
         [
             "droplet.creation_requested",
             "droplet.deletion_requested",
             "droplet.deleted"
         ]
+    );
+    assert!(
+        types[3..].iter().all(|t| t == "droplet.name_released"),
+        "{types:?}"
     );
     let missing = app.delete(
         "/api/v1/droplets/0193a0c4-5b2e-7c11-9a0e-2f4d6c8b1a37?allow_missing=true",

@@ -8,11 +8,11 @@ use chrono::{TimeZone, Utc};
 use command_api::config::Settings;
 use command_api::startup::Application;
 use command_api::writer::Writer;
+use domain::record::{Batch, Record};
 use platform::clock::ManualClock;
 use platform::kafka::LogEntry;
 use platform::shutdown::Trigger;
 use platform::testing::{TestKafka, eventually, read_topic, unique_suffix};
-use proto::wire::log_record::Record;
 use serde_json::{Value, json};
 
 pub const PARTITIONS: i32 = 4;
@@ -57,11 +57,13 @@ impl Log {
     }
 
     /// Decoded event batches for one aggregate, in log order.
-    pub fn batches_of(&self, aggregate_id: &str) -> Vec<proto::wire::EventBatch> {
+    pub fn batches_of(&self, aggregate_id: &str) -> Vec<Batch> {
         self.records()
             .into_iter()
             .filter_map(|e| match proto::decode_record(e.value.as_deref()?) {
-                Ok(Record::Batch(b)) if b.header.as_ref()?.aggregate_id == aggregate_id => Some(b),
+                Ok(Record::Batch(b)) if b.header.aggregate_id.to_string() == aggregate_id => {
+                    Some(b)
+                }
                 _ => None,
             })
             .collect()

@@ -1,15 +1,24 @@
 //! The shape every aggregate shares: a pure `decide` and a pure `evolve`, plus `replay`
-//! folding from `Default`. Must never perform IO or look at anything but its arguments.
+//! folding from `Default`, and the few facts the generic write path and read models ask
+//! of any aggregate (does it exist, whose is it, which operation is it busy with, which
+//! operation facts does an event state). Must never perform IO or look at anything but
+//! its arguments.
+
+use uuid::Uuid;
+
+use crate::operation::{OperationFact, PendingOperation};
+use crate::rejection::DomainError;
 
 /// An event-sourced aggregate. The state is a pure fold of its events.
-pub trait Aggregate: Default + Clone {
+pub trait Aggregate: Default + Clone + Send + Sync + 'static {
     /// Stable name stored with every event; renaming it orphans the stored history.
     const NAME: &'static str;
-    type Command;
-    type Event;
-    type Error;
+    type Command: Send + Sync + 'static;
+    type Event: Clone + Send + Sync + 'static;
+    type Error: DomainError;
 
-    /// Decides which events a command produces against the current state.
+    /// Decides which events a command produces against the current state. No events
+    /// means the command changes nothing (an idempotent repeat).
     fn decide(&self, command: &Self::Command) -> Result<Vec<Self::Event>, Self::Error>;
 
     /// Applies one event, returning the next state.
@@ -17,6 +26,25 @@ pub trait Aggregate: Default + Clone {
 
     /// Number of events folded so far; the aggregate's version and its `ETag`.
     fn version(&self) -> u64;
+
+    /// Its id (the default state's is nil).
+    fn id(&self) -> Uuid;
+
+    /// Whether the aggregate was ever created.
+    fn exists(&self) -> bool;
+
+    /// The principal the aggregate belongs to (others see it as missing).
+    fn owner(&self) -> &str;
+
+    /// The mutating operation in flight, if any (`locked`, `RESOURCE_LOCKED`).
+    fn pending_operation(&self) -> Option<&PendingOperation> {
+        None
+    }
+
+    /// What `event`, appended for aggregate `id` by `principal`, says about operations.
+    fn operation_facts(_event: &Self::Event, _id: Uuid, _principal: &str) -> Vec<OperationFact> {
+        Vec::new()
+    }
 
     /// Folds a whole history from the default state.
     fn replay<'a, I>(events: I) -> Self

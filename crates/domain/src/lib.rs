@@ -1,10 +1,20 @@
-//! The pure core of ClusterGenie: value types, aggregates (`decide` / `evolve`) and the
-//! log-validity rule. Nothing here performs IO, reads a clock, draws randomness or
-//! serializes; callers look those up first and pass them in.
+//! The pure core of ClusterGenie: value types, aggregates (`decide` / `evolve`), the
+//! records of the log, operations as facts, and the log-validity rule. Nothing here
+//! performs IO, reads a clock, draws randomness or serializes; callers look those up
+//! first and pass them in.
 
 pub mod aggregate;
 pub mod catalog;
+pub mod cluster;
 pub mod droplet;
 pub mod log_validity;
+pub mod name;
+pub mod operation;
+pub mod record;
+pub mod rejection;
+pub mod reservation;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
 pub use aggregate::Aggregate;
+pub use rejection::{DomainError, Rejection, RejectionKind};

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod consistency;
 pub mod db;
 pub mod health;
 pub mod http_metrics;
@@ -14,6 +15,7 @@ pub mod problem;
 pub mod redis;
 pub mod relay;
 pub mod request_id;
+pub mod service;
 pub mod shutdown;
 pub mod supervisor;
 pub mod telemetry;

@@ -28,6 +28,169 @@ impl FieldError {
     }
 }
 
+/// Every problem code of api.md §4, with its HTTP status and title: the one table the
+/// binaries draw codes from. Clients branch on these strings, so they never change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Code {
+    InvalidArgument,
+    InvalidFilter,
+    InvalidPageToken,
+    PageTokenExpired,
+    InvalidConsistencyToken,
+    Unauthenticated,
+    PermissionDenied,
+    NotFound,
+    MethodNotAllowed,
+    AlreadyExists,
+    InvalidStateTransition,
+    ResourceLocked,
+    ConcurrentModification,
+    IdempotencyKeyInUse,
+    DuplicateJob,
+    AutoscaleOwnsCount,
+    DeploymentInProgress,
+    NoCapacity,
+    FailedPrecondition,
+    PreconditionFailed,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    ValidationFailed,
+    IdempotencyKeyReused,
+    QuotaExceededResource,
+    PreconditionRequired,
+    RateLimited,
+    Internal,
+    Unavailable,
+    QueueFull,
+}
+
+impl Code {
+    pub const ALL: [Self; 30] = [
+        Self::InvalidArgument,
+        Self::InvalidFilter,
+        Self::InvalidPageToken,
+        Self::PageTokenExpired,
+        Self::InvalidConsistencyToken,
+        Self::Unauthenticated,
+        Self::PermissionDenied,
+        Self::NotFound,
+        Self::MethodNotAllowed,
+        Self::AlreadyExists,
+        Self::InvalidStateTransition,
+        Self::ResourceLocked,
+        Self::ConcurrentModification,
+        Self::IdempotencyKeyInUse,
+        Self::DuplicateJob,
+        Self::AutoscaleOwnsCount,
+        Self::DeploymentInProgress,
+        Self::NoCapacity,
+        Self::FailedPrecondition,
+        Self::PreconditionFailed,
+        Self::PayloadTooLarge,
+        Self::UnsupportedMediaType,
+        Self::ValidationFailed,
+        Self::IdempotencyKeyReused,
+        Self::QuotaExceededResource,
+        Self::PreconditionRequired,
+        Self::RateLimited,
+        Self::Internal,
+        Self::Unavailable,
+        Self::QueueFull,
+    ];
+
+    /// The stable UPPER_SNAKE code.
+    pub fn as_str(self) -> &'static str {
+        self.row().0
+    }
+
+    pub fn status(self) -> StatusCode {
+        StatusCode::from_u16(self.row().1).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    pub fn title(self) -> &'static str {
+        self.row().2
+    }
+
+    fn row(self) -> (&'static str, u16, &'static str) {
+        match self {
+            Self::InvalidArgument => ("INVALID_ARGUMENT", 400, "The request is malformed"),
+            Self::InvalidFilter => ("INVALID_FILTER", 400, "The filter is not valid"),
+            Self::InvalidPageToken => ("INVALID_PAGE_TOKEN", 400, "The page token is not valid"),
+            Self::PageTokenExpired => ("PAGE_TOKEN_EXPIRED", 400, "The page token has expired"),
+            Self::InvalidConsistencyToken => (
+                "INVALID_CONSISTENCY_TOKEN",
+                400,
+                "The consistency token is not valid",
+            ),
+            Self::Unauthenticated => ("UNAUTHENTICATED", 401, "Authentication is required"),
+            Self::PermissionDenied => ("PERMISSION_DENIED", 403, "The principal may not do this"),
+            Self::NotFound => ("NOT_FOUND", 404, "The resource does not exist"),
+            Self::MethodNotAllowed => ("METHOD_NOT_ALLOWED", 405, "The method is not allowed"),
+            Self::AlreadyExists => ("ALREADY_EXISTS", 409, "The resource already exists"),
+            Self::InvalidStateTransition => (
+                "INVALID_STATE_TRANSITION",
+                409,
+                "The action is not allowed in the current state",
+            ),
+            Self::ResourceLocked => (
+                "RESOURCE_LOCKED",
+                409,
+                "An operation on the resource is in progress",
+            ),
+            Self::ConcurrentModification => (
+                "CONCURRENT_MODIFICATION",
+                409,
+                "The resource was changed concurrently",
+            ),
+            Self::IdempotencyKeyInUse => (
+                "IDEMPOTENCY_KEY_IN_USE",
+                409,
+                "A request with this Idempotency-Key is in progress",
+            ),
+            Self::DuplicateJob => ("DUPLICATE_JOB", 409, "An equivalent job exists"),
+            Self::AutoscaleOwnsCount => (
+                "AUTOSCALE_OWNS_COUNT",
+                409,
+                "The node pool's count is owned by its autoscaler",
+            ),
+            Self::DeploymentInProgress => {
+                ("DEPLOYMENT_IN_PROGRESS", 409, "A deployment is in progress")
+            }
+            Self::NoCapacity => ("NO_CAPACITY", 409, "No provider can take the resource"),
+            Self::FailedPrecondition => (
+                "FAILED_PRECONDITION",
+                409,
+                "A precondition of the request does not hold",
+            ),
+            Self::PreconditionFailed => ("PRECONDITION_FAILED", 412, "The resource has changed"),
+            Self::PayloadTooLarge => ("PAYLOAD_TOO_LARGE", 413, "The request body is too large"),
+            Self::UnsupportedMediaType => (
+                "UNSUPPORTED_MEDIA_TYPE",
+                415,
+                "The content type is not supported",
+            ),
+            Self::ValidationFailed => ("VALIDATION_FAILED", 422, "The request is not valid"),
+            Self::IdempotencyKeyReused => (
+                "IDEMPOTENCY_KEY_REUSED",
+                422,
+                "The Idempotency-Key was used with a different request",
+            ),
+            Self::QuotaExceededResource => (
+                "QUOTA_EXCEEDED_RESOURCE",
+                422,
+                "A resource quota would be exceeded",
+            ),
+            Self::PreconditionRequired => {
+                ("PRECONDITION_REQUIRED", 428, "This request needs If-Match")
+            }
+            Self::RateLimited => ("RATE_LIMITED", 429, "Too many requests"),
+            Self::Internal => ("INTERNAL", 500, "Internal error"),
+            Self::Unavailable => ("UNAVAILABLE", 503, "The service is temporarily unavailable"),
+            Self::QueueFull => ("QUEUE_FULL", 503, "The queue is full"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Problem {
     #[serde(rename = "type")]
@@ -46,7 +209,12 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn new(status: StatusCode, code: &'static str, title: &str) -> Self {
+    /// The problem of `code`, with its status and title.
+    pub fn of(code: Code) -> Self {
+        Self::new(code.status(), code.as_str(), code.title())
+    }
+
+    fn new(status: StatusCode, code: &'static str, title: &str) -> Self {
         Self {
             type_uri: type_uri(status, code),
             title: title.to_owned(),
@@ -81,76 +249,47 @@ impl Problem {
     // The common problems, one constructor each, so codes and titles stay uniform.
 
     pub fn invalid_argument(detail: impl Into<String>) -> Self {
-        Self::new(
-            StatusCode::BAD_REQUEST,
-            "INVALID_ARGUMENT",
-            "The request is malformed",
-        )
-        .detail(detail)
+        Self::of(Code::InvalidArgument).detail(detail)
     }
 
     pub fn validation(errors: Vec<FieldError>) -> Self {
         let n = errors.len();
-        let mut problem = Self::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "VALIDATION_FAILED",
-            "The request is not valid",
-        )
-        .detail(format!(
-            "{n} field{} invalid.",
-            if n == 1 { " is" } else { "s are" }
-        ))
-        .meta("invalid_fields", n);
+        let mut problem = Self::of(Code::ValidationFailed)
+            .detail(format!(
+                "{n} field{} invalid.",
+                if n == 1 { " is" } else { "s are" }
+            ))
+            .meta("invalid_fields", n);
         problem.errors = errors;
         problem
     }
 
     pub fn unauthenticated() -> Self {
-        Self::new(
-            StatusCode::UNAUTHORIZED,
-            "UNAUTHENTICATED",
-            "Authentication is required",
-        )
-        .detail("send a valid token as 'Authorization: Bearer <token>'")
-        .header("WWW-Authenticate", "Bearer")
+        Self::of(Code::Unauthenticated)
+            .detail("send a valid token as 'Authorization: Bearer <token>'")
+            .header("WWW-Authenticate", "Bearer")
     }
 
     pub fn permission_denied(role: &str) -> Self {
-        Self::new(
-            StatusCode::FORBIDDEN,
-            "PERMISSION_DENIED",
-            "The principal may not do this",
-        )
-        .detail(format!("the role {role} may not use this route"))
-        .meta("role", role)
+        Self::of(Code::PermissionDenied)
+            .detail(format!("the role {role} may not use this route"))
+            .meta("role", role)
     }
 
     pub fn not_found(kind: &str) -> Self {
-        Self::new(
-            StatusCode::NOT_FOUND,
-            "NOT_FOUND",
-            "The resource does not exist",
-        )
-        .detail(format!("no such {kind}"))
-        .meta("kind", kind)
+        Self::of(Code::NotFound)
+            .detail(format!("no such {kind}"))
+            .meta("kind", kind)
     }
 
     pub fn unavailable(detail: impl Into<String>, retry_after_seconds: u32) -> Self {
-        Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "UNAVAILABLE",
-            "The service is temporarily unavailable",
-        )
-        .detail(detail)
-        .header("Retry-After", retry_after_seconds.to_string())
+        Self::of(Code::Unavailable)
+            .detail(detail)
+            .header("Retry-After", retry_after_seconds.to_string())
     }
 
     pub fn internal() -> Self {
-        let mut problem = Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "INTERNAL",
-            "Internal error",
-        );
+        let mut problem = Self::of(Code::Internal);
         problem.type_uri = "about:blank".into();
         problem
     }
@@ -190,5 +329,23 @@ impl ResponseError for Problem {
             response.insert_header((*name, value.as_str()));
         }
         response.json(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_upper_snake_and_carry_their_status() {
+        let mut seen = std::collections::HashSet::new();
+        for code in Code::ALL {
+            let text = code.as_str();
+            assert!(seen.insert(text), "{text} twice");
+            assert!(text.len() <= 63 && text.chars().all(|c| c.is_ascii_uppercase() || c == '_'));
+            assert!(code.status().is_client_error() || code.status().is_server_error());
+        }
+        assert_eq!(Problem::of(Code::PreconditionRequired).status, 428);
+        assert_eq!(Problem::of(Code::QueueFull).status, 503);
     }
 }

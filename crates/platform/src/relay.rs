@@ -9,7 +9,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use futures::StreamExt;
 
-use crate::problem::Problem;
+use crate::problem::{Code, Problem};
 use crate::request_id::RequestId;
 
 /// Hop-by-hop headers, and those the client library sets itself.
@@ -111,11 +111,7 @@ pub async fn read_body(
 }
 
 fn too_large(limit: usize) -> Problem {
-    Problem::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "PAYLOAD_TOO_LARGE",
-        "The request body is too large",
-    )
-    .detail(format!("request bodies are limited to {limit} bytes"))
-    .meta("limit_bytes", limit)
+    Problem::of(Code::PayloadTooLarge)
+        .detail(format!("request bodies are limited to {limit} bytes"))
+        .meta("limit_bytes", limit)
 }

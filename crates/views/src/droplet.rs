@@ -1,16 +1,19 @@
-//! The droplet row (table `droplet`) and its API representation (api.md §2). The row is
-//! a copy of `domain::droplet::Droplet`; the representation is a pure function of the
-//! row, so the `ETag` (the version) always promises identical bytes.
+//! The droplet row (table `droplet`) and its API representations: the droplet of
+//! api.md §2, and the node a droplet is when it belongs to a pool (api.md §10). The row
+//! is a lossless copy of `domain::droplet::Droplet`, so the projector can fold onto it;
+//! every representation is a pure function of the row, so the `ETag` promises bytes.
 
 use std::net::Ipv4Addr;
 
 use chrono::{DateTime, Utc};
-use domain::droplet::{Droplet, DropletName, DropletStatus};
+use domain::droplet::{Droplet, DropletStatus, NodeOf};
+use domain::name::ResourceName;
+use domain::operation::PendingOperation;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use sqlx::mysql::{MySql, MySqlArguments};
-use sqlx::query::Query;
 use uuid::Uuid;
+
+use crate::row::{Bound, StateRow, from_json_text, json_text, rfc3339};
 
 /// Every column of `droplet`, in the order of `COLUMNS`.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
@@ -35,16 +38,57 @@ pub struct DropletRow {
     pub delete_time: Option<DateTime<Utc>>,
     pub purge_time: Option<DateTime<Utc>>,
     pub version: u64,
+    pub cluster_id: Option<Uuid>,
+    pub node_pool_id: Option<Uuid>,
+    pub draining: bool,
+    /// JSON array of snapshot names.
+    pub snapshots: String,
+    pub pending_operation_id: Option<Uuid>,
+    pub pending_operation_type: Option<String>,
+    pub cancel_requested: bool,
+    /// JSON array of names still to release.
+    pub names_to_release: String,
+    pub provisioned_at: Option<DateTime<Utc>>,
 }
 
-/// The column list, for `SELECT` and `INSERT` statements; `bind_columns` follows it.
-pub const COLUMNS: &str = "droplet_id, owner, name, region, size_slug, image, status, locked, vcpus, \
-     memory_mb, disk_gb, ipv4, tags, failure_reason, created_at, updated_at, delete_time, purge_time, version";
+impl StateRow for DropletRow {
+    type State = Droplet;
+    const TABLE: &'static str = "droplet";
+    const ID_COLUMN: &'static str = "droplet_id";
+    const COLUMNS: &'static [&'static str] = &[
+        "droplet_id",
+        "owner",
+        "name",
+        "region",
+        "size_slug",
+        "image",
+        "status",
+        "locked",
+        "vcpus",
+        "memory_mb",
+        "disk_gb",
+        "ipv4",
+        "tags",
+        "failure_reason",
+        "created_at",
+        "updated_at",
+        "delete_time",
+        "purge_time",
+        "version",
+        "cluster_id",
+        "node_pool_id",
+        "draining",
+        "snapshots",
+        "pending_operation_id",
+        "pending_operation_type",
+        "cancel_requested",
+        "names_to_release",
+        "provisioned_at",
+    ];
 
-impl DropletRow {
-    /// The row for a folded droplet; `None` for one that was never created.
-    pub fn from_state(state: &Droplet) -> Option<Self> {
+    fn from_state(state: &Droplet) -> Option<Self> {
         let status = state.status?;
+        let pending = state.pending_operation.as_ref();
         Some(Self {
             droplet_id: state.id,
             owner: state.owner.clone(),
@@ -58,22 +102,28 @@ impl DropletRow {
             memory_mb: state.memory_mb,
             disk_gb: state.disk_gb,
             ipv4: state.ipv4.map(|ip| ip.to_string()),
-            tags: serde_json::to_string(&state.tags).unwrap_or_else(|_| "[]".into()),
+            tags: json_text(&state.tags),
             failure_reason: state.failure_reason.clone(),
             created_at: state.created_at.unwrap_or_default(),
             updated_at: state.updated_at.unwrap_or_default(),
             delete_time: state.delete_time,
             purge_time: state.purge_time,
             version: state.version,
+            cluster_id: state.cluster_id(),
+            node_pool_id: state.node_pool_id(),
+            draining: state.draining,
+            snapshots: json_text(&names(&state.snapshots)),
+            pending_operation_id: pending.map(|p| p.id),
+            pending_operation_type: pending.map(|p| p.op_type.clone()),
+            cancel_requested: pending.is_some_and(|p| p.cancel_requested),
+            names_to_release: json_text(&names(&state.names_to_release)),
+            provisioned_at: state.provisioned_at,
         })
     }
 
-    /// The aggregate state a stored row stands for: the inverse of `from_state`. A row
-    /// that cannot be read back (unknown status, bad name) is an error, never a guess.
-    pub fn to_state(&self) -> Result<Droplet, String> {
+    fn to_state(&self) -> Result<Droplet, String> {
         let status = DropletStatus::parse(&self.status)
             .ok_or_else(|| format!("stored droplet status {:?} is unknown", self.status))?;
-        let name = DropletName::parse(&self.name).map_err(|e| format!("stored name: {e}"))?;
         let ipv4 = match &self.ipv4 {
             Some(ip) => Some(
                 ip.parse::<Ipv4Addr>()
@@ -81,22 +131,44 @@ impl DropletRow {
             ),
             None => None,
         };
-        let tags = serde_json::from_str(&self.tags).map_err(|e| format!("stored tags: {e}"))?;
+        let node_of = match (self.cluster_id, self.node_pool_id) {
+            (Some(cluster_id), Some(node_pool_id)) => Some(NodeOf {
+                cluster_id,
+                node_pool_id,
+            }),
+            (None, None) => None,
+            _ => return Err("stored node membership is half set".into()),
+        };
+        let pending_operation = match (self.pending_operation_id, &self.pending_operation_type) {
+            (Some(id), Some(op_type)) => Some(PendingOperation {
+                id,
+                op_type: op_type.clone(),
+                cancel_requested: self.cancel_requested,
+            }),
+            (None, None) => None,
+            _ => return Err("stored pending operation is half set".into()),
+        };
         Ok(Droplet {
             id: self.droplet_id,
             owner: self.owner.clone(),
-            name,
+            name: parse_name(&self.name)?,
             region: self.region.clone(),
             size_slug: self.size_slug.clone(),
             image: self.image.clone(),
             vcpus: self.vcpus,
             memory_mb: self.memory_mb,
             disk_gb: self.disk_gb,
-            tags,
+            tags: from_json_text(&self.tags, "tags")?,
+            node_of,
             status: Some(status),
+            draining: self.draining,
             ipv4,
             failure_reason: self.failure_reason.clone(),
+            snapshots: parse_names(&self.snapshots, "snapshots")?,
+            pending_operation,
+            names_to_release: parse_names(&self.names_to_release, "names_to_release")?,
             created_at: Some(self.created_at),
+            provisioned_at: self.provisioned_at,
             updated_at: Some(self.updated_at),
             delete_time: self.delete_time,
             purge_time: self.purge_time,
@@ -104,11 +176,7 @@ impl DropletRow {
         })
     }
 
-    /// Binds every column of `COLUMNS`, in that order, to `query`.
-    pub fn bind_columns<'q>(
-        &'q self,
-        query: Query<'q, MySql, MySqlArguments>,
-    ) -> Query<'q, MySql, MySqlArguments> {
+    fn bind<'q>(&'q self, query: Bound<'q>) -> Bound<'q> {
         query
             .bind(self.droplet_id)
             .bind(&self.owner)
@@ -129,11 +197,33 @@ impl DropletRow {
             .bind(self.delete_time)
             .bind(self.purge_time)
             .bind(self.version)
+            .bind(self.cluster_id)
+            .bind(self.node_pool_id)
+            .bind(self.draining)
+            .bind(&self.snapshots)
+            .bind(self.pending_operation_id)
+            .bind(&self.pending_operation_type)
+            .bind(self.cancel_requested)
+            .bind(&self.names_to_release)
+            .bind(self.provisioned_at)
     }
 
-    /// The API representation (`kind: "droplet"`).
-    pub fn to_resource(&self) -> Value {
+    fn id(&self) -> Uuid {
+        self.droplet_id
+    }
+
+    fn version(&self) -> u64 {
+        self.version
+    }
+
+    fn owner(&self) -> &str {
+        &self.owner
+    }
+
+    /// The droplet of api.md §2 (`kind: "droplet"`).
+    fn to_resource(&self) -> Value {
         let tags: Vec<String> = serde_json::from_str(&self.tags).unwrap_or_default();
+        let snapshots: Vec<String> = serde_json::from_str(&self.snapshots).unwrap_or_default();
         let v4: Vec<Value> = self
             .ipv4
             .iter()
@@ -154,9 +244,10 @@ impl DropletRow {
             "disk_gb": self.disk_gb,
             "networks": { "v4": v4 },
             "tags": tags,
-            "cluster_id": null,
-            "node_pool_id": null,
-            "pending_operation_id": null,
+            "snapshots": snapshots,
+            "cluster_id": self.cluster_id.map(|id| id.to_string()),
+            "node_pool_id": self.node_pool_id.map(|id| id.to_string()),
+            "pending_operation_id": self.pending_operation_id.map(|id| id.to_string()),
             "created_at": rfc3339(self.created_at),
             "updated_at": rfc3339(self.updated_at),
         });
@@ -176,9 +267,51 @@ impl DropletRow {
     }
 }
 
-/// RFC 3339 in UTC with a `Z`, second precision unless sub-second digits matter.
-pub fn rfc3339(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+impl DropletRow {
+    /// The node of api.md §10 a pool's droplet is: its lifecycle as a node.
+    pub fn to_node(&self) -> Value {
+        json!({
+            "kind": "node",
+            "id": self.droplet_id.to_string(),
+            "name": self.name,
+            "droplet_id": self.droplet_id.to_string(),
+            "node_pool_id": self.node_pool_id.map(|id| id.to_string()),
+            "status": { "state": self.node_state() },
+            "ready_at": self.provisioned_at.map(rfc3339),
+            "created_at": rfc3339(self.created_at),
+            "updated_at": rfc3339(self.updated_at),
+        })
+    }
+
+    /// `provisioning → running → draining → deleting → deleted` (or `failed`).
+    pub fn node_state(&self) -> &'static str {
+        match self.status.as_str() {
+            "new" => "provisioning",
+            "active" | "off" if self.draining => "draining",
+            "active" | "off" => "running",
+            "deleting" => "deleting",
+            "error" => "failed",
+            _ => "deleted",
+        }
+    }
+
+    /// Purged droplets stay as tombstones so their history still folds; they read as gone.
+    pub fn is_gone(&self) -> bool {
+        self.status == DropletStatus::Purged.as_str()
+    }
+}
+
+fn names(names: &[ResourceName]) -> Vec<String> {
+    names.iter().map(ToString::to_string).collect()
+}
+
+fn parse_name(raw: &str) -> Result<ResourceName, String> {
+    ResourceName::parse(raw).map_err(|e| format!("stored name {raw:?}: {e}"))
+}
+
+fn parse_names(raw: &str, column: &str) -> Result<Vec<ResourceName>, String> {
+    let names: Vec<String> = from_json_text(raw, column)?;
+    names.iter().map(|n| parse_name(n)).collect()
 }
 
 #[cfg(test)]
@@ -199,15 +332,27 @@ mod tests {
         domain::droplet::fixtures::created(Uuid::from_u128(id), "web-1", at())
     }
 
-    #[test]
-    fn a_row_maps_back_to_the_state_it_came_from() {
-        let provisioned = DropletEvent::Provisioned {
+    fn provisioned() -> DropletEvent {
+        DropletEvent::Provisioned {
             ipv4: Ipv4Addr::new(10, 0, 0, 1),
             at: at(),
+            operation_id: None,
+        }
+    }
+
+    #[test]
+    fn a_row_maps_back_to_the_state_it_came_from() {
+        let renamed = DropletEvent::Renamed {
+            name: ResourceName::parse("web-2").expect("valid"),
+            previous: Some(ResourceName::parse("web-1").expect("valid")),
+            at: at(),
+            operation_id: None,
         };
-        let state = Droplet::replay([&created(7), &provisioned]);
-        let row = DropletRow::from_state(&state).expect("created");
-        assert_eq!(row.to_state(), Ok(state));
+        for history in [vec![created(7)], vec![created(7), provisioned(), renamed]] {
+            let state = Droplet::replay(&history);
+            let row = DropletRow::from_state(&state).expect("created");
+            assert_eq!(row.to_state(), Ok(state));
+        }
     }
 
     #[test]
@@ -218,13 +363,9 @@ mod tests {
     }
 
     #[test]
-    fn the_representation_carries_kind_version_and_networks() {
-        let provisioned = DropletEvent::Provisioned {
-            ipv4: Ipv4Addr::new(10, 0, 0, 1),
-            at: at(),
-        };
-        let row =
-            DropletRow::from_state(&Droplet::replay([&created(9), &provisioned])).expect("created");
+    fn the_representation_carries_kind_version_operation_and_networks() {
+        let row = DropletRow::from_state(&Droplet::replay([&created(9), &provisioned()]))
+            .expect("created");
         let resource = row.to_resource();
         assert_eq!(
             (resource["kind"].as_str(), resource["version"].as_u64()),
@@ -232,5 +373,11 @@ mod tests {
         );
         assert_eq!(resource["networks"]["v4"][0]["ip_address"], "10.0.0.1");
         assert_eq!(resource["created_at"], "2026-11-20T09:00:00Z");
+        assert_eq!(row.node_state(), "running");
+        let new = DropletRow::from_state(&Droplet::replay([&created(9)])).expect("created");
+        assert!(
+            new.to_resource()["pending_operation_id"].is_string(),
+            "creating is an operation"
+        );
     }
 }

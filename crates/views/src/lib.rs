@@ -1,10 +1,17 @@
-//! The read-model contract shared by the projector (its only writer) and query-api (a
-//! reader): table rows, their JSON representation, cache keys and change notifications.
-//! Defined once here so writer and reader can never drift apart. No queries run here
-//! except the row mapping; no decisions are made here.
+//! The read-model contract shared by the projector (its only writer), query-api (a
+//! reader) and command-api (which renders the same representations in its 202 answers):
+//! table rows, their JSON representations, cache keys and change notifications. Defined
+//! once here so writer and reader can never drift apart. No queries run here except the
+//! row mapping; no decisions are made here.
 
+pub mod cluster;
 pub mod droplet;
 pub mod notify;
+pub mod operation;
+pub mod row;
+pub mod timeline;
+
+pub use row::{StateRow, rfc3339};
 
 /// The name under which the live read models checkpoint their progress.
 pub const PROJECTION: &str = "read_models_v1";

@@ -8,8 +8,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use devtools::stack::{Stack, StackOptions};
+use domain::record::Record;
 use platform::testing::{PrivateBroker, eventually, read_topic, table_checksums};
-use proto::wire::log_record::Record;
+use proto::WireEvent;
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -90,7 +91,11 @@ fn created_names(stack: &Stack) -> BTreeMap<String, usize> {
         };
         for event in &batch.events {
             if let Ok(domain::droplet::DropletEvent::CreationRequested(c)) =
-                proto::decode_droplet_event(&event.r#type, event.schema_version, &event.payload)
+                domain::droplet::DropletEvent::decode(
+                    &event.event_type,
+                    event.schema_version,
+                    &event.payload,
+                )
             {
                 *names.entry(c.name.to_string()).or_default() += 1;
             }

@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use devtools::stack::{Stack, StackOptions};
+use domain::record::Record;
 use platform::testing::{eventually, read_topic};
-use proto::wire::log_record::Record;
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -44,7 +44,7 @@ async fn the_projector_ignores_a_zombie_batch() {
     let batches = || {
         read_topic(&stack.brokers, &stack.topic())
             .into_iter()
-            .filter(|e| matches!(proto::decode_record(e.value.as_deref().unwrap_or_default()), Ok(Record::Batch(b)) if b.header.as_ref().is_some_and(|h| h.aggregate_id == id)))
+            .filter(|e| matches!(proto::decode_record(e.value.as_deref().unwrap_or_default()), Ok(Record::Batch(b)) if b.header.aggregate_id.to_string() == id))
             .collect::<Vec<_>>()
     };
     assert!(

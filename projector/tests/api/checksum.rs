@@ -3,7 +3,7 @@
 
 use sha2::{Digest, Sha256};
 use sqlx::{AssertSqlSafe, MySqlPool};
-use views::droplet::{COLUMNS, DropletRow};
+use views::droplet::DropletRow;
 
 /// `(rows, sha256)` of one table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,7 +13,10 @@ pub struct TableSum {
 }
 
 pub async fn droplets(pool: &MySqlPool) -> Vec<DropletRow> {
-    let sql = format!("SELECT {COLUMNS} FROM droplet ORDER BY droplet_id");
+    let sql = format!(
+        "SELECT {} FROM droplet ORDER BY droplet_id",
+        views::row::column_list::<DropletRow>()
+    );
     sqlx::query_as(AssertSqlSafe(sql))
         .fetch_all(pool)
         .await

@@ -66,9 +66,16 @@ async fn a_recorded_log_projects_to_the_snapshotted_tables() {
     let replayed = MySqlPool::connect(&scratch_database().await).await.unwrap();
     platform::db::migrate(&replayed).await.unwrap();
     let entries: Vec<LogEntry> = lines.iter().map(entry).collect();
-    projector::replay::replay(&replayed, views::PROJECTION, &entries)
-        .await
-        .unwrap();
+    projector::replay::replay(
+        &replayed,
+        projector::batch::Target {
+            name: views::PROJECTION,
+            projection: &projector::startup::projection(),
+        },
+        &entries,
+    )
+    .await
+    .unwrap();
     assert_eq!(tables(&replayed).await, live);
     app.stop().await;
 }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use proto::wire::{self, log_record::Record};
+use domain::record::Record;
 
 use crate::records::{TestRecord, batch, claim, created, garbage, id_on, provisioned};
 use crate::test_app::{PARTITIONS, TestEnv, wait_for_offsets};
@@ -68,18 +68,18 @@ async fn unappliable_records_are_parked_and_block_only_their_aggregate() {
     assert!(parked.iter().all(|row| row.4), "raw values are kept");
 
     let mut conn = app.pool.acquire().await.unwrap();
-    let row_a = projector::views::droplet::load(&mut conn, a)
+    let row_a = projector::views::state::load::<views::droplet::DropletRow>(&mut conn, a)
         .await
         .unwrap()
         .expect("a");
-    let row_b = projector::views::droplet::load(&mut conn, b)
+    let row_b = projector::views::state::load::<views::droplet::DropletRow>(&mut conn, b)
         .await
         .unwrap()
         .expect("b");
     assert_eq!((row_a.status.as_str(), row_a.version), ("new", 1));
     assert_eq!((row_b.status.as_str(), row_b.version), ("active", 2));
     assert!(
-        projector::views::droplet::load(&mut conn, c)
+        projector::views::state::load::<views::droplet::DropletRow>(&mut conn, c)
             .await
             .unwrap()
             .is_none()
@@ -99,10 +99,8 @@ fn unknown_event(partition: i32, id: uuid::Uuid) -> TestRecord {
     let Ok(Record::Batch(mut decoded)) = proto::decode_record(&record.value) else {
         unreachable!("a batch was built")
     };
-    decoded.events[0].r#type = "droplet.teleported".into();
-    record.value = proto::encode_record(&wire::LogRecord {
-        record: Some(Record::Batch(decoded)),
-    });
+    decoded.events[0].event_type = "droplet.teleported".into();
+    record.value = proto::encode_record(&Record::Batch(decoded));
     record
 }
 
@@ -144,13 +142,13 @@ async fn a_record_the_store_rejects_is_parked_alone() {
         parked[0].1
     );
     let mut conn = app.pool.acquire().await.unwrap();
-    let row = projector::views::droplet::load(&mut conn, good)
+    let row = projector::views::state::load::<views::droplet::DropletRow>(&mut conn, good)
         .await
         .unwrap()
         .expect("good");
     assert_eq!((row.status.as_str(), row.version), ("active", 2));
     assert!(
-        projector::views::droplet::load(&mut conn, bad)
+        projector::views::state::load::<views::droplet::DropletRow>(&mut conn, bad)
             .await
             .unwrap()
             .is_none()

@@ -33,10 +33,13 @@ async fn valid_batches_become_a_row_a_cache_entry_and_a_notification() {
         .await;
     wait_for_offsets(&app.pool, &BTreeMap::from([(p, last + 1)])).await;
 
-    let row = projector::views::droplet::load(&mut app.pool.acquire().await.unwrap(), id)
-        .await
-        .unwrap()
-        .expect("row exists");
+    let row = projector::views::state::load::<views::droplet::DropletRow>(
+        &mut app.pool.acquire().await.unwrap(),
+        id,
+    )
+    .await
+    .unwrap()
+    .expect("row exists");
     assert_eq!(
         (
             row.name.as_str(),
@@ -88,7 +91,12 @@ async fn valid_batches_become_a_row_a_cache_entry_and_a_notification() {
             break;
         }
     }
-    assert_eq!(seen, BTreeSet::from([format!("droplet:{id}")]));
+    // The creation started an operation, whose row changed too.
+    let operation = uuid::Uuid::from_u128(id.as_u128() ^ 0xffff);
+    assert_eq!(
+        seen,
+        BTreeSet::from([format!("droplet:{id}"), format!("operation:{operation}")])
+    );
     drop(messages);
 
     assert_eq!(app.get("/healthz").await.0, 200);

@@ -7,9 +7,10 @@
 use std::net::Ipv4Addr;
 
 use chrono::{DateTime, TimeZone, Utc};
-use domain::droplet::{DropletEvent, DropletName};
+use domain::droplet::DropletEvent;
 use domain::log_validity::WriterClaim;
-use proto::wire::{self, log_record::Record};
+use domain::name::ResourceName;
+use domain::record::{Batch, BatchHeader, ClaimRecord, Record};
 use uuid::Uuid;
 
 /// One record to produce to an explicit partition.
@@ -30,13 +31,15 @@ pub fn at(second: i64) -> DateTime<Utc> {
 }
 
 pub fn claim(partition: i32, epoch: u64, writer: &str) -> TestRecord {
-    let record = Record::Claim(wire::OwnershipClaim {
-        epoch,
-        writer_id: writer.into(),
+    let record = Record::Claim(ClaimRecord {
+        claim: WriterClaim {
+            epoch,
+            writer_id: writer.into(),
+        },
         advertised_url: format!("http://{writer}.test"),
-        claimed_at: Some(proto::to_timestamp(at(0))),
+        claimed_at: at(0),
     });
-    build(partition, "claim", record)
+    build(partition, "claim", &record)
 }
 
 /// A batch of droplet events of `id`, continuing from `from_version`, stamped with
@@ -49,39 +52,29 @@ pub fn batch(
     events: &[DropletEvent],
 ) -> TestRecord {
     let command_id = Uuid::new_v5(&id, format!("{from_version}/{}", claim.0).as_bytes());
-    let events = events
-        .iter()
-        .enumerate()
-        .map(|(i, event)| {
-            let (event_type, schema_version, payload) = proto::encode_droplet_event(event);
-            wire::Event {
-                r#type: event_type,
-                schema_version,
-                event_id: proto::event_id(command_id, i).to_string(),
-                payload,
-            }
-        })
-        .collect();
-    let header = wire::BatchHeader {
-        aggregate_type: "droplet".into(),
-        aggregate_id: id.to_string(),
-        from_version,
-        claim: Some(proto::writer_claim_to_wire(&WriterClaim {
-            epoch: claim.0,
-            writer_id: claim.1.into(),
-        })),
-        command_id: command_id.to_string(),
-        command_name: "test".into(),
-        principal: "alice".into(),
-        recorded_at: Some(proto::to_timestamp(at(from_version as i64))),
-        correlation_id: command_id.to_string(),
-        ..Default::default()
-    };
-    let record = Record::Batch(wire::EventBatch {
-        header: Some(header),
-        events,
+    let record = Record::Batch(Batch {
+        header: BatchHeader {
+            aggregate_type: "droplet".into(),
+            aggregate_id: id,
+            from_version,
+            claim: WriterClaim {
+                epoch: claim.0,
+                writer_id: claim.1.into(),
+            },
+            command_id,
+            command_name: "test".into(),
+            principal: "alice".into(),
+            owner: "alice".into(),
+            idempotency: None,
+            recorded_at: at(from_version as i64),
+            correlation_id: command_id.to_string(),
+            causation_id: String::new(),
+            traceparent: String::new(),
+            tracestate: String::new(),
+        },
+        events: proto::encode_events(command_id, events),
     });
-    build(partition, &id.to_string(), record)
+    build(partition, &id.to_string(), &record)
 }
 
 /// A value that is not a `LogRecord`, keyed by `key`.
@@ -94,11 +87,9 @@ pub fn garbage(partition: i32, key: &str) -> TestRecord {
     }
 }
 
-fn build(partition: i32, key: &str, record: Record) -> TestRecord {
-    let (kind, aggregate, types) = proto::header_values(&record);
-    let value = proto::encode_record(&wire::LogRecord {
-        record: Some(record),
-    });
+fn build(partition: i32, key: &str, record: &Record) -> TestRecord {
+    let (kind, aggregate, types) = proto::header_values(record);
+    let value = proto::encode_record(record);
     TestRecord {
         partition,
         key: key.into(),
@@ -120,6 +111,7 @@ pub fn provisioned(host: u8, second: i64) -> DropletEvent {
     DropletEvent::Provisioned {
         ipv4: Ipv4Addr::new(10, 0, 0, host),
         at: at(second),
+        operation_id: None,
     }
 }
 
@@ -131,11 +123,19 @@ pub fn life_event(id: Uuid, n: u64) -> DropletEvent {
         0 => created(id, &format!("d-{}", &id.simple().to_string()[..8]), second),
         1 => provisioned((id.as_u128() % 250) as u8 + 1, second),
         n if n % 7 == 0 => DropletEvent::Renamed {
-            name: DropletName::parse(&format!("renamed-{n}")).expect("valid name"),
+            name: ResourceName::parse(&format!("renamed-{n}")).expect("valid name"),
+            previous: None,
             at: at(second),
+            operation_id: None,
         },
-        n if n % 2 == 0 => DropletEvent::PoweredOff { at: at(second) },
-        _ => DropletEvent::PoweredOn { at: at(second) },
+        n if n % 2 == 0 => DropletEvent::PoweredOff {
+            at: at(second),
+            operation_id: None,
+        },
+        _ => DropletEvent::PoweredOn {
+            at: at(second),
+            operation_id: None,
+        },
     }
 }
 

@@ -38,7 +38,7 @@ async fn a_failing_store_is_retried_without_advancing() {
         .unwrap();
     wait_for_offsets(&app.pool, &BTreeMap::from([(p, last + 1)])).await;
     let mut conn = app.pool.acquire().await.unwrap();
-    let row = projector::views::droplet::load(&mut conn, id)
+    let row = projector::views::state::load::<views::droplet::DropletRow>(&mut conn, id)
         .await
         .unwrap()
         .expect("row");

@@ -27,7 +27,7 @@ async fn zombie_batches_version_gaps_and_stale_claims_are_ignored() {
     wait_for_offsets(&app.pool, &BTreeMap::from([(p, last + 1)])).await;
 
     let mut conn = app.pool.acquire().await.unwrap();
-    let row = projector::views::droplet::load(&mut conn, id)
+    let row = projector::views::state::load::<views::droplet::DropletRow>(&mut conn, id)
         .await
         .unwrap()
         .expect("row");
@@ -54,7 +54,7 @@ async fn zombie_batches_version_gaps_and_stale_claims_are_ignored() {
         .produce(&batch(p, id, 1, (2, "new"), &[provisioned(9, 4)]))
         .await;
     wait_for_offsets(&app.pool, &BTreeMap::from([(p, last + 1)])).await;
-    let row = projector::views::droplet::load(&mut conn, id)
+    let row = projector::views::state::load::<views::droplet::DropletRow>(&mut conn, id)
         .await
         .unwrap()
         .expect("row");

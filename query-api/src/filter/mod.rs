@@ -7,7 +7,7 @@ mod parser;
 mod sql;
 
 pub use parser::{Comparison, Expr};
-pub use sql::{Bind, Condition, Field, compile, compile_shortcut};
+pub use sql::{Bind, Condition, FieldKind, FieldSpec, compile, compile_shortcut};
 
 /// Longest filter accepted, in bytes.
 pub const MAX_LEN: usize = 2048;
@@ -92,13 +92,20 @@ mod tests {
     }
 
     #[test]
+    fn has_splits_field_and_value() {
+        let parsed = strip(parse(r#"tags:"env:prod" tags:web"#).unwrap().unwrap());
+        let expected = Expr::And(vec![cmp("tags", ":", "env:prod"), cmp("tags", ":", "web")]);
+        assert_eq!(parsed, expected);
+    }
+
+    #[test]
     fn errors_point_at_the_offending_token() {
         assert_eq!(parse("a=1 AND").unwrap_err().position, 7);
         assert_eq!(parse("a=1 )").unwrap_err().position, 4);
         assert_eq!(parse("(a=1").unwrap_err().position, 4);
         assert_eq!(parse("a 1").unwrap_err().position, 2);
         assert_eq!(parse("a=").unwrap_err().position, 2);
-        assert_eq!(parse("tags:x").unwrap_err().position, 0);
+        assert_eq!(parse(":x").unwrap_err().position, 0);
         assert!(parse("   ").unwrap().is_none());
     }
 }

@@ -140,16 +140,42 @@ impl Parser<'_> {
             }) => (w.clone(), *position),
             _ => unreachable!("checked by term"),
         };
-        if field.contains(':') {
-            let message = "':' (has) is not supported on this collection";
-            return Err(FilterError::new(message, field_position));
+        // `field:value` lexes as one word: split it (`:` is "has", api.md §3).
+        if let Some((name, rest)) = field
+            .split_once(':')
+            .map(|(n, r)| (n.to_owned(), r.to_owned()))
+        {
+            let colon = field_position + name.len();
+            if name.is_empty() {
+                return Err(FilterError::new(
+                    "expected a field name before ':'",
+                    field_position,
+                ));
+            }
+            if !rest.is_empty() {
+                return Ok(Expr::Cmp(Comparison {
+                    field: name,
+                    field_position,
+                    op: ":",
+                    value: rest,
+                    value_position: colon + 1,
+                }));
+            }
+            let value_position = self.position();
+            let value = match self.next().map(|t| &t.kind) {
+                Some(Kind::Word(w) | Kind::Quoted(w)) => w.clone(),
+                _ => return Err(FilterError::new("expected a value", value_position)),
+            };
+            return Ok(Expr::Cmp(Comparison {
+                field: name,
+                field_position,
+                op: ":",
+                value,
+                value_position,
+            }));
         }
         let op_position = self.position();
         let op = match self.next().map(|t| &t.kind) {
-            Some(Kind::Op(":")) => {
-                let message = "':' (has) is not supported on this collection";
-                return Err(FilterError::new(message, op_position));
-            }
             Some(Kind::Op(op)) => *op,
             _ => {
                 return Err(FilterError::new(

@@ -1,6 +1,6 @@
-//! Compiles a filter AST into a SQL condition over the droplet allow-list. Column names
-//! come only from `Field::column`; every value is a bound parameter (`?`). It must never
-//! format a user-supplied value into the SQL text.
+//! Compiles a filter AST into a SQL condition over a collection's allow-listed fields.
+//! Column names come only from the collection's `FieldSpec`s; every value is a bound
+//! parameter (`?`). It must never format a user-supplied value into the SQL text.
 
 use chrono::{DateTime, Utc};
 use sqlx::Arguments;
@@ -9,42 +9,25 @@ use uuid::Uuid;
 
 use super::{Comparison, Expr, FilterError};
 
-/// A filterable field of the droplet collection.
+/// How a field's values are typed and compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
-    Name,
-    Region,
-    Status,
-    SizeSlug,
-    Image,
-    CreatedAt,
+pub enum FieldKind {
+    /// Equality, ordering and `*` wildcards.
+    Text,
+    /// RFC 3339 timestamps.
+    Time,
+    /// UUIDs: equality only.
+    Id,
+    /// A JSON array of strings: `:` (has) only.
+    Tags,
 }
 
-const ALLOWED: &str = "name, region, status, size_slug, image, created_at";
-
-impl Field {
-    pub fn parse(name: &str) -> Option<Self> {
-        Some(match name {
-            "name" => Self::Name,
-            "region" => Self::Region,
-            "status" => Self::Status,
-            "size_slug" => Self::SizeSlug,
-            "image" => Self::Image,
-            "created_at" => Self::CreatedAt,
-            _ => return None,
-        })
-    }
-
-    pub fn column(self) -> &'static str {
-        match self {
-            Self::Name => "name",
-            Self::Region => "region",
-            Self::Status => "status",
-            Self::SizeSlug => "size_slug",
-            Self::Image => "image",
-            Self::CreatedAt => "created_at",
-        }
-    }
+/// A filterable field of a collection: its name in filters and its column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldSpec {
+    pub name: &'static str,
+    pub column: &'static str,
+    pub kind: FieldKind,
 }
 
 /// A value bound to a `?` placeholder.
@@ -102,43 +85,83 @@ fn join(parts: Vec<Condition>, separator: &str, empty: &str) -> Condition {
     Condition::new(sql.join(separator), binds)
 }
 
-/// Compiles a parsed filter; unknown fields and ill-typed values are errors.
-pub fn compile(expr: &Expr) -> Result<Condition, FilterError> {
+/// Compiles a parsed filter over `fields`; unknown fields and ill-typed values are errors.
+pub fn compile(expr: &Expr, fields: &[FieldSpec]) -> Result<Condition, FilterError> {
     match expr {
-        Expr::And(parts) => Ok(join(compile_all(parts)?, " AND ", "TRUE")),
-        Expr::Or(parts) => Ok(join(compile_all(parts)?, " OR ", "FALSE")),
+        Expr::And(parts) => Ok(join(compile_all(parts, fields)?, " AND ", "TRUE")),
+        Expr::Or(parts) => Ok(join(compile_all(parts, fields)?, " OR ", "FALSE")),
         Expr::Not(inner) => {
-            let inner = compile(inner)?;
+            let inner = compile(inner, fields)?;
             Ok(Condition::new(format!("NOT ({})", inner.sql), inner.binds))
         }
-        Expr::Cmp(cmp) => comparison(cmp),
+        Expr::Cmp(cmp) => comparison(cmp, fields),
     }
 }
 
-fn compile_all(parts: &[Expr]) -> Result<Vec<Condition>, FilterError> {
-    parts.iter().map(compile).collect()
+fn compile_all(parts: &[Expr], fields: &[FieldSpec]) -> Result<Vec<Condition>, FilterError> {
+    parts.iter().map(|p| compile(p, fields)).collect()
 }
 
-/// A shortcut query parameter (`name=`, `region=`, `status=`): equality, wildcards allowed.
-pub fn compile_shortcut(field: Field, value: &str) -> Condition {
-    string_comparison(field, "=", value)
+/// A shortcut query parameter (`name=`, `tag_name=`, …): equality (wildcards allowed on
+/// text), membership on lists.
+pub fn compile_shortcut(field: &FieldSpec, value: &str) -> Result<Condition, FilterError> {
+    let op = if field.kind == FieldKind::Tags {
+        ":"
+    } else {
+        "="
+    };
+    typed(field, op, value, 0)
 }
 
-fn comparison(cmp: &Comparison) -> Result<Condition, FilterError> {
-    let Some(field) = Field::parse(&cmp.field) else {
-        let message = format!("unknown field '{}'; filterable: {ALLOWED}", cmp.field);
+fn comparison(cmp: &Comparison, fields: &[FieldSpec]) -> Result<Condition, FilterError> {
+    let Some(field) = fields.iter().find(|f| f.name == cmp.field) else {
+        let allowed: Vec<&str> = fields.iter().map(|f| f.name).collect();
+        let message = format!(
+            "unknown field '{}'; filterable: {}",
+            cmp.field,
+            allowed.join(", ")
+        );
         return Err(FilterError::new(message, cmp.field_position));
     };
-    if field != Field::CreatedAt {
-        return Ok(string_comparison(field, cmp.op, &cmp.value));
+    typed(field, cmp.op, &cmp.value, cmp.value_position)
+}
+
+fn typed(
+    field: &FieldSpec,
+    op: &'static str,
+    value: &str,
+    position: usize,
+) -> Result<Condition, FilterError> {
+    let column = field.column;
+    match (field.kind, op) {
+        (FieldKind::Tags, ":") => Ok(Condition::new(
+            format!("JSON_CONTAINS({column}, JSON_QUOTE(?))"),
+            vec![Bind::Text(value.into())],
+        )),
+        (FieldKind::Tags, _) => Err(FilterError::new("list fields take ':' (has)", position)),
+        (_, ":") => Err(FilterError::new(
+            "':' (has) applies to list fields only",
+            position,
+        )),
+        (FieldKind::Id, "=" | "!=") => {
+            let id =
+                Uuid::parse_str(value).map_err(|_| FilterError::new("expected an id", position))?;
+            Ok(Condition::new(
+                format!("{column} {} ?", sql_op(op)),
+                vec![Bind::Id(id)],
+            ))
+        }
+        (FieldKind::Id, _) => Err(FilterError::new("ids compare with = and != only", position)),
+        (FieldKind::Time, _) => {
+            let at = DateTime::parse_from_rfc3339(value)
+                .map_err(|_| FilterError::new("expected an RFC 3339 timestamp", position))?;
+            Ok(Condition::new(
+                format!("{column} {} ?", sql_op(op)),
+                vec![Bind::Time(at.with_timezone(&Utc))],
+            ))
+        }
+        (FieldKind::Text, _) => Ok(string_comparison(column, op, value)),
     }
-    let at = DateTime::parse_from_rfc3339(&cmp.value)
-        .map_err(|_| FilterError::new("expected an RFC 3339 timestamp", cmp.value_position))?;
-    let sql = format!("{} {} ?", field.column(), sql_op(cmp.op));
-    Ok(Condition::new(
-        sql,
-        vec![Bind::Time(at.with_timezone(&Utc))],
-    ))
 }
 
 fn sql_op(op: &'static str) -> &'static str {
@@ -146,8 +169,7 @@ fn sql_op(op: &'static str) -> &'static str {
 }
 
 /// `=`/`!=` with a leading or trailing `*` becomes `LIKE`; other operators compare as-is.
-fn string_comparison(field: Field, op: &'static str, value: &str) -> Condition {
-    let column = field.column();
+fn string_comparison(column: &str, op: &'static str, value: &str) -> Condition {
     let wildcard = value.starts_with('*') || value.ends_with('*');
     if !wildcard || !matches!(op, "=" | "!=") {
         return Condition::new(
@@ -186,8 +208,46 @@ fn like_pattern(value: &str) -> String {
 mod tests {
     use super::*;
 
+    const FIELDS: &[FieldSpec] = &[
+        FieldSpec {
+            name: "name",
+            column: "name",
+            kind: FieldKind::Text,
+        },
+        FieldSpec {
+            name: "region",
+            column: "region",
+            kind: FieldKind::Text,
+        },
+        FieldSpec {
+            name: "image",
+            column: "image",
+            kind: FieldKind::Text,
+        },
+        FieldSpec {
+            name: "status",
+            column: "status",
+            kind: FieldKind::Text,
+        },
+        FieldSpec {
+            name: "created_at",
+            column: "created_at",
+            kind: FieldKind::Time,
+        },
+        FieldSpec {
+            name: "tags",
+            column: "tags",
+            kind: FieldKind::Tags,
+        },
+        FieldSpec {
+            name: "cluster_id",
+            column: "cluster_id",
+            kind: FieldKind::Id,
+        },
+    ];
+
     fn sql(filter: &str) -> Result<Condition, FilterError> {
-        compile(&super::super::parse(filter)?.expect("not empty"))
+        compile(&super::super::parse(filter)?.expect("not empty"), FIELDS)
     }
 
     #[test]
@@ -211,9 +271,22 @@ mod tests {
     }
 
     #[test]
-    fn timestamps_are_typed_and_fields_allow_listed() {
-        let c = sql("created_at >= 2026-11-20T09:14:03+01:00").unwrap();
-        assert_eq!(c.sql, "created_at >= ?");
+    fn timestamps_ids_and_tags_are_typed_and_fields_allow_listed() {
+        assert_eq!(
+            sql("created_at >= 2026-11-20T09:14:03+01:00").unwrap().sql,
+            "created_at >= ?"
+        );
+        assert_eq!(
+            sql(r#"tags:"env:prod""#).unwrap().sql,
+            "JSON_CONTAINS(tags, JSON_QUOTE(?))"
+        );
+        assert_eq!(
+            sql("cluster_id = 0193a0c4-5b2e-7c11-9a0e-2f4d6c8b1a37")
+                .unwrap()
+                .binds
+                .len(),
+            1
+        );
         assert_eq!(sql("owner = bob").unwrap_err().position, 0);
         assert_eq!(
             sql("status=active created_at<yesterday")
@@ -221,5 +294,8 @@ mod tests {
                 .position,
             25
         );
+        assert!(sql("tags = x").is_err());
+        assert!(sql("name:x").is_err());
+        assert!(sql("cluster_id = nope").is_err());
     }
 }

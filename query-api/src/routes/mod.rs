@@ -1,81 +1,92 @@
-//! The route table and the handlers that turn framework errors (bad query strings,
-//! unknown routes, wrong methods) into problem documents. Resource handlers live in
-//! their own modules; nothing here reads data.
+//! The route table of query-api (`table()`): it registers the reads and tells the
+//! OpenAPI test which routes exist. Mutations under `/api/v1` are relayed to command-api
+//! first (the relay's guard lets reads fall through); everything else under `/api` that
+//! matches nothing is a 404 problem. Nothing here reads data itself.
 
-pub mod droplets;
+pub mod catalog;
+pub mod clusters;
+pub mod operations;
+pub mod resources;
 pub mod service;
 
-use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
-use platform::problem::Problem;
+use actix_web::http::Method;
+use actix_web::{Route, web};
+use views::cluster::ClusterRow;
+use views::droplet::DropletRow;
+use views::operation::OperationRow;
 
 use crate::forward;
 
-/// Registers `/api/v1`: the relay for mutations first (its guard lets reads fall through),
-/// then the read routes, then a 404 problem for everything else under `/api`.
+/// One route: method, path pattern (actix syntax) and handler.
+pub struct ApiRoute {
+    pub method: Method,
+    pub path: &'static str,
+    pub route: Route,
+}
+
+fn get(path: &'static str, route: Route) -> ApiRoute {
+    ApiRoute {
+        method: Method::GET,
+        path,
+        route,
+    }
+}
+
+/// Every public read route of query-api.
+pub fn table() -> Vec<ApiRoute> {
+    use resources::{get as one, list};
+    vec![
+        get("/api/v1/regions", web::get().to(catalog::regions)),
+        get("/api/v1/sizes", web::get().to(catalog::sizes)),
+        get("/api/v1/images", web::get().to(catalog::images)),
+        get("/api/v1/droplets", web::get().to(list::<DropletRow>)),
+        get("/api/v1/droplets/{id}", web::get().to(one::<DropletRow>)),
+        get(
+            "/api/v1/droplets/{id}/operations",
+            web::get().to(operations::of_droplet),
+        ),
+        get("/api/v1/clusters", web::get().to(list::<ClusterRow>)),
+        get("/api/v1/clusters/{id}", web::get().to(one::<ClusterRow>)),
+        get(
+            "/api/v1/clusters/{id}/node_pools",
+            web::get().to(clusters::pools),
+        ),
+        get(
+            "/api/v1/clusters/{id}/node_pools/{pool_id}",
+            web::get().to(clusters::pool),
+        ),
+        get(
+            "/api/v1/clusters/{id}/events",
+            web::get().to(clusters::events),
+        ),
+        get("/api/v1/operations", web::get().to(list::<OperationRow>)),
+        get(
+            "/api/v1/operations/{id:[^/:]+}:wait",
+            web::get().to(operations::wait),
+        ),
+        get(
+            "/api/v1/operations/{id:[^/:]+}",
+            web::get().to(one::<OperationRow>),
+        ),
+    ]
+}
+
+/// Registers `/api/v1`: the relay for mutations first, then the read routes (a known
+/// path with another method is a 405), then a 404 problem for everything else.
 pub fn api(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::scope("/api/v1")
-            .service(
-                web::resource("/{tail:.*}")
-                    .guard(forward::is_mutation())
-                    .to(forward::relay),
-            )
-            .service(
-                web::resource("/droplets")
-                    .route(web::get().to(droplets::list))
-                    .default_service(web::to(method_not_allowed)),
-            )
-            .service(
-                web::resource("/droplets/{id}")
-                    .route(web::get().to(droplets::get))
-                    .default_service(web::to(method_not_allowed)),
-            )
-            .default_service(web::to(not_found)),
-    )
-    .service(web::scope("/api").default_service(web::to(not_found)));
-}
-
-/// Query strings that do not deserialize become 400 problems.
-pub fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default().error_handler(|error, _| {
-        Problem::invalid_argument(format!("the query string is not valid: {error}")).into()
-    })
-}
-
-/// JSON bodies that do not deserialize become 400 problems.
-pub fn json_config(limit: usize) -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(limit)
-        .error_handler(|error, _| {
-            Problem::invalid_argument(format!("the body is not valid JSON: {error}")).into()
-        })
-}
-
-/// Path segments that do not deserialize become 404 problems.
-pub fn path_config() -> web::PathConfig {
-    web::PathConfig::default().error_handler(|_, _| Problem::not_found("resource").into())
-}
-
-pub async fn not_found(req: HttpRequest) -> HttpResponse {
-    use actix_web::ResponseError;
-    Problem::new(
-        StatusCode::NOT_FOUND,
-        "NOT_FOUND",
-        "The resource does not exist",
-    )
-    .detail(format!("no route matches {}", req.path()))
-    .error_response()
-}
-
-pub async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
-    use actix_web::ResponseError;
-    Problem::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "METHOD_NOT_ALLOWED",
-        "The method is not allowed",
-    )
-    .detail(format!("{} is not supported here", req.method()))
-    .meta("method", req.method().as_str())
-    .error_response()
+    let mut scope = web::scope("/api/v1").service(
+        web::resource("/{tail:.*}")
+            .guard(forward::is_mutation())
+            .to(forward::relay),
+    );
+    for route in table() {
+        let path = route.path.strip_prefix("/api/v1").unwrap_or(route.path);
+        scope = scope.service(
+            web::resource(path)
+                .route(route.route)
+                .default_service(web::to(platform::service::method_not_allowed)),
+        );
+    }
+    cfg.service(scope.default_service(web::to(platform::service::not_found)))
+        .service(web::scope("/api").default_service(web::to(platform::service::not_found)));
 }

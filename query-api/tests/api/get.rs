@@ -3,6 +3,7 @@
 
 use chrono::Utc;
 use serde_json::Value;
+use views::StateRow;
 
 use crate::test_app::{ADMIN, ALICE, BOB, assert_problem, droplet, spawn_app};
 

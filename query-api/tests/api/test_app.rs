@@ -14,7 +14,8 @@ use query_api::startup::Application;
 use serde_json::{Value, json};
 use sqlx::MySqlPool;
 use uuid::Uuid;
-use views::droplet::{COLUMNS, DropletRow};
+use views::StateRow;
+use views::droplet::DropletRow;
 use views::notify::{ChangeNotification, cache_key, changes_channel};
 
 pub const ALICE: &str = "alice-token-0000000000";
@@ -148,6 +149,15 @@ pub fn droplet(owner: &str, name: &str, created_at: DateTime<Utc>) -> DropletRow
         delete_time: None,
         purge_time: None,
         version: 3,
+        cluster_id: None,
+        node_pool_id: None,
+        draining: false,
+        snapshots: "[]".into(),
+        pending_operation_id: None,
+        pending_operation_type: None,
+        cancel_requested: false,
+        names_to_release: "[]".into(),
+        provisioned_at: Some(at),
     }
 }
 
@@ -159,9 +169,10 @@ impl TestApp {
     }
 
     pub async fn insert(&self, row: &DropletRow) {
-        let marks = platform::db::placeholders(views::droplet::COLUMNS.split(",").count());
-        let sql = format!("INSERT INTO droplet ({COLUMNS}) VALUES ({marks})");
-        row.bind_columns(sqlx::query(sqlx::AssertSqlSafe(sql)))
+        let marks = platform::db::placeholders(DropletRow::COLUMNS.len());
+        let columns = views::row::column_list::<DropletRow>();
+        let sql = format!("INSERT INTO droplet ({columns}) VALUES ({marks})");
+        row.bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
             .execute(&self.db)
             .await
             .expect("droplet row inserts");

@@ -1,12 +1,14 @@
-//! Droplet events: past-tense facts, each carrying everything the views need, so no
-//! reader ever has to consult the catalog or another service to interpret one.
+//! Droplet events: past-tense facts, each carrying everything the views need (and the
+//! operation it belongs to), so no reader ever has to consult the catalog or another
+//! service to interpret one.
 
 use std::net::Ipv4Addr;
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::DropletName;
+use super::command::NodeOf;
+use crate::name::ResourceName;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DropletEvent {
@@ -14,30 +16,86 @@ pub enum DropletEvent {
     Provisioned {
         ipv4: Ipv4Addr,
         at: DateTime<Utc>,
+        operation_id: Option<Uuid>,
     },
     ProvisioningFailed {
         reason: String,
         at: DateTime<Utc>,
+        operation_id: Option<Uuid>,
     },
     PoweredOff {
         at: DateTime<Utc>,
+        operation_id: Option<Uuid>,
     },
     PoweredOn {
         at: DateTime<Utc>,
+        operation_id: Option<Uuid>,
     },
     Rebooted {
         at: DateTime<Utc>,
+        operation_id: Option<Uuid>,
+    },
+    PowerCycled {
+        at: DateTime<Utc>,
+        operation_id: Option<Uuid>,
     },
     Renamed {
-        name: DropletName,
+        name: ResourceName,
+        /// Unknown in records written before names were reserved.
+        previous: Option<ResourceName>,
+        at: DateTime<Utc>,
+        operation_id: Option<Uuid>,
+    },
+    Resized {
+        size_slug: String,
+        vcpus: u32,
+        memory_mb: u32,
+        disk_gb: u32,
+        at: DateTime<Utc>,
+        operation_id: Option<Uuid>,
+    },
+    Rebuilt {
+        image: String,
+        at: DateTime<Utc>,
+        operation_id: Option<Uuid>,
+    },
+    SnapshotTaken {
+        name: ResourceName,
+        at: DateTime<Utc>,
+        operation_id: Option<Uuid>,
+    },
+    TagsChanged {
+        tags: Vec<String>,
+        at: DateTime<Utc>,
+    },
+    DrainStarted {
         at: DateTime<Utc>,
     },
     DeletionRequested {
         at: DateTime<Utc>,
+        operation_id: Option<Uuid>,
+        /// The operation the deletion pre-empted (a delete during provisioning wins).
+        superseded: Option<Uuid>,
     },
     Deleted {
         at: DateTime<Utc>,
         purge_at: DateTime<Utc>,
+        operation_id: Option<Uuid>,
+    },
+    Purged {
+        at: DateTime<Utc>,
+    },
+    CancelRequested {
+        operation_id: Uuid,
+        at: DateTime<Utc>,
+    },
+    CreationCancelled {
+        operation_id: Uuid,
+        at: DateTime<Utc>,
+    },
+    NameReleased {
+        name: ResourceName,
+        at: DateTime<Utc>,
     },
 }
 
@@ -46,7 +104,7 @@ pub enum DropletEvent {
 pub struct CreationRequested {
     pub id: Uuid,
     pub owner: String,
-    pub name: DropletName,
+    pub name: ResourceName,
     pub region: String,
     pub size_slug: String,
     pub image: String,
@@ -54,6 +112,8 @@ pub struct CreationRequested {
     pub memory_mb: u32,
     pub disk_gb: u32,
     pub tags: Vec<String>,
+    pub node_of: Option<NodeOf>,
+    pub operation_id: Option<Uuid>,
     pub at: DateTime<Utc>,
 }
 
@@ -67,9 +127,19 @@ impl DropletEvent {
             Self::PoweredOff { .. } => "droplet.powered_off",
             Self::PoweredOn { .. } => "droplet.powered_on",
             Self::Rebooted { .. } => "droplet.rebooted",
+            Self::PowerCycled { .. } => "droplet.power_cycled",
             Self::Renamed { .. } => "droplet.renamed",
+            Self::Resized { .. } => "droplet.resized",
+            Self::Rebuilt { .. } => "droplet.rebuilt",
+            Self::SnapshotTaken { .. } => "droplet.snapshot_taken",
+            Self::TagsChanged { .. } => "droplet.tags_changed",
+            Self::DrainStarted { .. } => "droplet.drain_started",
             Self::DeletionRequested { .. } => "droplet.deletion_requested",
             Self::Deleted { .. } => "droplet.deleted",
+            Self::Purged { .. } => "droplet.purged",
+            Self::CancelRequested { .. } => "droplet.cancel_requested",
+            Self::CreationCancelled { .. } => "droplet.creation_cancelled",
+            Self::NameReleased { .. } => "droplet.name_released",
         }
     }
 
@@ -79,12 +149,22 @@ impl DropletEvent {
             Self::CreationRequested(c) => c.at,
             Self::Provisioned { at, .. }
             | Self::ProvisioningFailed { at, .. }
-            | Self::PoweredOff { at }
-            | Self::PoweredOn { at }
-            | Self::Rebooted { at }
+            | Self::PoweredOff { at, .. }
+            | Self::PoweredOn { at, .. }
+            | Self::Rebooted { at, .. }
+            | Self::PowerCycled { at, .. }
             | Self::Renamed { at, .. }
-            | Self::DeletionRequested { at }
-            | Self::Deleted { at, .. } => *at,
+            | Self::Resized { at, .. }
+            | Self::Rebuilt { at, .. }
+            | Self::SnapshotTaken { at, .. }
+            | Self::TagsChanged { at, .. }
+            | Self::DrainStarted { at }
+            | Self::DeletionRequested { at, .. }
+            | Self::Deleted { at, .. }
+            | Self::Purged { at }
+            | Self::CancelRequested { at, .. }
+            | Self::CreationCancelled { at, .. }
+            | Self::NameReleased { at, .. } => *at,
         }
     }
 }

@@ -1,24 +1,28 @@
 //! The Droplet aggregate: `decide` turns a command into events under the state machine
-//! of api.md §12.1, `evolve` folds one event. Both are pure and total; neither may read
-//! a clock, the catalog or anything outside its arguments.
+//! of api.md §12.1 (`decide.rs`), `evolve` folds one event, and each event states what
+//! it means for the operation it belongs to. All pure and total; nothing here reads a
+//! clock, the catalog or anything outside its arguments.
 
 mod command;
+mod decide;
 mod event;
 #[cfg(any(test, feature = "testing"))]
 pub mod fixtures;
-mod name;
+mod operations;
 mod state;
 #[cfg(test)]
 mod tests;
 
-pub use command::{CreateDroplet, DropletCommand};
+pub use command::{Action, CreateDroplet, DropletCommand, NodeOf, Origin};
+pub use decide::allowed_actions;
 pub use event::{CreationRequested, DropletEvent};
-pub use name::{DropletName, InvalidName};
 pub use state::{Droplet, DropletStatus};
 
-use chrono::Duration;
+use uuid::Uuid;
 
 use crate::Aggregate;
+use crate::operation::{OperationFact, PendingOperation};
+use crate::rejection::{DomainError, Rejection, RejectionKind};
 
 /// How long a deleted droplet stays readable before it is purged (AIP-164).
 pub const PURGE_AFTER_DAYS: i64 = 7;
@@ -35,9 +39,67 @@ pub enum DropletError {
         from: &'static str,
         action: &'static str,
         allowed: Vec<&'static str>,
+        hint: Option<&'static str>,
     },
-    #[error("the droplet is locked by an operation in progress")]
-    Locked { action: &'static str },
+    #[error("the droplet is locked by operation {operation_id}")]
+    Locked {
+        action: &'static str,
+        operation_id: Uuid,
+    },
+    #[error("the droplet is a node; remove it through its node pool")]
+    ManagedByNodePool,
+    #[error("size {size} is not offered in {region}")]
+    SizeNotOffered { size: &'static str, region: String },
+}
+
+impl DomainError for DropletError {
+    fn rejection(&self) -> Rejection {
+        match self {
+            Self::NotFound => Rejection::not_found("droplet"),
+            Self::AlreadyExists => Rejection::new(
+                RejectionKind::AlreadyExists,
+                "droplet",
+                "the droplet already exists",
+            ),
+            Self::InvalidTransition {
+                from,
+                action,
+                allowed,
+                hint,
+            } => {
+                let mut detail = format!("a droplet in status {from} cannot {action}");
+                if let Some(hint) = hint {
+                    detail = format!("{detail}; {hint}");
+                }
+                Rejection::new(RejectionKind::InvalidStateTransition, "droplet", detail)
+                    .meta("from", *from)
+                    .meta("action", *action)
+                    .meta("allowed_actions", allowed.clone())
+            }
+            Self::Locked {
+                action,
+                operation_id,
+            } => Rejection::new(
+                RejectionKind::ResourceLocked,
+                "droplet",
+                format!("cannot {action} while operation {operation_id} is in progress"),
+            )
+            .meta("action", *action)
+            .meta("operation_id", operation_id.to_string()),
+            Self::SizeNotOffered { size, region } => Rejection::new(
+                RejectionKind::Invalid,
+                "droplet",
+                format!("size {size} is not offered in {region}"),
+            )
+            .meta("size", *size)
+            .meta("region", region.clone()),
+            Self::ManagedByNodePool => Rejection::new(
+                RejectionKind::FailedPrecondition,
+                "droplet",
+                "the droplet is a node of a cluster; remove it through its node pool",
+            ),
+        }
+    }
 }
 
 impl Aggregate for Droplet {
@@ -47,140 +109,114 @@ impl Aggregate for Droplet {
     type Error = DropletError;
 
     fn decide(&self, command: &DropletCommand) -> Result<Vec<DropletEvent>, DropletError> {
-        let Some(status) = self.status else {
-            return match command {
-                DropletCommand::Create(create) => Ok(vec![creation_requested(create)]),
-                _ => Err(DropletError::NotFound),
-            };
-        };
-        decide_existing(status, command).map(|event| vec![event])
+        decide::decide(self, command)
     }
 
-    fn evolve(mut self, event: &DropletEvent) -> Self {
-        self.version += 1;
-        self.updated_at = Some(event.at());
-        match event {
-            DropletEvent::CreationRequested(c) => {
-                self.id = c.id;
-                self.owner.clone_from(&c.owner);
-                self.name = c.name.clone();
-                self.region.clone_from(&c.region);
-                self.size_slug.clone_from(&c.size_slug);
-                self.image.clone_from(&c.image);
-                (self.vcpus, self.memory_mb, self.disk_gb) = (c.vcpus, c.memory_mb, c.disk_gb);
-                self.tags.clone_from(&c.tags);
-                self.status = Some(DropletStatus::New);
-                self.created_at = Some(c.at);
-            }
-            DropletEvent::Provisioned { ipv4, .. } => {
-                self.ipv4 = Some(*ipv4);
-                self.status = Some(DropletStatus::Active);
-            }
-            DropletEvent::ProvisioningFailed { reason, .. } => {
-                self.failure_reason = Some(reason.clone());
-                self.status = Some(DropletStatus::Error);
-            }
-            DropletEvent::PoweredOff { .. } => self.status = Some(DropletStatus::Off),
-            DropletEvent::PoweredOn { .. } => self.status = Some(DropletStatus::Active),
-            DropletEvent::Rebooted { .. } => {}
-            DropletEvent::Renamed { name, .. } => self.name = name.clone(),
-            DropletEvent::DeletionRequested { .. } => self.status = Some(DropletStatus::Deleting),
-            DropletEvent::Deleted { at, purge_at } => {
-                self.status = Some(DropletStatus::Deleted);
-                self.delete_time = Some(*at);
-                self.purge_time = Some(*purge_at);
-            }
-        }
-        self
+    fn evolve(self, event: &DropletEvent) -> Self {
+        evolve(self, event)
     }
 
     fn version(&self) -> u64 {
         self.version
     }
-}
 
-fn creation_requested(create: &CreateDroplet) -> DropletEvent {
-    DropletEvent::CreationRequested(CreationRequested {
-        id: create.id,
-        owner: create.owner.clone(),
-        name: create.name.clone(),
-        region: create.region.clone(),
-        size_slug: create.size.slug.to_owned(),
-        image: create.image.clone(),
-        vcpus: create.size.vcpus,
-        memory_mb: create.size.memory_mb,
-        disk_gb: create.size.disk_gb,
-        tags: create.tags.clone(),
-        at: create.at,
-    })
-}
-
-/// The transition table for a droplet that exists.
-fn decide_existing(
-    status: DropletStatus,
-    command: &DropletCommand,
-) -> Result<DropletEvent, DropletError> {
-    use DropletCommand as C;
-    use DropletStatus as S;
-    let event = match (status, command) {
-        (_, C::Create(_)) => return Err(DropletError::AlreadyExists),
-        (S::New, C::MarkProvisioned { ipv4, at }) => DropletEvent::Provisioned {
-            ipv4: *ipv4,
-            at: *at,
-        },
-        (S::New, C::MarkProvisioningFailed { reason, at }) => DropletEvent::ProvisioningFailed {
-            reason: reason.clone(),
-            at: *at,
-        },
-        (S::Active, C::PowerOff { at }) => DropletEvent::PoweredOff { at: *at },
-        (S::Off, C::PowerOn { at }) => DropletEvent::PoweredOn { at: *at },
-        (S::Active, C::Reboot { at }) => DropletEvent::Rebooted { at: *at },
-        (S::Active | S::Off, C::Rename { name, at }) => DropletEvent::Renamed {
-            name: name.clone(),
-            at: *at,
-        },
-        // A delete during provisioning wins: the provisioner's later `MarkProvisioned` is refused.
-        (S::New | S::Active | S::Off | S::Error, C::Delete { at }) => {
-            DropletEvent::DeletionRequested { at: *at }
-        }
-        (S::Deleting, C::CompleteDeletion { at }) => DropletEvent::Deleted {
-            at: *at,
-            purge_at: *at + Duration::days(PURGE_AFTER_DAYS),
-        },
-        (status, command) if status.is_locked() && is_user_action(command) => {
-            return Err(DropletError::Locked {
-                action: command.action(),
-            });
-        }
-        (status, command) => {
-            return Err(DropletError::InvalidTransition {
-                from: status.as_str(),
-                action: command.action(),
-                allowed: allowed_actions(status),
-            });
-        }
-    };
-    Ok(event)
-}
-
-fn is_user_action(command: &DropletCommand) -> bool {
-    matches!(
-        command,
-        DropletCommand::PowerOn { .. }
-            | DropletCommand::PowerOff { .. }
-            | DropletCommand::Reboot { .. }
-            | DropletCommand::Rename { .. }
-            | DropletCommand::Delete { .. }
-    )
-}
-
-/// The user actions a droplet in `status` accepts, for `metadata.allowed_actions`.
-pub fn allowed_actions(status: DropletStatus) -> Vec<&'static str> {
-    match status {
-        DropletStatus::New => vec!["delete"],
-        DropletStatus::Active => vec!["power_off", "reboot", "rename", "delete"],
-        DropletStatus::Off => vec!["power_on", "rename", "delete"],
-        DropletStatus::Error => vec!["delete"],
-        DropletStatus::Deleting | DropletStatus::Deleted => vec![],
+    fn id(&self) -> Uuid {
+        self.id
     }
+
+    fn exists(&self) -> bool {
+        Droplet::exists(self)
+    }
+
+    fn owner(&self) -> &str {
+        &self.owner
+    }
+
+    fn pending_operation(&self) -> Option<&PendingOperation> {
+        self.pending_operation.as_ref()
+    }
+
+    fn operation_facts(event: &DropletEvent, id: Uuid, principal: &str) -> Vec<OperationFact> {
+        operations::facts(event, id, principal)
+    }
+}
+
+fn evolve(mut state: Droplet, event: &DropletEvent) -> Droplet {
+    use DropletEvent as E;
+    state.version += 1;
+    state.updated_at = Some(event.at());
+    match event {
+        E::CreationRequested(c) => {
+            state.id = c.id;
+            state.owner.clone_from(&c.owner);
+            state.name = c.name.clone();
+            state.region.clone_from(&c.region);
+            state.size_slug.clone_from(&c.size_slug);
+            state.image.clone_from(&c.image);
+            (state.vcpus, state.memory_mb, state.disk_gb) = (c.vcpus, c.memory_mb, c.disk_gb);
+            state.tags.clone_from(&c.tags);
+            state.node_of = c.node_of;
+            state.status = Some(DropletStatus::New);
+            state.pending_operation = c
+                .operation_id
+                .map(|id| PendingOperation::new(id, "droplet.create"));
+            state.created_at = Some(c.at);
+        }
+        E::Provisioned { ipv4, at, .. } => {
+            state.ipv4 = Some(*ipv4);
+            state.provisioned_at = Some(*at);
+            state.status = Some(DropletStatus::Active);
+            state.pending_operation = None;
+        }
+        E::ProvisioningFailed { reason, .. } => {
+            state.failure_reason = Some(reason.clone());
+            state.status = Some(DropletStatus::Error);
+            state.pending_operation = None;
+        }
+        E::PoweredOff { .. } => state.status = Some(DropletStatus::Off),
+        E::PoweredOn { .. } => state.status = Some(DropletStatus::Active),
+        E::Rebooted { .. } | E::PowerCycled { .. } => {}
+        E::Renamed { name, previous, .. } => {
+            state.names_to_release.extend(previous.clone());
+            state.name = name.clone();
+        }
+        E::Resized {
+            size_slug,
+            vcpus,
+            memory_mb,
+            disk_gb,
+            ..
+        } => {
+            state.size_slug.clone_from(size_slug);
+            (state.vcpus, state.memory_mb, state.disk_gb) = (*vcpus, *memory_mb, *disk_gb);
+        }
+        E::Rebuilt { image, .. } => state.image.clone_from(image),
+        E::SnapshotTaken { name, .. } => state.snapshots.push(name.clone()),
+        E::TagsChanged { tags, .. } => state.tags.clone_from(tags),
+        E::DrainStarted { .. } => state.draining = true,
+        E::DeletionRequested { operation_id, .. } => {
+            state.status = Some(DropletStatus::Deleting);
+            state.pending_operation =
+                operation_id.map(|id| PendingOperation::new(id, "droplet.delete"));
+        }
+        E::Deleted { at, purge_at, .. } => {
+            state.status = Some(DropletStatus::Deleted);
+            state.delete_time = Some(*at);
+            state.purge_time = Some(*purge_at);
+            state.pending_operation = None;
+            state.names_to_release.push(state.name.clone());
+        }
+        E::Purged { .. } => state.status = Some(DropletStatus::Purged),
+        E::CancelRequested { .. } => {
+            if let Some(pending) = &mut state.pending_operation {
+                pending.cancel_requested = true;
+            }
+        }
+        E::CreationCancelled { .. } => {
+            state.status = Some(DropletStatus::Deleting);
+            state.pending_operation = None;
+        }
+        E::NameReleased { name, .. } => state.names_to_release.retain(|n| n != name),
+    }
+    state
 }

@@ -6,9 +6,12 @@ use std::net::Ipv4Addr;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::DropletName;
+use super::command::NodeOf;
+use crate::name::ResourceName;
+use crate::operation::PendingOperation;
 
-/// Lifecycle status (api.md §12.1): DO's `new`, `active`, `off`, plus ours.
+/// Lifecycle status (api.md §12.1): DO's `new`, `active`, `off`, plus ours. `Purged`
+/// is the tombstone after the purge: the droplet reads as gone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DropletStatus {
     New,
@@ -17,16 +20,18 @@ pub enum DropletStatus {
     Deleting,
     Deleted,
     Error,
+    Purged,
 }
 
 impl DropletStatus {
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::New,
         Self::Active,
         Self::Off,
         Self::Deleting,
         Self::Deleted,
         Self::Error,
+        Self::Purged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -37,6 +42,7 @@ impl DropletStatus {
             Self::Deleting => "deleting",
             Self::Deleted => "deleted",
             Self::Error => "error",
+            Self::Purged => "purged",
         }
     }
 
@@ -44,9 +50,9 @@ impl DropletStatus {
         Self::ALL.into_iter().find(|s| s.as_str() == raw)
     }
 
-    /// A mutating operation is in flight while provisioning or deleting.
-    pub fn is_locked(self) -> bool {
-        matches!(self, Self::New | Self::Deleting)
+    /// Still a live machine (not on its way out or gone).
+    pub fn is_live(self) -> bool {
+        matches!(self, Self::New | Self::Active | Self::Off | Self::Error)
     }
 }
 
@@ -55,7 +61,7 @@ impl DropletStatus {
 pub struct Droplet {
     pub id: Uuid,
     pub owner: String,
-    pub name: DropletName,
+    pub name: ResourceName,
     pub region: String,
     pub size_slug: String,
     pub image: String,
@@ -63,10 +69,19 @@ pub struct Droplet {
     pub memory_mb: u32,
     pub disk_gb: u32,
     pub tags: Vec<String>,
+    pub node_of: Option<NodeOf>,
     pub status: Option<DropletStatus>,
+    /// A node that stopped taking work and is about to be deleted.
+    pub draining: bool,
     pub ipv4: Option<Ipv4Addr>,
     pub failure_reason: Option<String>,
+    pub snapshots: Vec<ResourceName>,
+    pub pending_operation: Option<PendingOperation>,
+    /// Names this droplet held and must still release (after a rename or its deletion).
+    pub names_to_release: Vec<ResourceName>,
     pub created_at: Option<DateTime<Utc>>,
+    /// When provisioning finished: a node's `ready_at`.
+    pub provisioned_at: Option<DateTime<Utc>>,
     pub updated_at: Option<DateTime<Utc>>,
     pub delete_time: Option<DateTime<Utc>>,
     pub purge_time: Option<DateTime<Utc>>,
@@ -78,7 +93,20 @@ impl Droplet {
         self.status.is_some()
     }
 
+    /// `locked` of api.md: a mutating operation is in flight.
     pub fn locked(&self) -> bool {
-        self.status.is_some_and(DropletStatus::is_locked)
+        self.pending_operation.is_some()
+    }
+
+    pub fn is_live(&self) -> bool {
+        self.status.is_some_and(DropletStatus::is_live)
+    }
+
+    pub fn cluster_id(&self) -> Option<Uuid> {
+        self.node_of.map(|n| n.cluster_id)
+    }
+
+    pub fn node_pool_id(&self) -> Option<Uuid> {
+        self.node_of.map(|n| n.node_pool_id)
     }
 }

@@ -1,5 +1,6 @@
-//! Given / when / then tests of the droplet state machine, plus the fold property.
-//! They touch only commands and events, so reshaping `Droplet` never breaks them.
+//! Given / when / then tests of the droplet state machine (every row of api.md §12.1,
+//! refusals included), the operation facts, and the fold property. They touch only
+//! commands and events, so reshaping `Droplet` never breaks them.
 
 use std::net::Ipv4Addr;
 
@@ -9,6 +10,9 @@ use uuid::Uuid;
 
 use super::*;
 use crate::catalog;
+use crate::name::ResourceName;
+use crate::operation::OperationChange;
+use crate::testing::{Scenario, assert_fold_is_incremental};
 
 fn at(second: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, second)
@@ -16,22 +20,32 @@ fn at(second: u32) -> DateTime<Utc> {
         .expect("valid time")
 }
 
-fn create() -> DropletCommand {
+fn op(n: u128) -> Uuid {
+    Uuid::from_u128(0x0e00 + n)
+}
+
+fn name(raw: &str) -> ResourceName {
+    ResourceName::parse(raw).expect("valid")
+}
+
+fn create_command(node_of: Option<NodeOf>) -> DropletCommand {
     DropletCommand::Create(CreateDroplet {
         id: Uuid::from_u128(7),
         owner: "alice".into(),
-        name: DropletName::parse("web-1").expect("valid"),
+        name: name("web-1"),
         region: "nyc1".into(),
-        size: *catalog::size("s-1vcpu-1gb").expect("size"),
+        size: *catalog::find_size("s-1vcpu-1gb").expect("size"),
         image: "ubuntu-24-04-x64".into(),
         tags: vec!["env:prod".into()],
+        node_of,
+        operation_id: op(1),
         at: at(0),
     })
 }
 
 fn created() -> DropletEvent {
     Droplet::default()
-        .decide(&create())
+        .decide(&create_command(None))
         .expect("create is accepted")
         .remove(0)
 }
@@ -40,188 +54,458 @@ fn provisioned() -> DropletEvent {
     DropletEvent::Provisioned {
         ipv4: Ipv4Addr::new(10, 1, 0, 2),
         at: at(2),
+        operation_id: Some(op(1)),
     }
 }
 
-/// A scenario: `given(history).when(command)` then an assertion on the outcome.
-struct Scenario(Droplet);
-
-fn given(events: &[DropletEvent]) -> Scenario {
-    Scenario(Droplet::replay(events))
+fn off() -> DropletEvent {
+    DropletEvent::PoweredOff {
+        at: at(3),
+        operation_id: Some(op(2)),
+    }
 }
 
-impl Scenario {
-    fn when(self, command: DropletCommand) -> Result<Vec<DropletEvent>, DropletError> {
-        self.0.decide(&command)
+fn act(action: Action, n: u128, second: u32) -> DropletCommand {
+    DropletCommand::Act {
+        action,
+        operation_id: op(n),
+        at: at(second),
     }
+}
+
+fn delete(origin: Origin) -> DropletCommand {
+    DropletCommand::Delete {
+        operation_id: op(9),
+        origin,
+        at: at(5),
+    }
+}
+
+fn deleting() -> DropletEvent {
+    DropletEvent::DeletionRequested {
+        at: at(5),
+        operation_id: Some(op(9)),
+        superseded: None,
+    }
+}
+
+fn deleted() -> DropletEvent {
+    DropletEvent::Deleted {
+        at: at(6),
+        purge_at: at(6) + chrono::Duration::days(PURGE_AFTER_DAYS),
+        operation_id: Some(op(9)),
+    }
+}
+
+fn given(history: &[DropletEvent]) -> Scenario<Droplet> {
+    Scenario::given(history.to_vec())
 }
 
 #[test]
-fn create_records_the_catalog_facts() {
-    let events = given(&[]).when(create()).expect("accepted");
+fn create_records_the_catalog_facts_and_starts_an_operation() {
+    let events = given(&[]).when(create_command(None)).events();
     let DropletEvent::CreationRequested(c) = &events[0] else {
         panic!("unexpected {events:?}")
     };
     assert_eq!((c.vcpus, c.memory_mb, c.disk_gb), (1, 1024, 25));
-    assert_eq!(c.size_slug, "s-1vcpu-1gb");
+    assert_eq!(
+        (c.size_slug.as_str(), c.operation_id),
+        ("s-1vcpu-1gb", Some(op(1)))
+    );
+    let state = Droplet::replay(&events);
+    assert!(state.locked(), "locked while provisioning");
 }
 
 #[test]
 fn creating_twice_is_refused() {
-    assert_eq!(
-        given(&[created()]).when(create()),
-        Err(DropletError::AlreadyExists)
-    );
+    given(&[created()])
+        .when(create_command(None))
+        .then_error(DropletError::AlreadyExists);
 }
 
 #[test]
 fn actions_on_a_missing_droplet_are_not_found() {
-    assert_eq!(
-        given(&[]).when(DropletCommand::PowerOff { at: at(1) }),
-        Err(DropletError::NotFound)
-    );
+    given(&[])
+        .when(act(Action::PowerOff, 2, 1))
+        .then_error(DropletError::NotFound);
 }
 
 #[test]
-fn provisioning_moves_new_to_active_with_an_address() {
-    let events = given(&[created()])
+fn provisioning_moves_new_to_active_and_ends_the_operation() {
+    let state = given(&[created()])
         .when(DropletCommand::MarkProvisioned {
             ipv4: Ipv4Addr::new(10, 1, 0, 2),
             at: at(2),
         })
-        .expect("accepted");
-    assert_eq!(events, vec![provisioned()]);
-    let state = Droplet::replay(&[created(), provisioned()]);
-    assert_eq!(state.status, Some(DropletStatus::Active));
-    assert_eq!(state.version, 2);
+        .then(vec![provisioned()]);
+    assert_eq!(
+        (state.status, state.locked()),
+        (Some(DropletStatus::Active), false)
+    );
 }
 
 #[test]
 fn provisioning_failure_moves_new_to_error() {
-    let failed = given(&[created()])
+    let state = given(&[created()])
         .when(DropletCommand::MarkProvisioningFailed {
             reason: "no capacity".into(),
             at: at(2),
         })
-        .expect("accepted");
-    assert_eq!(
-        Droplet::replay(&[created(), failed[0].clone()]).status,
-        Some(DropletStatus::Error)
-    );
+        .then(vec![DropletEvent::ProvisioningFailed {
+            reason: "no capacity".into(),
+            at: at(2),
+            operation_id: Some(op(1)),
+        }]);
+    assert_eq!(state.status, Some(DropletStatus::Error));
+    given(&[
+        created(),
+        DropletEvent::ProvisioningFailed {
+            reason: "x".into(),
+            at: at(2),
+            operation_id: Some(op(1)),
+        },
+    ])
+    .when(act(Action::Reboot, 2, 3))
+    .then_error(DropletError::InvalidTransition {
+        from: "error",
+        action: "reboot",
+        allowed: vec!["delete"],
+        hint: Some("a droplet that failed to provision can only be deleted"),
+    });
 }
 
 #[test]
-fn power_cycle_off_and_on() {
-    let off = given(&[created(), provisioned()])
-        .when(DropletCommand::PowerOff { at: at(3) })
-        .expect("off");
-    assert_eq!(off, vec![DropletEvent::PoweredOff { at: at(3) }]);
-    let on = given(&[created(), provisioned(), off[0].clone()])
-        .when(DropletCommand::PowerOn { at: at(4) });
-    assert_eq!(on, Ok(vec![DropletEvent::PoweredOn { at: at(4) }]));
+fn power_off_and_on() {
+    given(&[created(), provisioned()])
+        .when(act(Action::PowerOff, 2, 3))
+        .then(vec![off()]);
+    given(&[created(), provisioned()])
+        .when(act(Action::Shutdown, 2, 3))
+        .then(vec![off()]);
+    let state = given(&[created(), provisioned(), off()])
+        .when(act(Action::PowerOn, 3, 4))
+        .then(vec![DropletEvent::PoweredOn {
+            at: at(4),
+            operation_id: Some(op(3)),
+        }]);
+    assert_eq!(state.status, Some(DropletStatus::Active));
 }
 
 #[test]
 fn powering_on_an_active_droplet_is_an_invalid_transition() {
-    let refused = given(&[created(), provisioned()]).when(DropletCommand::PowerOn { at: at(3) });
-    assert_eq!(
-        refused,
-        Err(DropletError::InvalidTransition {
+    given(&[created(), provisioned()])
+        .when(act(Action::PowerOn, 2, 3))
+        .then_error(DropletError::InvalidTransition {
             from: "active",
             action: "power_on",
-            allowed: vec!["power_off", "reboot", "rename", "delete"],
+            allowed: allowed_actions(DropletStatus::Active),
+            hint: None,
+        });
+}
+
+#[test]
+fn resize_needs_the_droplet_off() {
+    let size = *catalog::find_size("s-2vcpu-4gb").expect("size");
+    given(&[created(), provisioned()])
+        .when(act(Action::Resize(size), 2, 3))
+        .then_error(DropletError::InvalidTransition {
+            from: "active",
+            action: "resize",
+            allowed: allowed_actions(DropletStatus::Active),
+            hint: Some("power the droplet off first"),
+        });
+    let state = given(&[created(), provisioned(), off()])
+        .when(act(Action::Resize(size), 3, 4))
+        .then(vec![DropletEvent::Resized {
+            size_slug: "s-2vcpu-4gb".into(),
+            vcpus: 2,
+            memory_mb: 4096,
+            disk_gb: 80,
+            at: at(4),
+            operation_id: Some(op(3)),
+        }]);
+    assert_eq!((state.vcpus, state.status), (2, Some(DropletStatus::Off)));
+}
+
+#[test]
+fn reboot_power_cycle_rebuild_snapshot_and_rename_keep_it_active() {
+    let history = [created(), provisioned()];
+    for (action, event) in [
+        (
+            Action::Reboot,
+            DropletEvent::Rebooted {
+                at: at(3),
+                operation_id: Some(op(2)),
+            },
+        ),
+        (
+            Action::PowerCycle,
+            DropletEvent::PowerCycled {
+                at: at(3),
+                operation_id: Some(op(2)),
+            },
+        ),
+        (
+            Action::Rebuild("debian-12-x64".into()),
+            DropletEvent::Rebuilt {
+                image: "debian-12-x64".into(),
+                at: at(3),
+                operation_id: Some(op(2)),
+            },
+        ),
+        (
+            Action::Snapshot(name("snap-1")),
+            DropletEvent::SnapshotTaken {
+                name: name("snap-1"),
+                at: at(3),
+                operation_id: Some(op(2)),
+            },
+        ),
+        (
+            Action::Rename(name("web-2")),
+            DropletEvent::Renamed {
+                name: name("web-2"),
+                previous: Some(name("web-1")),
+                at: at(3),
+                operation_id: Some(op(2)),
+            },
+        ),
+    ] {
+        let state = given(&history).when(act(action, 2, 3)).then(vec![event]);
+        assert_eq!(state.status, Some(DropletStatus::Active));
+    }
+}
+
+#[test]
+fn a_rename_leaves_the_old_name_to_release() {
+    let renamed = DropletEvent::Renamed {
+        name: name("web-2"),
+        previous: Some(name("web-1")),
+        at: at(3),
+        operation_id: None,
+    };
+    let state = Droplet::replay(&[created(), provisioned(), renamed.clone()]);
+    assert_eq!(state.names_to_release, vec![name("web-1")]);
+    let state = given(&[created(), provisioned(), renamed])
+        .when(DropletCommand::MarkNameReleased {
+            name: name("web-1"),
+            at: at(4),
         })
-    );
+        .then(vec![DropletEvent::NameReleased {
+            name: name("web-1"),
+            at: at(4),
+        }]);
+    assert!(state.names_to_release.is_empty());
 }
 
 #[test]
-fn actions_while_provisioning_are_locked() {
-    let refused = given(&[created()]).when(DropletCommand::Reboot { at: at(1) });
-    assert_eq!(refused, Err(DropletError::Locked { action: "reboot" }));
-}
-
-#[test]
-fn reboot_and_rename_keep_the_droplet_active() {
-    let name = DropletName::parse("web-2").expect("valid");
-    let renamed = given(&[created(), provisioned()])
-        .when(DropletCommand::Rename {
-            name: name.clone(),
+fn patch_changes_only_what_differs() {
+    let update = |name_: Option<&str>, tags: Option<Vec<&str>>| DropletCommand::Update {
+        name: name_.map(name),
+        tags: tags.map(|t| t.into_iter().map(str::to_owned).collect()),
+        at: at(3),
+    };
+    given(&[created(), provisioned()])
+        .when(update(Some("web-1"), Some(vec!["env:prod"])))
+        .then(vec![]);
+    given(&[created(), provisioned()])
+        .when(update(None, Some(vec!["env:dev"])))
+        .then(vec![DropletEvent::TagsChanged {
+            tags: vec!["env:dev".into()],
             at: at(3),
-        })
-        .expect("renamed");
-    let rebooted = given(&[created(), provisioned()])
-        .when(DropletCommand::Reboot { at: at(4) })
-        .expect("rebooted");
-    let state = Droplet::replay(&[
-        created(),
-        provisioned(),
-        renamed[0].clone(),
-        rebooted[0].clone(),
-    ]);
-    assert_eq!(
-        (state.name, state.status),
-        (name, Some(DropletStatus::Active))
-    );
+        }]);
 }
 
 #[test]
-fn delete_during_provisioning_wins() {
-    let delete = given(&[created()])
-        .when(DropletCommand::Delete { at: at(1) })
-        .expect("delete accepted");
-    let history = [created(), delete[0].clone()];
-    let late = given(&history).when(DropletCommand::MarkProvisioned {
-        ipv4: Ipv4Addr::LOCALHOST,
-        at: at(2),
-    });
+fn actions_while_provisioning_are_locked_with_the_operation() {
+    given(&[created()])
+        .when(act(Action::Reboot, 2, 1))
+        .then_error(DropletError::Locked {
+            action: "reboot",
+            operation_id: op(1),
+        });
+}
+
+#[test]
+fn delete_during_provisioning_wins_and_supersedes_the_creation() {
+    let state = given(&[created()]).when(delete(Origin::User)).then(vec![
+        DropletEvent::DeletionRequested {
+            at: at(5),
+            operation_id: Some(op(9)),
+            superseded: Some(op(1)),
+        },
+    ]);
+    assert_eq!(state.status, Some(DropletStatus::Deleting));
+    let history = [
+        created(),
+        DropletEvent::DeletionRequested {
+            at: at(5),
+            operation_id: Some(op(9)),
+            superseded: Some(op(1)),
+        },
+    ];
+    let late = given(&history)
+        .when(DropletCommand::MarkProvisioned {
+            ipv4: Ipv4Addr::LOCALHOST,
+            at: at(6),
+        })
+        .error();
     assert!(matches!(
         late,
-        Err(DropletError::InvalidTransition {
+        DropletError::InvalidTransition {
             from: "deleting",
             ..
-        })
+        }
     ));
 }
 
 #[test]
-fn completing_deletion_sets_delete_and_purge_times() {
-    let delete = DropletEvent::DeletionRequested { at: at(5) };
-    let done = given(&[created(), provisioned(), delete.clone()])
+fn a_node_is_deleted_by_its_pool_not_by_a_user() {
+    let node_of = NodeOf {
+        cluster_id: Uuid::from_u128(1),
+        node_pool_id: Uuid::from_u128(2),
+    };
+    let created = Droplet::default()
+        .decide(&create_command(Some(node_of)))
+        .expect("created");
+    let history = [created[0].clone(), provisioned()];
+    given(&history)
+        .when(delete(Origin::User))
+        .then_error(DropletError::ManagedByNodePool);
+    given(&history)
+        .when(delete(Origin::NodePool))
+        .then(vec![deleting()]);
+    given(&history)
+        .when(DropletCommand::Drain { at: at(4) })
+        .then(vec![DropletEvent::DrainStarted { at: at(4) }]);
+}
+
+#[test]
+fn deletion_completes_with_delete_and_purge_times() {
+    let state = given(&[created(), provisioned(), deleting()])
         .when(DropletCommand::CompleteDeletion { at: at(6) })
-        .expect("deleted");
-    let state = Droplet::replay(&[created(), provisioned(), delete, done[0].clone()]);
+        .then(vec![deleted()]);
     assert_eq!(state.status, Some(DropletStatus::Deleted));
     assert_eq!(
-        state.purge_time,
-        Some(at(6) + chrono::Duration::days(PURGE_AFTER_DAYS))
+        state.names_to_release,
+        vec![name("web-1")],
+        "the name is freed"
     );
+    given(&[created(), provisioned(), deleting()])
+        .when(act(Action::Reboot, 3, 6))
+        .then_error(DropletError::Locked {
+            action: "reboot",
+            operation_id: op(9),
+        });
+}
+
+#[test]
+fn a_deleted_droplet_is_purged_when_its_time_comes_and_then_gone() {
+    let history = [created(), provisioned(), deleting(), deleted()];
+    let early = given(&history)
+        .when(DropletCommand::Purge { at: at(7) })
+        .error();
+    assert!(matches!(
+        early,
+        DropletError::InvalidTransition {
+            from: "deleted",
+            ..
+        }
+    ));
+    let due = at(6) + chrono::Duration::days(PURGE_AFTER_DAYS);
+    let state = given(&history)
+        .when(DropletCommand::Purge { at: due })
+        .then(vec![DropletEvent::Purged { at: due }]);
+    assert!(state.exists());
+    let mut purged = history.to_vec();
+    purged.push(DropletEvent::Purged { at: due });
+    given(&purged)
+        .when(act(Action::Reboot, 3, 8))
+        .then_error(DropletError::NotFound);
+    given(&purged)
+        .when(create_command(None))
+        .then_error(DropletError::NotFound);
 }
 
 #[test]
 fn a_deleted_droplet_cannot_be_deleted_again() {
-    let history = [
-        created(),
-        provisioned(),
-        DropletEvent::DeletionRequested { at: at(5) },
-        DropletEvent::Deleted {
-            at: at(6),
-            purge_at: at(7),
-        },
-    ];
-    let refused = given(&history).when(DropletCommand::Delete { at: at(8) });
+    let refused = given(&[created(), provisioned(), deleting(), deleted()])
+        .when(delete(Origin::User))
+        .error();
     assert!(matches!(
         refused,
-        Err(DropletError::InvalidTransition {
+        DropletError::InvalidTransition {
             from: "deleted",
             ..
-        })
+        }
     ));
+}
+
+#[test]
+fn cancelling_a_creation_before_provisioning_deletes_the_droplet() {
+    let cancel = DropletCommand::RequestCancel {
+        operation_id: op(1),
+        at: at(1),
+    };
+    let state = given(&[created()]).when(cancel.clone()).then(vec![
+        DropletEvent::CancelRequested {
+            operation_id: op(1),
+            at: at(1),
+        },
+        DropletEvent::CreationCancelled {
+            operation_id: op(1),
+            at: at(1),
+        },
+    ]);
+    assert_eq!(
+        (state.status, state.locked()),
+        (Some(DropletStatus::Deleting), false)
+    );
+    given(&[created(), provisioned()]).when(cancel).then(vec![]);
+}
+
+#[test]
+fn a_deletion_past_its_point_of_no_return_only_notes_the_cancel() {
+    given(&[created(), provisioned(), deleting()])
+        .when(DropletCommand::RequestCancel {
+            operation_id: op(9),
+            at: at(6),
+        })
+        .then(vec![DropletEvent::CancelRequested {
+            operation_id: op(9),
+            at: at(6),
+        }]);
+}
+
+#[test]
+fn operations_are_stated_by_their_events() {
+    let id = Uuid::from_u128(7);
+    let started = Droplet::operation_facts(&created(), id, "alice");
+    assert!(
+        matches!(&started[0].change, OperationChange::Started { op_type, .. } if op_type == "droplet.create")
+    );
+    let done = Droplet::operation_facts(&provisioned(), id, "system");
+    assert_eq!(
+        (done[0].operation_id, &done[0].change),
+        (op(1), &OperationChange::Succeeded)
+    );
+    let immediate = Droplet::operation_facts(&off(), id, "alice");
+    assert_eq!(immediate.len(), 2, "started and succeeded at once");
+    let superseding = DropletEvent::DeletionRequested {
+        at: at(5),
+        operation_id: Some(op(9)),
+        superseded: Some(op(1)),
+    };
+    let facts = Droplet::operation_facts(&superseding, id, "alice");
+    assert!(
+        matches!(&facts[0].change, OperationChange::Cancelled { reason } if reason == "SUPERSEDED")
+    );
 }
 
 fn any_command() -> impl Strategy<Value = DropletCommand> {
     let t = (0u32..59).prop_map(at);
     prop_oneof![
-        Just(create()),
+        Just(create_command(None)),
         t.clone().prop_map(|at| DropletCommand::MarkProvisioned {
             ipv4: Ipv4Addr::new(10, 0, 0, 9),
             at
@@ -231,14 +515,35 @@ fn any_command() -> impl Strategy<Value = DropletCommand> {
                 reason: "boom".into(),
                 at
             }),
-        t.clone().prop_map(|at| DropletCommand::PowerOn { at }),
-        t.clone().prop_map(|at| DropletCommand::PowerOff { at }),
-        t.clone().prop_map(|at| DropletCommand::Reboot { at }),
-        t.clone().prop_map(|at| DropletCommand::Rename {
-            name: DropletName::parse("renamed").expect("valid"),
+        t.clone().prop_map(|at| DropletCommand::Act {
+            action: Action::PowerOn,
+            operation_id: op(3),
             at
         }),
-        t.clone().prop_map(|at| DropletCommand::Delete { at }),
+        t.clone().prop_map(|at| DropletCommand::Act {
+            action: Action::PowerOff,
+            operation_id: op(4),
+            at
+        }),
+        t.clone().prop_map(|at| DropletCommand::Act {
+            action: Action::Rename(name("renamed")),
+            operation_id: op(5),
+            at
+        }),
+        t.clone().prop_map(|at| DropletCommand::Update {
+            name: None,
+            tags: Some(vec!["x".into()]),
+            at
+        }),
+        t.clone().prop_map(|at| DropletCommand::Delete {
+            operation_id: op(6),
+            origin: Origin::User,
+            at
+        }),
+        t.clone().prop_map(|at| DropletCommand::RequestCancel {
+            operation_id: op(1),
+            at
+        }),
         t.prop_map(|at| DropletCommand::CompleteDeletion { at }),
     ]
 }
@@ -259,6 +564,7 @@ proptest! {
             }
         }
         prop_assert_eq!(incremental.version, history.len() as u64);
+        assert_fold_is_incremental::<Droplet>(&history);
         prop_assert_eq!(Droplet::replay(&history), incremental);
     }
 }

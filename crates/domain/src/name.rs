@@ -1,14 +1,15 @@
-//! `DropletName`: a validated droplet name. Constructing one is the only way to get a
-//! name into a command, so an invalid name can never reach the log.
+//! `ResourceName`: a validated name of a droplet, cluster or node pool. Constructing one
+//! is the only way to get a name into a command, so an invalid name can never reach the
+//! log.
 
 use std::fmt;
 
-/// A droplet name: 1–255 characters of ASCII letters, digits, `.` and `-`, starting and
+/// A resource name: 1–255 characters of ASCII letters, digits, `.` and `-`, starting and
 /// ending with a letter or digit.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct DropletName(String);
+pub struct ResourceName(String);
 
-/// Why a string is not a valid droplet name.
+/// Why a string is not a valid resource name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InvalidName {
     #[error("names must not be empty")]
@@ -21,7 +22,7 @@ pub enum InvalidName {
     BadEdge,
 }
 
-impl DropletName {
+impl ResourceName {
     pub const MAX_LEN: usize = 255;
 
     pub fn parse(raw: &str) -> Result<Self, InvalidName> {
@@ -45,13 +46,13 @@ impl DropletName {
     }
 }
 
-impl AsRef<str> for DropletName {
+impl AsRef<str> for ResourceName {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 
-impl fmt::Display for DropletName {
+impl fmt::Display for ResourceName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
@@ -63,19 +64,19 @@ mod tests {
 
     #[test]
     fn accepts_dns_like_names() {
-        assert!(DropletName::parse("web-1.example").is_ok());
-        assert!(DropletName::parse("a").is_ok());
+        assert!(ResourceName::parse("web-1.example").is_ok());
+        assert!(ResourceName::parse("a").is_ok());
     }
 
     #[test]
     fn rejects_each_rule() {
-        assert_eq!(DropletName::parse(""), Err(InvalidName::Empty));
+        assert_eq!(ResourceName::parse(""), Err(InvalidName::Empty));
         assert_eq!(
-            DropletName::parse(&"a".repeat(256)),
+            ResourceName::parse(&"a".repeat(256)),
             Err(InvalidName::TooLong)
         );
-        assert_eq!(DropletName::parse("web_1"), Err(InvalidName::BadCharacter));
-        assert_eq!(DropletName::parse("-web"), Err(InvalidName::BadEdge));
-        assert_eq!(DropletName::parse("web."), Err(InvalidName::BadEdge));
+        assert_eq!(ResourceName::parse("web_1"), Err(InvalidName::BadCharacter));
+        assert_eq!(ResourceName::parse("-web"), Err(InvalidName::BadEdge));
+        assert_eq!(ResourceName::parse("web."), Err(InvalidName::BadEdge));
     }
 }

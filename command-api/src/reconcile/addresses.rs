@@ -1,12 +1,11 @@
 //! Private IPv4 addresses for droplets, unique without coordination: each (region,
 //! partition) pair owns a /20 — `10.<region>.<partition << 4 | n >> 8>.<n & 255>` — and
-//! hands out `n` in order. The counter is rebuilt from `Provisioned` events on restore,
-//! so an address is never handed out twice. Supports up to 16 partitions.
+//! hands out `n` in order. A partition's book is rebuilt from the droplets of its write
+//! model whenever the partition is (re)assigned, so an address is never handed out
+//! twice. Supports up to 16 partitions.
 
 use std::collections::HashMap;
 use std::net::Ipv4Addr;
-
-use domain::droplet::DropletEvent;
 
 /// Host numbers per (region, partition): a /20 minus the zero host.
 const HOSTS: u32 = 4095;
@@ -26,14 +25,12 @@ impl AddressBook {
         }
     }
 
-    /// Advances past an address seen in the log.
-    pub fn observe(&mut self, event: &DropletEvent) {
-        if let DropletEvent::Provisioned { ipv4, .. } = event {
-            let [_, region, high, low] = ipv4.octets();
-            let host = (u32::from(high & 0x0f) << 8) | u32::from(low);
-            let next = self.next.entry(region).or_insert(1);
-            *next = (*next).max(host + 1);
-        }
+    /// Advances past an address already in use.
+    pub fn observe(&mut self, ipv4: Ipv4Addr) {
+        let [_, region, high, low] = ipv4.octets();
+        let host = (u32::from(high & 0x0f) << 8) | u32::from(low);
+        let next = self.next.entry(region).or_insert(1);
+        *next = (*next).max(host + 1);
     }
 
     /// The next free address of `region_index`, or `None` when the block is used up.
@@ -54,7 +51,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn addresses_are_unique_and_survive_a_restore() {
+    fn addresses_are_unique_and_survive_a_rebuild() {
         let mut book = AddressBook::new(3);
         let first = book.allocate(1).expect("free");
         let second = book.allocate(1).expect("free");
@@ -62,12 +59,9 @@ mod tests {
             (first, second),
             (Ipv4Addr::new(10, 1, 48, 1), Ipv4Addr::new(10, 1, 48, 2))
         );
-        let mut restored = AddressBook::new(3);
-        restored.observe(&DropletEvent::Provisioned {
-            ipv4: second,
-            at: chrono::Utc::now(),
-        });
-        assert_eq!(restored.allocate(1), Some(Ipv4Addr::new(10, 1, 48, 3)));
+        let mut rebuilt = AddressBook::new(3);
+        rebuilt.observe(second);
+        assert_eq!(rebuilt.allocate(1), Some(Ipv4Addr::new(10, 1, 48, 3)));
     }
 
     #[test]

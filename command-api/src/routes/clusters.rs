@@ -1,0 +1,146 @@
+//! Cluster commands: create (with its node pools, under a unique name), patch (name,
+//! tags; the region is immutable) and delete (`If-Match` required, cascading to pools
+//! and nodes through the node-pool reconciler). Handlers decide nothing themselves.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use domain::cluster::{Cluster, ClusterCommand};
+use platform::auth::Principal;
+use platform::kafka::partition_for;
+use platform::problem::Problem;
+use serde_json::{Map, Value};
+use views::cluster::ClusterRow;
+
+use super::common::{self, Services, finish, forward_to, parse_id, settled};
+use super::{body, input, respond};
+use crate::preconditions;
+use crate::workflows::clusters as flow;
+use crate::writer::{Command, SubmitError};
+
+const CREATE_ROUTE: &str = "/api/v1/clusters";
+const PATCH_ROUTE: &str = "/api/v1/clusters/{id}";
+const DELETE_ROUTE: &str = "/api/v1/clusters/{id}";
+
+/// `POST /api/v1/clusters`
+pub async fn create(
+    req: HttpRequest,
+    payload: web::Payload,
+    principal: Principal,
+    services: web::Data<Services>,
+) -> Result<HttpResponse, Problem> {
+    principal.require_mutation()?;
+    let body::JsonBody { raw, object } = body::json_object(&req, payload).await?;
+    let writer = &services.writer;
+    let input = input::clusters::create(&object, &mut || uuid::Uuid::now_v7())?;
+    let idempotency =
+        preconditions::idempotency(&req, &principal, CREATE_ROUTE, &Value::Object(object))?;
+    let partition = match &idempotency {
+        Some(key) => partition_for(key.scope.as_bytes(), writer.partitions()),
+        None => writer.partition_of(&writer.id_for_new_aggregate()),
+    };
+    if !writer.serves(partition) {
+        return forward_to(&req, raw, partition, &services).await;
+    }
+    let trace = common::trace(&req);
+    let result = flow::create(
+        writer,
+        &services.names,
+        input,
+        partition,
+        principal,
+        idempotency,
+        trace,
+    )
+    .await;
+    finish(&req, raw, &services, result).await
+}
+
+/// `PATCH /api/v1/clusters/{id}` (name, tags: metadata, answered 200).
+pub async fn patch(
+    req: HttpRequest,
+    path: web::Path<String>,
+    payload: web::Payload,
+    principal: Principal,
+    services: web::Data<Services>,
+) -> Result<HttpResponse, Problem> {
+    principal.require_mutation()?;
+    let id = parse_id(&path, "cluster")?;
+    let body::JsonBody { raw, object } = body::json_object(&req, payload).await?;
+    let input = input::clusters::patch(&object)?;
+    let idempotency =
+        preconditions::idempotency(&req, &principal, PATCH_ROUTE, &Value::Object(object))?;
+    let writer = &services.writer;
+    let command = ClusterCommand::Update {
+        name: input.name.clone(),
+        tags: input.tags,
+        at: writer.clock().now(),
+    };
+    let (correlation, traceparent) = common::trace(&req);
+    let submission = Command::<Cluster>::new(
+        id,
+        command,
+        writer.id_beside(&id),
+        principal.clone(),
+        "cluster.update",
+    )
+    .expecting(preconditions::expected_version(&req))
+    .idempotency(idempotency)
+    .traced(correlation, traceparent)
+    .respond(|state, _, _| respond::ok_row::<ClusterRow>(state));
+    let result = match input.name {
+        Some(name) => {
+            async {
+                let current = settled::<Cluster>(&services, &id).await?;
+                if !principal.can_see(&current.owner) {
+                    return Err(SubmitError::NotFound("cluster"));
+                }
+                if current.name == name {
+                    return writer.submit(submission).await;
+                }
+                flow::rename(&services.names, &current.owner, id, &name, async || {
+                    writer.submit(submission).await
+                })
+                .await
+            }
+            .await
+        }
+        None => writer.submit(submission).await,
+    };
+    finish(&req, raw, &services, result).await
+}
+
+/// `DELETE /api/v1/clusters/{id}` — `If-Match` required (428 without it).
+pub async fn delete(
+    req: HttpRequest,
+    path: web::Path<String>,
+    principal: Principal,
+    services: web::Data<Services>,
+) -> Result<HttpResponse, Problem> {
+    principal.require_mutation()?;
+    let id = parse_id(&path, "cluster")?;
+    let expected = common::require_if_match(&req)?;
+    let idempotency =
+        preconditions::idempotency(&req, &principal, DELETE_ROUTE, &Value::Object(Map::new()))?;
+    let writer = &services.writer;
+    let operation_id = writer.id_beside(&id);
+    let command = ClusterCommand::Delete {
+        operation_id,
+        at: writer.clock().now(),
+    };
+    let (correlation, traceparent) = common::trace(&req);
+    let by = principal.id.clone();
+    let submission =
+        Command::<Cluster>::new(id, command, operation_id, principal, "cluster.delete")
+            .expecting(expected)
+            .idempotency(idempotency)
+            .traced(correlation, traceparent)
+            .respond(move |state, events, command_id| {
+                respond::accepted_row::<ClusterRow>(
+                    state,
+                    events,
+                    command_id,
+                    &by,
+                    flow::location(state.id),
+                )
+            });
+    common::run(&req, web::Bytes::new(), &services, submission).await
+}

@@ -1,0 +1,83 @@
+//! Creating and renaming clusters under unique names, like droplets.
+
+use domain::cluster::{Cluster, ClusterCommand, CreateCluster};
+use domain::name::ResourceName;
+use platform::auth::Principal;
+use uuid::Uuid;
+use views::cluster::ClusterRow;
+
+use super::under_name;
+use crate::names::Names;
+use crate::routes::input::clusters::CreateInput;
+use crate::routes::respond;
+use crate::writer::{Accepted, Command, IdempotencyRequest, SubmitError, Writer};
+
+/// Reserves the name, creates the cluster with its pools in `partition`, confirms.
+pub async fn create(
+    writer: &Writer,
+    names: &Names,
+    input: CreateInput,
+    partition: i32,
+    principal: Principal,
+    idempotency: Option<IdempotencyRequest>,
+    trace: (Option<String>, Option<String>),
+) -> Result<Accepted, SubmitError> {
+    let owner = principal.id.clone();
+    let fresh = writer.id_in_partition(partition);
+    let scope = idempotency.as_ref().map(|i| i.scope.as_str());
+    let id = names
+        .reserve(&owner, "cluster", &input.name, fresh, scope)
+        .await?;
+    let name = input.name.clone();
+    under_name(names, &owner, "cluster", &name, id, async || {
+        let operation_id = writer.id_beside(&id);
+        let command = ClusterCommand::Create(CreateCluster {
+            id,
+            owner: owner.clone(),
+            name: input.name,
+            region: input.region.slug.to_owned(),
+            kube_version: input.kube_version,
+            pools: input.pools,
+            tags: input.tags,
+            operation_id,
+            at: writer.clock().now(),
+        });
+        let by = principal.id.clone();
+        let submission =
+            Command::<Cluster>::new(id, command, operation_id, principal, "cluster.create")
+                .idempotency(idempotency)
+                .traced(trace.0, trace.1)
+                .respond(move |state, events, command_id| {
+                    respond::accepted_row::<ClusterRow>(
+                        state,
+                        events,
+                        command_id,
+                        &by,
+                        location(state.id),
+                    )
+                });
+        writer.submit(submission).await
+    })
+    .await
+}
+
+/// Reserves `name` for cluster `id`, then runs the rename through `submit`.
+pub async fn rename(
+    names: &Names,
+    owner: &str,
+    id: Uuid,
+    name: &ResourceName,
+    submit: impl AsyncFnOnce() -> Result<Accepted, SubmitError>,
+) -> Result<Accepted, SubmitError> {
+    let holder = names.reserve(owner, "cluster", name, id, None).await?;
+    if holder != id {
+        return Err(SubmitError::Unavailable(
+            "the name reservation changed hands",
+        ));
+    }
+    under_name(names, owner, "cluster", name, id, submit).await
+}
+
+pub fn location(id: Uuid) -> String {
+    format!("/api/v1/clusters/{id}")
+}

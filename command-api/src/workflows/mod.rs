@@ -1,0 +1,56 @@
+//! Commands that span aggregates, shared by handlers and reconcilers: creating a
+//! resource under a unique name (reserve → create → confirm, or release on refusal)
+//! and renaming one (reserve the new name → rename → the old one is released later by
+//! the reconciler of its holder). Each step is an ordinary command; a crash between
+//! steps leaves at most a pending reservation, which the reservation reconciler settles.
+
+pub mod clusters;
+pub mod droplets;
+
+use domain::name::ResourceName;
+
+use crate::names::Names;
+use crate::writer::{Accepted, SubmitError};
+
+/// Whether a failed command certainly appended nothing (so a reservation taken for it
+/// can be released now) rather than maybe (then the reconciler decides later).
+fn appended_nothing(error: &SubmitError) -> bool {
+    matches!(
+        error,
+        SubmitError::Domain(_)
+            | SubmitError::NotFound(_)
+            | SubmitError::PreconditionFailed { .. }
+            | SubmitError::IdempotencyKeyReused
+            | SubmitError::IdempotencyKeyInUse
+            | SubmitError::Quarantined(_)
+    )
+}
+
+/// Runs `create` under a reservation of `name` for `holder`, taken for `scope`.
+pub(crate) async fn under_name<F>(
+    names: &Names,
+    owner: &str,
+    kind: &str,
+    name: &ResourceName,
+    holder: uuid::Uuid,
+    create: F,
+) -> Result<Accepted, SubmitError>
+where
+    F: AsyncFnOnce() -> Result<Accepted, SubmitError>,
+{
+    let result = create().await;
+    match &result {
+        Ok(_) => {
+            if let Err(error) = names.confirm(owner, kind, name, holder).await {
+                tracing::debug!(%error, "confirming the name failed; the reservation reconciler will");
+            }
+        }
+        Err(error) if appended_nothing(error) => {
+            if let Err(error) = names.release(owner, kind, name, holder).await {
+                tracing::debug!(%error, "releasing the name failed; the reservation reconciler will");
+            }
+        }
+        Err(_) => {}
+    }
+    result
+}

@@ -1,0 +1,124 @@
+//! The aggregate registry of the write path: each registered aggregate type (one line
+//! in `startup.rs` per type) becomes a `Kind` — how to start its state and fold a valid
+//! batch of its events — keyed by its stable name, and its state travels through the
+//! partition behind `AnyState`. The writer itself never names a concrete aggregate.
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use domain::Aggregate;
+use domain::operation::PendingOperation;
+use domain::record::RawEvent;
+use proto::{DecodeError, WireEvent};
+
+/// Any aggregate's state, as the partition holds it.
+pub trait AnyState: Send + Sync + 'static {
+    fn kind(&self) -> &'static str;
+    fn version(&self) -> u64;
+    fn exists(&self) -> bool;
+    fn owner(&self) -> &str;
+    fn pending_operation(&self) -> Option<&PendingOperation>;
+    fn as_any(&self) -> &dyn Any;
+    fn clone_box(&self) -> Box<dyn AnyState>;
+}
+
+impl<A: Aggregate> AnyState for A {
+    fn kind(&self) -> &'static str {
+        A::NAME
+    }
+
+    fn version(&self) -> u64 {
+        Aggregate::version(self)
+    }
+
+    fn exists(&self) -> bool {
+        Aggregate::exists(self)
+    }
+
+    fn owner(&self) -> &str {
+        Aggregate::owner(self)
+    }
+
+    fn pending_operation(&self) -> Option<&PendingOperation> {
+        Aggregate::pending_operation(self)
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn clone_box(&self) -> Box<dyn AnyState> {
+        Box::new(self.clone())
+    }
+}
+
+/// The typed view of an erased state, if it is an `A`.
+pub fn downcast<A: Aggregate>(state: &dyn AnyState) -> Option<&A> {
+    state.as_any().downcast_ref::<A>()
+}
+
+/// What the writer can do with one aggregate type without knowing it.
+pub trait Kind: Send + Sync {
+    fn name(&self) -> &'static str;
+    /// Folds the events of a valid batch onto `state` (the default state if `None`).
+    fn fold(
+        &self,
+        state: Option<&dyn AnyState>,
+        events: &[RawEvent],
+    ) -> Result<Box<dyn AnyState>, DecodeError>;
+}
+
+struct KindOf<A>(PhantomData<fn() -> A>);
+
+impl<A> Kind for KindOf<A>
+where
+    A: Aggregate,
+    A::Event: WireEvent,
+{
+    fn name(&self) -> &'static str {
+        A::NAME
+    }
+
+    fn fold(
+        &self,
+        state: Option<&dyn AnyState>,
+        events: &[RawEvent],
+    ) -> Result<Box<dyn AnyState>, DecodeError> {
+        let start = match state {
+            Some(state) => downcast::<A>(state)
+                .cloned()
+                .ok_or(DecodeError::Invalid("aggregate_type"))?,
+            None => A::default(),
+        };
+        let events: Vec<A::Event> = proto::decode_events(events)?;
+        Ok(Box::new(events.iter().fold(start, A::evolve)))
+    }
+}
+
+/// The registered aggregate types, by name.
+#[derive(Clone, Default)]
+pub struct Kinds(HashMap<&'static str, Arc<dyn Kind>>);
+
+impl Kinds {
+    /// Registers `A`; one line per aggregate type.
+    pub fn register<A>(mut self) -> Self
+    where
+        A: Aggregate,
+        A::Event: WireEvent,
+    {
+        self.0.insert(A::NAME, Arc::new(KindOf::<A>(PhantomData)));
+        self
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Arc<dyn Kind>> {
+        self.0.get(name)
+    }
+
+    pub fn names(&self) -> Vec<&'static str> {
+        let mut names: Vec<&'static str> = self.0.keys().copied().collect();
+        names.sort_unstable();
+        names
+    }
+}

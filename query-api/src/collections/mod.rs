@@ -1,0 +1,8 @@
+//! The readable collections, one file each: the descriptor and the `Listed` impl of a
+//! row type from the `views` crate. The generic handlers in `routes::resources` serve
+//! them all.
+
+pub mod clusters;
+pub mod droplets;
+pub mod operations;
+pub mod timeline;

@@ -1,0 +1,155 @@
+//! The catalog (api.md §10, DO shapes): `GET /regions`, `/sizes` (`?region=`) and
+//! `/images`, from the same static catalog command-api validates against. Prices are
+//! integer micro-USD inside and decimal strings on the wire. Answers carry a strong
+//! ETag of their bytes, so clients can cache them; nothing here reads the database.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{ETAG, IF_NONE_MATCH};
+use actix_web::{HttpRequest, HttpResponse, web};
+use domain::catalog::{self, IMAGES, REGIONS, SIZES, Size};
+use platform::auth::Principal;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::error::QueryError;
+
+/// Micro-USD as a decimal string with `places` decimals (half up).
+pub fn money(micro: u64, places: u32) -> String {
+    let unit = 10u64.pow(6 - places);
+    let rounded = (micro + unit / 2) / unit;
+    let scale = 10u64.pow(places);
+    format!(
+        "{}.{:0width$}",
+        rounded / scale,
+        rounded % scale,
+        width = places as usize
+    )
+}
+
+fn size_json(size: &Size) -> Value {
+    let regions: Vec<&str> = REGIONS
+        .iter()
+        .map(|r| r.slug)
+        .filter(|r| size.offered_in(r))
+        .collect();
+    json!({
+        "slug": size.slug,
+        "vcpus": size.vcpus,
+        "memory": size.memory_mb,
+        "memory_mb": size.memory_mb,
+        "disk": size.disk_gb,
+        "disk_gb": size.disk_gb,
+        "transfer": f64::from(size.transfer_tb),
+        "price_monthly": money(size.price_monthly_micro, 2),
+        "price_hourly": money(catalog::hourly_micro(size.price_monthly_micro), 6),
+        "currency": "USD",
+        "regions": regions,
+        "available": true,
+        "description": size.description,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SizeParams {
+    region: Option<String>,
+}
+
+/// `GET /api/v1/regions`
+pub async fn regions(req: HttpRequest, _principal: Principal) -> HttpResponse {
+    let regions: Vec<Value> = REGIONS
+        .iter()
+        .map(|r| {
+            let sizes: Vec<&str> = SIZES.iter().filter(|s| s.offered_in(r.slug)).map(|s| s.slug).collect();
+            json!({ "slug": r.slug, "name": r.name, "available": true, "features": ["private_networking"], "sizes": sizes })
+        })
+        .collect();
+    cacheable(
+        &req,
+        json!({ "regions": regions, "meta": { "total": REGIONS.len() }, "links": {} }),
+    )
+}
+
+/// `GET /api/v1/sizes` (`?region=` keeps the sizes offered there).
+pub async fn sizes(
+    req: HttpRequest,
+    _principal: Principal,
+    params: web::Query<SizeParams>,
+) -> Result<HttpResponse, QueryError> {
+    let region = params
+        .region
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    if let Some(region) = region.filter(|r| catalog::find_region(r).is_none()) {
+        return Err(QueryError::InvalidArgument(format!(
+            "region {region} does not exist"
+        )));
+    }
+    let sizes: Vec<Value> = SIZES
+        .iter()
+        .filter(|s| region.is_none_or(|r| s.offered_in(r)))
+        .map(size_json)
+        .collect();
+    let total = sizes.len();
+    Ok(cacheable(
+        &req,
+        json!({ "sizes": sizes, "meta": { "total": total }, "links": {} }),
+    ))
+}
+
+/// `GET /api/v1/images`
+pub async fn images(req: HttpRequest, _principal: Principal) -> HttpResponse {
+    let regions: Vec<&str> = REGIONS.iter().map(|r| r.slug).collect();
+    let images: Vec<Value> = IMAGES
+        .iter()
+        .map(|i| {
+            json!({
+                "slug": i.slug, "distribution": i.distribution, "name": i.name,
+                "type": "base", "public": true, "regions": regions,
+            })
+        })
+        .collect();
+    cacheable(
+        &req,
+        json!({ "images": images, "meta": { "total": IMAGES.len() }, "links": {} }),
+    )
+}
+
+/// 200 with a strong ETag of the body, or 304 when `If-None-Match` names it.
+fn cacheable(req: &HttpRequest, body: Value) -> HttpResponse {
+    let bytes = serde_json::to_vec(&body).unwrap_or_default();
+    let etag = format!("\"{}\"", &hex::encode(Sha256::digest(&bytes))[..16]);
+    let matches = req
+        .headers()
+        .get_all(IF_NONE_MATCH)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|t| t.trim() == etag || t.trim() == "*");
+    let status = if matches {
+        StatusCode::NOT_MODIFIED
+    } else {
+        StatusCode::OK
+    };
+    let mut response = HttpResponse::build(status);
+    response
+        .insert_header((ETAG, etag))
+        .insert_header(("Cache-Control", "private, max-age=300"));
+    if matches {
+        return response.finish();
+    }
+    response.content_type("application/json").body(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_is_a_rounded_decimal_string() {
+        assert_eq!(money(6_000_000, 2), "6.00");
+        assert_eq!(money(8_929, 6), "0.008929");
+        assert_eq!(money(5_005, 2), "0.01");
+        assert_eq!(money(168_000_000, 2), "168.00");
+    }
+}
