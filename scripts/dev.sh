@@ -3,7 +3,7 @@
 # starts MariaDB and Redis if needed, Apache Kafka (single-node KRaft from its Maven
 # jars, data under var/dev/kafka, kept across restarts; unless KAFKA_BROKERS names a
 # cluster to use), the four services, the SPA and Prometheus, seeds demo data, and
-# prints the URLs and a dev token. Ctrl-C (or `make down`) stops only what this script
+# prints the URLs, a signed-in SPA link and a dev token. Ctrl-C (or `make down`) stops only what this script
 # started. `make dev-reset` wipes the log and the read models together.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -38,12 +38,10 @@ stack_spawn prometheus prometheus --config.file="$CG_ROOT/monitoring/prometheus.
   --storage.tsdb.path="$run/prometheus" --web.listen-address=127.0.0.1:9090
 wait_for "Prometheus" 30 curl -fsS http://127.0.0.1:9090/-/ready
 
-say "seeding demo droplets"
-for name in web-1 web-2 db-1; do
-  curl -fsS -o /dev/null -X POST "http://127.0.0.1:8081/api/v1/droplets" \
-    -H "Authorization: Bearer $token" -H "Content-Type: application/json" -H "Idempotency-Key: seed-$name" \
-    -d "{\"name\":\"$name\",\"region\":\"nyc1\",\"size\":\"s-1vcpu-1gb\",\"image\":\"ubuntu-24-04-x64\"}" || true
-done
+say "seeding demo data (in the background; log in var/dev/logs/seed.log)"
+mkdir -p "$run/logs"
+# A grandchild, not a child: `wait -n` below must only wake for the services.
+(python3 scripts/seed.py http://127.0.0.1:8081 "$token" >"$run/logs/seed.log" 2>&1 &)
 
 cat <<MSG
 
@@ -56,8 +54,10 @@ cat <<MSG
     Prometheus       http://127.0.0.1:9090/         (scrapes all four, with the alert rules of monitoring/)
     Kafka            $brokers  ($STACK_BROKER_KIND)
 
+  Open the SPA, already signed in:  http://127.0.0.1:8081/#token=$token
+  API docs (Swagger UI)            http://127.0.0.1:8081/swagger-ui/
   Dev API token (admin):  $token
-    curl -H "Authorization: Bearer $token" http://127.0.0.1:8081/api/v1/droplets
+    curl -H "Authorization: Bearer $token" http://127.0.0.1:8081/api/v1/clusters
 
   Press Ctrl-C to stop everything this command started (or run 'make down').
 MSG

@@ -7,9 +7,6 @@
 use std::time::Duration;
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use domain::Aggregate;
-use domain::cluster::Cluster;
-use domain::droplet::Droplet;
 use platform::problem::Problem;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -112,31 +109,16 @@ impl InternalClient {
 
 /// What a holder of `kind` with `id` is, as far as this instance knows.
 pub fn holder_status(writer: &Writer, kind: &str, id: &Uuid) -> Result<HolderStatus, SubmitError> {
-    match kind {
-        "droplet" => status_of::<Droplet>(writer, id, |d| {
-            (
-                d.name.to_string(),
-                d.is_live() || d.status == Some(domain::droplet::DropletStatus::Deleting),
-            )
-        }),
-        "cluster" => status_of::<Cluster>(writer, id, |c| (c.name.to_string(), c.is_live())),
-        _ => Ok(HolderStatus::Absent),
-    }
-}
-
-fn status_of<A: Aggregate>(
-    writer: &Writer,
-    id: &Uuid,
-    describe: impl Fn(&A) -> (String, bool),
-) -> Result<HolderStatus, SubmitError> {
-    match writer.peek::<A>(id) {
+    let held = writer.peek_with(id, |state| {
+        (state.kind() == kind && state.exists())
+            .then(|| state.held_name())
+            .flatten()
+    });
+    match held {
         Peek::NotOwned { partition } => Err(SubmitError::NotOwned { partition }),
         Peek::Uncertain => Ok(HolderStatus::Uncertain),
         Peek::Absent => Ok(HolderStatus::Absent),
-        Peek::Present(state) => {
-            let (name, live) = describe(&state);
-            Ok(HolderStatus::Holds { name, live })
-        }
+        Peek::Present((name, live)) => Ok(HolderStatus::Holds { name, live }),
     }
 }
 

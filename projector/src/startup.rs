@@ -3,21 +3,18 @@
 //! the log task (waits for Kafka, then the projection loop), the lag probe and the
 //! server until shutdown. It holds no projection logic of its own.
 
-use std::net::TcpListener;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 
+use actix_web::HttpServer;
 use actix_web::dev::Server;
-use actix_web::middleware::from_fn;
-use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context;
 use platform::health::{Check, Readiness};
-use platform::http_metrics::HttpMetrics;
 use platform::kafka::{GroupReader, TopicSpec, consumer_config};
-use platform::metrics::{Metrics, metrics_endpoint};
+use platform::metrics::Metrics;
+use platform::service::{Common, Probes};
 use platform::shutdown::Shutdown;
 use platform::supervisor::Supervisor;
-use sqlx::MySqlPool;
 
 use crate::cache::Publisher;
 use crate::config::Settings;
@@ -48,15 +45,6 @@ pub struct Application {
     lag: LagProbe,
     readiness: Readiness,
     settings: Settings,
-}
-
-/// What `/readyz` checks beside the reported ones.
-#[derive(Clone)]
-struct Probes {
-    pool: MySqlPool,
-    redis: deadpool_redis::Pool,
-    reader_alive: Arc<AtomicBool>,
-    reported: Readiness,
 }
 
 impl Application {
@@ -92,16 +80,24 @@ impl Application {
         };
         let readiness = Readiness::default();
         readiness.down(platform::kafka::KAFKA_CHECK, "connecting");
-        let probes = Probes {
-            pool,
-            redis,
-            reader_alive: Arc::clone(&projector.alive),
-            reported: readiness.clone(),
-        };
-        let listener = TcpListener::bind((settings.http.host.as_str(), settings.http.port))
-            .context("Failed to bind the HTTP listener")?;
-        let port = listener.local_addr()?.port();
-        let server = http_server(listener, metrics, probes)?;
+        let alive = Arc::clone(&projector.alive);
+        let probes = Probes::new(readiness.clone())
+            .mariadb(pool)
+            .redis(redis)
+            .check("kafka_reader", move || {
+                Check::from_bool(
+                    alive.load(Ordering::SeqCst),
+                    "the projection loop is not running",
+                )
+            });
+        let common = Common::new(metrics, probes, settings.http.body_limit);
+        let (listener, port) = platform::service::bind(&settings.http)?;
+        let server = HttpServer::new(move || common.clone().app())
+            .workers(1)
+            .disable_signals()
+            .shutdown_timeout(5)
+            .listen(listener)?
+            .run();
         Ok(Self {
             port,
             server,
@@ -128,23 +124,13 @@ impl Application {
             settings,
             ..
         } = self;
-        let handle = server.handle();
         let mut supervisor = Supervisor::new(readiness.clone());
         supervisor.spawn(
             "projection",
             log_task(projector, settings, readiness, supervisor.shutdown()),
         );
         supervisor.spawn("lag_probe", lag.run(supervisor.shutdown()));
-        let mut stop = supervisor.shutdown();
-        supervisor.spawn("http", async move {
-            tokio::select! {
-                served = server => served.context("the HTTP server stopped"),
-                () = stop.wait() => {
-                    handle.stop(true).await;
-                    Ok(())
-                }
-            }
-        });
+        platform::service::supervise_http(&mut supervisor, server);
         supervisor.run(shutdown).await
     }
 }
@@ -179,43 +165,4 @@ async fn log_task(
     let result = projector.run(events, shutdown).await;
     tokio::task::spawn_blocking(move || reader.stop()).await?;
     result
-}
-
-fn http_server(listener: TcpListener, metrics: Metrics, probes: Probes) -> anyhow::Result<Server> {
-    let http_metrics = web::Data::new(HttpMetrics::new(&metrics));
-    let metrics = web::Data::new(metrics);
-    let probes = web::Data::new(probes);
-    let server = HttpServer::new(move || {
-        App::new()
-            .wrap(from_fn(platform::http_metrics::middleware))
-            .wrap(from_fn(platform::request_id::middleware))
-            .app_data(http_metrics.clone())
-            .app_data(metrics.clone())
-            .app_data(probes.clone())
-            .route("/healthz", web::get().to(platform::health::healthz))
-            .route("/readyz", web::get().to(readyz))
-            .route("/metrics", web::get().to(metrics_endpoint))
-    })
-    .workers(1)
-    .disable_signals()
-    .shutdown_timeout(5)
-    .listen(listener)?
-    .run();
-    Ok(server)
-}
-
-/// `GET /readyz`: MariaDB and Redis answer, Kafka is reachable and the projection loop
-/// is running.
-async fn readyz(probes: web::Data<Probes>) -> HttpResponse {
-    let mut checks = probes.reported.snapshot();
-    let db = platform::db::ping(&probes.pool).await;
-    let redis = platform::redis::ping(&probes.redis).await;
-    let reading = probes.reader_alive.load(Ordering::SeqCst);
-    checks.insert("mariadb", Check::from_bool(db, "MariaDB does not answer"));
-    checks.insert("redis", Check::from_bool(redis, "Redis does not answer"));
-    checks.insert(
-        "kafka_reader",
-        Check::from_bool(reading, "the projection loop is not running"),
-    );
-    platform::health::readiness(checks)
 }

@@ -100,6 +100,7 @@ fn encode(event: &DropletEvent) -> Vec<u8> {
         }
         .encode_to_vec(),
         E::PoweredOff { at, operation_id }
+        | E::ShutDown { at, operation_id }
         | E::PoweredOn { at, operation_id }
         | E::Rebooted { at, operation_id }
         | E::PowerCycled { at, operation_id } => transitioned(*at, *operation_id, None),
@@ -204,6 +205,9 @@ fn decode(event_type: &str, bytes: &[u8]) -> Result<DropletEvent, DecodeError> {
         }
         "droplet.powered_off" => {
             transition().map(|(at, operation_id, _)| E::PoweredOff { at, operation_id })?
+        }
+        "droplet.shut_down" => {
+            transition().map(|(at, operation_id, _)| E::ShutDown { at, operation_id })?
         }
         "droplet.powered_on" => {
             transition().map(|(at, operation_id, _)| E::PoweredOn { at, operation_id })?

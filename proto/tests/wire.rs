@@ -121,6 +121,10 @@ fn droplet_events() -> Vec<DropletEvent> {
             at: at(3),
             operation_id: op(2),
         },
+        DropletEvent::ShutDown {
+            at: at(3),
+            operation_id: op(2),
+        },
         DropletEvent::Renamed {
             name: name("web-3"),
             previous: Some(name("web-2")),

@@ -1,4 +1,5 @@
-// Tiny in-memory stand-in for query-api: serves web/dist and a fake droplet API, to try the SPA and smoke.mjs without the Rust stack.
+// In-memory stand-in for query-api: serves web/dist and a fake API (catalog, droplets, clusters with pools and nodes, operations),
+// to try the SPA and smoke.mjs without the Rust stack. Nodes come up 1-3 s after they are asked for; a reconcile tick drives it all.
 // Usage: node e2e/mock-api.mjs [port]   (token "dev"); not used by CI against the real services.
 import { createServer } from "node:http";
 import { randomUUID } from "node:crypto";
@@ -8,9 +9,37 @@ import { fileURLToPath } from "node:url";
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), "..", "dist");
 const PORT = Number(process.argv[2] ?? 8091);
-const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml" };
+const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png" };
+const NAME_RE = /^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?$/;
+
+// ---- catalog -------------------------------------------------------------------------------------------------------
+const REGIONS = [
+  ["nyc1", "New York 1"], ["sfo3", "San Francisco 3"], ["ams3", "Amsterdam 3"],
+  ["fra1", "Frankfurt 1"], ["lon1", "London 1"], ["sgp1", "Singapore 1"],
+];
+const CPU_REGIONS = ["nyc1", "sfo3", "fra1"];
+const SIZES = [
+  ["s-1vcpu-1gb", 1, 1024, 25, 1, 6], ["s-1vcpu-2gb", 1, 2048, 50, 2, 12], ["s-2vcpu-2gb", 2, 2048, 60, 3, 18],
+  ["s-2vcpu-4gb", 2, 4096, 80, 4, 24], ["s-4vcpu-8gb", 4, 8192, 160, 5, 48], ["c-8vcpu-16gb", 8, 16384, 100, 6, 168],
+].map(([slug, vcpus, memory_mb, disk_gb, transfer, monthly]) => ({
+  slug, vcpus, memory_mb, disk_gb, transfer, price_monthly: monthly.toFixed(2), price_hourly: (monthly / 672).toFixed(6),
+  currency: "USD", regions: REGIONS.map(([r]) => r).filter((r) => !slug.startsWith("c-") || CPU_REGIONS.includes(r)),
+  available: true, description: slug.startsWith("c-") ? "CPU-Optimized" : "Basic",
+}));
+const IMAGES = [
+  ["ubuntu-24-04-x64", "Ubuntu", "24.04 (LTS) x64"], ["ubuntu-22-04-x64", "Ubuntu", "22.04 (LTS) x64"],
+  ["debian-12-x64", "Debian", "12 x64"], ["fedora-40-x64", "Fedora", "40 x64"],
+].map(([slug, distribution, name]) => ({ slug, distribution, name }));
+const sizeOf = (slug) => SIZES.find((s) => s.slug === slug);
+
+// ---- state ---------------------------------------------------------------------------------------------------------
 const droplets = new Map();
+const clusters = new Map();
+const operations = new Map();
+const events = [];
 let offset = 0;
+const now = () => new Date().toISOString();
+const later = (min, max) => Date.now() + min + Math.random() * (max - min);
 
 function send(res, status, body, headers = {}) {
   const type = status >= 400 ? "application/problem+json" : "application/json";
@@ -18,68 +47,422 @@ function send(res, status, body, headers = {}) {
   res.end(body === undefined ? "" : JSON.stringify(body));
 }
 
-function problem(res, status, code, detail, errors) {
-  send(res, status, { type: "about:blank", title: code, status, detail, code, request_id: randomUUID(), errors });
+function problem(res, status, code, detail, errors, headers = {}) {
+  send(res, status, { type: "about:blank", title: code, status, detail, code, request_id: randomUUID(), ...(errors ? { errors } : {}) }, headers);
 }
 
-async function body(req) {
+async function readBody(req) {
   let raw = "";
   for await (const chunk of req) raw += chunk;
   return raw ? JSON.parse(raw) : {};
 }
 
-function matches(d, filter) {
-  for (const [, field, value] of filter.matchAll(/(\w+)="([^"]*)"/g)) {
-    const actual = String(d[field] ?? "");
+const accepted = () => ({ "Consistency-Token": `0:${++offset}` });
+const opLocation = (op) => ({ "Operation-Location": `/api/v1/operations/${op.id}` });
+
+function matches(obj, filter) {
+  for (const [, field, value] of filter.matchAll(/([\w.]+)="([^"]*)"/g)) {
+    const actual = String(field.split(".").reduce((o, k) => o?.[k], obj) ?? "");
     if (value.endsWith("*") ? !actual.startsWith(value.slice(0, -1)) : actual !== value) return false;
   }
   return true;
 }
 
-async function api(req, res, url) {
-  if (req.headers.authorization !== "Bearer dev") return problem(res, 401, "UNAUTHENTICATED", "missing or invalid token");
-  const parts = url.pathname.split("/").slice(3); // ["droplets", id?, "actions"?]
-  const tok = { "Consistency-Token": `0:${++offset}` };
-  if (parts[0] !== "droplets") return problem(res, 404, "NOT_FOUND", "no such route");
+function wildcard(actual, pattern) {
+  const re = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i");
+  return re.test(actual);
+}
+
+function page(res, plural, all, url) {
+  const size = Math.min(Number(url.searchParams.get("page_size")) || 20, 200);
+  const start = Number(url.searchParams.get("page_token") ?? 0) || 0;
+  const items = all.slice(start, start + size);
+  const next = start + size < all.length ? String(start + size) : undefined;
+  send(res, 200, { [plural]: items, meta: { total: all.length }, links: {}, ...(next ? { next_page_token: next } : {}) });
+}
+
+function event(clusterId, type, subject, message, operationId) {
+  events.push({ kind: "cluster_event", id: randomUUID(), cluster_id: clusterId, type, subject, message, operation_id: operationId ?? null, occurred_at: now() });
+}
+
+function startOperation(type, target, finish) {
+  const op = {
+    kind: "operation", id: randomUUID(), version: 1, type, target, status: "running", done: false, cancel_requested: false,
+    progress: { percent: 0, step: "accepted", message: "accepted", steps_total: 2, steps_done: 0 },
+    requested_by: "dev", created_at: now(), started_at: now(), completed_at: null, finish,
+  };
+  operations.set(op.id, op);
+  return op;
+}
+
+function endOperation(op, status, error) {
+  Object.assign(op, { status, done: true, completed_at: now(), version: op.version + 1 });
+  op.progress = { ...op.progress, percent: status === "succeeded" ? 100 : op.progress.percent, step: status, message: status, steps_done: op.progress.steps_total };
+  if (status === "succeeded") op.result = { ...op.target };
+  if (error) op.error = { type: "about:blank", title: "The operation failed", status: 500, code: "INTERNAL", detail: error };
+  const owner = op.target.kind === "cluster" ? clusters.get(op.target.id) : droplets.get(op.target.id);
+  if (owner && owner.pending_operation_id === op.id) {
+    owner.pending_operation_id = null;
+    if (owner.kind === "droplet") owner.locked = false;
+  }
+}
+
+const publicOp = ({ finish: _finish, ...op }) => op;
+const publicDroplet = ({ readyAt: _readyAt, goneAt: _goneAt, ...d }) => d;
+
+// ---- droplets ------------------------------------------------------------------------------------------------------
+function newDroplet({ name, region, size, image, tags, cluster_id = null, node_pool_id = null }) {
+  const s = sizeOf(size) ?? SIZES[0];
+  const d = {
+    kind: "droplet", id: randomUUID(), version: 1, name, region, size_slug: s.slug, image, status: "new", locked: true,
+    vcpus: s.vcpus, memory_mb: s.memory_mb, disk_gb: s.disk_gb, networks: { v4: [] }, tags: tags ?? [], cluster_id, node_pool_id,
+    pending_operation_id: null, created_at: now(), updated_at: now(), readyAt: cluster_id ? later(1000, 3000) : later(3000, 4500),
+  };
+  droplets.set(d.id, d);
+  return d;
+}
+
+function touch(obj) {
+  obj.version += 1;
+  obj.updated_at = now();
+}
+
+async function dropletRoutes(req, res, url, parts) {
   if (req.method === "GET" && parts.length === 1) {
-    const all = [...droplets.values()].filter((d) => matches(d, url.searchParams.get("filter") ?? "")).reverse();
-    return send(res, 200, { droplets: all.slice(0, 20), meta: { total: all.length } });
+    const tag = url.searchParams.get("tag_name");
+    const all = [...droplets.values()]
+      .filter((d) => d.status !== "deleted" && matches(d, url.searchParams.get("filter") ?? "") && (!tag || d.tags.includes(tag)))
+      .reverse()
+      .map(publicDroplet);
+    return page(res, "droplets", all, url);
   }
   if (req.method === "POST" && parts.length === 1) {
-    const b = await body(req);
-    if (!/^[a-zA-Z0-9][a-zA-Z0-9.-]*$/.test(b.name ?? ""))
-      return problem(res, 422, "VALIDATION_FAILED", "1 field is invalid.", [{ pointer: "#/name", code: "INVALID_NAME", detail: "invalid name" }]);
-    const now = new Date().toISOString();
-    const d = { kind: "droplet", id: randomUUID(), version: 1, name: b.name, region: b.region, size_slug: b.size, image: b.image,
-      status: "new", locked: true, vcpus: 1, memory_mb: 1024, disk_gb: 25, networks: { v4: [] }, tags: b.tags ?? [], created_at: now, updated_at: now };
-    droplets.set(d.id, d);
-    setTimeout(() => Object.assign(d, { status: "active", locked: false, version: 2, networks: { v4: [{ ip_address: "10.20.0.7", type: "private" }] } }), 4000);
-    return send(res, 202, { droplet: d, operation: { id: randomUUID(), done: false } }, { ...tok, ETag: `"${d.version}"`, Location: `/api/v1/droplets/${d.id}` });
+    const b = await readBody(req);
+    const errors = [];
+    if (!NAME_RE.test(b.name ?? "")) errors.push({ pointer: "#/name", code: "INVALID_NAME", detail: "names may contain letters, digits, '.' and '-'" });
+    if (!sizeOf(b.size)?.regions.includes(b.region)) errors.push({ pointer: "#/size", code: "UNKNOWN_SIZE", detail: `size ${b.size} is not offered in ${b.region}` });
+    if (errors.length) return problem(res, 422, "VALIDATION_FAILED", `${errors.length} field(s) are invalid.`, errors);
+    const d = newDroplet(b);
+    const op = startOperation("droplet.create", { kind: "droplet", id: d.id }, () => d.status === "active");
+    d.pending_operation_id = op.id;
+    return send(res, 202, { droplet: publicDroplet(d), operation: publicOp(op) }, { ...accepted(), ...opLocation(op), ETag: `"${d.version}"`, Location: `/api/v1/droplets/${d.id}` });
   }
   const d = droplets.get(parts[1]);
   if (!d) return problem(res, 404, "NOT_FOUND", "droplet not found");
-  if (req.method === "GET") return send(res, 200, d, { ETag: `"${d.version}"` });
-  if (req.headers["if-match"] && req.headers["if-match"] !== `"${d.version}"`) return problem(res, 412, "PRECONDITION_FAILED", "version mismatch");
-  if (req.method === "DELETE") Object.assign(d, { status: "deleting" });
-  else {
-    const b = await body(req);
-    if (b.type === "power_off") d.status = "off";
-    if (b.type === "power_on") d.status = "active";
-    if (b.type === "rename") d.name = b.name;
+  if (req.method === "GET" && parts[2] === "operations") {
+    return page(res, "operations", [...operations.values()].filter((o) => o.target.id === d.id).reverse().map(publicOp), url);
   }
-  d.version += 1;
-  return send(res, 202, { operation: { id: randomUUID(), done: false } }, { ...tok, ETag: `"${d.version}"` });
+  if (req.method === "GET") return send(res, 200, publicDroplet(d), { ETag: `"${d.version}"` });
+  if (req.headers["if-match"] && req.headers["if-match"] !== `"${d.version}"`) return problem(res, 412, "PRECONDITION_FAILED", `version is ${d.version}`);
+  if (req.method === "PATCH") {
+    if (!/^application\/(merge-patch\+)?json/.test(req.headers["content-type"] ?? "")) return problem(res, 415, "UNSUPPORTED_MEDIA_TYPE", "send application/merge-patch+json");
+    const b = await readBody(req);
+    if (b.name !== undefined && !NAME_RE.test(b.name)) return problem(res, 422, "VALIDATION_FAILED", "1 field is invalid.", [{ pointer: "#/name", code: "INVALID_NAME", detail: "invalid name" }]);
+    if (b.name !== undefined) d.name = b.name;
+    if (Array.isArray(b.tags)) d.tags = b.tags;
+    touch(d);
+    return send(res, 200, publicDroplet(d), { ...accepted(), ETag: `"${d.version}"` });
+  }
+  if (d.locked) return problem(res, 409, "RESOURCE_LOCKED", "an operation is in progress", undefined, { "Retry-After": "1" });
+  if (req.method === "DELETE") {
+    if (d.cluster_id) return problem(res, 409, "FAILED_PRECONDITION", "this droplet is a node; remove it from its node pool instead");
+    d.status = "deleting";
+    d.locked = true;
+    d.goneAt = later(1500, 2500);
+    const op = startOperation("droplet.delete", { kind: "droplet", id: d.id }, () => d.status === "deleted");
+    d.pending_operation_id = op.id;
+    touch(d);
+    return send(res, 202, { operation: publicOp(op) }, { ...accepted(), ...opLocation(op), ETag: `"${d.version}"` });
+  }
+  const b = await readBody(req);
+  const allowed = d.status === "active" ? ["power_off", "shutdown", "reboot", "power_cycle", "rename", "rebuild", "snapshot"] : d.status === "off" ? ["power_on", "resize"] : [];
+  if (!allowed.includes(b.type)) {
+    const hint = b.type === "resize" ? " (power off first)" : "";
+    return problem(res, 409, "INVALID_STATE_TRANSITION", `${b.type} is not allowed while ${d.status}${hint}`);
+  }
+  if (b.type === "power_off" || b.type === "shutdown") d.status = "off";
+  if (b.type === "power_on") d.status = "active";
+  if (b.type === "rename") d.name = b.name;
+  if (b.type === "rebuild") d.image = b.image;
+  if (b.type === "resize") {
+    const s = sizeOf(b.size);
+    if (!s?.regions.includes(d.region)) return problem(res, 422, "VALIDATION_FAILED", "1 field is invalid.", [{ pointer: "#/size", code: "UNKNOWN_SIZE", detail: `size ${b.size} is not offered in ${d.region}` }]);
+    Object.assign(d, { size_slug: s.slug, vcpus: s.vcpus, memory_mb: s.memory_mb, disk_gb: s.disk_gb });
+  }
+  const until = Date.now() + 1200;
+  const op = startOperation(`droplet.${b.type}`, { kind: "droplet", id: d.id }, () => Date.now() > until);
+  d.pending_operation_id = op.id;
+  d.locked = true;
+  touch(d);
+  return send(res, 202, { operation: publicOp(op) }, { ...accepted(), ...opLocation(op), ETag: `"${d.version}"` });
+}
+
+// ---- clusters ------------------------------------------------------------------------------------------------------
+const liveNodes = (pool) => [...droplets.values()].filter((d) => d.node_pool_id === pool.id && d.status !== "deleted" && d.status !== "deleting");
+const nodeState = (d) => ({ new: "provisioning", active: "running", off: "running", deleting: "deleting", error: "failed" })[d.status] ?? "deleted";
+
+function toNode(d) {
+  return { kind: "node", id: d.id, name: d.name, droplet_id: d.id, node_pool_id: d.node_pool_id, status: { state: nodeState(d) }, ready_at: d.ready_at ?? null, created_at: d.created_at, updated_at: d.updated_at };
+}
+
+function poolWithNodes(c, p) {
+  const nodes = [...droplets.values()].filter((d) => d.node_pool_id === p.id && d.status !== "deleted");
+  return { ...p, cluster_id: c.id, nodes: nodes.map(toNode), node_counts: { total: nodes.length, running: nodes.filter((d) => d.status === "active").length, desired: p.count } };
+}
+
+function poolErrors(pool, prefix, region) {
+  const errors = [];
+  if (!pool || typeof pool !== "object") return [{ pointer: prefix, code: "INVALID_TYPE", detail: "a node pool is an object" }];
+  if (!NAME_RE.test(pool.name ?? "")) errors.push({ pointer: `${prefix}/name`, code: "INVALID_NAME", detail: "names may contain letters, digits, '.' and '-'" });
+  if (!sizeOf(pool.size)?.regions.includes(region)) errors.push({ pointer: `${prefix}/size`, code: "UNKNOWN_SIZE", detail: `size ${pool.size} is not offered in ${region}` });
+  if (!Number.isInteger(pool.count) || pool.count < 1 || pool.count > 100) errors.push({ pointer: `${prefix}/count`, code: "OUT_OF_RANGE", detail: "count must be between 1 and 100" });
+  return errors;
+}
+
+function newPool(p) {
+  return { kind: "node_pool", id: randomUUID(), name: p.name, size: p.size, count: p.count, auto_scale: false, min_nodes: 1, max_nodes: 100, labels: {}, taints: [], tags: [], status: "scaling" };
+}
+
+const publicCluster = ({ everRunning: _everRunning, ...c }) => c;
+
+async function clusterRoutes(req, res, url, parts) {
+  if (req.method === "GET" && parts.length === 1) {
+    const status = url.searchParams.get("status");
+    const name = url.searchParams.get("name");
+    const all = [...clusters.values()]
+      .filter((c) => (status ? c.status.state === status : c.status.state !== "deleted") && (!name || wildcard(c.name, name)))
+      .reverse()
+      .map(publicCluster);
+    return page(res, "clusters", all, url);
+  }
+  if (req.method === "POST" && parts.length === 1) {
+    const b = await readBody(req);
+    const errors = [];
+    if (!NAME_RE.test(b.name ?? "")) errors.push({ pointer: "#/name", code: "INVALID_NAME", detail: "names may contain letters, digits, '.' and '-'" });
+    else if ([...clusters.values()].some((c) => c.name === b.name && c.status.state !== "deleted")) return problem(res, 409, "ALREADY_EXISTS", `a cluster named ${b.name} exists`);
+    if (!REGIONS.some(([r]) => r === b.region)) errors.push({ pointer: "#/region", code: "UNKNOWN_REGION", detail: `region ${b.region} does not exist` });
+    if (!Array.isArray(b.node_pools) || b.node_pools.length < 1 || b.node_pools.length > 10) errors.push({ pointer: "#/node_pools", code: "INVALID_NODE_POOLS", detail: "node_pools must be an array of 1 to 10 pools" });
+    else b.node_pools.forEach((p, i) => errors.push(...poolErrors(p, `#/node_pools/${i}`, b.region)));
+    if (errors.length) return problem(res, 422, "VALIDATION_FAILED", `${errors.length} field(s) are invalid.`, errors);
+    const c = {
+      kind: "cluster", id: randomUUID(), version: 1, name: b.name, region: b.region, kube_version: "1.31.1-do.0",
+      status: { state: "provisioning", message: "creating nodes" }, node_pools: b.node_pools.map(newPool), tags: b.tags ?? [],
+      pending_operation_id: null, created_at: now(), updated_at: now(), everRunning: false,
+    };
+    clusters.set(c.id, c);
+    const op = startOperation("cluster.create", { kind: "cluster", id: c.id }, () => c.status.state === "running");
+    c.pending_operation_id = op.id;
+    event(c.id, "cluster.create_requested", { kind: "cluster", id: c.id }, `cluster ${c.name} requested with ${c.node_pools.length} pool(s)`, op.id);
+    return send(res, 202, { cluster: publicCluster(c), operation: publicOp(op) }, { ...accepted(), ...opLocation(op), ETag: `"${c.version}"`, Location: `/api/v1/clusters/${c.id}` });
+  }
+  const c = clusters.get(parts[1]);
+  if (!c) return problem(res, 404, "NOT_FOUND", "cluster not found");
+  const frozen = c.status.state === "deleting" || c.status.state === "deleted";
+  if (parts.length === 2) {
+    if (req.method === "GET") return send(res, 200, publicCluster(c), { ETag: `"${c.version}"` });
+    if (req.method === "PATCH") {
+      if (req.headers["if-match"] && req.headers["if-match"] !== `"${c.version}"`) return problem(res, 412, "PRECONDITION_FAILED", `version is ${c.version}`);
+      const b = await readBody(req);
+      if (b.region !== undefined) return problem(res, 422, "VALIDATION_FAILED", "1 field is invalid.", [{ pointer: "#/region", code: "IMMUTABLE_FIELD", detail: "the region of a cluster cannot change" }]);
+      if (b.name !== undefined && !NAME_RE.test(b.name)) return problem(res, 422, "VALIDATION_FAILED", "1 field is invalid.", [{ pointer: "#/name", code: "INVALID_NAME", detail: "invalid name" }]);
+      if (b.name !== undefined) c.name = b.name;
+      if (Array.isArray(b.tags)) c.tags = b.tags;
+      touch(c);
+      return send(res, 200, publicCluster(c), { ...accepted(), ETag: `"${c.version}"` });
+    }
+    if (req.method === "DELETE") {
+      const ifMatch = req.headers["if-match"];
+      if (!ifMatch) return problem(res, 428, "PRECONDITION_REQUIRED", "DELETE /clusters/{id} needs If-Match");
+      if (ifMatch !== "*" && ifMatch !== `"${c.version}"`) return problem(res, 412, "PRECONDITION_FAILED", `version is ${c.version}`);
+      if (frozen) return problem(res, 409, "INVALID_STATE_TRANSITION", `the cluster is ${c.status.state}`);
+      c.status = { state: "deleting", message: "destroying nodes" };
+      touch(c);
+      const op = startOperation("cluster.delete", { kind: "cluster", id: c.id }, () => c.status.state === "deleted");
+      c.pending_operation_id = op.id;
+      event(c.id, "cluster.delete_requested", { kind: "cluster", id: c.id }, "deletion requested", op.id);
+      return send(res, 202, { cluster: publicCluster(c), operation: publicOp(op) }, { ...accepted(), ...opLocation(op), ETag: `"${c.version}"` });
+    }
+  }
+  if (parts[2] === "events" && req.method === "GET") {
+    const list = events.filter((e) => e.cluster_id === c.id).map(({ cluster_id: _cluster, ...e }) => e);
+    return page(res, "events", (url.searchParams.get("order_by") ?? "").includes("desc") ? list.reverse() : list, url);
+  }
+  if (parts[2] !== "node_pools") return problem(res, 404, "NOT_FOUND", "no such route");
+  if (parts.length === 3 && req.method === "GET") return page(res, "node_pools", c.node_pools.map((p) => poolWithNodes(c, p)), url);
+  if (frozen && req.method !== "GET") return problem(res, 409, "INVALID_STATE_TRANSITION", `the cluster is ${c.status.state}`);
+  if (parts.length === 3 && req.method === "POST") {
+    const b = await readBody(req);
+    const errors = poolErrors(b, "#", c.region);
+    if (errors.length) return problem(res, 422, "VALIDATION_FAILED", `${errors.length} field(s) are invalid.`, errors);
+    const pool = newPool(b);
+    c.node_pools.push(pool);
+    touch(c);
+    const op = startOperation("node_pool.create", { kind: "cluster", id: c.id }, () => liveNodes(pool).filter((d) => d.status === "active").length === pool.count);
+    event(c.id, "node_pool.added", { kind: "node_pool", id: pool.id }, `pool ${pool.name} added (${pool.count} nodes)`, op.id);
+    return send(res, 202, { node_pool: poolWithNodes(c, pool), operation: publicOp(op) }, { ...accepted(), ...opLocation(op) });
+  }
+  const pool = c.node_pools.find((p) => p.id === parts[3]);
+  if (!pool) return problem(res, 404, "NOT_FOUND", "node pool not found");
+  if (parts.length === 4 && req.method === "GET") return send(res, 200, poolWithNodes(c, pool));
+  if (parts.length === 4 && req.method === "PATCH") {
+    const b = await readBody(req);
+    if (!Number.isInteger(b.count) || b.count < 1 || b.count > 100) return problem(res, 422, "VALIDATION_FAILED", "1 field is invalid.", [{ pointer: "#/count", code: "OUT_OF_RANGE", detail: "count must be between 1 and 100" }]);
+    pool.count = b.count;
+    pool.status = "scaling";
+    touch(c);
+    const op = startOperation("node_pool.scale", { kind: "cluster", id: c.id }, () => pool.status === "active");
+    event(c.id, "node_pool.scaled", { kind: "node_pool", id: pool.id }, `pool ${pool.name} scaled to ${pool.count}`, op.id);
+    return send(res, 202, { node_pool: poolWithNodes(c, pool), operation: publicOp(op) }, { ...accepted(), ...opLocation(op) });
+  }
+  if (parts.length === 4 && req.method === "DELETE") {
+    c.node_pools = c.node_pools.filter((p) => p !== pool);
+    for (const d of liveNodes(pool)) Object.assign(d, { status: "deleting", goneAt: later(800, 1500) });
+    touch(c);
+    const op = startOperation("node_pool.delete", { kind: "cluster", id: c.id }, () => liveNodes(pool).length === 0);
+    event(c.id, "node_pool.deleted", { kind: "node_pool", id: pool.id }, `pool ${pool.name} deleted`, op.id);
+    return send(res, 202, { operation: publicOp(op) }, { ...accepted(), ...opLocation(op) });
+  }
+  if (parts[4] === "nodes" && parts.length === 6 && req.method === "DELETE") {
+    const node = droplets.get(parts[5]);
+    if (!node || node.node_pool_id !== pool.id || node.status === "deleted") return problem(res, 404, "NOT_FOUND", "node not found");
+    Object.assign(node, { status: "deleting", goneAt: later(800, 1500) });
+    const replace = url.searchParams.get("replace") === "true";
+    if (!replace) pool.count = Math.max(1, pool.count - 1);
+    touch(c);
+    const op = startOperation(replace ? "node.replace" : "node.delete", { kind: "cluster", id: c.id }, () => node.status === "deleted" && pool.status === "active");
+    event(c.id, replace ? "node.replacing" : "node.removing", { kind: "node", id: node.id }, `node ${node.name} ${replace ? "being replaced" : "being removed"}`, op.id);
+    return send(res, 202, { operation: publicOp(op) }, { ...accepted(), ...opLocation(op) });
+  }
+  return problem(res, 405, "METHOD_NOT_ALLOWED", "method not allowed");
+}
+
+// ---- operations ----------------------------------------------------------------------------------------------------
+function operationRoutes(req, res, url, parts) {
+  if (req.method === "GET" && parts.length === 1) {
+    const status = url.searchParams.get("status");
+    const type = url.searchParams.get("type");
+    const all = [...operations.values()]
+      .filter((o) => (!status || o.status === status) && (!type || o.type === type) && matches(o, url.searchParams.get("filter") ?? ""))
+      .reverse()
+      .map(publicOp);
+    return page(res, "operations", all, url);
+  }
+  const [id, verb] = parts[1].split(":");
+  const op = operations.get(id);
+  if (!op) return problem(res, 404, "NOT_FOUND", "operation not found");
+  if (req.method === "GET") return send(res, 200, publicOp(op), { ETag: `"${op.version}"`, ...(op.done ? {} : { "Retry-After": "1" }) });
+  if (req.method === "POST" && verb === "cancel") {
+    if (op.done) return problem(res, 409, "FAILED_PRECONDITION", `operation is ${op.status}, not in progress`);
+    op.cancel_requested = true;
+    op.version += 1;
+    return send(res, 200, { kind: "operation", id: op.id, cancel_requested: true, done: false, status: "running" }, { ...accepted(), ...opLocation(op) });
+  }
+  return problem(res, 405, "METHOD_NOT_ALLOWED", "method not allowed");
+}
+
+// ---- the reconcile tick --------------------------------------------------------------------------------------------
+function tick() {
+  const t = Date.now();
+  for (const c of clusters.values()) {
+    if (c.status.state === "deleted") continue;
+    for (const p of c.node_pools) {
+      const live = liveNodes(p);
+      if (c.status.state === "deleting") continue;
+      for (let i = live.length; i < p.count; i++) {
+        const d = newDroplet({ name: `${c.name}-${p.name}-${randomUUID().slice(0, 5)}`, region: c.region, size: p.size, image: "ubuntu-24-04-x64", cluster_id: c.id, node_pool_id: p.id });
+        d.locked = false;
+      }
+      for (const d of live.slice(p.count)) Object.assign(d, { status: "deleting", goneAt: later(800, 1500) });
+      const running = liveNodes(p).filter((d) => d.status === "active").length;
+      const next = running === p.count && liveNodes(p).length === p.count ? "active" : "scaling";
+      if (next !== p.status) {
+        p.status = next;
+        touch(c);
+      }
+    }
+    if (c.status.state === "deleting") {
+      for (const p of c.node_pools) for (const d of liveNodes(p)) Object.assign(d, { status: "deleting", goneAt: later(500, 1200) });
+      const left = [...droplets.values()].some((d) => d.cluster_id === c.id && d.status !== "deleted");
+      if (!left) {
+        c.status = { state: "deleted", message: null };
+        c.delete_time = now();
+        touch(c);
+        event(c.id, "cluster.deleted", { kind: "cluster", id: c.id }, "cluster deleted");
+      }
+    } else {
+      const ready = c.node_pools.every((p) => p.status === "active");
+      const state = ready ? "running" : c.everRunning ? "running" : "provisioning";
+      const message = ready ? null : c.everRunning ? "scaling node pools" : "creating nodes";
+      if (state !== c.status.state || message !== c.status.message) {
+        if (state === "running" && !c.everRunning) event(c.id, "cluster.running", { kind: "cluster", id: c.id }, "every pool has its nodes running");
+        c.status = { state, message };
+        c.everRunning ||= ready;
+        touch(c);
+      }
+    }
+  }
+  for (const d of droplets.values()) {
+    if (d.status === "new" && d.readyAt <= t) {
+      Object.assign(d, { status: "active", locked: !!d.pending_operation_id && !d.cluster_id, ready_at: now(), networks: { v4: [{ ip_address: `10.20.${(offset % 250) + 1}.${Math.floor(Math.random() * 250) + 2}`, type: "private" }] } });
+      touch(d);
+      if (d.cluster_id) event(d.cluster_id, "node.ready", { kind: "node", id: d.id }, `node ${d.name} is running`);
+    }
+    if (d.status === "deleting" && d.goneAt && d.goneAt <= t) {
+      Object.assign(d, { status: "deleted", locked: false });
+      touch(d);
+      if (d.cluster_id) event(d.cluster_id, "node.removed", { kind: "node", id: d.id }, `node ${d.name} removed`);
+    }
+  }
+  for (const op of operations.values()) {
+    if (op.done) continue;
+    if (op.cancel_requested && op.type !== "cluster.delete") {
+      endOperation(op, "cancelled");
+      continue;
+    }
+    if (op.finish()) endOperation(op, "succeeded");
+    else op.progress = { ...op.progress, percent: Math.min(95, op.progress.percent + 10), step: "working", message: "in progress", steps_done: 1 };
+  }
+}
+setInterval(tick, 250).unref();
+
+// ---- server --------------------------------------------------------------------------------------------------------
+async function api(req, res, url) {
+  if (req.headers.authorization !== "Bearer dev") return problem(res, 401, "UNAUTHENTICATED", "missing or invalid token");
+  const parts = url.pathname.split("/").slice(3).filter(Boolean);
+  switch (parts[0]) {
+    case "regions":
+      return send(res, 200, { regions: REGIONS.map(([slug, name]) => ({ slug, name, available: true, features: ["private_networking"], sizes: SIZES.filter((s) => s.regions.includes(slug)).map((s) => s.slug) })), meta: { total: REGIONS.length }, links: {} });
+    case "sizes": {
+      const region = url.searchParams.get("region");
+      const list = SIZES.filter((s) => !region || s.regions.includes(region));
+      return send(res, 200, { sizes: list, meta: { total: list.length }, links: {} });
+    }
+    case "images":
+      return send(res, 200, { images: IMAGES, meta: { total: IMAGES.length }, links: {} });
+    case "droplets":
+      return dropletRoutes(req, res, url, parts);
+    case "clusters":
+      return clusterRoutes(req, res, url, parts);
+    case "operations":
+      return operationRoutes(req, res, url, parts);
+    default:
+      return problem(res, 404, "NOT_FOUND", "no such route");
+  }
 }
 
 createServer(async (req, res) => {
   const url = new URL(req.url, "http://localhost");
   try {
-    if (url.pathname === "/readyz") return send(res, 200, { status: "ready", checks: {} });
-    if (url.pathname.startsWith("/api/v1/")) return await api(req, res, url);
+    if (url.pathname === "/readyz") return send(res, 200, { status: "ready", checks: { mock: { status: "up" } } });
+    if (url.pathname.startsWith("/api/")) return await api(req, res, url);
     const file = url.pathname === "/" ? "index.html" : url.pathname.slice(1);
-    const data = await readFile(join(DIST, file)).catch(() => readFile(join(DIST, "index.html")));
-    res.writeHead(200, { "Content-Type": TYPES[extname(file)] ?? "text/html" });
-    res.end(data);
+    const data = await readFile(join(DIST, file)).catch(() => null);
+    if (data) {
+      res.writeHead(200, { "Content-Type": TYPES[extname(file)] ?? "application/octet-stream" });
+      return res.end(data);
+    }
+    res.writeHead(200, { "Content-Type": "text/html" });
+    res.end(await readFile(join(DIST, "index.html")));
   } catch (err) {
     problem(res, 500, "INTERNAL", String(err));
   }

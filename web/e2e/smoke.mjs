@@ -1,5 +1,6 @@
-// Browser smoke test: opens the SPA, sets the API token, creates a droplet and waits until the list shows it.
-// Usage: CG_WEB_URL=http://127.0.0.1:8081/ CG_TOKEN=... node e2e/smoke.mjs  (needs Debian's chromium)
+// Browser smoke test: signs in through the `#token=` link, creates a droplet and waits until the list shows it, then creates
+// a cluster with two pools (2 + 1 nodes) and waits until its page shows status "running" and 3 running nodes.
+// Usage: CG_WEB_URL=http://127.0.0.1:8081/ CG_TOKEN=... [CG_SMOKE_TIMEOUT_MS=120000] node e2e/smoke.mjs  (needs Debian's chromium)
 import { execSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { dirname, join } from "node:path";
@@ -8,8 +9,11 @@ import { chromium } from "playwright-core";
 
 const WEB_URL = process.env.CG_WEB_URL;
 const TOKEN = process.env.CG_TOKEN;
-const DEADLINE_MS = Number(process.env.CG_SMOKE_TIMEOUT_MS ?? 60_000);
+const DEADLINE_MS = Number(process.env.CG_SMOKE_TIMEOUT_MS ?? 120_000);
 const SCREENSHOT = join(dirname(fileURLToPath(import.meta.url)), "smoke.png");
+const started = Date.now();
+const left = () => Math.max(1_000, DEADLINE_MS - (Date.now() - started));
+const tid = (id) => `[data-testid="${id}"]`;
 
 function fail(message) {
   console.error(`smoke: FAIL: ${message}`);
@@ -29,6 +33,103 @@ async function rowVisible(page, name, timeout) {
   }
 }
 
+/** Fails fast with the API's words when a form shows a problem after submitting. */
+async function refusedBy(form, what) {
+  const problem = form.locator('[role="alert"]');
+  if (await problem.count()) throw new Error(`${what} refused: ${await problem.first().innerText()}`);
+}
+
+/** Waits until `ready` is attached, or fails with the problem the form shows instead (a bad token, a catalog error). */
+async function readyOrRefused(form, ready, what) {
+  const outcome = await Promise.race(
+    [ready.waitFor({ state: "attached", timeout: left() }).then(() => "ready"), form.locator('[role="alert"]').first().waitFor({ timeout: left() }).then(() => "refused")].map((p) =>
+      p.catch((err) => err),
+    ),
+  );
+  if (outcome === "refused") await refusedBy(form, what);
+  if (outcome !== "ready") throw new Error(`${what}: ${outcome}`);
+}
+
+async function signIn(page) {
+  const url = new URL(WEB_URL);
+  url.hash = `token=${encodeURIComponent(TOKEN)}`;
+  await page.goto(url.toString(), { waitUntil: "domcontentloaded", timeout: left() });
+  // The SPA stores the token and strips the fragment from the address bar.
+  await page.waitForFunction(() => location.hash === "" && !!localStorage.getItem("cg.token"), null, { timeout: left() });
+  await page.locator(tid("nav-droplets")).waitFor({ timeout: left() });
+}
+
+async function dropletScenario(page) {
+  const name = `smoke-${randomBytes(4).toString("hex")}`;
+  await page.click(tid("nav-droplets"));
+  const form = page.locator("form.create-form");
+  await readyOrRefused(form, form.locator('select[name=region] option[value="nyc1"]'), "droplet catalog");
+  await form.locator("input[name=name]").fill(name);
+  await form.locator("select[name=region]").selectOption("nyc1", { timeout: left() });
+  await form.locator("select[name=size] option[value]:not([value=''])").first().waitFor({ state: "attached", timeout: left() });
+  await form.locator("button[type=submit]:not([disabled])").click({ timeout: left() });
+  // The form re-enables its button once the POST answered; an alert then means the API refused.
+  await form.locator("button[type=submit]:not([disabled])").waitFor({ timeout: left() });
+  await refusedBy(form, "droplet create");
+
+  await page.fill('input[aria-label="Search by name"]', name);
+  let found = false;
+  while (!found && left() > 1_000) {
+    found = await rowVisible(page, name, Math.min(5_000, left()));
+    if (!found) await page.click('.droplet-list button:has-text("Refresh")');
+  }
+  if (!found) throw new Error(`droplet ${name} did not appear in the list within ${DEADLINE_MS} ms`);
+  console.log(`smoke: droplet ${name} listed`);
+}
+
+async function clusterScenario(page) {
+  const name = `smoke-${randomBytes(4).toString("hex")}`;
+  await page.click(tid("nav-clusters"));
+  await page.click(tid("new-cluster"));
+  const form = page.locator(tid("create-cluster-form"));
+  await readyOrRefused(form, page.locator(`${tid("cluster-region")} option[value="nyc1"]`), "cluster catalog");
+  await page.fill(tid("cluster-name"), name);
+  await page.locator(tid("cluster-region")).selectOption("nyc1", { timeout: left() });
+  const pools = [
+    { name: "web", count: 2 },
+    { name: "db", count: 1 },
+  ];
+  for (const [i, pool] of pools.entries()) {
+    if (i > 0) await page.click(tid("add-pool"));
+    await page.fill(tid(`pool-name-${i}`), pool.name);
+    await page.fill(tid(`pool-count-${i}`), String(pool.count));
+    // SizeSelect picks the first size the catalog offers in the region once /sizes answered.
+    await page.waitForFunction((sel) => document.querySelector(sel)?.value !== "", tid(`pool-size-${i}`), { timeout: left() });
+  }
+  await page.click(tid("create-cluster-submit"));
+  // Either the SPA opens the new cluster's page, or the form shows the API's problem; the loser is left to time out quietly.
+  const outcome = await Promise.race(
+    [
+      page.waitForURL(/\/clusters\/(?!new$)[^/?#]+$/, { timeout: left() }).then(() => "opened"),
+      form.locator('[role="alert"]').waitFor({ timeout: left() }).then(() => "refused"),
+    ].map((p) => p.catch((err) => err)),
+  );
+  if (outcome === "refused") await refusedBy(form, "cluster create");
+  if (outcome !== "opened") throw new Error(`cluster create: no detail page within ${DEADLINE_MS} ms (${outcome})`);
+  const url = page.url();
+  console.log(`smoke: cluster ${name} accepted: ${url}`);
+
+  try {
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid="cluster-status"]')?.textContent === "running" &&
+        document.querySelectorAll('[data-testid="node-row"][data-state="running"]').length === 3,
+      null,
+      { timeout: left(), polling: 500 },
+    );
+  } catch {
+    const status = await page.locator(tid("cluster-status")).textContent().catch(() => "?");
+    const states = await page.locator(tid("node-row")).evaluateAll((rows) => rows.map((r) => r.getAttribute("data-state")));
+    throw new Error(`cluster ${name} not running with 3 running nodes within ${DEADLINE_MS} ms (status ${status}, nodes ${JSON.stringify(states)})`);
+  }
+  console.log(`smoke: cluster ${name} running with 3 running nodes`);
+}
+
 async function main() {
   if (!WEB_URL || !TOKEN) {
     fail("set CG_WEB_URL and CG_TOKEN");
@@ -39,33 +140,14 @@ async function main() {
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
            "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on("pageerror", (err) => console.error(`smoke: page error: ${err.message}`));
-  const name = `smoke-${randomBytes(4).toString("hex")}`;
   try {
-    await page.goto(WEB_URL, { waitUntil: "domcontentloaded", timeout: DEADLINE_MS });
-    await page.fill("#api-token", TOKEN);
-    await page.click(".token-field button[type=submit]");
-
-    const form = page.locator("form.create-form");
-    await form.locator("input[name=name]").fill(name);
-    await form.locator("select[name=region]").selectOption("nyc1");
-    await form.locator("button[type=submit]").click();
-    // The form re-enables its button once the POST answered; an alert then means the API refused.
-    await form.locator("button[type=submit]:not([disabled])").waitFor({ timeout: DEADLINE_MS });
-    const problem = form.locator('[role="alert"]');
-    if (await problem.count()) throw new Error(`create refused: ${await problem.innerText()}`);
-
-    await page.fill('input[aria-label="Search by name"]', name);
-    const deadline = Date.now() + DEADLINE_MS;
-    let found = false;
-    while (!found && Date.now() < deadline) {
-      found = await rowVisible(page, name, Math.min(5_000, Math.max(1, deadline - Date.now())));
-      if (!found) await page.click('.droplet-list button:has-text("Refresh")');
-    }
+    await signIn(page);
+    await dropletScenario(page);
+    await clusterScenario(page);
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
-    if (!found) throw new Error(`droplet ${name} did not appear in the list within ${DEADLINE_MS} ms`);
-    console.log(`smoke: OK: ${name} listed; screenshot ${SCREENSHOT}`);
+    console.log(`smoke: OK in ${Date.now() - started} ms; screenshot ${SCREENSHOT}`);
   } catch (err) {
     await page.screenshot({ path: SCREENSHOT, fullPage: true }).catch(() => {});
     fail(err instanceof Error ? err.message : String(err));

@@ -10,11 +10,11 @@ use platform::problem::Problem;
 use serde_json::{Map, Value};
 use views::cluster::ClusterRow;
 
-use super::common::{self, Services, finish, forward_to, parse_id, settled};
+use super::common::{self, Services, finish, forward_to, parse_id};
 use super::{body, input, respond};
 use crate::preconditions;
 use crate::workflows::clusters as flow;
-use crate::writer::{Command, SubmitError};
+use crate::writer::Command;
 
 const CREATE_ROUTE: &str = "/api/v1/clusters";
 const PATCH_ROUTE: &str = "/api/v1/clusters/{id}";
@@ -88,19 +88,9 @@ pub async fn patch(
     .respond(|state, _, _| respond::ok_row::<ClusterRow>(state));
     let result = match input.name {
         Some(name) => {
-            async {
-                let current = settled::<Cluster>(&services, &id).await?;
-                if !principal.can_see(&current.owner) {
-                    return Err(SubmitError::NotFound("cluster"));
-                }
-                if current.name == name {
-                    return writer.submit(submission).await;
-                }
-                flow::rename(&services.names, &current.owner, id, &name, async || {
-                    writer.submit(submission).await
-                })
-                .await
-            }
+            common::renaming::<Cluster>(&services, &principal, id, &name, async || {
+                writer.submit(submission).await
+            })
             .await
         }
         None => writer.submit(submission).await,

@@ -5,12 +5,15 @@
 use std::time::Duration;
 
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
+use domain::name::ResourceName;
+use platform::auth::Principal;
 use platform::problem::{Code, Problem};
 use uuid::Uuid;
 
 use super::forward::{self, Forwarding};
 use super::respond;
 use crate::names::Names;
+use crate::workflows;
 use crate::writer::{Accepted, Peek, Submission, SubmitError, Writer};
 
 /// The services a command handler uses.
@@ -102,6 +105,26 @@ pub async fn settled<A: domain::Aggregate>(
         }
     }
     Err(SubmitError::Unavailable("the resource is busy; retry"))
+}
+
+/// Runs a rename of aggregate `id` to `name` through `submit`, under a reservation of the
+/// new name. Needs the owner, so it reads the write model first (an aggregate served
+/// elsewhere is forwarded as a whole); the current name needs no reservation.
+pub async fn renaming<A: domain::Aggregate>(
+    services: &Services,
+    principal: &Principal,
+    id: Uuid,
+    name: &ResourceName,
+    submit: impl AsyncFnOnce() -> Result<Accepted, SubmitError>,
+) -> Result<Accepted, SubmitError> {
+    let current = settled::<A>(services, &id).await?;
+    if !principal.can_see(current.owner()) {
+        return Err(SubmitError::NotFound(A::NAME));
+    }
+    if current.held_name().is_some_and(|(held, _)| held == name) {
+        return submit().await;
+    }
+    workflows::rename(&services.names, current.owner(), A::NAME, id, name, submit).await
 }
 
 /// Answers, forwarding to the partition's owner when another instance serves it.

@@ -5,7 +5,6 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use domain::droplet::{Action, Droplet, DropletCommand, Origin};
-use domain::name::ResourceName;
 use platform::auth::Principal;
 use platform::kafka::partition_for;
 use platform::problem::Problem;
@@ -14,7 +13,7 @@ use serde_json::{Map, Value, json};
 use uuid::Uuid;
 use views::droplet::DropletRow;
 
-use super::common::{self, Services, finish, forward_to, parse_id, settled};
+use super::common::{self, Services, finish, forward_to, parse_id};
 use super::{body, input, respond};
 use crate::error;
 use crate::preconditions;
@@ -156,7 +155,7 @@ pub async fn patch(
     .respond(|state, _, _| respond::ok_row::<DropletRow>(state));
     let result = match input.name {
         Some(name) => {
-            renaming(&services, &principal, id, &name, async || {
+            common::renaming::<Droplet>(&services, &principal, id, &name, async || {
                 writer.submit(submission).await
             })
             .await
@@ -215,7 +214,7 @@ pub async fn action(
     });
     let result = match rename_to {
         Some(name) => {
-            renaming(&services, &principal, id, &name, async || {
+            common::renaming::<Droplet>(&services, &principal, id, &name, async || {
                 writer.submit(submission).await
             })
             .await
@@ -275,25 +274,6 @@ pub async fn delete(
         }
         result => finish(&req, web::Bytes::new(), &services, result).await,
     }
-}
-
-/// Runs a rename under the reservation of the new name; needs the droplet's owner, so
-/// it looks at the write model first (a droplet elsewhere is forwarded as a whole).
-async fn renaming(
-    services: &Services,
-    principal: &Principal,
-    id: Uuid,
-    name: &ResourceName,
-    submit: impl AsyncFnOnce() -> Result<Accepted, SubmitError>,
-) -> Result<Accepted, SubmitError> {
-    let current = settled::<Droplet>(services, &id).await?;
-    if !principal.can_see(&current.owner) {
-        return Err(SubmitError::NotFound("droplet"));
-    }
-    if current.name == *name {
-        return submit().await;
-    }
-    flow::rename(&services.names, &current.owner, id, name, submit).await
 }
 
 fn command_name(action: &str) -> &'static str {

@@ -236,7 +236,7 @@ fn pool_accepted(
     let pool = row
         .as_ref()
         .and_then(|r| r.pool_records().into_iter().find(|p| p.id == pool_id))
-        .map(|p| pool_resource(state.id, &p))
+        .map(|p| views::row::to_value(&pool_resource(state.id, &p)))
         .unwrap_or(Value::Null);
     let operation = respond::operation_of(state, events, command_id, by);
     let location = format!("/api/v1/clusters/{}/node_pools/{pool_id}", state.id);

@@ -4,15 +4,12 @@
 //! whether it still can. An operation that is not in progress is a 409.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use domain::cluster::{Cluster, ClusterCommand};
-use domain::droplet::{Droplet, DropletCommand};
 use platform::auth::Principal;
 use platform::problem::{Code, Problem};
-use serde_json::json;
 use uuid::Uuid;
 
 use super::common::{self, Services, finish, parse_id};
-use crate::writer::{Command, SubmitError};
+use crate::writer::{CancelResponder, SubmitError};
 
 /// `POST /api/v1/operations/{id}:cancel`
 pub async fn cancel(
@@ -28,62 +25,17 @@ pub async fn cancel(
     if !writer.serves(partition) {
         return common::forward_to(&req, web::Bytes::new(), partition, &services).await;
     }
-    let at = writer.clock().now();
-    let respond = move |pending: bool| {
-        let body = json!({
-            "kind": "operation",
-            "id": operation_id.to_string(),
-            "cancel_requested": true,
-            "done": !pending,
-            "status": if pending { "running" } else { "cancelled" },
-        });
-        domain::record::StoredResponse {
-            status: 200,
-            headers: vec![(
-                "Operation-Location".into(),
-                format!("/api/v1/operations/{operation_id}"),
-            )],
-            body: serde_json::to_vec(&body).unwrap_or_default(),
-        }
+    // Someone else's operation answers like one that does not exist: nothing leaks.
+    let Some((kind, target, _)) = writer
+        .operation_holder(partition, operation_id)
+        .filter(|(_, _, owner)| principal.can_see(owner))
+    else {
+        return Err(not_in_progress(operation_id));
     };
-    let submission = if let Some(target) = pending_on::<Droplet>(&services, partition, operation_id)
-    {
-        let command = DropletCommand::RequestCancel { operation_id, at };
-        Command::<Droplet>::new(
-            target,
-            command,
-            writer.id_beside(&target),
-            principal,
-            "operation.cancel",
-        )
-        .respond(move |state, _, _| {
-            respond(
-                state
-                    .pending_operation
-                    .as_ref()
-                    .is_some_and(|p| p.id == operation_id),
-            )
-        })
-    } else if let Some(target) = pending_on::<Cluster>(&services, partition, operation_id) {
-        let command = ClusterCommand::RequestCancel { operation_id, at };
-        Command::<Cluster>::new(
-            target,
-            command,
-            writer.id_beside(&target),
-            principal,
-            "operation.cancel",
-        )
-        .respond(move |state, _, _| {
-            respond(
-                state
-                    .pending_operation
-                    .as_ref()
-                    .is_some_and(|p| p.id == operation_id),
-            )
-        })
-    } else {
+    let respond: CancelResponder = Box::new(move |pending| cancel_answer(operation_id, pending));
+    let Some(submission) = writer.cancel(kind, target, operation_id, principal, respond) else {
         return Err(Problem::of(Code::FailedPrecondition)
-            .detail("the operation is not in progress (it finished, or it does not exist)")
+            .detail(format!("{kind} operations cannot be cancelled"))
             .meta("operation_id", operation_id.to_string()));
     };
     let result = writer.submit(submission).await;
@@ -103,19 +55,27 @@ fn hide_other_owners(error: SubmitError) -> SubmitError {
     }
 }
 
-/// The aggregate of type `A` in `partition` whose pending operation is `operation_id`.
-fn pending_on<A: domain::Aggregate>(
-    services: &Services,
-    partition: i32,
-    operation_id: Uuid,
-) -> Option<Uuid> {
-    services
-        .writer
-        .observe_partition::<A>(partition, &|state: &A| {
-            state
-                .pending_operation()
-                .is_some_and(|p| p.id == operation_id)
-        })
-        .first()
-        .map(|observed| observed.state.id())
+fn not_in_progress(operation_id: Uuid) -> Problem {
+    Problem::of(Code::FailedPrecondition)
+        .detail("the operation is not in progress (it finished, or it does not exist)")
+        .meta("operation_id", operation_id.to_string())
+}
+
+/// `200` with the cancel request's outcome as far as the aggregate can tell.
+fn cancel_answer(operation_id: Uuid, pending: bool) -> domain::record::StoredResponse {
+    let body = contract::operation::CancelRequested {
+        kind: "operation".into(),
+        id: operation_id,
+        cancel_requested: true,
+        done: !pending,
+        status: if pending { "running" } else { "cancelled" }.into(),
+    };
+    domain::record::StoredResponse {
+        status: 200,
+        headers: vec![(
+            "Operation-Location".into(),
+            format!("/api/v1/operations/{operation_id}"),
+        )],
+        body: serde_json::to_vec(&body).unwrap_or_default(),
+    }
 }

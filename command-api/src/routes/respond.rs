@@ -50,9 +50,8 @@ pub fn accepted(
             "Operation-Location".into(),
             format!("/api/v1/operations/{id}"),
         ));
-        if operation.as_ref().is_some_and(|op| op["done"] == false) {
-            headers.push(("Retry-After".into(), "2".into()));
-        }
+        // api.md §9: every 202 says when to poll, even for an operation already done.
+        headers.push(("Retry-After".into(), "2".into()));
     }
     let body = json!({ kind: resource, "operation": operation });
     StoredResponse {

@@ -1,7 +1,6 @@
 //! Creating and renaming clusters under unique names, like droplets.
 
 use domain::cluster::{Cluster, ClusterCommand, CreateCluster};
-use domain::name::ResourceName;
 use platform::auth::Principal;
 use uuid::Uuid;
 use views::cluster::ClusterRow;
@@ -59,23 +58,6 @@ pub async fn create(
         writer.submit(submission).await
     })
     .await
-}
-
-/// Reserves `name` for cluster `id`, then runs the rename through `submit`.
-pub async fn rename(
-    names: &Names,
-    owner: &str,
-    id: Uuid,
-    name: &ResourceName,
-    submit: impl AsyncFnOnce() -> Result<Accepted, SubmitError>,
-) -> Result<Accepted, SubmitError> {
-    let holder = names.reserve(owner, "cluster", name, id, None).await?;
-    if holder != id {
-        return Err(SubmitError::Unavailable(
-            "the name reservation changed hands",
-        ));
-    }
-    under_name(names, owner, "cluster", name, id, submit).await
 }
 
 pub fn location(id: Uuid) -> String {

@@ -95,25 +95,6 @@ pub async fn create_reserved(
     .await
 }
 
-/// Renames droplet `id` owned by `owner` to `name` (which differs from its current
-/// one) through `submit` (the rename action or a patch). The old name is released by
-/// the provisioner once the rename is in the log.
-pub async fn rename(
-    names: &Names,
-    owner: &str,
-    id: Uuid,
-    name: &ResourceName,
-    submit: impl AsyncFnOnce() -> Result<Accepted, SubmitError>,
-) -> Result<Accepted, SubmitError> {
-    let holder = names.reserve(owner, "droplet", name, id, None).await?;
-    if holder != id {
-        return Err(SubmitError::Unavailable(
-            "the name reservation changed hands",
-        ));
-    }
-    under_name(names, owner, "droplet", name, id, submit).await
-}
-
 pub fn location(id: Uuid) -> String {
     format!("/api/v1/droplets/{id}")
 }

@@ -26,6 +26,27 @@ fn appended_nothing(error: &SubmitError) -> bool {
     )
 }
 
+/// Renames aggregate `id` of type `kind`, owned by `owner`, to `name` (which differs
+/// from its current one) through `submit` (an action or a patch), under a reservation
+/// of the new name. The old name is released by the holder's reconciler once the rename
+/// is in the log.
+pub async fn rename(
+    names: &Names,
+    owner: &str,
+    kind: &'static str,
+    id: uuid::Uuid,
+    name: &ResourceName,
+    submit: impl AsyncFnOnce() -> Result<Accepted, SubmitError>,
+) -> Result<Accepted, SubmitError> {
+    let holder = names.reserve(owner, kind, name, id, None).await?;
+    if holder != id {
+        return Err(SubmitError::Unavailable(
+            "the name reservation changed hands",
+        ));
+    }
+    under_name(names, owner, kind, name, id, submit).await
+}
+
 /// Runs `create` under a reservation of `name` for `holder`, taken for `scope`.
 pub(crate) async fn under_name<F>(
     names: &Names,

@@ -10,8 +10,12 @@ use std::sync::Arc;
 
 use domain::Aggregate;
 use domain::operation::PendingOperation;
-use domain::record::RawEvent;
+use domain::record::{RawEvent, StoredResponse};
+use platform::auth::Principal;
 use proto::{DecodeError, WireEvent};
+use uuid::Uuid;
+
+use super::types::{Command, Submission};
 
 /// Any aggregate's state, as the partition holds it.
 pub trait AnyState: Send + Sync + 'static {
@@ -20,6 +24,8 @@ pub trait AnyState: Send + Sync + 'static {
     fn exists(&self) -> bool;
     fn owner(&self) -> &str;
     fn pending_operation(&self) -> Option<&PendingOperation>;
+    /// The unique name it holds and whether it still needs it (`Aggregate::held_name`).
+    fn held_name(&self) -> Option<(String, bool)>;
     fn as_any(&self) -> &dyn Any;
     fn clone_box(&self) -> Box<dyn AnyState>;
 }
@@ -45,6 +51,10 @@ impl<A: Aggregate> AnyState for A {
         Aggregate::pending_operation(self)
     }
 
+    fn held_name(&self) -> Option<(String, bool)> {
+        Aggregate::held_name(self).map(|(name, live)| (name.to_string(), live))
+    }
+
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -68,6 +78,22 @@ pub trait Kind: Send + Sync {
         state: Option<&dyn AnyState>,
         events: &[RawEvent],
     ) -> Result<Box<dyn AnyState>, DecodeError>;
+    /// The submission that asks `request.target`'s pending operation to stop, if this
+    /// type's operations can be cancelled.
+    fn cancel(&self, request: CancelRequest) -> Option<Submission>;
+}
+
+/// Builds the answer to a cancel from whether the operation is still pending after it.
+pub type CancelResponder = Box<dyn FnOnce(bool) -> StoredResponse + Send>;
+
+/// `POST /operations/{id}:cancel`, aimed at the aggregate running the operation.
+pub struct CancelRequest {
+    pub target: Uuid,
+    pub operation_id: Uuid,
+    pub command_id: Uuid,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub principal: Principal,
+    pub respond: CancelResponder,
 }
 
 struct KindOf<A>(PhantomData<fn() -> A>);
@@ -94,6 +120,29 @@ where
         };
         let events: Vec<A::Event> = proto::decode_events(events)?;
         Ok(Box::new(events.iter().fold(start, A::evolve)))
+    }
+
+    fn cancel(&self, request: CancelRequest) -> Option<Submission> {
+        let CancelRequest {
+            target,
+            operation_id,
+            command_id,
+            at,
+            principal,
+            respond,
+        } = request;
+        let command = A::cancel_command(operation_id, at)?;
+        let submission =
+            Command::<A>::new(target, command, command_id, principal, "operation.cancel").respond(
+                move |state, _, _| {
+                    respond(
+                        state
+                            .pending_operation()
+                            .is_some_and(|p| p.id == operation_id),
+                    )
+                },
+            );
+        Some(submission)
     }
 }
 

@@ -14,7 +14,8 @@ mod record;
 mod submit;
 mod types;
 
-pub use kinds::{AnyState, Kinds, downcast};
+use kinds::CancelRequest;
+pub use kinds::{AnyState, CancelResponder, Kinds, downcast};
 pub use observe::{Observed, PartitionStatus, Peek};
 pub use partition::Phase;
 pub use types::{Accepted, Command, IdempotencyRequest, Submission, SubmitError};
@@ -24,6 +25,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use opentelemetry::metrics::{Counter, Gauge};
+use platform::auth::Principal;
 use platform::clock::SharedClock;
 use platform::metrics::Metrics;
 use rdkafka::consumer::BaseConsumer;
@@ -210,6 +212,26 @@ impl Writer {
 
     pub fn clock(&self) -> &SharedClock {
         &self.inner.clock
+    }
+
+    /// The cancel submission for the operation `operation_id` pending on `target` (an
+    /// aggregate of type `kind`), if that type's operations can be cancelled.
+    pub fn cancel(
+        &self,
+        kind: &str,
+        target: Uuid,
+        operation_id: Uuid,
+        principal: Principal,
+        respond: CancelResponder,
+    ) -> Option<Submission> {
+        self.inner.kinds.get(kind)?.cancel(CancelRequest {
+            target,
+            operation_id,
+            command_id: self.id_beside(&target),
+            at: self.inner.clock.now(),
+            principal,
+            respond,
+        })
     }
 }
 

@@ -7,7 +7,7 @@ use domain::Aggregate;
 use uuid::Uuid;
 
 use super::Writer;
-use super::kinds::downcast;
+use super::kinds::{AnyState, downcast};
 use super::partition::Phase;
 
 /// One aggregate as a reconciler sees it.
@@ -76,8 +76,33 @@ impl Writer {
             .collect()
     }
 
+    /// The aggregate (kind, id and owner) in `partition` whose pending operation is
+    /// `operation_id`, if the partition is served here and one is.
+    pub fn operation_holder(
+        &self,
+        partition: i32,
+        operation_id: Uuid,
+    ) -> Option<(&'static str, Uuid, String)> {
+        let index = usize::try_from(partition).ok()?;
+        let guard = self.inner.lock(index);
+        let state = guard.as_ref().filter(|s| s.phase == Phase::Serving)?;
+        state
+            .all()
+            .find(|(_, any, _)| {
+                any.pending_operation()
+                    .is_some_and(|p| p.id == operation_id)
+            })
+            .map(|(id, any, _)| (any.kind(), id, any.owner().to_owned()))
+    }
+
     /// One aggregate, if this instance can say for certain what it is.
     pub fn peek<A: Aggregate>(&self, id: &Uuid) -> Peek<A> {
+        self.peek_with(id, |any| downcast::<A>(any).filter(|a| a.exists()).cloned())
+    }
+
+    /// What `read` makes of one aggregate (whatever its type), if this instance can say
+    /// for certain; `read` answering `None` means absent.
+    pub fn peek_with<T>(&self, id: &Uuid, read: impl Fn(&dyn AnyState) -> Option<T>) -> Peek<T> {
         let partition = self.partition_of(id);
         let Ok(index) = usize::try_from(partition) else {
             return Peek::Absent;
@@ -93,8 +118,8 @@ impl Writer {
         if current.pending || state.quarantine_reason(id).is_some() {
             return Peek::Uncertain;
         }
-        match current.state.and_then(downcast::<A>).filter(|a| a.exists()) {
-            Some(a) => Peek::Present(a.clone()),
+        match current.state.and_then(read) {
+            Some(found) => Peek::Present(found),
             None => Peek::Absent,
         }
     }

@@ -128,23 +128,28 @@ impl PartitionState {
         }
     }
 
+    /// Every aggregate, current view, with its id and whether a batch for it is pending.
+    pub fn all(&self) -> impl Iterator<Item = (Uuid, &dyn AnyState, bool)> + '_ {
+        let confirmed = self
+            .confirmed
+            .iter()
+            .filter(|(id, _)| !self.speculative.contains_key(id))
+            .map(|(id, state)| (*id, state.as_ref(), false));
+        let pending = self
+            .speculative
+            .iter()
+            .map(|(id, (state, _))| (*id, state.as_ref(), true));
+        confirmed.chain(pending)
+    }
+
     /// Every aggregate of `kind`, current view, for reconcilers.
     pub fn of_kind<'a>(
         &'a self,
         kind: &'static str,
     ) -> impl Iterator<Item = (&'a dyn AnyState, bool)> + 'a {
-        let confirmed = self
-            .confirmed
-            .iter()
-            .filter(|(id, _)| !self.speculative.contains_key(id))
-            .map(|(_, state)| (state.as_ref(), false));
-        let pending = self
-            .speculative
-            .values()
-            .map(|(state, _)| (state.as_ref(), true));
-        confirmed
-            .chain(pending)
-            .filter(move |(state, _)| state.kind() == kind)
+        self.all()
+            .filter(move |(_, state, _)| state.kind() == kind)
+            .map(|(_, state, pending)| (state, pending))
     }
 
     pub fn quarantine_reason(&self, id: &Uuid) -> Option<&str> {

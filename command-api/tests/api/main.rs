@@ -1,10 +1,18 @@
 //! command-api's integration tests: one binary, each test with its own topic and
 //! consumer group on the shared test broker (Apache Kafka), talking HTTP to a real application.
 
+mod actions;
 mod bad_input;
+mod bulk;
+mod clusters;
 mod concurrency;
+mod delete;
 mod droplets;
 mod forwarding;
 mod helpers;
 mod idempotency;
+mod names;
+mod patch;
+mod roles;
+mod support;
 mod zombie;

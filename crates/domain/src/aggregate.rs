@@ -4,8 +4,10 @@
 //! operation facts does an event state). Must never perform IO or look at anything but
 //! its arguments.
 
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use crate::name::ResourceName;
 use crate::operation::{OperationFact, PendingOperation};
 use crate::rejection::DomainError;
 
@@ -38,6 +40,19 @@ pub trait Aggregate: Default + Clone + Send + Sync + 'static {
 
     /// The mutating operation in flight, if any (`locked`, `RESOURCE_LOCKED`).
     fn pending_operation(&self) -> Option<&PendingOperation> {
+        None
+    }
+
+    /// The name it holds among its owner's aggregates of this type (names are unique per
+    /// owner and type, api.md §2) and whether it still needs it; `None` for unnamed types.
+    fn held_name(&self) -> Option<(&ResourceName, bool)> {
+        None
+    }
+
+    /// The command that asks the aggregate's pending operation `operation_id` to stop
+    /// (`POST /operations/{id}:cancel`); `None` for aggregates whose operations cannot be
+    /// cancelled.
+    fn cancel_command(_operation_id: Uuid, _at: DateTime<Utc>) -> Option<Self::Command> {
         None
     }
 

@@ -16,8 +16,12 @@ pub type SharedClock = Arc<dyn Clock>;
 pub struct SystemClock;
 
 impl Clock for SystemClock {
+    /// Truncated to microseconds, the precision of the read models' `DATETIME(6)`, so
+    /// a time decided on the command side reads back identical from the query side.
     fn now(&self) -> DateTime<Utc> {
-        Utc::now()
+        use chrono::DurationRound;
+        let now = Utc::now();
+        now.duration_trunc(Duration::microseconds(1)).unwrap_or(now)
     }
 }
 

@@ -10,7 +10,7 @@ use domain::cluster::{Cluster, ClusterStatus, NodePool, NodeRemoval, OperationSc
 use domain::name::ResourceName;
 use domain::operation::PendingOperation;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::row::{Bound, StateRow, from_json_text, json_text, rfc3339};
@@ -207,56 +207,61 @@ impl StateRow for ClusterRow {
 
     /// The cluster of api.md §10 (`kind: "cluster"`), pools as summaries.
     fn to_resource(&self) -> Value {
-        let tags: Vec<String> = serde_json::from_str(&self.tags).unwrap_or_default();
-        let pools: Vec<Value> = self
-            .pool_records()
-            .iter()
-            .map(|p| pool_resource(self.cluster_id, p))
-            .collect();
-        let mut resource = json!({
-            "kind": "cluster",
-            "id": self.cluster_id.to_string(),
-            "version": self.version,
-            "name": self.name,
-            "region": self.region,
-            "kube_version": self.kube_version,
-            "status": { "state": self.status, "message": self.status_message },
-            "node_pools": pools,
-            "tags": tags,
-            "pending_operation_id": self.pending_operation_id.map(|id| id.to_string()),
-            "created_at": rfc3339(self.created_at),
-            "updated_at": rfc3339(self.updated_at),
-        });
-        if let Some(at) = self.delete_time {
-            resource["delete_time"] = Value::String(rfc3339(at));
-        }
-        resource
+        crate::row::to_value(&self.to_cluster())
     }
 }
 
 impl ClusterRow {
+    /// The cluster of api.md §10, pools as summaries.
+    pub fn to_cluster(&self) -> contract::cluster::Cluster {
+        contract::cluster::Cluster {
+            kind: "cluster".into(),
+            id: self.cluster_id,
+            version: self.version,
+            name: self.name.clone(),
+            region: self.region.clone(),
+            kube_version: self.kube_version.clone(),
+            status: contract::cluster::ClusterStatus {
+                state: self.status.clone(),
+                message: self.status_message.clone(),
+            },
+            node_pools: self
+                .pool_records()
+                .iter()
+                .map(|p| pool_resource(self.cluster_id, p))
+                .collect(),
+            tags: serde_json::from_str(&self.tags).unwrap_or_default(),
+            pending_operation_id: self.pending_operation_id,
+            created_at: rfc3339(self.created_at),
+            updated_at: rfc3339(self.updated_at),
+            delete_time: self.delete_time.map(rfc3339),
+        }
+    }
+
     pub fn pool_records(&self) -> Vec<PoolRecord> {
         serde_json::from_str(&self.pools).unwrap_or_default()
     }
 }
 
 /// A node pool (`kind: "node_pool"`) without its nodes.
-pub fn pool_resource(cluster_id: Uuid, pool: &PoolRecord) -> Value {
-    json!({
-        "kind": "node_pool",
-        "id": pool.id.to_string(),
-        "cluster_id": cluster_id.to_string(),
-        "name": pool.name,
-        "size": pool.size_slug,
-        "count": pool.count,
-        "auto_scale": pool.auto_scale,
-        "min_nodes": pool.min_nodes,
-        "max_nodes": pool.max_nodes,
-        "labels": pool.labels,
-        "taints": pool.taints,
-        "tags": pool.tags,
-        "status": pool.status,
-    })
+pub fn pool_resource(cluster_id: Uuid, pool: &PoolRecord) -> contract::cluster::NodePool {
+    contract::cluster::NodePool {
+        kind: "node_pool".into(),
+        id: pool.id,
+        cluster_id,
+        name: pool.name.clone(),
+        size: pool.size_slug.clone(),
+        count: pool.count,
+        auto_scale: pool.auto_scale,
+        min_nodes: pool.min_nodes,
+        max_nodes: pool.max_nodes,
+        labels: pool.labels.clone(),
+        taints: pool.taints.clone(),
+        tags: pool.tags.clone(),
+        status: pool.status.clone(),
+        nodes: None,
+        node_counts: None,
+    }
 }
 
 fn pool_record(pool: &NodePool) -> PoolRecord {

@@ -6,11 +6,12 @@
 use std::net::Ipv4Addr;
 
 use chrono::{DateTime, Utc};
+use contract::droplet::{NetworkV4, Networks, Node, NodeStatus};
 use domain::droplet::{Droplet, DropletStatus, NodeOf};
 use domain::name::ResourceName;
 use domain::operation::PendingOperation;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::row::{Bound, StateRow, from_json_text, json_text, rfc3339};
@@ -222,65 +223,63 @@ impl StateRow for DropletRow {
 
     /// The droplet of api.md §2 (`kind: "droplet"`).
     fn to_resource(&self) -> Value {
-        let tags: Vec<String> = serde_json::from_str(&self.tags).unwrap_or_default();
-        let snapshots: Vec<String> = serde_json::from_str(&self.snapshots).unwrap_or_default();
-        let v4: Vec<Value> = self
-            .ipv4
-            .iter()
-            .map(|ip| json!({ "ip_address": ip, "type": "private" }))
-            .collect();
-        let mut resource = json!({
-            "kind": "droplet",
-            "id": self.droplet_id.to_string(),
-            "version": self.version,
-            "name": self.name,
-            "region": self.region,
-            "size_slug": self.size_slug,
-            "image": self.image,
-            "status": self.status,
-            "locked": self.locked,
-            "vcpus": self.vcpus,
-            "memory_mb": self.memory_mb,
-            "disk_gb": self.disk_gb,
-            "networks": { "v4": v4 },
-            "tags": tags,
-            "snapshots": snapshots,
-            "cluster_id": self.cluster_id.map(|id| id.to_string()),
-            "node_pool_id": self.node_pool_id.map(|id| id.to_string()),
-            "pending_operation_id": self.pending_operation_id.map(|id| id.to_string()),
-            "created_at": rfc3339(self.created_at),
-            "updated_at": rfc3339(self.updated_at),
-        });
-        let extra = [
-            ("delete_time", self.delete_time),
-            ("purge_time", self.purge_time),
-        ];
-        for (field, value) in extra {
-            if let Some(at) = value {
-                resource[field] = Value::String(rfc3339(at));
-            }
-        }
-        if let Some(reason) = &self.failure_reason {
-            resource["failure_reason"] = Value::String(reason.clone());
-        }
-        resource
+        crate::row::to_value(&self.to_droplet())
     }
 }
 
 impl DropletRow {
+    /// The droplet of api.md §2.
+    pub fn to_droplet(&self) -> contract::droplet::Droplet {
+        let v4 = self
+            .ipv4
+            .iter()
+            .map(|ip| NetworkV4 {
+                ip_address: ip.clone(),
+                network_type: "private".into(),
+            })
+            .collect();
+        contract::droplet::Droplet {
+            kind: "droplet".into(),
+            id: self.droplet_id,
+            version: self.version,
+            name: self.name.clone(),
+            region: self.region.clone(),
+            size_slug: self.size_slug.clone(),
+            image: self.image.clone(),
+            status: self.status.clone(),
+            locked: self.locked,
+            vcpus: self.vcpus,
+            memory_mb: self.memory_mb,
+            disk_gb: self.disk_gb,
+            networks: Networks { v4 },
+            tags: serde_json::from_str(&self.tags).unwrap_or_default(),
+            snapshots: serde_json::from_str(&self.snapshots).unwrap_or_default(),
+            cluster_id: self.cluster_id,
+            node_pool_id: self.node_pool_id,
+            pending_operation_id: self.pending_operation_id,
+            created_at: rfc3339(self.created_at),
+            updated_at: rfc3339(self.updated_at),
+            delete_time: self.delete_time.map(rfc3339),
+            purge_time: self.purge_time.map(rfc3339),
+            failure_reason: self.failure_reason.clone(),
+        }
+    }
+
     /// The node of api.md §10 a pool's droplet is: its lifecycle as a node.
-    pub fn to_node(&self) -> Value {
-        json!({
-            "kind": "node",
-            "id": self.droplet_id.to_string(),
-            "name": self.name,
-            "droplet_id": self.droplet_id.to_string(),
-            "node_pool_id": self.node_pool_id.map(|id| id.to_string()),
-            "status": { "state": self.node_state() },
-            "ready_at": self.provisioned_at.map(rfc3339),
-            "created_at": rfc3339(self.created_at),
-            "updated_at": rfc3339(self.updated_at),
-        })
+    pub fn to_node(&self) -> Node {
+        Node {
+            kind: "node".into(),
+            id: self.droplet_id,
+            name: self.name.clone(),
+            droplet_id: self.droplet_id,
+            node_pool_id: self.node_pool_id,
+            status: NodeStatus {
+                state: self.node_state().into(),
+            },
+            ready_at: self.provisioned_at.map(rfc3339),
+            created_at: rfc3339(self.created_at),
+            updated_at: rfc3339(self.updated_at),
+        }
     }
 
     /// `provisioning → running → draining → deleting → deleted` (or `failed`).

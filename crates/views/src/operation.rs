@@ -4,9 +4,12 @@
 //! projector stores, so the two can never disagree. Views copy facts; they infer none.
 
 use chrono::{DateTime, Utc};
+use contract::cluster::Reference;
+use contract::operation::{Operation, Progress};
+use contract::problem::Problem;
 use domain::operation::{OperationChange, OperationFact};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::row::rfc3339;
@@ -150,51 +153,61 @@ impl OperationRow {
             .fold(None, |row, fact| Self::apply(row, fact, owner))
     }
 
-    /// The Operation of api.md §9 (`kind: "operation"`).
+    /// The Operation of api.md §9 (`kind: "operation"`), as JSON.
     pub fn to_resource(&self) -> Value {
-        let mut resource = json!({
-            "kind": "operation",
-            "id": self.operation_id.to_string(),
-            "version": self.version,
-            "type": self.op_type,
-            "target": { "kind": self.target_kind, "id": self.target_id.to_string() },
-            "status": self.status,
-            "done": self.is_done(),
-            "cancel_requested": self.cancel_requested,
-            "progress": {
-                "percent": self.progress_percent,
-                "step": self.progress_step,
-                "message": self.progress_message,
-                "steps_total": self.steps_total,
-                "steps_done": self.steps_done,
+        crate::row::to_value(&self.to_operation())
+    }
+
+    /// The Operation of api.md §9.
+    pub fn to_operation(&self) -> Operation {
+        let target = Reference {
+            kind: self.target_kind.clone(),
+            id: self.target_id,
+        };
+        Operation {
+            kind: "operation".into(),
+            id: self.operation_id,
+            version: self.version,
+            operation_type: self.op_type.clone(),
+            target: target.clone(),
+            status: self.status.clone(),
+            done: self.is_done(),
+            cancel_requested: self.cancel_requested,
+            progress: Progress {
+                percent: self.progress_percent,
+                step: self.progress_step.clone(),
+                message: self.progress_message.clone(),
+                steps_total: self.steps_total,
+                steps_done: self.steps_done,
             },
-            "requested_by": self.requested_by,
-            "correlation_id": self.operation_id.to_string(),
-            "created_at": rfc3339(self.created_at),
-            "started_at": rfc3339(self.created_at),
-            "completed_at": self.completed_at.map(rfc3339),
-        });
-        match self.status.as_str() {
-            "succeeded" => {
-                resource["result"] =
-                    json!({ "kind": self.target_kind, "id": self.target_id.to_string() });
-            }
-            "failed" => resource["error"] = self.error_problem(),
-            _ => {}
+            requested_by: self.requested_by.clone(),
+            correlation_id: self.operation_id,
+            created_at: rfc3339(self.created_at),
+            started_at: rfc3339(self.created_at),
+            completed_at: self.completed_at.map(rfc3339),
+            result: (self.status == "succeeded").then_some(target),
+            error: (self.status == "failed").then(|| self.error_problem()),
         }
-        resource
     }
 
     /// The failure as an RFC 9457 problem document.
-    fn error_problem(&self) -> Value {
+    fn error_problem(&self) -> Problem {
         let code = self.error_code.clone().unwrap_or_else(|| "INTERNAL".into());
-        json!({
-            "type": format!("https://docs.clustergenie.dev/problems/{}", code.to_ascii_lowercase().replace('_', "-")),
-            "title": "The operation failed",
-            "status": 500,
-            "code": code,
-            "detail": self.error_detail.clone().unwrap_or_default(),
-        })
+        Problem {
+            type_uri: format!(
+                "https://docs.clustergenie.dev/problems/{}",
+                code.to_ascii_lowercase().replace('_', "-")
+            ),
+            title: "The operation failed".into(),
+            status: 500,
+            detail: Some(self.error_detail.clone().unwrap_or_default()),
+            instance: None,
+            code,
+            request_id: None,
+            metadata: None,
+            errors: None,
+            violated_policies: None,
+        }
     }
 
     /// Seconds a client should wait before polling again (1–5 by operation type).

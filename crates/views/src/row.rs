@@ -54,6 +54,11 @@ pub fn rfc3339(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
+/// A contract representation as a JSON value (they always serialise).
+pub fn to_value<T: Serialize>(representation: &T) -> Value {
+    serde_json::to_value(representation).unwrap_or(Value::Null)
+}
+
 /// A list stored as a JSON text column.
 pub fn json_text<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "[]".into())

@@ -4,8 +4,9 @@
 //! facts alone.
 
 use chrono::{DateTime, Utc};
+use contract::cluster::{ClusterEvent, Reference};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::row::rfc3339;
@@ -37,14 +38,22 @@ pub const COLUMNS: &[&str] = &[
 
 impl ClusterEventRow {
     pub fn to_resource(&self) -> Value {
-        json!({
-            "kind": "cluster_event",
-            "id": self.event_id.to_string(),
-            "type": self.event_type,
-            "subject": { "kind": self.subject_kind, "id": self.subject_id.to_string() },
-            "message": self.message,
-            "operation_id": self.operation_id.map(|id| id.to_string()),
-            "occurred_at": rfc3339(self.occurred_at),
-        })
+        crate::row::to_value(&self.to_event())
+    }
+
+    /// One entry of the cluster timeline.
+    pub fn to_event(&self) -> ClusterEvent {
+        ClusterEvent {
+            kind: "cluster_event".into(),
+            id: self.event_id,
+            event_type: self.event_type.clone(),
+            subject: Reference {
+                kind: self.subject_kind.clone(),
+                id: self.subject_id,
+            },
+            message: self.message.clone(),
+            operation_id: self.operation_id,
+            occurred_at: rfc3339(self.occurred_at),
+        }
     }
 }

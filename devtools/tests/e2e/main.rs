@@ -2,5 +2,6 @@
 //! MariaDB, real Redis and Apache Kafka, exercised over HTTP only.
 
 mod broker;
+mod clusters;
 mod read_your_writes;
 mod zombie;

@@ -6,10 +6,10 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header::{ETAG, IF_NONE_MATCH};
 use actix_web::{HttpRequest, HttpResponse, web};
+use contract::envelope::{ImagePage, Links, Meta, RegionPage, SizePage};
 use domain::catalog::{self, IMAGES, REGIONS, SIZES, Size};
 use platform::auth::Principal;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::QueryError;
@@ -27,27 +27,64 @@ pub fn money(micro: u64, places: u32) -> String {
     )
 }
 
-fn size_json(size: &Size) -> Value {
-    let regions: Vec<&str> = REGIONS
+fn size_resource(size: &Size) -> contract::catalog::Size {
+    let regions = REGIONS
         .iter()
         .map(|r| r.slug)
         .filter(|r| size.offered_in(r))
+        .map(str::to_owned)
         .collect();
-    json!({
-        "slug": size.slug,
-        "vcpus": size.vcpus,
-        "memory": size.memory_mb,
-        "memory_mb": size.memory_mb,
-        "disk": size.disk_gb,
-        "disk_gb": size.disk_gb,
-        "transfer": f64::from(size.transfer_tb),
-        "price_monthly": money(size.price_monthly_micro, 2),
-        "price_hourly": money(catalog::hourly_micro(size.price_monthly_micro), 6),
-        "currency": "USD",
-        "regions": regions,
-        "available": true,
-        "description": size.description,
-    })
+    contract::catalog::Size {
+        slug: size.slug.into(),
+        vcpus: size.vcpus,
+        memory: size.memory_mb,
+        memory_mb: size.memory_mb,
+        disk: size.disk_gb,
+        disk_gb: size.disk_gb,
+        transfer: f64::from(size.transfer_tb),
+        transfer_tb: f64::from(size.transfer_tb),
+        price_monthly: money(size.price_monthly_micro, 2),
+        price_hourly: money(catalog::hourly_micro(size.price_monthly_micro), 6),
+        currency: "USD".into(),
+        regions,
+        available: true,
+        description: size.description.into(),
+    }
+}
+
+fn region_resource(region: &catalog::Region) -> contract::catalog::Region {
+    contract::catalog::Region {
+        slug: region.slug.into(),
+        name: region.name.into(),
+        available: true,
+        features: vec!["private_networking".into()],
+        sizes: SIZES
+            .iter()
+            .filter(|s| s.offered_in(region.slug))
+            .map(|s| s.slug.to_owned())
+            .collect(),
+    }
+}
+
+fn image_resource(image: &catalog::Image) -> contract::catalog::Image {
+    contract::catalog::Image {
+        slug: image.slug.into(),
+        distribution: image.distribution.into(),
+        name: image.name.into(),
+        image_type: "base".into(),
+        public: true,
+        regions: REGIONS.iter().map(|r| r.slug.to_owned()).collect(),
+    }
+}
+
+/// Every page here is the whole catalog: one page, its total, no next link.
+fn whole<T>(items: &[T]) -> (Meta, Links) {
+    (
+        Meta {
+            total: items.len() as u64,
+        },
+        Links::default(),
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -57,17 +94,15 @@ pub struct SizeParams {
 
 /// `GET /api/v1/regions`
 pub async fn regions(req: HttpRequest, _principal: Principal) -> HttpResponse {
-    let regions: Vec<Value> = REGIONS
-        .iter()
-        .map(|r| {
-            let sizes: Vec<&str> = SIZES.iter().filter(|s| s.offered_in(r.slug)).map(|s| s.slug).collect();
-            json!({ "slug": r.slug, "name": r.name, "available": true, "features": ["private_networking"], "sizes": sizes })
-        })
-        .collect();
-    cacheable(
-        &req,
-        json!({ "regions": regions, "meta": { "total": REGIONS.len() }, "links": {} }),
-    )
+    let regions: Vec<_> = REGIONS.iter().map(region_resource).collect();
+    let (meta, links) = whole(&regions);
+    let page = RegionPage {
+        regions,
+        next_page_token: None,
+        meta,
+        links,
+    };
+    cacheable(&req, &page)
 }
 
 /// `GET /api/v1/sizes` (`?region=` keeps the sizes offered there).
@@ -86,39 +121,37 @@ pub async fn sizes(
             "region {region} does not exist"
         )));
     }
-    let sizes: Vec<Value> = SIZES
+    let sizes: Vec<_> = SIZES
         .iter()
         .filter(|s| region.is_none_or(|r| s.offered_in(r)))
-        .map(size_json)
+        .map(size_resource)
         .collect();
-    let total = sizes.len();
-    Ok(cacheable(
-        &req,
-        json!({ "sizes": sizes, "meta": { "total": total }, "links": {} }),
-    ))
+    let (meta, links) = whole(&sizes);
+    let page = SizePage {
+        sizes,
+        next_page_token: None,
+        meta,
+        links,
+    };
+    Ok(cacheable(&req, &page))
 }
 
 /// `GET /api/v1/images`
 pub async fn images(req: HttpRequest, _principal: Principal) -> HttpResponse {
-    let regions: Vec<&str> = REGIONS.iter().map(|r| r.slug).collect();
-    let images: Vec<Value> = IMAGES
-        .iter()
-        .map(|i| {
-            json!({
-                "slug": i.slug, "distribution": i.distribution, "name": i.name,
-                "type": "base", "public": true, "regions": regions,
-            })
-        })
-        .collect();
-    cacheable(
-        &req,
-        json!({ "images": images, "meta": { "total": IMAGES.len() }, "links": {} }),
-    )
+    let images: Vec<_> = IMAGES.iter().map(image_resource).collect();
+    let (meta, links) = whole(&images);
+    let page = ImagePage {
+        images,
+        next_page_token: None,
+        meta,
+        links,
+    };
+    cacheable(&req, &page)
 }
 
 /// 200 with a strong ETag of the body, or 304 when `If-None-Match` names it.
-fn cacheable(req: &HttpRequest, body: Value) -> HttpResponse {
-    let bytes = serde_json::to_vec(&body).unwrap_or_default();
+fn cacheable(req: &HttpRequest, body: &impl Serialize) -> HttpResponse {
+    let bytes = serde_json::to_vec(body).unwrap_or_default();
     let etag = format!("\"{}\"", &hex::encode(Sha256::digest(&bytes))[..16]);
     let matches = req
         .headers()

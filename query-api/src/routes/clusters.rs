@@ -3,8 +3,9 @@
 //! cluster itself is served by the generic handlers. Never writes.
 
 use actix_web::{HttpRequest, HttpResponse, web};
+use contract::cluster::{NodeCounts, NodePool};
+use contract::envelope::{Links, Meta, NodePoolPage};
 use platform::auth::Principal;
-use serde_json::{Value, json};
 use uuid::Uuid;
 use views::cluster::{ClusterRow, PoolRecord, pool_resource};
 use views::droplet::DropletRow;
@@ -23,14 +24,18 @@ pub async fn pools(
 ) -> Result<HttpResponse, QueryError> {
     let cluster = visible::<ClusterRow>(&state, &principal, &path).await?;
     let nodes = nodes_of(&state, cluster.cluster_id).await?;
-    let pools: Vec<Value> = cluster
+    let pools: Vec<NodePool> = cluster
         .pool_records()
         .iter()
         .map(|p| with_nodes(cluster.cluster_id, p, &nodes))
         .collect();
-    let total = pools.len();
-    Ok(HttpResponse::Ok()
-        .json(json!({ "node_pools": pools, "meta": { "total": total }, "links": {} })))
+    let total = pools.len() as u64;
+    Ok(HttpResponse::Ok().json(NodePoolPage {
+        node_pools: pools,
+        next_page_token: None,
+        meta: Meta { total },
+        links: Links::default(),
+    }))
 }
 
 /// `GET /api/v1/clusters/{id}/node_pools/{pool_id}`
@@ -61,19 +66,29 @@ pub async fn events(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, QueryError> {
     let cluster = visible::<ClusterRow>(&state, &principal, &path).await?;
-    let mut scope = vec![Condition::new(
+    let scope = vec![Condition::new(
         "cluster_id = ?",
         vec![Bind::Id(cluster.cluster_id)],
     )];
-    if let Some(since) = params.get("since").filter(|s| !s.is_empty()) {
-        let at = chrono::DateTime::parse_from_rfc3339(since)
-            .map_err(|_| QueryError::InvalidArgument("since must be an RFC 3339 time".into()))?;
-        scope.push(Condition::new(
-            "occurred_at >= ?",
-            vec![Bind::Time(at.with_timezone(&chrono::Utc))],
-        ));
-    }
     let mut params = params.into_inner();
+    // `since` becomes a term of the filter, so the next page's link and its token keep it.
+    if let Some(since) = params.remove("since").filter(|s| !s.is_empty()) {
+        let at = chrono::DateTime::parse_from_rfc3339(&since)
+            .map_err(|_| QueryError::InvalidArgument("since must be an RFC 3339 time".into()))?;
+        let term = format!(
+            "occurred_at >= \"{}\"",
+            views::rfc3339(at.with_timezone(&chrono::Utc))
+        );
+        let filter = match params
+            .get("filter")
+            .map(|f| f.trim())
+            .filter(|f| !f.is_empty())
+        {
+            Some(existing) => format!("({existing}) AND {term}"),
+            None => term,
+        };
+        params.insert("filter".into(), filter);
+    }
     params
         .entry("order_by".into())
         .or_insert_with(|| "occurred_at asc".into());
@@ -94,15 +109,22 @@ async fn nodes_of(state: &AppState, cluster_id: Uuid) -> Result<Vec<DropletRow>,
 }
 
 /// A pool with its nodes and their counts by state.
-fn with_nodes(cluster_id: Uuid, pool: &PoolRecord, nodes: &[DropletRow]) -> Value {
+fn with_nodes(cluster_id: Uuid, pool: &PoolRecord, nodes: &[DropletRow]) -> NodePool {
     let mine: Vec<&DropletRow> = nodes
         .iter()
         .filter(|n| n.node_pool_id == Some(pool.id))
         .collect();
     let running = mine.iter().filter(|n| n.node_state() == "running").count();
     let mut resource = pool_resource(cluster_id, pool);
-    resource["nodes"] = Value::from(mine.iter().map(|n| n.to_node()).collect::<Vec<_>>());
-    resource["node_counts"] =
-        json!({ "total": mine.len(), "running": running, "desired": pool.count });
+    resource.node_counts = Some(NodeCounts {
+        total: count(mine.len()),
+        running: count(running),
+        desired: pool.count,
+    });
+    resource.nodes = Some(mine.iter().map(|n| n.to_node()).collect());
     resource
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }

@@ -1,10 +1,12 @@
-//! The SPA, served outside `/api/v1` (health, readiness and metrics come from the shared
-//! app builder). They carry no authentication and never touch the read models' contents.
+//! What query-api serves outside `/api/v1`: the SPA and the API documentation (health,
+//! readiness and metrics come from the shared app builder). They carry no authentication
+//! and never touch the read models' contents.
 
 use std::path::PathBuf;
 
 use actix_files::{Files, NamedFile};
 use actix_web::dev::{ServiceRequest, ServiceResponse, fn_service};
+use utoipa_swagger_ui::SwaggerUi;
 
 /// The SPA at `/`, with `index.html` for client-side routes; `None` if not built.
 pub fn spa(web_dir: &str) -> Option<Files> {
@@ -26,4 +28,9 @@ pub fn spa(web_dir: &str) -> Option<Files> {
             .index_file("index.html")
             .default_handler(fallback),
     )
+}
+
+/// Swagger UI at `/swagger-ui/` over the OpenAPI document at `/api-docs/openapi.json`.
+pub fn docs(spec: contract::openapi::Document) -> SwaggerUi {
+    SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", spec)
 }

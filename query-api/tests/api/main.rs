@@ -2,8 +2,12 @@
 //! `platform::testing`); every test spawns its own application and database.
 
 mod auth;
+mod catalog;
+mod clusters;
 mod consistency;
+mod docs;
 mod forward;
 mod get;
 mod list;
+mod operations;
 mod test_app;

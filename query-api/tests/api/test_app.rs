@@ -15,8 +15,11 @@ use serde_json::{Value, json};
 use sqlx::MySqlPool;
 use uuid::Uuid;
 use views::StateRow;
+use views::cluster::{ClusterRow, PoolRecord};
 use views::droplet::DropletRow;
 use views::notify::{ChangeNotification, cache_key, changes_channel};
+use views::operation::OperationRow;
+use views::timeline::ClusterEventRow;
 
 pub const ALICE: &str = "alice-token-0000000000";
 pub const BOB: &str = "bob-token-000000000000";
@@ -218,3 +221,230 @@ impl TestApp {
 }
 
 pub use platform::testing::assert_problem;
+
+/// A running cluster row as the projector would write it, with `pools` in its JSON column.
+pub fn cluster(
+    owner: &str,
+    name: &str,
+    created_at: DateTime<Utc>,
+    pools: &[PoolRecord],
+) -> ClusterRow {
+    let at = created_at.trunc_subsecs(6);
+    ClusterRow {
+        cluster_id: Uuid::now_v7(),
+        owner: owner.into(),
+        name: name.into(),
+        region: "nyc1".into(),
+        kube_version: "1.31.1-cg.0".into(),
+        tags: "[\"env:prod\"]".into(),
+        status: "running".into(),
+        status_message: String::new(),
+        pools: serde_json::to_string(pools).expect("pools serialize"),
+        pending_operation_id: None,
+        pending_operation_type: None,
+        cancel_requested: false,
+        pending_scope: None,
+        names_to_release: "[]".into(),
+        created_at: at,
+        updated_at: at,
+        delete_time: None,
+        version: 7,
+    }
+}
+
+/// A node pool record of `count` desired `s-2vcpu-4gb` nodes.
+pub fn pool(name: &str, count: u32) -> PoolRecord {
+    PoolRecord {
+        id: Uuid::now_v7(),
+        name: name.into(),
+        size_slug: "s-2vcpu-4gb".into(),
+        vcpus: 2,
+        memory_mb: 4096,
+        disk_gb: 80,
+        count,
+        auto_scale: false,
+        min_nodes: 1,
+        max_nodes: 5,
+        labels: std::collections::BTreeMap::from([("tier".into(), name.into())]),
+        taints: Vec::new(),
+        tags: Vec::new(),
+        status: "active".into(),
+        removing: Vec::new(),
+    }
+}
+
+/// A node droplet of `pool` in `cluster`, in droplet `status`.
+pub fn node(
+    cluster: &ClusterRow,
+    pool: &PoolRecord,
+    name: &str,
+    status: &str,
+    created_at: DateTime<Utc>,
+) -> DropletRow {
+    let mut row = droplet(&cluster.owner, name, created_at);
+    row.cluster_id = Some(cluster.cluster_id);
+    row.node_pool_id = Some(pool.id);
+    row.size_slug.clone_from(&pool.size_slug);
+    row.status = status.into();
+    if status == "new" {
+        row.ipv4 = None;
+        row.provisioned_at = None;
+    }
+    row
+}
+
+/// An operation row in `status` (`running`, `succeeded` or `failed`) as the projector
+/// would have folded it.
+pub fn operation(
+    owner: &str,
+    op_type: &str,
+    (target_kind, target_id): (&str, Uuid),
+    status: &str,
+    created_at: DateTime<Utc>,
+) -> OperationRow {
+    let at = created_at.trunc_subsecs(6);
+    let mut row = OperationRow {
+        operation_id: Uuid::now_v7(),
+        owner: owner.into(),
+        op_type: op_type.into(),
+        target_kind: target_kind.into(),
+        target_id,
+        status: "running".into(),
+        cancel_requested: false,
+        progress_percent: 40,
+        progress_step: "provision".into(),
+        progress_message: "waiting for the provider".into(),
+        steps_total: 2,
+        steps_done: 1,
+        error_code: None,
+        error_detail: None,
+        requested_by: owner.into(),
+        created_at: at,
+        completed_at: None,
+        updated_at: at,
+        version: 2,
+    };
+    finish(&mut row, status);
+    row
+}
+
+/// Moves `row` to `status` the way its terminal fact would (one more version).
+pub fn finish(row: &mut OperationRow, status: &str) {
+    match status {
+        "running" => return,
+        "succeeded" => {
+            row.progress_percent = 100;
+            row.steps_done = row.steps_total;
+        }
+        "failed" => {
+            row.error_code = Some("PROVISIONING_FAILED".into());
+            row.error_detail = Some("no capacity in nyc1".into());
+        }
+        _ => {}
+    }
+    row.status = status.into();
+    row.completed_at = Some(row.updated_at);
+    row.version += 1;
+}
+
+/// A timeline entry of `cluster` about the cluster itself.
+pub fn cluster_event(
+    cluster: &ClusterRow,
+    event_type: &str,
+    occurred_at: DateTime<Utc>,
+) -> ClusterEventRow {
+    ClusterEventRow {
+        event_id: Uuid::now_v7(),
+        cluster_id: cluster.cluster_id,
+        owner: cluster.owner.clone(),
+        event_type: event_type.into(),
+        subject_kind: "cluster".into(),
+        subject_id: cluster.cluster_id,
+        message: format!("{event_type} happened"),
+        operation_id: None,
+        occurred_at: occurred_at.trunc_subsecs(6),
+    }
+}
+
+impl TestApp {
+    pub async fn insert_cluster(&self, row: &ClusterRow) {
+        let marks = platform::db::placeholders(ClusterRow::COLUMNS.len());
+        let columns = views::row::column_list::<ClusterRow>();
+        let sql = format!("INSERT INTO cluster ({columns}) VALUES ({marks})");
+        row.bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+            .execute(&self.db)
+            .await
+            .expect("cluster row inserts");
+    }
+
+    /// Inserts `row`, or replaces the stored row of the same id (a projector update).
+    pub async fn upsert_operation(&self, row: &OperationRow) {
+        let sql = format!(
+            "REPLACE INTO operation ({}) VALUES ({})",
+            views::operation::COLUMNS.join(", "),
+            platform::db::placeholders(views::operation::COLUMNS.len())
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(row.operation_id)
+            .bind(&row.owner)
+            .bind(&row.op_type)
+            .bind(&row.target_kind)
+            .bind(row.target_id)
+            .bind(&row.status)
+            .bind(row.cancel_requested)
+            .bind(row.progress_percent)
+            .bind(&row.progress_step)
+            .bind(&row.progress_message)
+            .bind(row.steps_total)
+            .bind(row.steps_done)
+            .bind(&row.error_code)
+            .bind(&row.error_detail)
+            .bind(&row.requested_by)
+            .bind(row.created_at)
+            .bind(row.completed_at)
+            .bind(row.updated_at)
+            .bind(row.version)
+            .execute(&self.db)
+            .await
+            .expect("operation row upserts");
+    }
+
+    pub async fn insert_event(&self, row: &ClusterEventRow) {
+        let sql = format!(
+            "INSERT INTO cluster_event ({}) VALUES ({})",
+            views::timeline::COLUMNS.join(", "),
+            platform::db::placeholders(views::timeline::COLUMNS.len())
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(row.event_id)
+            .bind(row.cluster_id)
+            .bind(&row.owner)
+            .bind(&row.event_type)
+            .bind(&row.subject_kind)
+            .bind(row.subject_id)
+            .bind(&row.message)
+            .bind(row.operation_id)
+            .bind(row.occurred_at)
+            .execute(&self.db)
+            .await
+            .expect("cluster event row inserts");
+    }
+
+    /// Waits until query-api listens on its changes channel, so a notification published
+    /// afterwards is not lost to a subscription still being set up.
+    pub async fn subscribed(&self) -> bool {
+        let channel = changes_channel(&self.prefix);
+        platform::testing::eventually(std::time::Duration::from_secs(10), || async {
+            let Ok(mut conn) = self.redis.get().await else {
+                return false;
+            };
+            let counts: Result<(String, i64), _> = deadpool_redis::redis::cmd("PUBSUB")
+                .arg("NUMSUB")
+                .arg(&channel)
+                .query_async(&mut conn)
+                .await;
+            counts.is_ok_and(|(_, n)| n > 0)
+        })
+        .await
+    }
+}

@@ -1,6 +1,6 @@
 // Unit tests for the fetch wrapper: headers sent and RFC 9457 problem parsing.
 import { describe, expect, it } from "vitest";
-import { ApiError, request, setToken, uuidv4 } from "./client";
+import { ApiError, errorText, pendingConsistencyToken, query, request, setToken, uuidv4 } from "./client";
 import { buildFilter, dropletAction, listDroplets } from "./droplets";
 import { headersOf, json, mockFetch } from "../test/http";
 
@@ -90,7 +90,72 @@ describe("request", () => {
   });
 });
 
+describe("read-your-writes", () => {
+  it("sends the last mutation's Consistency-Token on reads until one read is not stale", async () => {
+    let stale = true;
+    const fetch = mockFetch((_url, init) =>
+      init.method === "POST"
+        ? json(202, {}, { "Consistency-Token": "4:20" })
+        : json(200, {}, stale ? { "X-Consistency": "stale" } : {}),
+    );
+    await request("/api/v1/clusters", { method: "POST", body: {} });
+    expect(headersOf(fetch, 0)["X-Min-Consistency-Token"]).toBeUndefined();
+    expect(pendingConsistencyToken()).toBe("4:20");
+    await request("/api/v1/clusters/x");
+    expect(headersOf(fetch, 1)["X-Min-Consistency-Token"]).toBe("4:20");
+    stale = false;
+    await request("/api/v1/clusters/x");
+    expect(headersOf(fetch, 2)["X-Min-Consistency-Token"]).toBe("4:20");
+    await request("/api/v1/clusters/x");
+    expect(headersOf(fetch, 3)["X-Min-Consistency-Token"]).toBeUndefined();
+    expect(pendingConsistencyToken()).toBeUndefined();
+  });
+
+  it("sends PATCH bodies as merge-patch and supports If-Match: *", async () => {
+    const fetch = mockFetch(() => json(200, {}));
+    await request("/api/v1/droplets/a", { method: "PATCH", body: { tags: [] }, ifMatch: 3 });
+    await request("/api/v1/clusters/a", { method: "DELETE", ifMatch: "*" });
+    expect(headersOf(fetch, 0)["Content-Type"]).toBe("application/merge-patch+json");
+    expect(headersOf(fetch, 0)["If-Match"]).toBe('"3"');
+    expect(headersOf(fetch, 1)["If-Match"]).toBe("*");
+    expect(headersOf(fetch, 1)["Content-Type"]).toBeUndefined();
+    expect(headersOf(fetch, 1)["Idempotency-Key"]).toMatch(UUID_V4);
+  });
+
+  it("returns Location and Operation-Location", async () => {
+    mockFetch(() => json(202, {}, { Location: "/api/v1/clusters/c1", "Operation-Location": "/api/v1/operations/o1" }));
+    const res = await request("/api/v1/clusters", { method: "POST", body: {} });
+    expect(res.location).toBe("/api/v1/clusters/c1");
+    expect(res.operationLocation).toBe("/api/v1/operations/o1");
+  });
+});
+
 describe("helpers", () => {
+  it("keys field errors by their full pointer", () => {
+    const err = new ApiError({
+      type: "about:blank",
+      title: "t",
+      status: 422,
+      errors: [
+        { pointer: "#/node_pools/0/count", code: "OUT_OF_RANGE", detail: "count must be between 1 and 100" },
+        { pointer: "#/name", code: "INVALID_NAME", detail: "bad" },
+      ],
+    });
+    expect(err.fieldErrorsByPointer()).toEqual({ "node_pools/0/count": "count must be between 1 and 100", name: "bad" });
+    expect(err.fieldErrors().node_pools).toBe("count must be between 1 and 100");
+  });
+
+  it("builds query strings from the defined values only", () => {
+    expect(query({})).toBe("");
+    expect(query({ a: "x y", b: undefined, c: "", d: 2, e: true })).toBe("?a=x+y&d=2&e=true");
+  });
+
+  it("turns errors into one line of text", () => {
+    expect(errorText(new ApiError({ type: "t", title: "Title", status: 409, detail: "busy" }))).toBe("busy");
+    expect(errorText(new ApiError({ type: "t", title: "Stale", status: 412 }))).toBe("Changed by someone else — reload.");
+    expect(errorText(new Error("boom"))).toBe("boom");
+  });
+
   it("builds AIP-160 filters with a name prefix wildcard", () => {
     expect(buildFilter({})).toBe("");
     expect(buildFilter({ name: 'we"b' })).toBe('name="web*"');

@@ -2,6 +2,22 @@
 
 const TOKEN_KEY = "cg.token";
 
+/**
+ * Consistency-Token of the last accepted mutation. Reads send it as X-Min-Consistency-Token
+ * (read-your-writes, api.md §7) until one read has come back not stale, which proves the read
+ * model applied it; every later read then reflects the write anyway.
+ */
+let pendingConsistency: string | undefined;
+
+export function pendingConsistencyToken(): string | undefined {
+  return pendingConsistency;
+}
+
+/** Forgets the pending consistency token (tests, sign-out). */
+export function resetConsistency(): void {
+  pendingConsistency = undefined;
+}
+
 /** One field-level problem, pointing into the request body (`#/name`). */
 export interface FieldError {
   pointer: string;
@@ -38,6 +54,16 @@ export class ApiError extends Error {
   /** 412: the resource changed since it was read. */
   get isStale(): boolean {
     return this.problem.status === 412;
+  }
+
+  /** Field errors keyed by their full pointer without `#/` (`#/node_pools/0/count` → `node_pools/0/count`). */
+  fieldErrorsByPointer(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const e of this.problem.errors ?? []) {
+      const key = e.pointer.replace(/^#?\/?/, "");
+      out[key] = out[key] ? `${out[key]}; ${e.detail}` : e.detail;
+    }
+    return out;
   }
 
   /** Field errors keyed by top-level field name (`#/size` → `size`). */
@@ -79,10 +105,12 @@ export function uuidv4(): string {
 export interface RequestOptions {
   method?: "GET" | "POST" | "PATCH" | "DELETE";
   body?: unknown;
-  /** Expected aggregate version; sent as a strong ETag in If-Match. */
-  ifMatch?: number;
-  /** Read-your-writes: sent as X-Min-Consistency-Token. */
+  /** Expected aggregate version; sent as a strong ETag in If-Match (`"*"` means any version). */
+  ifMatch?: number | "*";
+  /** Read-your-writes: sent as X-Min-Consistency-Token (defaults to the pending token of the last mutation). */
   consistencyToken?: string;
+  /** Body media type; PATCH defaults to application/merge-patch+json, everything else to application/json. */
+  contentType?: string;
   signal?: AbortSignal;
 }
 
@@ -92,6 +120,7 @@ export interface ApiResponse<T> {
   etag?: string;
   consistencyToken?: string;
   location?: string;
+  operationLocation?: string;
 }
 
 /** Turns any failed response into a Problem, even when the body is not problem+json. */
@@ -131,9 +160,12 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
   const token = getToken();
   if (token) headers.Authorization = `Bearer ${token}`;
   if (method !== "GET") headers["Idempotency-Key"] = uuidv4();
-  if (opts.ifMatch !== undefined) headers["If-Match"] = `"${opts.ifMatch}"`;
-  if (opts.consistencyToken) headers["X-Min-Consistency-Token"] = opts.consistencyToken;
-  if (opts.body !== undefined) headers["Content-Type"] = "application/json";
+  if (opts.ifMatch !== undefined) headers["If-Match"] = opts.ifMatch === "*" ? "*" : `"${opts.ifMatch}"`;
+  const minToken = method === "GET" ? (opts.consistencyToken ?? pendingConsistency) : undefined;
+  if (minToken) headers["X-Min-Consistency-Token"] = minToken;
+  if (opts.body !== undefined) {
+    headers["Content-Type"] = opts.contentType ?? (method === "PATCH" ? "application/merge-patch+json" : "application/json");
+  }
 
   let res: Response;
   try {
@@ -149,11 +181,41 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
   }
   if (!res.ok) throw new ApiError(await parseProblem(res));
   const text = res.status === 204 ? "" : await res.text();
+  const consistencyToken = res.headers.get("Consistency-Token") ?? undefined;
+  if (method !== "GET" && consistencyToken) pendingConsistency = consistencyToken;
+  else if (method === "GET" && minToken && minToken === pendingConsistency && res.headers.get("X-Consistency") !== "stale") {
+    pendingConsistency = undefined;
+  }
   return {
     status: res.status,
     data: (text ? JSON.parse(text) : undefined) as T,
     etag: res.headers.get("ETag") ?? undefined,
-    consistencyToken: res.headers.get("Consistency-Token") ?? undefined,
+    consistencyToken,
     location: res.headers.get("Location") ?? undefined,
+    operationLocation: res.headers.get("Operation-Location") ?? undefined,
   };
+}
+
+/** Builds `?a=1&b=2` from the defined, non-empty values (empty string when there are none). */
+export function query(params: Record<string, string | number | boolean | undefined | null>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== "") q.set(k, String(v));
+  }
+  const s = q.toString();
+  return s ? `?${s}` : "";
+}
+
+/** Encodes one path segment. */
+export function seg(id: string): string {
+  return encodeURIComponent(id);
+}
+
+/** One line for a toast or a message: the problem's detail (or title), a stale hint for 412. */
+export function errorText(err: unknown): string {
+  if (err instanceof ApiError) {
+    if (err.isStale) return "Changed by someone else — reload.";
+    return err.problem.detail || err.problem.title;
+  }
+  return err instanceof Error ? err.message : String(err);
 }

@@ -1,5 +1,6 @@
-// Droplet endpoints of /api/v1 (list, get, create, actions, delete) and the static catalog the forms offer.
-import { request, type ApiResponse } from "./client";
+// Droplet endpoints of /api/v1: list, get, create, patch (name, tags), actions, delete and operation history.
+import { query, request, seg, type ApiResponse } from "./client";
+import type { Operation, OperationPage } from "./operations";
 
 export type DropletStatus = "new" | "active" | "off" | "deleting" | "deleted" | "error";
 
@@ -18,6 +19,10 @@ export interface Droplet {
   disk_gb: number;
   networks: { v4: { ip_address: string; type: string }[] };
   tags: string[];
+  /** Set when the droplet is a node of a cluster. */
+  cluster_id?: string | null;
+  node_pool_id?: string | null;
+  pending_operation_id?: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -33,6 +38,8 @@ export interface ListQuery {
   region?: string;
   /** Name prefix; becomes `name="<prefix>*"`. */
   name?: string;
+  /** Tag membership; sent as the `tag_name` shortcut. */
+  tag?: string;
   pageToken?: string;
   pageSize?: number;
 }
@@ -45,18 +52,23 @@ export interface CreateDropletInput {
   tags?: string[];
 }
 
-export type ActionType = "power_on" | "power_off" | "reboot" | "rename";
+/** The droplet actions of api.md §11 (DO's names) and the argument each one takes. */
+export type DropletAction =
+  | { type: "power_on" | "power_off" | "shutdown" | "reboot" | "power_cycle" }
+  | { type: "rename"; name: string }
+  | { type: "resize"; size: string }
+  | { type: "rebuild"; image: string }
+  | { type: "snapshot"; name: string };
 
-export const REGIONS = ["nyc1", "sfo3", "ams3", "fra1", "lon1", "sgp1"] as const;
-export const SIZES = ["s-1vcpu-1gb", "s-1vcpu-2gb", "s-2vcpu-2gb", "s-2vcpu-4gb", "s-4vcpu-8gb", "c-8vcpu-16gb"] as const;
-export const IMAGES = ["ubuntu-24-04-x64", "ubuntu-22-04-x64", "debian-12-x64", "fedora-40-x64"] as const;
+export type ActionType = DropletAction["type"];
+
 export const STATUSES: DropletStatus[] = ["new", "active", "off", "deleting", "deleted", "error"];
 
-const CPU_OPTIMIZED_REGIONS = ["nyc1", "sfo3", "fra1"];
-
-/** Sizes offered in a region (c-8vcpu-16gb only in nyc1, sfo3 and fra1). */
-export function sizesForRegion(region: string): string[] {
-  return SIZES.filter((s) => !s.startsWith("c-") || CPU_OPTIMIZED_REGIONS.includes(region));
+/** Actions a droplet in `status` accepts (api.md §12.1); everything else is a 409. */
+export function allowedActions(status: DropletStatus): ActionType[] {
+  if (status === "active") return ["power_off", "shutdown", "reboot", "power_cycle", "rename", "rebuild", "snapshot"];
+  if (status === "off") return ["power_on", "resize"];
+  return [];
 }
 
 function quote(value: string): string {
@@ -79,23 +91,40 @@ export function listDroplets(q: ListQuery, consistencyToken?: string, signal?: A
   if (q.pageToken) params.set("page_token", q.pageToken);
   const filter = buildFilter(q);
   if (filter) params.set("filter", filter);
+  if (q.tag?.trim()) params.set("tag_name", q.tag.trim());
   params.set("order_by", "created_at desc");
   return request<DropletPage>(`/api/v1/droplets?${params}`, { consistencyToken, signal });
 }
 
-export function getDroplet(id: string, consistencyToken?: string): Promise<ApiResponse<Droplet>> {
-  return request<Droplet>(`/api/v1/droplets/${encodeURIComponent(id)}`, { consistencyToken });
+export function getDroplet(id: string, consistencyToken?: string, signal?: AbortSignal): Promise<ApiResponse<Droplet>> {
+  return request<Droplet>(`/api/v1/droplets/${seg(id)}`, { consistencyToken, signal });
 }
 
-export function createDroplet(input: CreateDropletInput): Promise<ApiResponse<{ droplet: Droplet }>> {
+export function createDroplet(input: CreateDropletInput): Promise<ApiResponse<{ droplet: Droplet; operation?: Operation }>> {
   return request(`/api/v1/droplets`, { method: "POST", body: input });
 }
 
-export function dropletAction(id: string, version: number, type: ActionType, name?: string): Promise<ApiResponse<unknown>> {
-  const body = type === "rename" ? { type, name } : { type };
-  return request(`/api/v1/droplets/${encodeURIComponent(id)}/actions`, { method: "POST", body, ifMatch: version });
+/** `PATCH` (merge-patch) of the metadata: name and/or tags; answered 200 with the droplet. */
+export function patchDroplet(id: string, version: number, changes: { name?: string; tags?: string[] }): Promise<ApiResponse<Droplet>> {
+  return request<Droplet>(`/api/v1/droplets/${seg(id)}`, { method: "PATCH", body: changes, ifMatch: version });
 }
 
-export function deleteDroplet(id: string, version: number): Promise<ApiResponse<unknown>> {
-  return request(`/api/v1/droplets/${encodeURIComponent(id)}`, { method: "DELETE", ifMatch: version });
+/** `POST /droplets/{id}/actions`; `rename` keeps the old `(…, "rename", name)` form. */
+export function dropletAction(
+  id: string,
+  version: number,
+  action: DropletAction | ActionType,
+  name?: string,
+): Promise<ApiResponse<{ operation?: Operation }>> {
+  const body: DropletAction = typeof action === "string" ? ({ type: action, ...(name !== undefined ? { name } : {}) } as DropletAction) : action;
+  return request(`/api/v1/droplets/${seg(id)}/actions`, { method: "POST", body, ifMatch: version });
+}
+
+export function deleteDroplet(id: string, version: number): Promise<ApiResponse<{ operation?: Operation }>> {
+  return request(`/api/v1/droplets/${seg(id)}`, { method: "DELETE", ifMatch: version });
+}
+
+/** Operation history of one droplet, newest first. */
+export function dropletOperations(id: string, signal?: AbortSignal): Promise<ApiResponse<OperationPage>> {
+  return request<OperationPage>(`/api/v1/droplets/${seg(id)}/operations${query({ page_size: 20 })}`, { signal });
 }

@@ -1,36 +1,46 @@
-// Form that creates a droplet (POST /api/v1/droplets) and shows problem details next to the fields.
-import { useState, type FormEvent } from "react";
+// Form that creates a droplet (POST /api/v1/droplets) from the API catalog, with prices, tags and field errors.
+import { useEffect, useState, type FormEvent } from "react";
 import { ApiError } from "../api/client";
-import { createDroplet, IMAGES, REGIONS, sizesForRegion, type Droplet } from "../api/droplets";
+import { formatPrice } from "../api/catalog";
+import { createDroplet, type Droplet } from "../api/droplets";
+import { parseTags } from "../format";
+import { useCatalog, useSizes } from "../hooks/useCatalog";
+import { FieldError } from "./FieldError";
 import { ProblemMessage } from "./ProblemMessage";
+import { SizeSelect } from "./SizeSelect";
 
 interface Props {
   onCreated: (droplet: Droplet, consistencyToken?: string) => void;
 }
 
 export function CreateDropletForm({ onCreated }: Props) {
+  const catalog = useCatalog();
   const [name, setName] = useState("");
-  const [region, setRegion] = useState<string>(REGIONS[0]);
-  const [size, setSize] = useState("s-1vcpu-1gb");
-  const [image, setImage] = useState<string>(IMAGES[0]);
+  const [region, setRegion] = useState("");
+  const [size, setSize] = useState("");
+  const [image, setImage] = useState("");
   const [tags, setTags] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const { sizes } = useSizes(region);
 
-  const sizes = sizesForRegion(region);
+  const regions = catalog.regions.filter((r) => r.available !== false);
+  useEffect(() => {
+    if (!region && regions.length) setRegion(regions[0].slug);
+  }, [region, regions]);
+  useEffect(() => {
+    if (!image && catalog.images.length) setImage(catalog.images[0].slug);
+  }, [image, catalog.images]);
+
+  const chosen = sizes.find((s) => s.slug === size);
   const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
-
-  function changeRegion(next: string) {
-    setRegion(next);
-    if (!sizesForRegion(next).includes(size)) setSize(sizesForRegion(next)[0]);
-  }
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      const tagList = tags.split(",").map((t) => t.trim()).filter(Boolean);
+      const tagList = parseTags(tags);
       const res = await createDroplet({ name: name.trim(), region, size, image, ...(tagList.length ? { tags: tagList } : {}) });
       onCreated(res.data.droplet, res.consistencyToken);
       setName("");
@@ -49,44 +59,51 @@ export function CreateDropletForm({ onCreated }: Props) {
         <label>
           Name
           <input name="name" required value={name} onChange={(e) => setName(e.target.value)} placeholder="web-1" />
-          {fieldErrors.name && <span className="field-error">{fieldErrors.name}</span>}
+          <FieldError text={fieldErrors.name} />
         </label>
         <label>
           Region
-          <select name="region" value={region} onChange={(e) => changeRegion(e.target.value)}>
-            {REGIONS.map((r) => (
-              <option key={r}>{r}</option>
+          <select name="region" value={region} onChange={(e) => setRegion(e.target.value)}>
+            {regions.length === 0 && <option value="">loading…</option>}
+            {regions.map((r) => (
+              <option key={r.slug} value={r.slug}>
+                {r.slug}
+              </option>
             ))}
           </select>
-          {fieldErrors.region && <span className="field-error">{fieldErrors.region}</span>}
+          <FieldError text={fieldErrors.region} />
         </label>
         <label>
           Size
-          <select name="size" value={size} onChange={(e) => setSize(e.target.value)}>
-            {sizes.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-          {fieldErrors.size && <span className="field-error">{fieldErrors.size}</span>}
+          <SizeSelect region={region} value={size} onChange={setSize} />
+          {chosen && (
+            <span className="price" data-testid="droplet-price">
+              {formatPrice(chosen.price_monthly, chosen.currency)}/mo · {formatPrice(chosen.price_hourly, chosen.currency)}/h
+            </span>
+          )}
+          <FieldError text={fieldErrors.size} />
         </label>
         <label>
           Image
           <select name="image" value={image} onChange={(e) => setImage(e.target.value)}>
-            {IMAGES.map((i) => (
-              <option key={i}>{i}</option>
+            {catalog.images.map((i) => (
+              <option key={i.slug} value={i.slug}>
+                {i.slug}
+              </option>
             ))}
           </select>
-          {fieldErrors.image && <span className="field-error">{fieldErrors.image}</span>}
+          <FieldError text={fieldErrors.image} />
         </label>
         <label>
           Tags
           <input name="tags" value={tags} onChange={(e) => setTags(e.target.value)} placeholder="env:prod, team:web" />
-          {fieldErrors.tags && <span className="field-error">{fieldErrors.tags}</span>}
+          <FieldError text={fieldErrors.tags} />
         </label>
-        <button type="submit" className="primary" disabled={busy}>
+        <button type="submit" className="primary" disabled={busy || !region || !size || !image}>
           {busy ? "Creating…" : "Create"}
         </button>
         <ProblemMessage error={error} />
+        <ProblemMessage error={catalog.error} />
       </form>
     </section>
   );

@@ -1,134 +1,144 @@
-// Detail panel for one droplet with power on/off, reboot, rename and delete; re-reads with the Consistency-Token after each command.
-import { useCallback, useEffect, useState } from "react";
-import { deleteDroplet, dropletAction, getDroplet, type ActionType, type Droplet } from "../api/droplets";
+// Detail panel for one droplet: facts, tags (PATCH), actions, delete via the confirm dialog, and an Operations tab.
+import { useState } from "react";
+import { Link } from "react-router";
+import { deleteDroplet, dropletAction, getDroplet, patchDroplet, type DropletAction } from "../api/droplets";
+import { useConfirm } from "../context/confirm";
+import { useToast } from "../context/toast";
+import { formatTime, shortId } from "../format";
+import { useResource } from "../hooks/useResource";
+import { DropletActions } from "./DropletActions";
+import { DropletOperations } from "./DropletOperations";
 import { ProblemMessage } from "./ProblemMessage";
 import { StatusPill } from "./StatusPill";
+import { Tabs } from "./Tabs";
+import { TagEditor } from "./TagEditor";
 
 interface Props {
   id: string;
-  /** Consistency token to read with on first load (e.g. right after create). */
-  initialToken?: string;
   /** Called after an accepted command with its consistency token. */
   onChanged: (consistencyToken?: string) => void;
 }
 
-export function DropletDetail({ id, initialToken, onChanged }: Props) {
-  const [droplet, setDroplet] = useState<Droplet | null>(null);
-  const [error, setError] = useState<unknown>(null);
+type Tab = "details" | "operations";
+
+export function DropletDetail({ id, onChanged }: Props) {
+  const toast = useToast();
+  const confirm = useConfirm();
+  const [tab, setTab] = useState<Tab>("details");
   const [busy, setBusy] = useState(false);
-  const [newName, setNewName] = useState("");
+  const [actionError, setActionError] = useState<unknown>(null);
+  // Right after a create or command the client sends the pending Consistency-Token itself.
+  const res = useResource(async (signal) => (await getDroplet(id, undefined, signal)).data, [id], { pollMs: 3000 });
 
-  const reload = useCallback(
-    async (token?: string) => {
-      try {
-        const res = await getDroplet(id, token);
-        setDroplet(res.data);
-        setError(null);
-      } catch (err) {
-        setError(err);
-      }
-    },
-    [id],
-  );
-
-  useEffect(() => {
-    setDroplet(null);
-    reload(initialToken);
-  }, [reload, initialToken]);
-
-  // While an operation is in flight the list polls; the detail panel follows the same rhythm.
-  const inFlight = !!droplet && (droplet.locked || droplet.status === "new" || droplet.status === "deleting");
-  useEffect(() => {
-    if (!inFlight) return;
-    const timer = setInterval(() => reload(), 3000);
-    return () => clearInterval(timer);
-  }, [inFlight, reload]);
-
-  async function run(command: () => Promise<{ consistencyToken?: string }>) {
+  async function run(label: string, command: () => Promise<{ consistencyToken?: string }>) {
     setBusy(true);
-    setError(null);
+    setActionError(null);
     try {
-      const res = await command();
-      await reload(res.consistencyToken);
-      onChanged(res.consistencyToken);
+      const r = await command();
+      toast.success(label);
+      await res.reload();
+      onChanged(r.consistencyToken);
     } catch (err) {
-      setError(err);
+      setActionError(err);
+      toast.error(err);
     } finally {
       setBusy(false);
     }
   }
 
-  if (!droplet) {
+  const d = res.data;
+  if (!d) {
     return (
       <section className="panel detail" aria-label="Droplet detail">
-        {error ? <ProblemMessage error={error} onReload={() => reload()} /> : <p>Loading…</p>}
+        {res.error ? <ProblemMessage error={res.error} onReload={() => res.reload()} /> : <p>Loading…</p>}
       </section>
     );
   }
 
-  const d = droplet;
-  const act = (type: ActionType, name?: string) => run(() => dropletAction(d.id, d.version, type, name));
-  const disabled = busy || d.locked;
   const gone = d.status === "deleting" || d.status === "deleted";
+  const isNode = !!d.cluster_id;
+
+  const act = (action: DropletAction) => run(`${action.type.replace("_", " ")} accepted for ${d.name}.`, () => dropletAction(d.id, d.version, action));
+
+  async function remove() {
+    const ok = await confirm({
+      title: `Delete droplet ${d!.name}?`,
+      message: "The droplet is destroyed and billing stops. This cannot be undone.",
+      confirmLabel: "Delete",
+      danger: true,
+    });
+    if (ok) await run(`Deleting ${d!.name}.`, () => deleteDroplet(d!.id, d!.version));
+  }
+
+  async function saveTags(tags: string[]) {
+    const r = await patchDroplet(d!.id, d!.version, { tags });
+    toast.success(`Tags of ${d!.name} saved.`);
+    await res.reload();
+    onChanged(r.consistencyToken);
+  }
 
   return (
-    <section className="panel detail" aria-label="Droplet detail">
+    <section className="panel detail" aria-label="Droplet detail" data-testid="droplet-detail">
       <header className="panel-header">
         <h2>{d.name}</h2>
         <StatusPill status={d.status} locked={d.locked} />
       </header>
-      <dl className="facts">
-        <dt>ID</dt>
-        <dd className="mono">{d.id}</dd>
-        <dt>Version</dt>
-        <dd>{d.version}</dd>
-        <dt>Region / size</dt>
-        <dd>
-          {d.region} / {d.size_slug} ({d.vcpus} vCPU, {d.memory_mb} MB, {d.disk_gb} GB)
-        </dd>
-        <dt>Image</dt>
-        <dd>{d.image}</dd>
-        <dt>Networks</dt>
-        <dd>{d.networks?.v4?.map((n) => `${n.ip_address} (${n.type})`).join(", ") || "—"}</dd>
-        <dt>Tags</dt>
-        <dd>{d.tags?.length ? d.tags.join(", ") : "—"}</dd>
-        <dt>Created</dt>
-        <dd>{new Date(d.created_at).toLocaleString()}</dd>
-      </dl>
-      {!gone && (
-        <div className="actions">
-          <button type="button" disabled={disabled || d.status !== "off"} onClick={() => act("power_on")}>
-            Power on
-          </button>
-          <button type="button" disabled={disabled || d.status !== "active"} onClick={() => act("power_off")}>
-            Power off
-          </button>
-          <button type="button" disabled={disabled || d.status !== "active"} onClick={() => act("reboot")}>
-            Reboot
-          </button>
-          <form
-            className="rename"
-            onSubmit={(e) => {
-              e.preventDefault();
-              if (newName.trim()) act("rename", newName.trim()).then(() => setNewName(""));
-            }}
-          >
-            <input aria-label="New name" placeholder="new name" value={newName} onChange={(e) => setNewName(e.target.value)} />
-            <button type="submit" disabled={disabled || d.status !== "active" || !newName.trim()}>
-              Rename
-            </button>
-          </form>
-          <button
-            type="button"
-            className="danger"
-            disabled={disabled}
-            onClick={() => window.confirm(`Delete ${d.name}?`) && run(() => deleteDroplet(d.id, d.version))}
-          >
-            Delete
-          </button>
-        </div>
+      <Tabs<Tab>
+        label="Droplet"
+        tabs={[
+          { id: "details", label: "Details" },
+          { id: "operations", label: "Operations" },
+        ]}
+        active={tab}
+        onChange={setTab}
+      />
+      {tab === "operations" ? (
+        <DropletOperations id={d.id} />
+      ) : (
+        <>
+          <dl className="facts">
+            <dt>ID</dt>
+            <dd className="mono">{d.id}</dd>
+            <dt>Version</dt>
+            <dd>{d.version}</dd>
+            <dt>Region / size</dt>
+            <dd>
+              {d.region} / {d.size_slug} ({d.vcpus} vCPU, {d.memory_mb} MB, {d.disk_gb} GB)
+            </dd>
+            <dt>Image</dt>
+            <dd>{d.image}</dd>
+            <dt>Networks</dt>
+            <dd>{d.networks?.v4?.map((n) => `${n.ip_address} (${n.type})`).join(", ") || "—"}</dd>
+            {isNode && (
+              <>
+                <dt>Cluster</dt>
+                <dd data-testid="droplet-cluster">
+                  Node of <Link to={`/clusters/${d.cluster_id}`}>cluster {shortId(d.cluster_id)}</Link>
+                  {d.node_pool_id ? ` (pool ${shortId(d.node_pool_id)})` : ""}
+                </dd>
+              </>
+            )}
+            <dt>Tags</dt>
+            <dd>
+              <TagEditor tags={d.tags ?? []} disabled={gone} onSave={saveTags} />
+            </dd>
+            <dt>Created</dt>
+            <dd>{formatTime(d.created_at)}</dd>
+          </dl>
+          {!gone && <DropletActions droplet={d} busy={busy} onAction={act} />}
+          {!gone &&
+            (isNode ? (
+              <p className="muted small-print">Nodes are removed from their cluster's node pool, not deleted here.</p>
+            ) : (
+              <div className="danger-zone">
+                <button type="button" className="danger" disabled={busy || d.locked} onClick={remove}>
+                  Delete
+                </button>
+              </div>
+            ))}
+          <ProblemMessage error={actionError} onReload={() => res.reload()} />
+        </>
       )}
-      <ProblemMessage error={error} onReload={() => reload()} />
     </section>
   );
 }

@@ -1,64 +1,43 @@
-// Droplet table with status/region filters, name search, paging and polling while droplets are in transition.
-import { useCallback, useEffect, useState } from "react";
-import { listDroplets, REGIONS, STATUSES, type DropletPage, type ListQuery } from "../api/droplets";
+// Droplet table with status/region/tag filters, name search, paging and 3 s polling while the tab is visible.
+import { useState } from "react";
+import { Link } from "react-router";
+import { listDroplets, STATUSES } from "../api/droplets";
+import { shortId } from "../format";
+import { useCatalog } from "../hooks/useCatalog";
+import { useResource } from "../hooks/useResource";
 import { ProblemMessage } from "./ProblemMessage";
 import { StatusPill } from "./StatusPill";
 
-const POLL_MS = 3000;
+export const POLL_MS = 3000;
 
 interface Props {
   /** Bumped by the parent to force a reload (new token, a command was accepted). */
   refreshKey: number;
-  /** Consistency token of the last accepted command, so the list shows it. */
-  consistencyToken?: string;
   selectedId?: string;
   onSelect: (id: string) => void;
 }
 
-export function DropletList({ refreshKey, consistencyToken, selectedId, onSelect }: Props) {
+export function DropletList({ refreshKey, selectedId, onSelect }: Props) {
+  const { regions } = useCatalog();
   const [status, setStatus] = useState("");
   const [region, setRegion] = useState("");
   const [name, setName] = useState("");
+  const [tag, setTag] = useState("");
   const [pageTokens, setPageTokens] = useState<string[]>([]);
-  const [page, setPage] = useState<DropletPage | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(false);
 
   const pageToken = pageTokens[pageTokens.length - 1];
-  const query: ListQuery = { status, region, name, pageToken };
-
-  const load = useCallback(
-    async (signal?: AbortSignal) => {
-      setLoading(true);
-      try {
-        const res = await listDroplets({ status, region, name, pageToken }, consistencyToken, signal);
-        setPage(res.data);
-        setError(null);
-      } catch (err) {
-        if (!(err instanceof DOMException && err.name === "AbortError")) setError(err);
-      } finally {
-        setLoading(false);
-      }
-    },
-    // refreshKey is a dependency on purpose: bumping it reloads the page.
-    [status, region, name, pageToken, consistencyToken, refreshKey],
+  const { data: page, error, loading, reload } = useResource(
+    async (signal) => (await listDroplets({ status, region, name, tag, pageToken }, undefined, signal)).data,
+    [status, region, name, tag, pageToken, refreshKey],
+    { pollMs: POLL_MS },
   );
+  const filtered = !!(status || region || name || tag);
 
-  useEffect(() => {
-    const ctl = new AbortController();
-    load(ctl.signal);
-    return () => ctl.abort();
-  }, [load]);
-
-  const transitioning = page?.droplets.some((d) => d.status === "new" || d.status === "deleting") ?? false;
-  useEffect(() => {
-    if (!transitioning) return;
-    const timer = setInterval(() => load(), POLL_MS);
-    return () => clearInterval(timer);
-  }, [transitioning, load]);
-
-  function resetPaging() {
-    setPageTokens([]);
+  function filter(set: (v: string) => void) {
+    return (e: { target: { value: string } }) => {
+      set(e.target.value);
+      setPageTokens([]);
+    };
   }
 
   return (
@@ -70,23 +49,8 @@ export function DropletList({ refreshKey, consistencyToken, selectedId, onSelect
         </span>
       </header>
       <div className="filters">
-        <input
-          aria-label="Search by name"
-          placeholder="name starts with…"
-          value={name}
-          onChange={(e) => {
-            setName(e.target.value);
-            resetPaging();
-          }}
-        />
-        <select
-          aria-label="Status filter"
-          value={status}
-          onChange={(e) => {
-            setStatus(e.target.value);
-            resetPaging();
-          }}
-        >
+        <input aria-label="Search by name" placeholder="name starts with…" value={name} onChange={filter(setName)} />
+        <select aria-label="Status filter" value={status} onChange={filter(setStatus)}>
           <option value="">any status</option>
           {STATUSES.map((s) => (
             <option key={s} value={s}>
@@ -94,22 +58,16 @@ export function DropletList({ refreshKey, consistencyToken, selectedId, onSelect
             </option>
           ))}
         </select>
-        <select
-          aria-label="Region filter"
-          value={region}
-          onChange={(e) => {
-            setRegion(e.target.value);
-            resetPaging();
-          }}
-        >
+        <select aria-label="Region filter" value={region} onChange={filter(setRegion)}>
           <option value="">any region</option>
-          {REGIONS.map((r) => (
-            <option key={r} value={r}>
-              {r}
+          {regions.map((r) => (
+            <option key={r.slug} value={r.slug}>
+              {r.slug}
             </option>
           ))}
         </select>
-        <button type="button" onClick={() => load()} disabled={loading}>
+        <input aria-label="Tag filter" placeholder="tag" value={tag} onChange={filter(setTag)} />
+        <button type="button" onClick={() => reload()} disabled={loading}>
           Refresh
         </button>
       </div>
@@ -122,6 +80,8 @@ export function DropletList({ refreshKey, consistencyToken, selectedId, onSelect
             <th>Region</th>
             <th>Size</th>
             <th>IP</th>
+            <th>Tags</th>
+            <th>Cluster</th>
           </tr>
         </thead>
         <tbody>
@@ -143,12 +103,28 @@ export function DropletList({ refreshKey, consistencyToken, selectedId, onSelect
               <td>{d.region}</td>
               <td>{d.size_slug}</td>
               <td>{d.networks?.v4?.[0]?.ip_address ?? "—"}</td>
+              <td>
+                {d.tags?.map((t) => (
+                  <span key={t} className="chip">
+                    {t}
+                  </span>
+                ))}
+              </td>
+              <td onClick={(e) => e.stopPropagation()}>
+                {d.cluster_id ? (
+                  <Link to={`/clusters/${d.cluster_id}`} title={d.cluster_id}>
+                    {shortId(d.cluster_id)}
+                  </Link>
+                ) : (
+                  <span className="muted">—</span>
+                )}
+              </td>
             </tr>
           ))}
           {page && page.droplets.length === 0 && (
             <tr>
-              <td colSpan={5} className="empty">
-                No droplets match{query.status || query.region || query.name ? " these filters" : " yet"}.
+              <td colSpan={7} className="empty">
+                No droplets match{filtered ? " these filters" : " yet"}.
               </td>
             </tr>
           )}

@@ -1,7 +1,7 @@
-// Coloured pill for a droplet status.
-export function StatusPill({ status, locked }: { status: string; locked?: boolean }) {
+// Coloured pill for a droplet, cluster, node, pool or operation status.
+export function StatusPill({ status, locked, testid }: { status: string; locked?: boolean; testid?: string }) {
   return (
-    <span className={`pill status-${status}`} title={locked ? "an operation is in progress" : undefined}>
+    <span className={`pill status-${status}`} title={locked ? "an operation is in progress" : undefined} data-testid={testid}>
       {status}
       {locked ? " · locked" : ""}
     </span>

@@ -2,6 +2,8 @@
 //! `PATCH /clusters/{id}` (name, tags; region is immutable), `POST …/node_pools` and
 //! `PATCH …/node_pools/{id}` (count, labels, auto_scale, min and max nodes).
 
+use contract::RequestBody;
+use contract::requests::{ClusterCreate, ClusterPatch, NodePoolCreate, NodePoolPatch};
 use domain::catalog::Region;
 use domain::cluster::{DEFAULT_KUBE_VERSION, PoolChanges, PoolSpec};
 use domain::name::ResourceName;
@@ -36,14 +38,7 @@ pub fn create(
     new_id: &mut dyn FnMut() -> Uuid,
 ) -> Result<CreateInput, Problem> {
     let mut f = Fields::new(body);
-    f.only(&[
-        "name",
-        "region",
-        "version",
-        "kube_version",
-        "node_pools",
-        "tags",
-    ]);
+    f.only(ClusterCreate::FIELDS);
     let name = f.name("name", true);
     let region = f.region("region");
     let kube_version = f
@@ -104,17 +99,7 @@ pub fn pool_spec(
     errors: &mut Vec<platform::problem::FieldError>,
 ) -> Option<PoolSpec> {
     let mut f = Fields::at(body, prefix);
-    f.only(&[
-        "name",
-        "size",
-        "count",
-        "auto_scale",
-        "min_nodes",
-        "max_nodes",
-        "labels",
-        "taints",
-        "tags",
-    ]);
+    f.only(NodePoolCreate::FIELDS);
     let name = f.name("name", true);
     let size = f.size("size", region, true);
     let count = f.count("count", 1, MAX_NODES);
@@ -150,14 +135,8 @@ pub fn pool_spec(
 
 pub fn patch(body: &Map<String, Value>) -> Result<PatchInput, Problem> {
     let mut f = Fields::new(body);
-    if f.has("region") {
-        f.error(
-            "region",
-            "IMMUTABLE_FIELD",
-            "the region of a cluster cannot change",
-        );
-    }
-    f.only(&["name", "tags", "region"]);
+    f.immutable("region", "the region of a cluster cannot change")
+        .only(ClusterPatch::FIELDS);
     let input = PatchInput {
         name: f.name("name", false),
         tags: f.tags("tags"),
@@ -168,7 +147,7 @@ pub fn patch(body: &Map<String, Value>) -> Result<PatchInput, Problem> {
 
 pub fn pool_patch(body: &Map<String, Value>) -> Result<PoolChanges, Problem> {
     let mut f = Fields::new(body);
-    f.only(&["count", "labels", "auto_scale", "min_nodes", "max_nodes"]);
+    f.only(NodePoolPatch::FIELDS);
     let changes = PoolChanges {
         count: f.count("count", 1, MAX_NODES),
         labels: f.labels("labels"),

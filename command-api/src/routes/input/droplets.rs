@@ -2,6 +2,8 @@
 //! `PATCH /droplets/{id}` (name, tags) and the DO actions of
 //! `POST /droplets/{id}/actions`. Every field is checked; every problem is reported.
 
+use contract::RequestBody;
+use contract::requests::{DropletCreate, DropletPatch};
 use domain::catalog::{self, Region, Size};
 use domain::droplet::Action;
 use domain::name::ResourceName;
@@ -36,16 +38,7 @@ pub struct PatchInput {
 
 pub fn create(body: &Map<String, Value>) -> Result<CreateInput, Problem> {
     let mut f = Fields::new(body);
-    f.only(&[
-        "name",
-        "names",
-        "region",
-        "size",
-        "image",
-        "tags",
-        "user_data",
-        "provider",
-    ]);
+    f.only(DropletCreate::FIELDS);
     let (names, bulk) = names(&mut f);
     let region = f.region("region");
     let size = f.size("size", region, true);
@@ -129,7 +122,7 @@ fn bulk_names(f: &mut Fields<'_>) -> Vec<ResourceName> {
 
 pub fn patch(body: &Map<String, Value>) -> Result<PatchInput, Problem> {
     let mut f = Fields::new(body);
-    f.only(&["name", "tags"]);
+    f.only(DropletPatch::FIELDS);
     let input = PatchInput {
         name: f.name("name", false),
         tags: f.tags("tags"),
@@ -142,14 +135,7 @@ pub fn patch(body: &Map<String, Value>) -> Result<PatchInput, Problem> {
 pub fn action(body: &Map<String, Value>) -> Result<Action, Problem> {
     let mut f = Fields::new(body);
     let kind = f.required_string("type");
-    let allowed: &[&str] = match kind {
-        Some("rename" | "snapshot") => &["type", "name"],
-        Some("resize") => &["type", "size", "disk"],
-        Some("rebuild") => &["type", "image"],
-        Some("migrate") => &["type", "provider"],
-        _ => &["type"],
-    };
-    f.only(allowed);
+    f.only(action_fields(kind));
     let action = match kind {
         Some("power_on") => Some(Action::PowerOn),
         Some("power_off") => Some(Action::PowerOff),
@@ -182,6 +168,17 @@ pub fn action(body: &Map<String, Value>) -> Result<Action, Problem> {
     action.ok_or_else(|| Problem::invalid_argument("the action could not be read"))
 }
 
+/// The fields an action of type `kind` may carry (a subset of `DropletAction::FIELDS`).
+fn action_fields(kind: Option<&str>) -> &'static [&'static str] {
+    match kind {
+        Some("rename" | "snapshot") => &["type", "name"],
+        Some("resize") => &["type", "size", "disk"],
+        Some("rebuild") => &["type", "image"],
+        Some("migrate") => &["type", "provider"],
+        _ => &["type"],
+    }
+}
+
 /// Whether `size` is offered in the droplet's `region` (a resize must stay in region).
 pub fn offered(size: &Size, region: &str) -> bool {
     catalog::find_region(region).is_some() && size.offered_in(region)
@@ -195,6 +192,33 @@ mod tests {
 
     fn obj(v: Value) -> Map<String, Value> {
         v.as_object().cloned().expect("object")
+    }
+
+    #[test]
+    fn every_action_field_is_documented() {
+        use contract::requests::DropletAction;
+        let kinds = [
+            "power_on",
+            "power_off",
+            "shutdown",
+            "reboot",
+            "power_cycle",
+            "rename",
+            "snapshot",
+            "resize",
+            "rebuild",
+            "migrate",
+        ];
+        let mut used: Vec<&str> = kinds
+            .iter()
+            .flat_map(|k| action_fields(Some(k)))
+            .copied()
+            .collect();
+        used.sort_unstable();
+        used.dedup();
+        let mut documented = DropletAction::FIELDS.to_vec();
+        documented.sort_unstable();
+        assert_eq!(used, documented);
     }
 
     #[test]

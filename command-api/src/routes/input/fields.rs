@@ -16,6 +16,8 @@ const MAX_LABELS: usize = 64;
 pub struct Fields<'a> {
     body: &'a Map<String, Value>,
     prefix: String,
+    /// Fields already reported (e.g. immutable ones), which `only` must not report again.
+    reported: Vec<&'static str>,
     pub errors: Vec<FieldError>,
 }
 
@@ -28,6 +30,7 @@ impl<'a> Fields<'a> {
         Self {
             body,
             prefix: prefix.to_owned(),
+            reported: Vec::new(),
             errors: Vec::new(),
         }
     }
@@ -41,12 +44,21 @@ impl<'a> Fields<'a> {
         self.errors.push(FieldError::new(pointer, code, detail));
     }
 
+    /// A field that exists but can never change: present is an error.
+    pub fn immutable(&mut self, field: &'static str, detail: &str) -> &mut Self {
+        if self.has(field) {
+            self.error(field, "IMMUTABLE_FIELD", detail);
+            self.reported.push(field);
+        }
+        self
+    }
+
     /// Fields not in `allowed` are errors; `id` is read-only.
     pub fn only(&mut self, allowed: &[&str]) -> &mut Self {
         let unknown: Vec<String> = self
             .body
             .keys()
-            .filter(|k| !allowed.contains(&k.as_str()))
+            .filter(|k| !allowed.contains(&k.as_str()) && !self.reported.contains(&k.as_str()))
             .cloned()
             .collect();
         for key in unknown {

@@ -15,9 +15,11 @@ pub use command::{ClusterCommand, CreateCluster, PoolChanges, PoolSpec};
 pub use event::{ClusterCreated, ClusterEvent, PoolFacts};
 pub use state::{Cluster, ClusterStatus, NodePool, NodeRemoval, OperationScope, PoolStatus};
 
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::Aggregate;
+use crate::name::ResourceName;
 use crate::operation::{OperationFact, PendingOperation};
 use crate::rejection::{DomainError, Rejection, RejectionKind};
 
@@ -122,6 +124,14 @@ impl Aggregate for Cluster {
         self.pending_operation.as_ref()
     }
 
+    fn held_name(&self) -> Option<(&ResourceName, bool)> {
+        Aggregate::exists(self).then_some((&self.name, self.is_live()))
+    }
+
+    fn cancel_command(operation_id: Uuid, at: DateTime<Utc>) -> Option<ClusterCommand> {
+        Some(ClusterCommand::RequestCancel { operation_id, at })
+    }
+
     fn operation_facts(event: &ClusterEvent, id: Uuid, principal: &str) -> Vec<OperationFact> {
         operations::facts(event, id, principal)
     }
@@ -189,7 +199,11 @@ fn evolve(mut state: Cluster, event: &ClusterEvent) -> Cluster {
             );
         }
         E::Renamed { name, previous, .. } => {
-            state.names_to_release.extend(previous.clone());
+            state
+                .names_to_release
+                .extend(previous.iter().filter(|p| *p != name).cloned());
+            // A name taken back before its release (x → y → x) is held again.
+            state.names_to_release.retain(|n| n != name);
             state.name = name.clone();
         }
         E::TagsChanged { tags, .. } => state.tags.clone_from(tags),

@@ -33,14 +33,16 @@ pub(super) fn decide(
     decide_existing(state, status, command)
 }
 
-/// A user action while an operation holds the droplet is refused, except a delete of a
+/// A user action while an operation holds the droplet is refused, except a metadata
+/// change (`PATCH` name and tags: no infrastructure moves, api.md §2) and a delete of a
 /// droplet still provisioning: the delete wins and supersedes the creation.
 fn check_lock(state: &Droplet, command: &DropletCommand) -> Result<(), DropletError> {
     let Some(pending) = &state.pending_operation else {
         return Ok(());
     };
     let delete_wins = matches!(command, DropletCommand::Delete { .. }) && pending.op_type == CREATE;
-    if command.is_user_action() && !delete_wins {
+    let metadata = matches!(command, DropletCommand::Update { .. });
+    if command.is_user_action() && !delete_wins && !metadata {
         return Err(DropletError::Locked {
             action: command.action(),
             operation_id: pending.id,
@@ -145,7 +147,11 @@ fn act(
     use DropletStatus as S;
     let op = Some(operation_id);
     let event = match (status, action) {
-        (S::Active, Action::PowerOff | Action::Shutdown) => DropletEvent::PoweredOff {
+        (S::Active, Action::PowerOff) => DropletEvent::PoweredOff {
+            at,
+            operation_id: op,
+        },
+        (S::Active, Action::Shutdown) => DropletEvent::ShutDown {
             at,
             operation_id: op,
         },
@@ -163,7 +169,8 @@ fn act(
         },
         (_, Action::Rename(name)) => DropletEvent::Renamed {
             name: name.clone(),
-            previous: Some(state.name.clone()),
+            // Renaming to the current name gives nothing up.
+            previous: (*name != state.name).then(|| state.name.clone()),
             at,
             operation_id: op,
         },

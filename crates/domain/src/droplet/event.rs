@@ -27,6 +27,11 @@ pub enum DropletEvent {
         at: DateTime<Utc>,
         operation_id: Option<Uuid>,
     },
+    /// Off through a graceful shutdown (an operation of its own type).
+    ShutDown {
+        at: DateTime<Utc>,
+        operation_id: Option<Uuid>,
+    },
     PoweredOn {
         at: DateTime<Utc>,
         operation_id: Option<Uuid>,
@@ -125,6 +130,7 @@ impl DropletEvent {
             Self::Provisioned { .. } => "droplet.provisioned",
             Self::ProvisioningFailed { .. } => "droplet.provisioning_failed",
             Self::PoweredOff { .. } => "droplet.powered_off",
+            Self::ShutDown { .. } => "droplet.shut_down",
             Self::PoweredOn { .. } => "droplet.powered_on",
             Self::Rebooted { .. } => "droplet.rebooted",
             Self::PowerCycled { .. } => "droplet.power_cycled",
@@ -150,6 +156,7 @@ impl DropletEvent {
             Self::Provisioned { at, .. }
             | Self::ProvisioningFailed { at, .. }
             | Self::PoweredOff { at, .. }
+            | Self::ShutDown { at, .. }
             | Self::PoweredOn { at, .. }
             | Self::Rebooted { at, .. }
             | Self::PowerCycled { at, .. }

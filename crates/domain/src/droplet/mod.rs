@@ -18,9 +18,11 @@ pub use decide::allowed_actions;
 pub use event::{CreationRequested, DropletEvent};
 pub use state::{Droplet, DropletStatus};
 
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::Aggregate;
+use crate::name::ResourceName;
 use crate::operation::{OperationFact, PendingOperation};
 use crate::rejection::{DomainError, Rejection, RejectionKind};
 
@@ -136,6 +138,15 @@ impl Aggregate for Droplet {
         self.pending_operation.as_ref()
     }
 
+    fn held_name(&self) -> Option<(&ResourceName, bool)> {
+        let needed = self.is_live() || self.status == Some(DropletStatus::Deleting);
+        self.exists().then_some((&self.name, needed))
+    }
+
+    fn cancel_command(operation_id: Uuid, at: DateTime<Utc>) -> Option<DropletCommand> {
+        Some(DropletCommand::RequestCancel { operation_id, at })
+    }
+
     fn operation_facts(event: &DropletEvent, id: Uuid, principal: &str) -> Vec<OperationFact> {
         operations::facts(event, id, principal)
     }
@@ -173,11 +184,15 @@ fn evolve(mut state: Droplet, event: &DropletEvent) -> Droplet {
             state.status = Some(DropletStatus::Error);
             state.pending_operation = None;
         }
-        E::PoweredOff { .. } => state.status = Some(DropletStatus::Off),
+        E::PoweredOff { .. } | E::ShutDown { .. } => state.status = Some(DropletStatus::Off),
         E::PoweredOn { .. } => state.status = Some(DropletStatus::Active),
         E::Rebooted { .. } | E::PowerCycled { .. } => {}
         E::Renamed { name, previous, .. } => {
-            state.names_to_release.extend(previous.clone());
+            state
+                .names_to_release
+                .extend(previous.iter().filter(|p| *p != name).cloned());
+            // A name taken back before its release (x → y → x) is held again.
+            state.names_to_release.retain(|n| n != name);
             state.name = name.clone();
         }
         E::Resized {

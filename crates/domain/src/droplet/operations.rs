@@ -52,6 +52,7 @@ pub(super) fn facts(event: &DropletEvent, id: Uuid, principal: &str) -> Vec<Oper
             },
         ),
         E::PoweredOff { operation_id, .. } => now(operation_id, "droplet.power_off"),
+        E::ShutDown { operation_id, .. } => now(operation_id, "droplet.shutdown"),
         E::PoweredOn { operation_id, .. } => now(operation_id, "droplet.power_on"),
         E::Rebooted { operation_id, .. } => now(operation_id, "droplet.reboot"),
         E::PowerCycled { operation_id, .. } => now(operation_id, "droplet.power_cycle"),

@@ -179,9 +179,13 @@ fn power_off_and_on() {
     given(&[created(), provisioned()])
         .when(act(Action::PowerOff, 2, 3))
         .then(vec![off()]);
-    given(&[created(), provisioned()])
+    let state = given(&[created(), provisioned()])
         .when(act(Action::Shutdown, 2, 3))
-        .then(vec![off()]);
+        .then(vec![DropletEvent::ShutDown {
+            at: at(3),
+            operation_id: Some(op(2)),
+        }]);
+    assert_eq!(state.status, Some(DropletStatus::Off));
     let state = given(&[created(), provisioned(), off()])
         .when(act(Action::PowerOn, 3, 4))
         .then(vec![DropletEvent::PoweredOn {
@@ -277,6 +281,53 @@ fn reboot_power_cycle_rebuild_snapshot_and_rename_keep_it_active() {
 }
 
 #[test]
+fn a_shutdown_is_an_operation_of_its_own_type() {
+    let facts = Droplet::operation_facts(
+        &DropletEvent::ShutDown {
+            at: at(3),
+            operation_id: Some(op(2)),
+        },
+        Uuid::from_u128(1),
+        "alice",
+    );
+    assert!(
+        matches!(&facts[0].change, OperationChange::Started { op_type, .. } if op_type == "droplet.shutdown"),
+        "{facts:?}"
+    );
+}
+
+#[test]
+fn renaming_to_the_current_name_gives_nothing_up() {
+    let state = given(&[created(), provisioned()])
+        .when(act(Action::Rename(name("web-1")), 2, 3))
+        .then(vec![DropletEvent::Renamed {
+            name: name("web-1"),
+            previous: None,
+            at: at(3),
+            operation_id: Some(op(2)),
+        }]);
+    assert!(state.names_to_release.is_empty());
+}
+
+#[test]
+fn a_name_taken_back_before_its_release_is_held_again() {
+    let rename = |to: &str, from: &str| DropletEvent::Renamed {
+        name: name(to),
+        previous: Some(name(from)),
+        at: at(3),
+        operation_id: None,
+    };
+    let state = Droplet::replay(&[
+        created(),
+        provisioned(),
+        rename("web-2", "web-1"),
+        rename("web-1", "web-2"),
+    ]);
+    assert_eq!(state.name, name("web-1"));
+    assert_eq!(state.names_to_release, vec![name("web-2")]);
+}
+
+#[test]
 fn a_rename_leaves_the_old_name_to_release() {
     let renamed = DropletEvent::Renamed {
         name: name("web-2"),
@@ -313,6 +364,20 @@ fn patch_changes_only_what_differs() {
         .then(vec![DropletEvent::TagsChanged {
             tags: vec!["env:dev".into()],
             at: at(3),
+        }]);
+}
+
+#[test]
+fn metadata_changes_while_an_operation_runs() {
+    given(&[created()])
+        .when(DropletCommand::Update {
+            name: None,
+            tags: Some(vec!["env:dev".into()]),
+            at: at(1),
+        })
+        .then(vec![DropletEvent::TagsChanged {
+            tags: vec!["env:dev".into()],
+            at: at(1),
         }]);
 }
 

@@ -196,7 +196,20 @@ pub async fn assert_problem(
     assert_eq!(body["code"], code, "{body}");
     assert_eq!(body["status"], status, "{body}");
     assert_eq!(body["request_id"], request_id.as_str(), "{body}");
+    conforms::<contract::problem::Problem>(&body);
     body
+}
+
+/// Asserts that `body` is exactly a `T` of the published contract: nothing missing,
+/// nothing extra (contract types deny unknown fields), and returns it typed.
+pub fn conforms<T: serde::de::DeserializeOwned>(body: &serde_json::Value) -> T {
+    match serde_json::from_value::<T>(body.clone()) {
+        Ok(typed) => typed,
+        Err(e) => panic!(
+            "body is not a {}: {e}\n{body:#}",
+            std::any::type_name::<T>()
+        ),
+    }
 }
 
 /// The high watermark (next offset) of every partition of `topic`.

@@ -1,0 +1,129 @@
+//! The OpenAPI document of `/api/v1`, built from the contract types and one described
+//! operation per route (`catalog`, `droplets`, `clusters`, `operations`). query-api
+//! serves it; a test holds its paths equal to the routes the services register. The
+//! answers every route can give (401, 429, 500, 503) and the bearer scheme are added
+//! once, by `Everywhere`, rather than repeated on each operation.
+
+pub mod catalog;
+pub mod clusters;
+pub mod droplets;
+pub mod operations;
+pub mod params;
+
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, OpenApi as Spec, Ref, RefOr, Response, ResponseBuilder};
+use utoipa::{Modify, OpenApi};
+
+use crate::problem::Problem;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "ClusterGenie API",
+        version = "1",
+        description = "An event-sourced cloud control plane: droplets, clusters with node pools, \
+            and the long-running operations that change them. Conventions (paging, filters, \
+            problems, idempotency, consistency tokens): design/api.md.",
+        license(name = "Apache-2.0"),
+    ),
+    paths(
+        catalog::list_regions, catalog::list_sizes, catalog::list_images,
+        droplets::list_droplets, droplets::create_droplet, droplets::get_droplet,
+        droplets::patch_droplet, droplets::delete_droplet, droplets::droplet_action,
+        droplets::droplet_operations,
+        clusters::list_clusters, clusters::create_cluster, clusters::get_cluster,
+        clusters::patch_cluster, clusters::delete_cluster, clusters::list_node_pools,
+        clusters::add_node_pool, clusters::get_node_pool, clusters::patch_node_pool,
+        clusters::delete_node_pool, clusters::remove_node, clusters::cluster_events,
+        operations::list_operations, operations::get_operation, operations::wait_operation,
+        operations::cancel_operation,
+    ),
+    components(schemas(Problem)),
+    modifiers(&Everywhere),
+    tags(
+        (name = "catalog", description = "Regions, sizes and images"),
+        (name = "droplets", description = "Virtual machines"),
+        (name = "clusters", description = "Clusters, node pools and nodes"),
+        (name = "operations", description = "Long-running operations (api.md §9)"),
+    )
+)]
+struct ApiDoc;
+
+/// An OpenAPI document, for those who serve it without naming utoipa.
+pub type Document = Spec;
+
+/// The whole document.
+pub fn document() -> Spec {
+    ApiDoc::openapi()
+}
+
+/// Adds the bearer scheme and the answers any `/api/v1` operation can give.
+struct Everywhere;
+
+impl Modify for Everywhere {
+    fn modify(&self, spec: &mut Spec) {
+        let components = spec.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        for item in spec.paths.paths.values_mut() {
+            let operations = [
+                (&mut item.get, false),
+                (&mut item.post, true),
+                (&mut item.patch, true),
+                (&mut item.put, true),
+                (&mut item.delete, true),
+            ];
+            for (operation, mutates) in operations {
+                if let Some(operation) = operation.as_mut() {
+                    shared_answers(operation, mutates);
+                }
+            }
+        }
+    }
+}
+
+fn shared_answers(operation: &mut Operation, mutates: bool) {
+    operation.security = Some(vec![SecurityRequirement::new(
+        "bearer",
+        Vec::<String>::new(),
+    )]);
+    let mut answers = vec![
+        ("401", "UNAUTHENTICATED: no or an unknown bearer token"),
+        (
+            "429",
+            "RATE_LIMITED, with `Retry-After` and `violated-policies`",
+        ),
+        ("500", "INTERNAL: details are logged, not returned"),
+        (
+            "503",
+            "UNAVAILABLE: a dependency is down; with `Retry-After`",
+        ),
+    ];
+    if mutates {
+        answers.push(("403", "PERMISSION_DENIED: the role may not mutate"));
+    }
+    for (status, description) in answers {
+        operation
+            .responses
+            .responses
+            .entry(status.to_owned())
+            .or_insert_with(|| problem_answer(description));
+    }
+}
+
+fn problem_answer(description: &str) -> RefOr<Response> {
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/problem+json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("Problem")))
+                    .build(),
+            )
+            .build(),
+    )
+}

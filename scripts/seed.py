@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""`make dev` seed data, through the public API only (as a user would): standalone
+droplets (one powered off), a running production cluster with two pools, a staging
+cluster that is scaled up once it runs, and a lab cluster deleted once it runs, so the
+SPA shows resources in different states and operations of every kind. Idempotent: every
+request carries an Idempotency-Key, and names already taken (409) count as done.
+
+Usage: seed.py BASE_URL TOKEN   (never prints the token)
+"""
+import json
+import sys
+import time
+import urllib.error
+import urllib.request
+
+BASE, TOKEN = sys.argv[1].rstrip("/"), sys.argv[2]
+
+
+def call(method, path, body=None, key=None, if_match=None):
+    """(status, json body or None, headers) of one request."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(BASE + path, data=data, method=method)
+    request.add_header("Authorization", "Bearer " + TOKEN)
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    if key:
+        request.add_header("Idempotency-Key", key)
+    if if_match:
+        request.add_header("If-Match", if_match)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            raw = response.read()
+            return response.status, (json.loads(raw) if raw else None), response.headers
+    except urllib.error.HTTPError as error:
+        raw = error.read()
+        return error.code, (json.loads(raw) if raw else None), error.headers
+
+
+def find(collection, name):
+    status, page, _ = call("GET", f"/api/v1/{collection}?name={name}&show_deleted=true")
+    items = page.get(collection, []) if status == 200 else []
+    # A live resource of that name wins over deleted ones kept from earlier runs.
+    items.sort(key=lambda item: "delete_time" in item)
+    return items[0] if items else None
+
+
+def create(collection, body):
+    """The resource named body['name'], created unless it exists."""
+    status, answer, _ = call("POST", f"/api/v1/{collection}", body, key=f"seed-{collection}-{body['name']}")
+    if status not in (202, 409):
+        raise SystemExit(f"seeding {body['name']}: {status} {answer}")
+    return wait_for(lambda: find(collection, body["name"]), f"{body['name']} to be readable")
+
+
+def wait_for(check, what, seconds=90):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.5)
+    raise SystemExit(f"seed: gave up waiting for {what}")
+
+
+def settled(collection, name, states):
+    def check():
+        item = find(collection, name)
+        state = item and (item["status"]["state"] if isinstance(item["status"], dict) else item["status"])
+        return item if state in states and not item.get("pending_operation_id") else None
+    return wait_for(check, f"{name} to be {'/'.join(states)}")
+
+
+def main():
+    droplet = {"region": "nyc1", "size": "s-1vcpu-1gb", "image": "ubuntu-24-04-x64"}
+    for name, tags in [("web-1", ["env:prod"]), ("web-2", ["env:prod"]), ("db-1", ["env:prod", "role:db"])]:
+        create("droplets", {"name": name, "tags": tags, **droplet})
+    pool = lambda name, size, count: {"name": name, "size": size, "count": count}
+    create("clusters", {"name": "prod", "region": "nyc1", "tags": ["env:prod"],
+                        "node_pools": [pool("web", "s-2vcpu-4gb", 3), pool("workers", "s-1vcpu-2gb", 2)]})
+    create("clusters", {"name": "staging", "region": "fra1", "tags": ["env:staging"],
+                        "node_pools": [pool("default", "s-1vcpu-2gb", 1)]})
+    create("clusters", {"name": "lab", "region": "sfo3", "node_pools": [pool("default", "s-1vcpu-1gb", 1)]})
+
+    db = settled("droplets", "db-1", ["active", "off"])
+    if db["status"] == "active":
+        call("POST", f"/api/v1/droplets/{db['id']}/actions", {"type": "power_off"}, key="seed-db-1-off")
+    staging = settled("clusters", "staging", ["running"])
+    pool_id = staging["node_pools"][0]["id"]
+    if staging["node_pools"][0]["count"] == 1:
+        call("PATCH", f"/api/v1/clusters/{staging['id']}/node_pools/{pool_id}", {"count": 3}, key="seed-staging-scale")
+    lab = settled("clusters", "lab", ["running", "deleted"])
+    if lab["status"]["state"] == "running":
+        call("DELETE", f"/api/v1/clusters/{lab['id']}", key="seed-lab-delete", if_match=f"\"{lab['version']}\"")
+    print("seeded: droplets web-1, web-2, db-1 (off); clusters prod, staging (scaled to 3), lab (deleted)")
+
+
+if __name__ == "__main__":
+    main()

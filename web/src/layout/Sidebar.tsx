@@ -1,0 +1,26 @@
+// Left navigation: Dashboard, Droplets, Clusters (+ New cluster), Operations.
+import { NavLink } from "react-router";
+
+const ITEMS = [
+  { to: "/", label: "Dashboard", testid: "nav-dashboard", end: true },
+  { to: "/droplets", label: "Droplets", testid: "nav-droplets", end: false },
+  { to: "/clusters", label: "Clusters", testid: "nav-clusters", end: true },
+  { to: "/clusters/new", label: "New cluster", testid: "nav-new-cluster", end: true, sub: true },
+  { to: "/operations", label: "Operations", testid: "nav-operations", end: false },
+];
+
+export function Sidebar() {
+  return (
+    <nav className="sidebar" aria-label="Main">
+      <ul>
+        {ITEMS.map((item) => (
+          <li key={item.to} className={item.sub ? "sub" : undefined}>
+            <NavLink to={item.to} end={item.end} data-testid={item.testid}>
+              {item.label}
+            </NavLink>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,26 @@
+// Route table of the SPA; App mounts it in a browser router, tests in a memory router.
+import type { RouteObject } from "react-router";
+import { Layout } from "./layout/Layout";
+import { ClusterDetailPage } from "./pages/ClusterDetailPage";
+import { ClustersPage } from "./pages/ClustersPage";
+import { CreateClusterPage } from "./pages/CreateClusterPage";
+import { DashboardPage } from "./pages/DashboardPage";
+import { DropletsPage } from "./pages/DropletsPage";
+import { NotFoundPage } from "./pages/NotFoundPage";
+import { OperationsPage } from "./pages/OperationsPage";
+
+export const routes: RouteObject[] = [
+  {
+    path: "/",
+    element: <Layout />,
+    children: [
+      { index: true, element: <DashboardPage /> },
+      { path: "droplets", element: <DropletsPage /> },
+      { path: "clusters", element: <ClustersPage /> },
+      { path: "clusters/new", element: <CreateClusterPage /> },
+      { path: "clusters/:id", element: <ClusterDetailPage /> },
+      { path: "operations", element: <OperationsPage /> },
+      { path: "*", element: <NotFoundPage /> },
+    ],
+  },
+];
