@@ -34,8 +34,8 @@ pub struct Collection {
     pub fields: &'static [FieldSpec],
     /// Allowed `order_by` fields; the first is the default, descending.
     pub orders: &'static [OrderField],
-    /// Query parameters that compile into the filter: (parameter, field name).
-    pub shortcuts: &'static [(&'static str, &'static str)],
+    /// Query parameters that compile into the filter.
+    pub shortcuts: &'static [Shortcut],
     /// The status column and the statuses hidden unless `show_deleted=true`.
     pub soft_deleted: Option<(&'static str, &'static [&'static str])>,
     /// Statuses that read as gone everywhere (purged tombstones).
@@ -51,6 +51,35 @@ impl Collection {
 
     pub fn order(&self, name: &str) -> Option<&'static OrderField> {
         self.orders.iter().find(|o| o.name == name)
+    }
+}
+
+/// A query parameter that stands for one filter term, e.g. `tag_name=x` for
+/// `tags:"x"` or `since=T` for `occurred_at >= T`. Being part of the filter, it is kept
+/// in next links and bound into page tokens like the filter is.
+#[derive(Debug, Clone, Copy)]
+pub struct Shortcut {
+    pub param: &'static str,
+    pub field: &'static str,
+    /// The comparison; `=` becomes `:` (has) on list fields.
+    pub op: &'static str,
+}
+
+/// `param=v` means `field = v` (`field : v` on lists).
+pub const fn equals(param: &'static str, field: &'static str) -> Shortcut {
+    Shortcut {
+        param,
+        field,
+        op: "=",
+    }
+}
+
+/// `param=v` means `field >= v`.
+pub const fn at_least(param: &'static str, field: &'static str) -> Shortcut {
+    Shortcut {
+        param,
+        field,
+        op: ">=",
     }
 }
 

@@ -60,15 +60,16 @@ impl ListQuery {
             path.to_owned(),
             filter_text.to_owned(),
         ];
-        for (param, field) in collection.shortcuts {
-            let value = get(param);
+        for shortcut in collection.shortcuts {
+            let value = get(shortcut.param);
             hashed.push(value.unwrap_or("\u{0}").to_owned());
-            if let (Some(value), Some(spec)) = (value, collection.field(field)) {
+            if let (Some(value), Some(spec)) = (value, collection.field(shortcut.field)) {
                 parts.push(
-                    filter::compile_shortcut(spec, value)
-                        .map_err(|e| invalid_filter(filter::FilterError::new(e.message, 0)))?,
+                    filter::compile_shortcut(spec, shortcut.op, value).map_err(|e| {
+                        QueryError::InvalidArgument(format!("{}: {}", shortcut.param, e.message))
+                    })?,
                 );
-                link_params.push(((*param).to_owned(), value.to_owned()));
+                link_params.push((shortcut.param.to_owned(), value.to_owned()));
             }
         }
         hashed.push(show_deleted.to_string());

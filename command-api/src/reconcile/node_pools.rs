@@ -6,7 +6,7 @@
 //! the cluster, and releases names clusters gave up. It counts nodes from the droplets
 //! themselves, never from a list kept on the side, and acts only through commands.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -86,9 +86,20 @@ impl NodePoolReconciler {
             if clusters.is_empty() {
                 continue;
             }
+            // Only the nodes of these clusters: those of deleted clusters stay out of the
+            // copy, however many accumulate.
+            let ids: HashSet<Uuid> = clusters.iter().map(|c| c.state.id).collect();
             let nodes = self
                 .writer
-                .observe_partition::<Droplet>(partition, &|d: &Droplet| d.node_of.is_some());
+                .observe_partition::<Droplet>(partition, &|d: &Droplet| {
+                    d.cluster_id().is_some_and(|id| ids.contains(&id))
+                });
+            let mut by_cluster: HashMap<Uuid, Vec<&Observed<Droplet>>> = HashMap::new();
+            for node in &nodes {
+                if let Some(id) = node.state.cluster_id() {
+                    by_cluster.entry(id).or_default().push(node);
+                }
+            }
             for cluster in clusters.iter().filter(|c| !c.pending) {
                 releases.extend(
                     cluster
@@ -99,10 +110,7 @@ impl NodePoolReconciler {
                 );
                 let view = View {
                     cluster: &cluster.state,
-                    nodes: nodes
-                        .iter()
-                        .filter(|n| n.state.cluster_id() == Some(cluster.state.id))
-                        .collect(),
+                    nodes: by_cluster.remove(&cluster.state.id).unwrap_or_default(),
                     now,
                 };
                 self.plan_cluster(&view, &mut plan);
@@ -132,19 +140,9 @@ impl NodePoolReconciler {
 
     /// A deleting cluster: every node goes; once none is left, the cluster is deleted.
     fn plan_deletion(&self, view: &View<'_>, plan: &mut Plan) {
-        let mut remaining = 0;
-        for node in &view.nodes {
-            match node.state.status {
-                Some(DropletStatus::Deleted | DropletStatus::Purged) => {}
-                Some(DropletStatus::Deleting) => remaining += 1,
-                _ => {
-                    remaining += 1;
-                    if !node.pending {
-                        plan.commands.push(self.delete_node(&node.state, view.now));
-                    }
-                }
-            }
-        }
+        let remaining = remove_all(&view.nodes, plan, |node| {
+            Some(self.delete_node(node, view.now))
+        });
         if remaining == 0 {
             plan.commands.push(self.cluster_command(
                 view.cluster,
@@ -254,15 +252,8 @@ impl NodePoolReconciler {
             _ => false,
         };
         if done {
-            let command = ClusterCommand::CompleteOperation {
-                operation_id: pending.id,
-                at: view.now,
-            };
-            plan.commands.push(self.cluster_command(
-                cluster,
-                command,
-                "cluster.operation_completed",
-            ));
+            plan.commands
+                .push(self.complete(cluster, pending.id, view.now));
         }
     }
 
@@ -273,20 +264,9 @@ impl NodePoolReconciler {
         nodes: &[&Observed<Droplet>],
         plan: &mut Plan,
     ) {
-        let mut remaining = 0;
-        for node in nodes {
-            match node.state.status {
-                Some(DropletStatus::Deleted | DropletStatus::Purged) => {}
-                Some(DropletStatus::Deleting) => remaining += 1,
-                _ => {
-                    remaining += 1;
-                    if !node.pending {
-                        plan.commands
-                            .extend(self.drain_then_delete(&node.state, false, view.now));
-                    }
-                }
-            }
-        }
+        let remaining = remove_all(nodes, plan, |node| {
+            self.drain_then_delete(node, false, view.now)
+        });
         let cluster = view.cluster;
         let deleting_this =
             matches!(cluster.pending_scope, Some(OperationScope::Pool(id)) if id == pool.id);
@@ -294,15 +274,8 @@ impl NodePoolReconciler {
             && deleting_this
             && let Some(pending) = &cluster.pending_operation
         {
-            let command = ClusterCommand::CompleteOperation {
-                operation_id: pending.id,
-                at: view.now,
-            };
-            plan.commands.push(self.cluster_command(
-                cluster,
-                command,
-                "cluster.operation_completed",
-            ));
+            plan.commands
+                .push(self.complete(cluster, pending.id, view.now));
         }
     }
 
@@ -510,6 +483,15 @@ impl NodePoolReconciler {
         }
     }
 
+    /// Reports the cluster's pending operation `operation_id` finished.
+    fn complete(&self, cluster: &Cluster, operation_id: Uuid, now: DateTime<Utc>) -> Submission {
+        let command = ClusterCommand::CompleteOperation {
+            operation_id,
+            at: now,
+        };
+        self.cluster_command(cluster, command, "cluster.operation_completed")
+    }
+
     fn cluster_command(
         &self,
         cluster: &Cluster,
@@ -533,6 +515,29 @@ impl NodePoolReconciler {
 }
 
 /// The nodes to shed first: still provisioning before running, newest first.
+/// Plans `remove` for every node not yet on its way out (and not waiting for a command
+/// of its own); returns how many are not gone yet.
+fn remove_all(
+    nodes: &[&Observed<Droplet>],
+    plan: &mut Plan,
+    remove: impl Fn(&Droplet) -> Option<Submission>,
+) -> usize {
+    let mut remaining = 0;
+    for node in nodes {
+        match node.state.status {
+            Some(DropletStatus::Deleted | DropletStatus::Purged) => {}
+            Some(DropletStatus::Deleting) => remaining += 1,
+            _ => {
+                remaining += 1;
+                if !node.pending {
+                    plan.commands.extend(remove(&node.state));
+                }
+            }
+        }
+    }
+    remaining
+}
+
 fn extras<'a>(serving: &[&'a Observed<Droplet>], n: usize) -> Vec<&'a Observed<Droplet>> {
     let mut ranked: Vec<&Observed<Droplet>> =
         serving.iter().copied().filter(|o| !o.pending).collect();

@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use views::cluster::ClusterRow;
 
 use super::common::{self, Services, finish, forward_to, parse_id};
+use super::metadata::{self, MetadataRoute};
 use super::{body, input, respond};
 use crate::preconditions;
 use crate::workflows::clusters as flow;
@@ -62,40 +63,17 @@ pub async fn patch(
     principal: Principal,
     services: web::Data<Services>,
 ) -> Result<HttpResponse, Problem> {
-    principal.require_mutation()?;
-    let id = parse_id(&path, "cluster")?;
-    let body::JsonBody { raw, object } = body::json_object(&req, payload).await?;
-    let input = input::clusters::patch(&object)?;
-    let idempotency =
-        preconditions::idempotency(&req, &principal, PATCH_ROUTE, &Value::Object(object))?;
-    let writer = &services.writer;
-    let command = ClusterCommand::Update {
-        name: input.name.clone(),
-        tags: input.tags,
-        at: writer.clock().now(),
+    let route = MetadataRoute::<Cluster> {
+        route: PATCH_ROUTE,
+        command_name: "cluster.update",
+        parse: input::clusters::patch,
+        update: |input, at| ClusterCommand::Update {
+            name: input.name,
+            tags: input.tags,
+            at,
+        },
     };
-    let (correlation, traceparent) = common::trace(&req);
-    let submission = Command::<Cluster>::new(
-        id,
-        command,
-        writer.id_beside(&id),
-        principal.clone(),
-        "cluster.update",
-    )
-    .expecting(preconditions::expected_version(&req))
-    .idempotency(idempotency)
-    .traced(correlation, traceparent)
-    .respond(|state, _, _| respond::ok_row::<ClusterRow>(state));
-    let result = match input.name {
-        Some(name) => {
-            common::renaming::<Cluster>(&services, &principal, id, &name, async || {
-                writer.submit(submission).await
-            })
-            .await
-        }
-        None => writer.submit(submission).await,
-    };
-    finish(&req, raw, &services, result).await
+    metadata::patch::<ClusterRow>(req, path, payload, principal, services, &route).await
 }
 
 /// `DELETE /api/v1/clusters/{id}` — `If-Match` required (428 without it).

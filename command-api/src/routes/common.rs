@@ -110,7 +110,7 @@ pub async fn settled<A: domain::Aggregate>(
 /// Runs a rename of aggregate `id` to `name` through `submit`, under a reservation of the
 /// new name. Needs the owner, so it reads the write model first (an aggregate served
 /// elsewhere is forwarded as a whole); the current name needs no reservation.
-pub async fn renaming<A: domain::Aggregate>(
+async fn renaming<A: domain::Aggregate>(
     services: &Services,
     principal: &Principal,
     id: Uuid,
@@ -125,6 +125,27 @@ pub async fn renaming<A: domain::Aggregate>(
         return submit().await;
     }
     workflows::rename(&services.names, current.owner(), A::NAME, id, name, submit).await
+}
+
+/// Submits `submission` for aggregate `id`, under a reservation of `rename_to` when the
+/// command renames it.
+pub async fn submit_renaming<A: domain::Aggregate>(
+    services: &Services,
+    principal: &Principal,
+    id: Uuid,
+    rename_to: Option<ResourceName>,
+    submission: Submission,
+) -> Result<Accepted, SubmitError> {
+    let writer = &services.writer;
+    match rename_to {
+        Some(name) => {
+            renaming::<A>(services, principal, id, &name, async || {
+                writer.submit(submission).await
+            })
+            .await
+        }
+        None => writer.submit(submission).await,
+    }
 }
 
 /// Answers, forwarding to the partition's owner when another instance serves it.

@@ -14,6 +14,7 @@ use uuid::Uuid;
 use views::droplet::DropletRow;
 
 use super::common::{self, Services, finish, forward_to, parse_id};
+use super::metadata::{self, MetadataRoute};
 use super::{body, input, respond};
 use crate::error;
 use crate::preconditions;
@@ -129,40 +130,17 @@ pub async fn patch(
     principal: Principal,
     services: web::Data<Services>,
 ) -> Result<HttpResponse, Problem> {
-    principal.require_mutation()?;
-    let id = parse_id(&path, "droplet")?;
-    let body::JsonBody { raw, object } = body::json_object(&req, payload).await?;
-    let input = input::droplets::patch(&object)?;
-    let idempotency =
-        preconditions::idempotency(&req, &principal, PATCH_ROUTE, &Value::Object(object))?;
-    let writer = &services.writer;
-    let command = DropletCommand::Update {
-        name: input.name.clone(),
-        tags: input.tags,
-        at: writer.clock().now(),
+    let route = MetadataRoute::<Droplet> {
+        route: PATCH_ROUTE,
+        command_name: "droplet.update",
+        parse: input::droplets::patch,
+        update: |input, at| DropletCommand::Update {
+            name: input.name,
+            tags: input.tags,
+            at,
+        },
     };
-    let (correlation, traceparent) = common::trace(&req);
-    let submission = Command::<Droplet>::new(
-        id,
-        command,
-        writer.id_beside(&id),
-        principal.clone(),
-        "droplet.update",
-    )
-    .expecting(preconditions::expected_version(&req))
-    .idempotency(idempotency)
-    .traced(correlation, traceparent)
-    .respond(|state, _, _| respond::ok_row::<DropletRow>(state));
-    let result = match input.name {
-        Some(name) => {
-            common::renaming::<Droplet>(&services, &principal, id, &name, async || {
-                writer.submit(submission).await
-            })
-            .await
-        }
-        None => writer.submit(submission).await,
-    };
-    finish(&req, raw, &services, result).await
+    metadata::patch::<DropletRow>(req, path, payload, principal, services, &route).await
 }
 
 /// `POST /api/v1/droplets/{id}/actions`
@@ -212,15 +190,8 @@ pub async fn action(
             flow::location(state.id),
         )
     });
-    let result = match rename_to {
-        Some(name) => {
-            common::renaming::<Droplet>(&services, &principal, id, &name, async || {
-                writer.submit(submission).await
-            })
-            .await
-        }
-        None => writer.submit(submission).await,
-    };
+    let result =
+        common::submit_renaming::<Droplet>(&services, &principal, id, rename_to, submission).await;
     finish(&req, raw, &services, result).await
 }
 

@@ -9,6 +9,7 @@ pub mod common;
 pub mod droplets;
 pub mod forward;
 pub mod input;
+pub mod metadata;
 pub mod node_pools;
 pub mod operations;
 pub mod respond;

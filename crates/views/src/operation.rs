@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::row::rfc3339;
+use crate::row::{Bound, rfc3339};
 
 /// Every column of `operation`, in the order of `COLUMNS`.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
@@ -151,6 +151,30 @@ impl OperationRow {
         facts
             .into_iter()
             .fold(None, |row, fact| Self::apply(row, fact, owner))
+    }
+
+    /// Binds every column of `COLUMNS`, in that order.
+    pub fn bind<'q>(&'q self, query: Bound<'q>) -> Bound<'q> {
+        query
+            .bind(self.operation_id)
+            .bind(&self.owner)
+            .bind(&self.op_type)
+            .bind(&self.target_kind)
+            .bind(self.target_id)
+            .bind(&self.status)
+            .bind(self.cancel_requested)
+            .bind(self.progress_percent)
+            .bind(&self.progress_step)
+            .bind(&self.progress_message)
+            .bind(self.steps_total)
+            .bind(self.steps_done)
+            .bind(&self.error_code)
+            .bind(&self.error_detail)
+            .bind(&self.requested_by)
+            .bind(self.created_at)
+            .bind(self.completed_at)
+            .bind(self.updated_at)
+            .bind(self.version)
     }
 
     /// The Operation of api.md §9 (`kind: "operation"`), as JSON.

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::row::rfc3339;
+use crate::row::{Bound, rfc3339};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
 pub struct ClusterEventRow {
@@ -37,6 +37,20 @@ pub const COLUMNS: &[&str] = &[
 ];
 
 impl ClusterEventRow {
+    /// Binds every column of `COLUMNS`, in that order.
+    pub fn bind<'q>(&'q self, query: Bound<'q>) -> Bound<'q> {
+        query
+            .bind(self.event_id)
+            .bind(self.cluster_id)
+            .bind(&self.owner)
+            .bind(&self.event_type)
+            .bind(&self.subject_kind)
+            .bind(self.subject_id)
+            .bind(&self.message)
+            .bind(self.operation_id)
+            .bind(self.occurred_at)
+    }
+
     pub fn to_resource(&self) -> Value {
         crate::row::to_value(&self.to_event())
     }

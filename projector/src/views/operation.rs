@@ -88,7 +88,7 @@ impl ViewBatch for OperationBatch {
             for chunk in rows.chunks(200) {
                 let mut query = sqlx::query(AssertSqlSafe(upsert_sql(chunk.len())));
                 for row in chunk {
-                    query = bind(query, row);
+                    query = row.bind(query);
                 }
                 query.execute(&mut *conn).await?;
             }
@@ -115,29 +115,6 @@ pub async fn load_many(
         query = query.bind(*id);
     }
     query.fetch_all(conn).await
-}
-
-fn bind<'q>(query: views::row::Bound<'q>, row: &'q OperationRow) -> views::row::Bound<'q> {
-    query
-        .bind(row.operation_id)
-        .bind(&row.owner)
-        .bind(&row.op_type)
-        .bind(&row.target_kind)
-        .bind(row.target_id)
-        .bind(&row.status)
-        .bind(row.cancel_requested)
-        .bind(row.progress_percent)
-        .bind(&row.progress_step)
-        .bind(&row.progress_message)
-        .bind(row.steps_total)
-        .bind(row.steps_done)
-        .bind(&row.error_code)
-        .bind(&row.error_detail)
-        .bind(&row.requested_by)
-        .bind(row.created_at)
-        .bind(row.completed_at)
-        .bind(row.updated_at)
-        .bind(row.version)
 }
 
 fn upsert_sql(rows: usize) -> String {

@@ -154,17 +154,8 @@ impl ViewBatch for TimelineBatch {
                         .join(", ")
                 );
                 let mut query = sqlx::query(AssertSqlSafe(sql));
-                for r in chunk {
-                    query = query
-                        .bind(r.event_id)
-                        .bind(r.cluster_id)
-                        .bind(&r.owner)
-                        .bind(&r.event_type)
-                        .bind(&r.subject_kind)
-                        .bind(r.subject_id)
-                        .bind(&r.message)
-                        .bind(r.operation_id)
-                        .bind(r.occurred_at);
+                for row in chunk {
+                    query = row.bind(query);
                 }
                 query.execute(&mut *conn).await?;
             }

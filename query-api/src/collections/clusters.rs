@@ -6,7 +6,7 @@ use uuid::Uuid;
 use views::StateRow;
 use views::cluster::ClusterRow;
 
-use crate::collection::{Collection, Listed, order, tags, text, time, time_key};
+use crate::collection::{Collection, Listed, equals, order, tags, text, time, time_key};
 use crate::filter::FieldKind;
 
 impl Listed for ClusterRow {
@@ -14,8 +14,8 @@ impl Listed for ClusterRow {
         path: "/api/v1/clusters",
         plural: "clusters",
         kind: "cluster",
-        table: "cluster",
-        id_column: "cluster_id",
+        table: <ClusterRow as StateRow>::TABLE,
+        id_column: <ClusterRow as StateRow>::ID_COLUMN,
         owner_column: "owner",
         fields: &[
             text("name", "name"),
@@ -30,10 +30,10 @@ impl Listed for ClusterRow {
             order("name", "name", FieldKind::Text),
         ],
         shortcuts: &[
-            ("name", "name"),
-            ("region", "region"),
-            ("status", "status"),
-            ("tag_name", "tags"),
+            equals("name", "name"),
+            equals("region", "region"),
+            equals("status", "status"),
+            equals("tag_name", "tags"),
         ],
         soft_deleted: Some(("status", &["deleted"])),
         gone: &[],

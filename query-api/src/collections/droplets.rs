@@ -6,7 +6,7 @@ use uuid::Uuid;
 use views::StateRow;
 use views::droplet::DropletRow;
 
-use crate::collection::{Collection, Listed, id, order, tags, text, time, time_key};
+use crate::collection::{Collection, Listed, equals, id, order, tags, text, time, time_key};
 use crate::filter::FieldKind;
 
 impl Listed for DropletRow {
@@ -14,8 +14,8 @@ impl Listed for DropletRow {
         path: "/api/v1/droplets",
         plural: "droplets",
         kind: "droplet",
-        table: "droplet",
-        id_column: "droplet_id",
+        table: <DropletRow as StateRow>::TABLE,
+        id_column: <DropletRow as StateRow>::ID_COLUMN,
         owner_column: "owner",
         fields: &[
             text("name", "name"),
@@ -33,10 +33,10 @@ impl Listed for DropletRow {
             order("name", "name", FieldKind::Text),
         ],
         shortcuts: &[
-            ("name", "name"),
-            ("region", "region"),
-            ("status", "status"),
-            ("tag_name", "tags"),
+            equals("name", "name"),
+            equals("region", "region"),
+            equals("status", "status"),
+            equals("tag_name", "tags"),
         ],
         soft_deleted: Some(("status", &["deleted"])),
         gone: &["purged"],

@@ -5,7 +5,7 @@ use serde_json::Value;
 use uuid::Uuid;
 use views::operation::{COLUMNS, OperationRow};
 
-use crate::collection::{Collection, Listed, id, order, text, time, time_key};
+use crate::collection::{Collection, Listed, equals, id, order, text, time, time_key};
 use crate::filter::FieldKind;
 
 impl Listed for OperationRow {
@@ -24,7 +24,7 @@ impl Listed for OperationRow {
             time("created_at", "created_at"),
         ],
         orders: &[order("created_at", "created_at", FieldKind::Time)],
-        shortcuts: &[("type", "type"), ("status", "status")],
+        shortcuts: &[equals("type", "type"), equals("status", "status")],
         soft_deleted: None,
         gone: &[],
         cached: false,

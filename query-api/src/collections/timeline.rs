@@ -5,7 +5,7 @@ use serde_json::Value;
 use uuid::Uuid;
 use views::timeline::{COLUMNS, ClusterEventRow};
 
-use crate::collection::{Collection, Listed, order, text, time, time_key};
+use crate::collection::{Collection, Listed, at_least, equals, order, text, time, time_key};
 use crate::filter::FieldKind;
 
 impl Listed for ClusterEventRow {
@@ -22,7 +22,7 @@ impl Listed for ClusterEventRow {
             time("occurred_at", "occurred_at"),
         ],
         orders: &[order("occurred_at", "occurred_at", FieldKind::Time)],
-        shortcuts: &[("type", "type")],
+        shortcuts: &[equals("type", "type"), at_least("since", "occurred_at")],
         soft_deleted: None,
         gone: &[],
         cached: false,

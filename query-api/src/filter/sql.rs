@@ -102,13 +102,17 @@ fn compile_all(parts: &[Expr], fields: &[FieldSpec]) -> Result<Vec<Condition>, F
     parts.iter().map(|p| compile(p, fields)).collect()
 }
 
-/// A shortcut query parameter (`name=`, `tag_name=`, …): equality (wildcards allowed on
-/// text), membership on lists.
-pub fn compile_shortcut(field: &FieldSpec, value: &str) -> Result<Condition, FilterError> {
-    let op = if field.kind == FieldKind::Tags {
+/// A shortcut query parameter (`name=`, `tag_name=`, `since=`, …) comparing with `op`;
+/// equality is membership on lists (wildcards allowed on text).
+pub fn compile_shortcut(
+    field: &FieldSpec,
+    op: &'static str,
+    value: &str,
+) -> Result<Condition, FilterError> {
+    let op = if field.kind == FieldKind::Tags && op == "=" {
         ":"
     } else {
-        "="
+        op
     };
     typed(field, op, value, 0)
 }

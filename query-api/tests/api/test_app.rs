@@ -384,26 +384,7 @@ impl TestApp {
             views::operation::COLUMNS.join(", "),
             platform::db::placeholders(views::operation::COLUMNS.len())
         );
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(row.operation_id)
-            .bind(&row.owner)
-            .bind(&row.op_type)
-            .bind(&row.target_kind)
-            .bind(row.target_id)
-            .bind(&row.status)
-            .bind(row.cancel_requested)
-            .bind(row.progress_percent)
-            .bind(&row.progress_step)
-            .bind(&row.progress_message)
-            .bind(row.steps_total)
-            .bind(row.steps_done)
-            .bind(&row.error_code)
-            .bind(&row.error_detail)
-            .bind(&row.requested_by)
-            .bind(row.created_at)
-            .bind(row.completed_at)
-            .bind(row.updated_at)
-            .bind(row.version)
+        row.bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
             .execute(&self.db)
             .await
             .expect("operation row upserts");
@@ -415,16 +396,7 @@ impl TestApp {
             views::timeline::COLUMNS.join(", "),
             platform::db::placeholders(views::timeline::COLUMNS.len())
         );
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(row.event_id)
-            .bind(row.cluster_id)
-            .bind(&row.owner)
-            .bind(&row.event_type)
-            .bind(&row.subject_kind)
-            .bind(row.subject_id)
-            .bind(&row.message)
-            .bind(row.operation_id)
-            .bind(row.occurred_at)
+        row.bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
             .execute(&self.db)
             .await
             .expect("cluster event row inserts");

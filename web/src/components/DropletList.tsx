@@ -7,6 +7,7 @@ import { useCatalog } from "../hooks/useCatalog";
 import { useResource } from "../hooks/useResource";
 import { ProblemMessage } from "./ProblemMessage";
 import { StatusPill } from "./StatusPill";
+import { Pager, usePageTokens } from "./Pager";
 
 export const POLL_MS = 3000;
 
@@ -23,9 +24,9 @@ export function DropletList({ refreshKey, selectedId, onSelect }: Props) {
   const [region, setRegion] = useState("");
   const [name, setName] = useState("");
   const [tag, setTag] = useState("");
-  const [pageTokens, setPageTokens] = useState<string[]>([]);
+  const pages = usePageTokens();
 
-  const pageToken = pageTokens[pageTokens.length - 1];
+  const pageToken = pages.token;
   const { data: page, error, loading, reload } = useResource(
     async (signal) => (await listDroplets({ status, region, name, tag, pageToken }, undefined, signal)).data,
     [status, region, name, tag, pageToken, refreshKey],
@@ -36,7 +37,7 @@ export function DropletList({ refreshKey, selectedId, onSelect }: Props) {
   function filter(set: (v: string) => void) {
     return (e: { target: { value: string } }) => {
       set(e.target.value);
-      setPageTokens([]);
+      pages.reset();
     };
   }
 
@@ -130,19 +131,7 @@ export function DropletList({ refreshKey, selectedId, onSelect }: Props) {
           )}
         </tbody>
       </table>
-      <footer className="pager">
-        <button type="button" disabled={pageTokens.length === 0} onClick={() => setPageTokens((t) => t.slice(0, -1))}>
-          Previous
-        </button>
-        <span>Page {pageTokens.length + 1}</span>
-        <button
-          type="button"
-          disabled={!page?.next_page_token}
-          onClick={() => page?.next_page_token && setPageTokens((t) => [...t, page.next_page_token!])}
-        >
-          Next page
-        </button>
-      </footer>
+      <Pager pages={pages} next={page?.next_page_token} />
     </section>
   );
 }

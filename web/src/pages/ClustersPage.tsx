@@ -1,5 +1,4 @@
 // /clusters: status cards that filter (?status=), name search (?name=*x*), and the cluster table with paging; polled every 3 s.
-import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { listClusters } from "../api/clusters";
 import { ClusterStatusCards } from "../components/ClusterStatusCards";
@@ -7,19 +6,20 @@ import { ProblemMessage } from "../components/ProblemMessage";
 import { StatusPill } from "../components/StatusPill";
 import { formatTime } from "../format";
 import { useResource } from "../hooks/useResource";
+import { Pager, usePageTokens } from "../components/Pager";
 
 export function ClustersPage() {
   const [params, setParams] = useSearchParams();
   const status = params.get("status") ?? "";
   const search = params.get("q") ?? "";
-  const [pageTokens, setPageTokens] = useState<string[]>([]);
-  const pageToken = pageTokens[pageTokens.length - 1];
+  const pages = usePageTokens();
+  const pageToken = pages.token;
   const list = useResource(async (signal) => (await listClusters({ status, search, pageToken }, signal)).data, [status, search, pageToken], {
     pollMs: 3000,
   });
 
   function setParam(key: string, value: string) {
-    setPageTokens([]);
+    pages.reset();
     setParams(
       (p) => {
         if (value) p.set(key, value);
@@ -92,15 +92,7 @@ export function ClustersPage() {
             )}
           </tbody>
         </table>
-        <footer className="pager">
-          <button type="button" disabled={pageTokens.length === 0} onClick={() => setPageTokens((t) => t.slice(0, -1))}>
-            Previous
-          </button>
-          <span>Page {pageTokens.length + 1}</span>
-          <button type="button" disabled={!page?.next_page_token} onClick={() => page?.next_page_token && setPageTokens((t) => [...t, page.next_page_token!])}>
-            Next page
-          </button>
-        </footer>
+        <Pager pages={pages} next={page?.next_page_token} />
       </section>
     </div>
   );

@@ -1,23 +1,23 @@
 // /operations: every operation of the caller, filtered by status and type, with progress and Cancel; polled every 2.5 s.
-import { useState } from "react";
 import { useSearchParams } from "react-router";
 import { listOperations, OPERATION_STATUSES, OPERATION_TYPES } from "../api/operations";
 import { OperationTable } from "../components/OperationTable";
 import { ProblemMessage } from "../components/ProblemMessage";
 import { useResource } from "../hooks/useResource";
+import { Pager, usePageTokens } from "../components/Pager";
 
 export function OperationsPage() {
   const [params, setParams] = useSearchParams();
   const status = params.get("status") ?? "";
   const type = params.get("type") ?? "";
-  const [pageTokens, setPageTokens] = useState<string[]>([]);
-  const pageToken = pageTokens[pageTokens.length - 1];
+  const pages = usePageTokens();
+  const pageToken = pages.token;
   const ops = useResource(async (signal) => (await listOperations({ status, type, pageToken }, signal)).data, [status, type, pageToken], {
     pollMs: 2500,
   });
 
   function setFilter(key: string, value: string) {
-    setPageTokens([]);
+    pages.reset();
     setParams((p) => {
       if (value) p.set(key, value);
       else p.delete(key);
@@ -54,19 +54,7 @@ export function OperationsPage() {
       </div>
       <ProblemMessage error={ops.error} />
       {ops.data && <OperationTable operations={ops.data.operations ?? []} onChanged={() => ops.reload()} empty="No operations match." />}
-      <footer className="pager">
-        <button type="button" disabled={pageTokens.length === 0} onClick={() => setPageTokens((t) => t.slice(0, -1))}>
-          Previous
-        </button>
-        <span>Page {pageTokens.length + 1}</span>
-        <button
-          type="button"
-          disabled={!ops.data?.next_page_token}
-          onClick={() => ops.data?.next_page_token && setPageTokens((t) => [...t, ops.data!.next_page_token!])}
-        >
-          Next page
-        </button>
-      </footer>
+      <Pager pages={pages} next={ops.data?.next_page_token} />
     </section>
   );
 }

@@ -11,7 +11,7 @@ use platform::problem::Problem;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use super::Fields;
+use super::{Fields, MetadataPatch};
 
 /// The largest node pool and the most pools a cluster may have.
 pub const MAX_NODES: u64 = 100;
@@ -24,12 +24,6 @@ pub struct CreateInput {
     pub kube_version: String,
     pub pools: Vec<PoolSpec>,
     pub tags: Vec<String>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct PatchInput {
-    pub name: Option<ResourceName>,
-    pub tags: Option<Vec<String>>,
 }
 
 /// `new_id` gives each new pool its server-assigned id.
@@ -133,11 +127,11 @@ pub fn pool_spec(
     })
 }
 
-pub fn patch(body: &Map<String, Value>) -> Result<PatchInput, Problem> {
+pub fn patch(body: &Map<String, Value>) -> Result<MetadataPatch, Problem> {
     let mut f = Fields::new(body);
     f.immutable("region", "the region of a cluster cannot change")
         .only(ClusterPatch::FIELDS);
-    let input = PatchInput {
+    let input = MetadataPatch {
         name: f.name("name", false),
         tags: f.tags("tags"),
     };

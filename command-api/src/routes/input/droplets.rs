@@ -10,7 +10,7 @@ use domain::name::ResourceName;
 use platform::problem::Problem;
 use serde_json::{Map, Value};
 
-use super::Fields;
+use super::{Fields, MetadataPatch};
 
 /// Droplets one request may create.
 pub const MAX_NAMES: usize = 10;
@@ -27,13 +27,6 @@ pub struct CreateInput {
     pub size: Size,
     pub image: String,
     pub tags: Vec<String>,
-}
-
-/// A validated `PATCH /droplets/{id}` body.
-#[derive(Debug, Clone, Default)]
-pub struct PatchInput {
-    pub name: Option<ResourceName>,
-    pub tags: Option<Vec<String>>,
 }
 
 pub fn create(body: &Map<String, Value>) -> Result<CreateInput, Problem> {
@@ -120,10 +113,10 @@ fn bulk_names(f: &mut Fields<'_>) -> Vec<ResourceName> {
     names
 }
 
-pub fn patch(body: &Map<String, Value>) -> Result<PatchInput, Problem> {
+pub fn patch(body: &Map<String, Value>) -> Result<MetadataPatch, Problem> {
     let mut f = Fields::new(body);
     f.only(DropletPatch::FIELDS);
-    let input = PatchInput {
+    let input = MetadataPatch {
         name: f.name("name", false),
         tags: f.tags("tags"),
     };

@@ -7,3 +7,13 @@ pub mod droplets;
 mod fields;
 
 pub use fields::Fields;
+
+use domain::name::ResourceName;
+
+/// A validated metadata `PATCH` (api.md §2: only `name` and `tags` change synchronously);
+/// each field is `None` when the body leaves it out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MetadataPatch {
+    pub name: Option<ResourceName>,
+    pub tags: Option<Vec<String>>,
+}
