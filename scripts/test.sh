@@ -28,8 +28,15 @@ mysql -h127.0.0.1 -u"$CG_DB_USER" -p"$CG_DB_PASSWORD" -N \
   while read -r db; do mysql -h127.0.0.1 -u"$CG_DB_USER" -p"$CG_DB_PASSWORD" -e "DROP DATABASE \`$db\`"; done
 
 say "Rust workspace (cargo test)"
-cargo test --workspace --no-fail-fast 2>&1 | tee "$CG_VAR/cargo-test.log"
-[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+# A hung test must fail the run, not outlast CI: the whole cargo phase has a deadline
+# (it takes ≈ 10 min here); what finished before it is still counted.
+timeout -k 30 40m cargo test --workspace --no-fail-fast 2>&1 | tee "$CG_VAR/cargo-test.log"
+cargo_status=${PIPESTATUS[0]}
+[ "$cargo_status" -eq 0 ] || status=1
+if [ "$cargo_status" -eq 124 ] || [ "$cargo_status" -eq 137 ]; then
+  echo "cargo test passed its deadline: a test hung (see 'has been running for over' above)"
+  failed=$((failed + 1))
+fi
 read -r p f < <(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /passed;/) p += $(i-1); if ($i ~ /failed;/) f += $(i-1) } } END { print p+0, f+0 }' "$CG_VAR/cargo-test.log")
 passed=$((passed + p)); failed=$((failed + f))
 

@@ -89,7 +89,10 @@ impl Stack {
             query_url: String::new(),
             projector_url: String::new(),
             clock,
-            client: reqwest::Client::new(),
+            // A request that hangs fails its test instead of holding up the whole run.
+            client: reqwest::Client::builder()
+                .timeout(Duration::from_secs(90))
+                .build()?,
             options,
             writers: Vec::new(),
             suffix,

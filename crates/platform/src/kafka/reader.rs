@@ -87,7 +87,8 @@ impl ConsumerContext for ReaderContext {
     fn post_rebalance(&self, _: &BaseConsumer<Self>, _: &Rebalance<'_>) {}
 }
 
-/// A running group member. Dropping it (or `stop`) leaves the group.
+/// A running group member. `stop` leaves the group and waits for the thread; dropping it
+/// only asks the thread to leave.
 pub struct GroupReader {
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
@@ -133,8 +134,12 @@ impl GroupReader {
 }
 
 impl Drop for GroupReader {
+    /// Dropped without `stop` (its task was cancelled because the runtime is shutting
+    /// down), the reader only raises the flag and never joins: the thread may be inside a
+    /// rebalance callback that blocks on that very runtime (the projector reads its
+    /// checkpoints there), and joining it would wait forever.
     fn drop(&mut self) {
-        self.stop();
+        self.stop.store(true, Ordering::SeqCst);
     }
 }
 
