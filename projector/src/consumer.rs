@@ -1,6 +1,7 @@
 //! The projection loop: dispatches reader events to one lane per partition, and each
-//! lane applies its batches of records in order, each in its own transaction, retrying transient failures with capped backoff and
-//! never advancing past a batch that did not commit. It never decides validity and
+//! lane applies its batches of records in order, each in its own transaction (batches
+//! already waiting are joined into one), retrying transient failures with capped backoff
+//! and never advancing past a batch that did not commit. It never decides validity and
 //! never writes anything but through `batch::apply` and the post-commit `Publisher`.
 
 use std::collections::HashMap;
@@ -25,6 +26,8 @@ pub type Positions = Arc<Mutex<HashMap<i32, i64>>>;
 const FIRST_BACKOFF: Duration = Duration::from_millis(50);
 /// Batches buffered per partition lane.
 const LANE_DEPTH: usize = 4;
+/// At most this many records go into one transaction when a lane has fallen behind.
+const MAX_COALESCED: usize = 5_000;
 
 /// Everything the loop needs; cloned cheaply.
 #[derive(Clone)]
@@ -97,7 +100,8 @@ impl Projector {
         let (sender, mut batches) = mpsc::channel::<Vec<LogEntry>>(LANE_DEPTH);
         let projector = self.clone();
         workers.spawn(async move {
-            while let Some(records) = batches.recv().await {
+            while let Some(mut records) = batches.recv().await {
+                coalesce(&mut records, &mut batches);
                 if shutdown.is_requested()
                     || !projector.handle(partition, &records, &mut shutdown).await
                 {
@@ -163,5 +167,66 @@ impl Projector {
         for p in partitions {
             positions.remove(p);
         }
+    }
+}
+
+/// Joins the batches already waiting in a lane to the one at hand, so a lane that fell
+/// behind catches up with one transaction (one commit, one fsync) for many reader
+/// batches instead of one each. Records stay consecutive and in offset order.
+fn coalesce(records: &mut Vec<LogEntry>, waiting: &mut mpsc::Receiver<Vec<LogEntry>>) {
+    while records.len() < MAX_COALESCED {
+        match waiting.try_recv() {
+            Ok(more) => records.extend(more),
+            Err(_) => break,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(offsets: std::ops::Range<i64>) -> Vec<LogEntry> {
+        offsets
+            .map(|offset| LogEntry {
+                partition: 0,
+                offset,
+                key: None,
+                value: None,
+                headers: Vec::new(),
+                timestamp_ms: None,
+            })
+            .collect()
+    }
+
+    fn offsets(records: &[LogEntry]) -> Vec<i64> {
+        records.iter().map(|r| r.offset).collect()
+    }
+
+    #[tokio::test]
+    async fn waiting_batches_join_in_offset_order() {
+        let (sender, mut waiting) = mpsc::channel(LANE_DEPTH);
+        sender.send(entries(3..5)).await.unwrap();
+        sender.send(entries(5..6)).await.unwrap();
+        let mut records = entries(0..3);
+        coalesce(&mut records, &mut waiting);
+        assert_eq!(offsets(&records), vec![0, 1, 2, 3, 4, 5]);
+        assert!(waiting.try_recv().is_err(), "everything waiting was taken");
+    }
+
+    #[tokio::test]
+    async fn a_full_transaction_leaves_the_rest_waiting() {
+        let (sender, mut waiting) = mpsc::channel(LANE_DEPTH);
+        let big = MAX_COALESCED as i64;
+        sender.send(entries(10..big)).await.unwrap();
+        sender.send(entries(big..big + 5)).await.unwrap();
+        let mut records = entries(0..10);
+        coalesce(&mut records, &mut waiting);
+        assert_eq!(records.len(), MAX_COALESCED);
+        let rest = waiting.try_recv().expect("the next batch still waits");
+        assert_eq!(
+            offsets(&rest),
+            vec![big, big + 1, big + 2, big + 3, big + 4]
+        );
     }
 }

@@ -3,6 +3,7 @@
 //! and renaming one (reserve the new name → rename → the old one is released later by
 //! the reconciler of its holder). Each step is an ordinary command; a crash between
 //! steps leaves at most a pending reservation, which the reservation reconciler settles.
+//! The confirmation is sent after the answer, never awaited by the request.
 
 pub mod clusters;
 pub mod droplets;
@@ -61,11 +62,7 @@ where
 {
     let result = create().await;
     match &result {
-        Ok(_) => {
-            if let Err(error) = names.confirm(owner, kind, name, holder).await {
-                tracing::debug!(%error, "confirming the name failed; the reservation reconciler will");
-            }
-        }
+        Ok(_) => confirm_later(names, owner, kind, name, holder),
         Err(error) if appended_nothing(error) => {
             if let Err(error) = names.release(owner, kind, name, holder).await {
                 tracing::debug!(%error, "releasing the name failed; the reservation reconciler will");
@@ -74,4 +71,22 @@ where
         Err(_) => {}
     }
     result
+}
+
+/// Confirms the name after the answer has gone: the reservation already makes the name
+/// unique, and confirming only turns "held for a request in flight" into "held for good".
+/// Waiting for it would add one acknowledged append to every create and rename; if it
+/// is lost (a crash), the reservation reconciler confirms it after its grace period.
+fn confirm_later(names: &Names, owner: &str, kind: &str, name: &ResourceName, holder: uuid::Uuid) {
+    let (names, owner, kind, name) = (
+        names.clone(),
+        owner.to_owned(),
+        kind.to_owned(),
+        name.clone(),
+    );
+    tokio::spawn(async move {
+        if let Err(error) = names.confirm(&owner, &kind, &name, holder).await {
+            tracing::debug!(%error, "confirming the name failed; the reservation reconciler will");
+        }
+    });
 }

@@ -24,7 +24,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use opentelemetry::metrics::{Counter, Gauge};
+use opentelemetry::metrics::{Counter, Gauge, Histogram};
 use platform::auth::Principal;
 use platform::clock::SharedClock;
 use platform::metrics::Metrics;
@@ -73,6 +73,10 @@ struct Inner {
 
 struct WriterMetrics {
     commands: Counter<u64>,
+    /// Where a command's time goes: enqueue → the broker's acknowledgement (acks=all),
+    /// then acknowledgement → our reader has read the record back and found it valid.
+    append_ack: Histogram<f64>,
+    read_back: Histogram<f64>,
     ignored: Counter<u64>,
     quarantined: Counter<u64>,
     serving: Gauge<u64>,
@@ -102,6 +106,8 @@ impl Writer {
         let meter = metrics.meter("command-api");
         let metrics = WriterMetrics {
             commands: meter.u64_counter("cg_commands").build(),
+            append_ack: stage_histogram(&meter, "cg_writer_append_ack_duration"),
+            read_back: stage_histogram(&meter, "cg_writer_read_back_duration"),
             ignored: meter.u64_counter("cg_log_records_ignored").build(),
             quarantined: meter.u64_counter("cg_log_records_quarantined").build(),
             serving: meter.u64_gauge("cg_partitions_serving").build(),
@@ -274,4 +280,16 @@ impl Inner {
             .count();
         self.metrics.serving.record(serving as u64, &[]);
     }
+}
+
+/// A latency histogram of one write-path stage, with buckets fine enough for the
+/// sub-millisecond stages of an idle system.
+fn stage_histogram(meter: &opentelemetry::metrics::Meter, name: &'static str) -> Histogram<f64> {
+    meter
+        .f64_histogram(name)
+        .with_unit("s")
+        .with_boundaries(vec![
+            0.000_25, 0.000_5, 0.001, 0.002, 0.003, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0,
+        ])
+        .build()
 }

@@ -3,7 +3,7 @@
 //! The partition lock is held only while deciding and enqueueing, never across an
 //! await. A command that changes nothing appends nothing and answers at once.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use opentelemetry::KeyValue;
 use platform::consistency::Position;
@@ -48,7 +48,13 @@ impl Writer {
                 response,
                 state,
             } => {
-                if !matches!(delivery.await, Ok(Ok(_))) {
+                let enqueued = Instant::now();
+                let delivered = delivery.await;
+                let metrics = &self.inner.metrics;
+                metrics
+                    .append_ack
+                    .record(enqueued.elapsed().as_secs_f64(), &[]);
+                if !matches!(delivered, Ok(Ok(_))) {
                     self.abandon(index, &command_id);
                     return Err(SubmitError::Unavailable(
                         "the log did not accept the record",
@@ -58,7 +64,11 @@ impl Writer {
             }
         };
         let timeout = self.inner.config.read_back_timeout;
-        match tokio::time::timeout(timeout, read_back).await {
+        let acknowledged = Instant::now();
+        let read = tokio::time::timeout(timeout, read_back).await;
+        let waited = acknowledged.elapsed().as_secs_f64();
+        self.inner.metrics.read_back.record(waited, &[]);
+        match read {
             Ok(Ok(ReadBack::Valid { offset })) => Ok(Accepted {
                 response,
                 position: Some(Position { partition, offset }),

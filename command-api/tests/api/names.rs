@@ -3,6 +3,7 @@
 //! droplet's name comes free, and other owners have namespaces of their own.
 
 use domain::droplet::DropletStatus;
+use domain::reservation::NameReservation;
 use futures::future::join_all;
 use platform::testing::assert_problem;
 use serde_json::{Value, json};
@@ -26,6 +27,31 @@ async fn a_second_droplet_with_the_same_name_is_409() {
         creations(&log, ALICE, "web-1"),
         [uuid(&first)],
         "one droplet named web-1"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_name_is_confirmed_after_the_answer_without_the_reconciler() {
+    let log = Log::start();
+    let app = spawn_app(&log).await;
+    let (id, _) = app.create_droplet("web-1").await;
+    // The test clock never moves, so the reservation reconciler's grace never ends: only
+    // the confirmation sent after the answer can confirm the name.
+    let confirmed = platform::testing::eventually(std::time::Duration::from_secs(10), || async {
+        app.writer
+            .observe::<NameReservation>(|r| r.name.to_string() == "web-1")
+            .iter()
+            .any(|o| {
+                o.state
+                    .holder
+                    .as_ref()
+                    .is_some_and(|h| h.confirmed && h.id == uuid(&id))
+            })
+    })
+    .await;
+    assert!(
+        confirmed,
+        "the reservation of web-1 is confirmed for its droplet"
     );
 }
 

@@ -24,12 +24,18 @@ pub fn partition_for(key: &[u8], partitions: i32) -> i32 {
 }
 
 /// An idempotent producer (`acks=all`), safe on the mock cluster and on Kafka.
+///
+/// `linger.ms = 0`: a command waits for its record, so lingering adds its full value to
+/// every command on an idle system; under load records still travel in batches, because
+/// they queue while earlier produce requests are in flight. Nagle is off for the same
+/// reason: a small produce request must not wait for the previous one's TCP ack.
 pub fn producer(brokers: &str) -> anyhow::Result<FutureProducer> {
     ClientConfig::new()
         .set("bootstrap.servers", brokers)
         .set("enable.idempotence", "true")
         .set("acks", "all")
-        .set("linger.ms", "2")
+        .set("linger.ms", "0")
+        .set("socket.nagle.disable", "true")
         .set("message.timeout.ms", "10000")
         .create()
         .context("Failed to create a Kafka producer")
@@ -47,6 +53,7 @@ pub fn consumer_config(brokers: &str, group_id: &str) -> ClientConfig {
         .set("heartbeat.interval.ms", "1000")
         .set("session.timeout.ms", "10000")
         .set("fetch.wait.max.ms", "10")
+        .set("socket.nagle.disable", "true")
         .set("enable.partition.eof", "false");
     config
 }
