@@ -10,10 +10,10 @@ dev-reset:      ## Wipe the dev event log and the read models together (stops ma
 down:           ## Stop what `make dev` started
 	@bash scripts/down.sh
 
-test:           ## Every test suite on real MariaDB, Redis, Kafka mock, Prometheus tooling
+test:           ## Every test suite on real MariaDB, Redis, Apache Kafka, Prometheus tooling, Chromium
 	@bash scripts/test.sh
 
-bench:          ## Command throughput, latency and freshness against a hello-world baseline
+bench:          ## Issue 7 targets on a release stack, one table vs a hello-world baseline (var/bench/latest.json)
 	@bash scripts/bench.sh
 
 build:          ## Build every binary

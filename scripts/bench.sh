@@ -1,16 +1,296 @@
 #!/usr/bin/env bash
-# `make bench`: the benchmark on real parts — a fresh Apache Kafka broker of its own
-# (var/bench/kafka, wiped first, stopped afterwards), MariaDB and Redis — with the
-# release build of devtools' `bench`. It measures; it never asserts.
+# `make bench`: measures issue 7's targets on the real stack, release builds, in one run.
+# It starts an actix-web hello-world (the baseline) and then the same stack as `make dev`
+# (fresh Apache Kafka broker in var/bench/kafka, wiped first; a fresh database and Redis
+# prefix) and drives it from a separate load-generator process (bench's `loadgen`). Then
+# it synthesises an N-record topic (devtools' `bench-log`) for the projector catch-up
+# (against a plain batched upsert of the same rows) and command-api's restore. It prints
+# one table and writes var/bench/<timestamp>.json and var/bench/latest.json. It measures;
+# it never asserts. Everything it started is stopped on exit, failure included.
+#
+# Knobs (environment): BENCH_SECONDS (10, per load phase), BENCH_RECORDS (1000000),
+# BENCH_SOAK_SECONDS (60; 600 for the full soak), BENCH_CONNECTIONS (32),
+# BENCH_LATENCY_REQUESTS (500), BENCH_FRESH_RATE (1000), BENCH_PARTITIONS (12),
+# BENCH_KEEP_DB=1 (keep the bench databases), BENCH_SKIP_BUILD=1.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$CG_ROOT"
+
+seconds=${BENCH_SECONDS:-10}
+records=${BENCH_RECORDS:-1000000}
+soak_seconds=${BENCH_SOAK_SECONDS:-60}
+warmup_seconds=${BENCH_WARMUP_SECONDS:-10}
+conns=${BENCH_CONNECTIONS:-32}
+latency_requests=${BENCH_LATENCY_REQUESTS:-500}
+fresh_rate=${BENCH_FRESH_RATE:-1000}
+partitions=${BENCH_PARTITIONS:-12}
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+tag=$(date -u +%H%M%S)$$
+out="$CG_VAR/bench"
+run="$out/runs/$stamp"
+bin="$CG_ROOT/target/release"
+kafka_dir="$out/kafka"
+mkdir -p "$run/logs"
+
 bash scripts/ensure-deps.sh
 bash scripts/services.sh up
-kafka_dir="$CG_VAR/bench/kafka"
+if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
+  say "building release binaries (services, loadgen, hello, bench-log)"
+  cargo build --release -q -p command-api -p projector -p query-api -p log-consumer -p bench \
+    -p devtools --bin command-api --bin projector --bin query-api --bin log-consumer \
+    --bin loadgen --bin hello --bin report --bin bench-log
+fi
+
+source "$CG_ROOT/scripts/stack.sh"
+STACK_DIR="$run/stack"
+PORT_BASE=18080 DB_NAME="cg_bench_$tag" REDIS_PREFIX="cgbench:$tag:"
+command_url="http://127.0.0.1:18080" query_url="http://127.0.0.1:18081"
+projector_port=18082 hello_port=18090 replay_port=18092 restore_port=18094
+replay_db="cg_bench_replay_$tag" upsert_db="cg_bench_upsert_$tag"
+STACK_TOKEN="cg-bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export CG_TOKEN=$STACK_TOKEN
+extra_pids=()
+samplers=()
+
+sql() { mysql -h127.0.0.1 -u"$CG_DB_USER" -p"$CG_DB_PASSWORD" -N -B -e "$1"; }
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
+json_num() { sed -n "s/.*\"$1\": *\([0-9.eE+-]*\).*/\1/p" "$2" | head -n1; }
+
+stop_everything() {
+  local status=$?
+  trap - INT TERM EXIT
+  set +e
+  for pid in "${samplers[@]}" "${extra_pids[@]}"; do
+    kill "$pid" 2>/dev/null && wait_gone "$pid"
+  done
+  stack_stop
+  bash "$CG_ROOT/scripts/kafka.sh" stop "$kafka_dir" >/dev/null 2>&1 && say "stopped Kafka"
+  if [ "${BENCH_KEEP_DB:-0}" != 1 ]; then
+    for db in "$DB_NAME" "$replay_db" "$upsert_db"; do sql "DROP DATABASE IF EXISTS \`$db\`" 2>/dev/null; done
+    redis-cli -h 127.0.0.1 --scan --pattern "cgbench:$tag:*" | xargs -r -n 1000 redis-cli -h 127.0.0.1 del >/dev/null
+  fi
+  [ "$status" -eq 0 ] || printf 'bench failed (exit %s); logs in %s\n' "$status" "${run#"$CG_ROOT"/}" >&2
+  exit "$status"
+}
+trap stop_everything INT TERM EXIT
+
+# spawn NAME COMMAND...: a process of this script outside the stack, stopped on exit.
+spawn() {
+  local name=$1; shift
+  "$@" >"$run/logs/$name.log" 2>&1 &
+  extra_pids+=("$!")
+  LAST_PID=$!
+}
+
+stop_pid() { kill "$1" 2>/dev/null && wait_gone "$1"; }
+
+loadgen() { "$bin/loadgen" run "$@"; }
+
+# rss LABEL: one line per service (and the broker) into rss.tsv.
+rss() {
+  local t0=$1 label=$2 pid name kb
+  while read -r pid name; do
+    [ "$pid" = kafka ] && pid=$(cat "$kafka_dir/kafka.pid" 2>/dev/null) && name=kafka
+    kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null) || continue
+    [ -n "$kb" ] && printf '%s\t%s\t%s\t%s\n' "$label" "$name" "$kb" "$(elapsed "$t0")" >>"$run/rss.tsv"
+  done < <(cat "$STACK_DIR/pids"; echo "kafka kafka")
+}
+
+# sample_rss LABEL PERIOD: samples in the background until killed.
+sample_rss() {
+  local t0
+  t0=$(now)
+  (while true; do rss "$t0" "$1"; sleep "$2"; done) &
+  samplers+=("$!")
+}
+
+# sample_lag PHASE: the projector's summed lag gauge every 0.25 s into lag.tsv.
+sample_lag() {
+  local t0
+  t0=$(now)
+  (while true; do
+    lag=$({ curl -fsS "http://127.0.0.1:$projector_port/metrics" 2>/dev/null || true; } \
+      | awk '/^cg_projector_lag_records[{ ]/ { s += $NF; n++ } END { if (n) print s }')
+    [ -n "$lag" ] && printf '%s\t%s\t%s\n' "$1" "$(elapsed "$t0")" "$lag" >>"$run/lag.tsv"
+    sleep 0.25
+  done) &
+  samplers+=("$!")
+}
+
+stop_samplers() {
+  for pid in "${samplers[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; done
+  samplers=()
+}
+
+# quiesce: waits (up to 60 s) until command-api's command counter stands still for 1 s,
+# so a phase does not start while the provisioner is still catching up on the last one.
+commands_total() {
+  { curl -fsS "$command_url/metrics" 2>/dev/null || true; } | awk '/^cg_commands_total[{ ]/ { s += $NF } END { print s + 0 }'
+}
+quiesce() {
+  local deadline=$((SECONDS + 60)) a b
+  a=$(commands_total)
+  while (( SECONDS < deadline )); do
+    sleep 1
+    b=$(commands_total)
+    [ "$a" = "$b" ] && return 0
+    a=$b
+  done
+}
+
+cat >"$run/meta.json" <<JSON
+{"stamp": "$stamp", "git": "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- command-api projector query-api crates proto || echo -dirty)",
+ "seconds": $seconds, "records": $records, "soak_seconds": $soak_seconds, "connections": $conns,
+ "partitions": $partitions, "cores": $(nproc), "profile": "release"}
+JSON
+
+# ---- baseline: actix-web hello-world, same generator, same connections -------------------
+say "baseline: hello-world at $conns connections for ${seconds}s"
+spawn hello "$bin/hello" "$hello_port"
+hello_pid=$LAST_PID
+wait_for "hello" 20 curl -fsS "http://127.0.0.1:$hello_port/hello"
+loadgen --url "http://127.0.0.1:$hello_port" --kind hello -c "$conns" --seconds "$seconds" --out "$run/hello.json"
+loadgen --url "http://127.0.0.1:$hello_port" --kind hello -c 1 --requests "$latency_requests" --warmup 100 --out "$run/hello-latency.json"
+stop_pid "$hello_pid"
+
+# ---- the stack --------------------------------------------------------------------------
+say "starting a fresh Apache Kafka broker and the release stack"
 bash scripts/kafka.sh wipe "$kafka_dir" >/dev/null 2>&1 || true
-CG_TEST_KAFKA_BROKERS=$(bash scripts/kafka.sh start "$kafka_dir" 19192 19193)
-trap 'bash "$CG_ROOT/scripts/kafka.sh" stop "$kafka_dir" >/dev/null 2>&1' EXIT
-export CG_TEST_KAFKA_BROKERS CG_BENCH_BROKER_KIND="Apache Kafka 4.4 (single-node KRaft, fresh)"
-export CG_TEST_DATABASE_URL=$CG_DB_SERVER_URL CG_TEST_REDIS_URL=$CG_REDIS_URL
-cargo run --release -q -p devtools --bin bench
+KAFKA_BROKERS=$(bash scripts/kafka.sh start "$kafka_dir" 19192 19193)
+export CG_PROVISIONER__PROVISIONING_DELAY_MS=0 CG_PROVISIONER__DELETION_DELAY_MS=0
+export CG_PROJECTOR__LAG_INTERVAL_MS=250 CG_KAFKA__PARTITIONS=$partitions
+export RUST_LOG=${RUST_LOG:-warn}
+BUILD_PROFILE=release stack_start
+quiesce
+rss "$(now)" idle
+
+say "warm-up: creates at $conns connections for ${warmup_seconds}s (not recorded; the broker's JIT)"
+loadgen --url "$command_url" --kind create -c "$conns" --seconds "$warmup_seconds" --prefix "warm-$tag" \
+  --out "$run/warmup.out" >/dev/null
+quiesce
+
+say "1. throughput: creates at $conns connections for ${seconds}s"
+sample_rss load 2
+sample_lag creates
+loadgen --url "$command_url" --kind create -c "$conns" --seconds "$seconds" \
+  --ids-out "$run/ids.txt" --out "$run/creates.json"
+stop_samplers
+quiesce
+
+say "1. throughput: mixed commands at $conns connections for ${seconds}s"
+sample_rss load 2
+sample_lag mixed
+loadgen --url "$command_url" --kind mixed -c "$conns" --seconds "$seconds" --ids "$run/ids.txt" \
+  --out "$run/mixed.json"
+stop_samplers
+quiesce
+
+# Idle-system latency after the throughput phases, once everything has settled: a broker
+# is a long-running JVM, and a freshly started one answers its first thousands of
+# requests before the JIT has compiled its hot paths.
+say "2. the broker's floor: one acknowledged append at a time"
+"$bin/bench-log" acks "$KAFKA_BROKERS" "floor-$tag." 1000 "$run/acks.json" >/dev/null
+
+say "2. latency: $latency_requests creates, one at a time"
+loadgen --url "$command_url" --kind create -c 1 --requests "$latency_requests" --warmup 100 \
+  --out "$run/latency.json"
+quiesce
+
+max_rate=$(json_num ok_per_second "$run/creates.json")
+high_rate=$(awk -v r="${max_rate:-0}" 'BEGIN { v = int(r * 0.8); print (v < 10 ? 10 : v) }')
+for phase in "fresh1000:$fresh_rate" "freshmax:$high_rate"; do
+  name=${phase%%:*} rate=${phase#*:}
+  say "3. freshness: creates at $rate/s open loop, visible through query-api"
+  sample_lag "$name"
+  loadgen --url "$command_url" --kind create -c 64 --rate "$rate" --seconds "$seconds" \
+    --fresh-url "$query_url" --fresh-every 5 --poll-ms 1 --out "$run/$name.json"
+  stop_samplers
+  quiesce
+done
+
+say "5. reads: get by id and list pages at $conns connections, then get at half load"
+loadgen --url "$query_url" --kind get -c "$conns" --seconds "$seconds" --ids "$run/ids.txt" --out "$run/get.json"
+half=$(awk -v r="$(json_num ok_per_second "$run/get.json")" 'BEGIN { v = int(r / 2); print (v < 10 ? 10 : v) }')
+loadgen --url "$query_url" --kind get -c "$conns" --rate "$half" --seconds "$seconds" --ids "$run/ids.txt" \
+  --out "$run/get-open.json"
+loadgen --url "$query_url" --kind list -c "$conns" --seconds "$seconds" --out "$run/list.json"
+
+say "7. soak: actions on existing droplets (no creates: a fixed data set) for ${soak_seconds}s, RSS every 5 s"
+quiesce
+sample_rss soak 5
+sample_lag soak
+loadgen --url "$command_url" --kind actions -c "$conns" --seconds "$soak_seconds" --ids "$run/ids.txt" \
+  --out "$run/soak.json"
+stop_samplers
+stack_stop
+
+# ---- the N-record topic: projector catch-up, its baseline, command-api restore -----------
+replay_prefix="replay-$tag."
+say "4. synthesising $records droplet creates into ${replay_prefix}cluster-events"
+"$bin/bench-log" synth "$KAFKA_BROKERS" "$replay_prefix" "$records" "$partitions" "$run/synth.json" >/dev/null
+total=$(json_num total_offsets "$run/synth.json")
+
+say "4. projector catch-up over $total offsets (fresh database $replay_db)"
+sql "CREATE DATABASE \`$replay_db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+t0=$(now)
+CG_HTTP__PORT=$replay_port CG_KAFKA__TOPIC_PREFIX=$replay_prefix CG_PROJECTOR__GROUP_ID="bench-replay-$tag" \
+  CG_DATABASE__URL="$CG_DB_SERVER_URL/$replay_db" CG_REDIS__KEY_PREFIX="cgbench:$tag:replay:" \
+  spawn replay-projector "$bin/projector"
+replay_pid=$LAST_PID
+checkpoint() {
+  sql "SELECT COALESCE(SUM(next_offset), 0) FROM \`$replay_db\`.projection_checkpoint WHERE projection = 'read_models_v1'" 2>/dev/null || echo 0
+}
+first_progress=""
+deadline=$((SECONDS + 3600))
+until [ "$(checkpoint)" -ge "$total" ]; do
+  (( SECONDS < deadline )) || die "the projector did not catch up within an hour"
+  kill -0 "$replay_pid" 2>/dev/null || die "the projector exited (see ${run#"$CG_ROOT"/}/logs/replay-projector.log)"
+  [ -n "$first_progress" ] || [ "$(checkpoint)" -eq 0 ] || first_progress=$(elapsed "$t0")
+  sleep 0.2
+done
+catchup_seconds=$(elapsed "$t0")
+stop_pid "$replay_pid"
+rows=$(sql "SELECT COUNT(*) FROM \`$replay_db\`.droplet")
+cat >"$run/catchup.json" <<JSON
+{"records": $records, "offsets": $total, "seconds": $catchup_seconds, "droplet_rows": $rows,
+ "first_progress_seconds": ${first_progress:-0},
+ "events_per_second": $(awk -v n="$records" -v s="$catchup_seconds" 'BEGIN { printf "%.1f", n / s }'),
+ "events_per_second_after_start": $(awk -v n="$records" -v s="$catchup_seconds" -v f="${first_progress:-0}" 'BEGIN { printf "%.1f", n / (s - f) }')}
+JSON
+
+say "4. baseline: upserting the same $records rows straight into MariaDB ($upsert_db)"
+sql "CREATE DATABASE \`$upsert_db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+"$bin/bench-log" upsert "$CG_DB_SERVER_URL/$upsert_db" "$records" "$run/upsert.json" >/dev/null
+
+# restore_time PREFIX NAME: seconds from spawning command-api on topic PREFIX until its
+# /readyz is 200 (every partition restored and claimed); sets RESTORE_KB to its RSS then.
+restore_time() {
+  local t0 pid
+  t0=$(now)
+  CG_HTTP__PORT=$restore_port CG_KAFKA__TOPIC_PREFIX=$1 CG_WRITER__GROUP_ID="bench-$2-$tag" \
+    CG_WRITER__ADVERTISED_URL="http://127.0.0.1:$restore_port" CG_REDIS__KEY_PREFIX="cgbench:$tag:$2:" \
+    CG_PROVISIONER__ENABLED=false CG_NODE_POOLS__ENABLED=false \
+    spawn "$2-command-api" "$bin/command-api"
+  pid=$LAST_PID
+  wait_for "command-api to restore ($2)" 3600 curl -fsS "http://127.0.0.1:$restore_port/readyz"
+  RESTORE_SECONDS=$(elapsed "$t0")
+  RESTORE_KB=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
+  stop_pid "$pid"
+}
+
+say "6. command-api start-up on an empty topic, then restore over the $records-record topic"
+restore_time "empty-$tag." empty
+empty_seconds=$RESTORE_SECONDS
+restore_time "$replay_prefix" restore
+cat >"$run/restore.json" <<JSON
+{"records": $records, "seconds": $RESTORE_SECONDS, "rss_mib": $((RESTORE_KB / 1024)), "empty_seconds": $empty_seconds,
+ "events_per_second": $(awk -v n="$records" -v s="$RESTORE_SECONDS" 'BEGIN { printf "%.1f", n / s }'),
+ "events_per_second_net": $(awk -v n="$records" -v s="$RESTORE_SECONDS" -v e="$empty_seconds" 'BEGIN { printf "%.1f", (s > e) ? n / (s - e) : 0 }')}
+JSON
+
+# ---- the table ------------------------------------------------------------------------
+say "results (${run#"$CG_ROOT"/})"
+"$bin/report" "$run" "$out/$stamp.json"
+cp "$out/$stamp.json" "$out/latest.json"
+printf '\nwritten: var/bench/%s.json and var/bench/latest.json\n' "$stamp"

@@ -1,6 +1,9 @@
 //! command-api's entry point: settings → telemetry → application → run until Ctrl-C or
 //! SIGTERM. Nothing else belongs here.
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::sync::Arc;
 
 use command_api::config::Settings;

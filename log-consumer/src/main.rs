@@ -1,5 +1,8 @@
 //! log-consumer's entry point: settings → telemetry → application → run until stopped.
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use log_consumer::config::Settings;
 use log_consumer::startup::Application;
 

@@ -25,7 +25,7 @@ pub type Positions = Arc<Mutex<HashMap<i32, i64>>>;
 
 const FIRST_BACKOFF: Duration = Duration::from_millis(50);
 /// Batches buffered per partition lane.
-const LANE_DEPTH: usize = 4;
+const LANE_DEPTH: usize = 16;
 /// At most this many records go into one transaction when a lane has fallen behind.
 const MAX_COALESCED: usize = 5_000;
 

@@ -1,6 +1,9 @@
 //! The projector binary: settings, telemetry, build, run until Ctrl-C or SIGTERM. It
 //! holds no logic; everything lives in the library so tests can drive it in-process.
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use anyhow::Context;
 use projector::config::Settings;
 use projector::startup::Application;

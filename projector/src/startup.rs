@@ -51,7 +51,7 @@ impl Application {
     /// Connects MariaDB (running migrations) and Redis and binds the listener; Kafka is
     /// reached by the supervised log task, so the projector waits for its broker.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let pool = platform::db::connect(&settings.database)
+        let pool = platform::db::connect_read_committed(&settings.database)
             .await
             .context("Failed to connect to MariaDB")?;
         platform::db::migrate(&pool)

@@ -1,6 +1,9 @@
 //! The query-api binary: settings, telemetry, `Application::build`, run. Nothing else
 //! belongs here; everything testable lives in the library.
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use query_api::config::Settings;
 use query_api::startup::Application;
 

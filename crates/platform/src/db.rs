@@ -16,6 +16,28 @@ pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<MySqlPool> {
     Ok(pool)
 }
 
+/// A pool whose sessions run at READ COMMITTED, for a writer whose transactions never
+/// touch the same rows at once (the projector's lanes: one per partition, and every row
+/// belongs to one partition). REPEATABLE READ's gap and next-key locks would otherwise
+/// make concurrent multi-row upserts into one table wait on each other's neighbouring
+/// keys. Ordering within a partition is still kept by the checkpoint row lock.
+pub async fn connect_read_committed(settings: &DatabaseSettings) -> anyhow::Result<MySqlPool> {
+    let pool = MySqlPoolOptions::new()
+        .max_connections(settings.max_connections)
+        .acquire_timeout(Duration::from_secs(5))
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                sqlx::query("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
+                    .execute(conn)
+                    .await?;
+                Ok(())
+            })
+        })
+        .connect(&settings.url)
+        .await?;
+    Ok(pool)
+}
+
 /// Applies every migration under `migrations/` that has not run yet.
 pub async fn migrate(pool: &MySqlPool) -> anyhow::Result<()> {
     sqlx::migrate!("../../migrations").run(pool).await?;

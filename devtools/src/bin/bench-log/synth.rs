@@ -1,0 +1,166 @@
+//! Filling a fresh topic with N droplet creates, the way command-api would have written
+//! them: the topic is created through `platform::kafka::ensure_topics` (same shape and
+//! settings), each partition first gets an ownership claim (epoch 1), then every batch is
+//! stamped with its partition's claim at `from_version` 0. An idempotent producer keeps
+//! many records in flight, so ordering within a partition holds and it is fast.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use domain::log_validity::WriterClaim;
+use domain::record::{Batch, BatchHeader, ClaimRecord, Record};
+use platform::config::KafkaSettings;
+use platform::kafka::{TopicSpec, ensure_topics, partition_for};
+use rdkafka::ClientConfig;
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+use rdkafka::message::{Header, OwnedHeaders};
+use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord};
+use serde_json::{Value, json};
+
+use crate::rows::{self, OWNER};
+
+const WRITER: &str = "bench-synth";
+const IN_FLIGHT: usize = 50_000;
+
+pub async fn run(brokers: &str, prefix: &str, n: u64, partitions: i32) -> anyhow::Result<Value> {
+    let settings = KafkaSettings {
+        brokers: brokers.to_owned(),
+        topic_prefix: prefix.to_owned(),
+        partitions,
+        replication_factor: 1,
+    };
+    let topic = settings.events_topic();
+    ensure_topics(brokers, &[TopicSpec::events(&settings)]).await?;
+    let producer: FutureProducer = ClientConfig::new()
+        .set("bootstrap.servers", brokers)
+        .set("enable.idempotence", "true")
+        .set("acks", "all")
+        .set("linger.ms", "20")
+        .set("batch.size", "1000000")
+        .set("queue.buffering.max.messages", "500000")
+        .set("message.timeout.ms", "60000")
+        .create()?;
+    let started = Instant::now();
+    let claim = WriterClaim {
+        epoch: 1,
+        writer_id: WRITER.to_owned(),
+    };
+    let mut pending = Vec::new();
+    for partition in 0..partitions {
+        let record = Record::Claim(ClaimRecord {
+            claim: claim.clone(),
+            advertised_url: "http://127.0.0.1:1".to_owned(),
+            claimed_at: rows::created(0)?.at,
+        });
+        pending.push(send(&producer, &topic, partition, "claim", &record).await?);
+    }
+    drain(&mut pending).await?;
+    for index in 0..n {
+        let created = rows::created(index)?;
+        let key = created.id.to_string();
+        let record = batch(&created, &claim);
+        let partition = partition_for(key.as_bytes(), partitions);
+        pending.push(send(&producer, &topic, partition, &key, &record).await?);
+        if pending.len() >= IN_FLIGHT {
+            drain(&mut pending).await?;
+        }
+    }
+    drain(&mut pending).await?;
+    let seconds = started.elapsed().as_secs_f64();
+    let watermarks = watermarks(brokers, &topic, partitions)?;
+    let total: i64 = watermarks.values().sum();
+    Ok(json!({
+        "topic": topic, "records": n, "claims": partitions, "seconds": seconds,
+        "records_per_second": n as f64 / seconds, "high_watermarks": watermarks,
+        "total_offsets": total,
+    }))
+}
+
+fn batch(created: &rows::Created, claim: &WriterClaim) -> Record {
+    Record::Batch(Batch {
+        header: BatchHeader {
+            aggregate_type: "droplet".to_owned(),
+            aggregate_id: created.id,
+            from_version: 0,
+            claim: claim.clone(),
+            command_id: created.command_id,
+            command_name: "droplet.create".to_owned(),
+            principal: OWNER.to_owned(),
+            owner: OWNER.to_owned(),
+            idempotency: None,
+            recorded_at: created.at,
+            correlation_id: created.command_id.to_string(),
+            causation_id: String::new(),
+            traceparent: String::new(),
+            tracestate: String::new(),
+        },
+        events: proto::encode_events(created.command_id, &created.events),
+    })
+}
+
+/// Encodes like command-api's `writer::record::encode` (same `cg-*` headers) and enqueues,
+/// waiting for room when the producer's queue is full.
+async fn send(
+    producer: &FutureProducer,
+    topic: &str,
+    partition: i32,
+    key: &str,
+    record: &Record,
+) -> anyhow::Result<DeliveryFuture> {
+    let (kind, aggregate_type, event_types) = proto::header_values(record);
+    let mut headers = OwnedHeaders::new()
+        .insert(Header {
+            key: "cg-record",
+            value: Some(kind),
+        })
+        .insert(Header {
+            key: "cg-schema",
+            value: Some(proto::SCHEMA),
+        });
+    if !aggregate_type.is_empty() {
+        headers = headers
+            .insert(Header {
+                key: "cg-aggregate-type",
+                value: Some(aggregate_type.as_str()),
+            })
+            .insert(Header {
+                key: "cg-event-types",
+                value: Some(event_types.as_str()),
+            });
+    }
+    let payload = proto::encode_record(record);
+    loop {
+        let message = FutureRecord::to(topic)
+            .partition(partition)
+            .key(key)
+            .payload(&payload)
+            .headers(headers.clone());
+        match producer.send_result(message) {
+            Ok(delivery) => return Ok(delivery),
+            Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _)) => {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            Err((error, _)) => return Err(error.into()),
+        }
+    }
+}
+
+async fn drain(pending: &mut Vec<DeliveryFuture>) -> anyhow::Result<()> {
+    for delivery in pending.drain(..) {
+        delivery.await?.map_err(|(e, _)| e)?;
+    }
+    Ok(())
+}
+
+fn watermarks(brokers: &str, topic: &str, partitions: i32) -> anyhow::Result<BTreeMap<i32, i64>> {
+    let client: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", brokers)
+        .create()?;
+    (0..partitions)
+        .map(|p| {
+            let (_, high) = client.fetch_watermarks(topic, p, Duration::from_secs(10))?;
+            Ok((p, high))
+        })
+        .collect()
+}
