@@ -18,6 +18,9 @@ use kinds::CancelRequest;
 pub use kinds::{AnyState, CancelResponder, Kinds, downcast};
 pub use observe::{Observed, PartitionStatus, Peek};
 pub use partition::Phase;
+/// How a record goes on the wire (payload and `cg-*` headers); public so tools that
+/// synthesise a log (the benchmark) write exactly what the writer writes.
+pub use record::encode as encode_record;
 pub use types::{Accepted, Command, IdempotencyRequest, Submission, SubmitError};
 
 use std::sync::atomic::{AtomicU64, Ordering};

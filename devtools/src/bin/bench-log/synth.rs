@@ -14,7 +14,6 @@ use platform::kafka::{TopicSpec, ensure_topics, partition_for};
 use rdkafka::ClientConfig;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
-use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord};
 use serde_json::{Value, json};
 
@@ -99,8 +98,8 @@ fn batch(created: &rows::Created, claim: &WriterClaim) -> Record {
     })
 }
 
-/// Encodes like command-api's `writer::record::encode` (same `cg-*` headers) and enqueues,
-/// waiting for room when the producer's queue is full.
+/// Encodes with command-api's own `writer::encode_record` (payload and `cg-*` headers)
+/// and enqueues, waiting for room when the producer's queue is full.
 async fn send(
     producer: &FutureProducer,
     topic: &str,
@@ -108,28 +107,7 @@ async fn send(
     key: &str,
     record: &Record,
 ) -> anyhow::Result<DeliveryFuture> {
-    let (kind, aggregate_type, event_types) = proto::header_values(record);
-    let mut headers = OwnedHeaders::new()
-        .insert(Header {
-            key: "cg-record",
-            value: Some(kind),
-        })
-        .insert(Header {
-            key: "cg-schema",
-            value: Some(proto::SCHEMA),
-        });
-    if !aggregate_type.is_empty() {
-        headers = headers
-            .insert(Header {
-                key: "cg-aggregate-type",
-                value: Some(aggregate_type.as_str()),
-            })
-            .insert(Header {
-                key: "cg-event-types",
-                value: Some(event_types.as_str()),
-            });
-    }
-    let payload = proto::encode_record(record);
+    let (payload, headers) = command_api::writer::encode_record(record, None);
     loop {
         let message = FutureRecord::to(topic)
             .partition(partition)
