@@ -11,6 +11,7 @@
 # Knobs (environment): BENCH_SECONDS (10, per load phase), BENCH_RECORDS (1000000),
 # BENCH_SOAK_SECONDS (60; 600 for the full soak), BENCH_CONNECTIONS (32),
 # BENCH_LATENCY_REQUESTS (500), BENCH_FRESH_RATE (1000), BENCH_PARTITIONS (12),
+# BENCH_WARMUP_SECONDS (10, unrecorded creates that warm the broker's JIT),
 # BENCH_KEEP_DB=1 (keep the bench databases), BENCH_SKIP_BUILD=1.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -105,13 +106,18 @@ sample_rss() {
   samplers+=("$!")
 }
 
+# projector_lag: the projector's lag gauge summed over partitions (empty if unreadable).
+projector_lag() {
+  { curl -fsS "http://127.0.0.1:$projector_port/metrics" 2>/dev/null || true; } \
+    | awk '/^cg_projector_lag_records[{ ]/ { s += $NF; n++ } END { if (n) print s }'
+}
+
 # sample_lag PHASE: the projector's summed lag gauge every 0.25 s into lag.tsv.
 sample_lag() {
   local t0
   t0=$(now)
   (while true; do
-    lag=$({ curl -fsS "http://127.0.0.1:$projector_port/metrics" 2>/dev/null || true; } \
-      | awk '/^cg_projector_lag_records[{ ]/ { s += $NF; n++ } END { if (n) print s }')
+    lag=$(projector_lag)
     [ -n "$lag" ] && printf '%s\t%s\t%s\n' "$1" "$(elapsed "$t0")" "$lag" >>"$run/lag.tsv"
     sleep 0.25
   done) &
@@ -123,8 +129,9 @@ stop_samplers() {
   samplers=()
 }
 
-# quiesce: waits (up to 60 s) until command-api's command counter stands still for 1 s,
-# so a phase does not start while the provisioner is still catching up on the last one.
+# quiesce: waits (up to 60 s) until command-api's command counter stands still for 1 s
+# and the projector has no lag, so a phase does not start while the provisioner or the
+# projector is still working off the last one (the latency phase needs an idle system).
 commands_total() {
   { curl -fsS "$command_url/metrics" 2>/dev/null || true; } | awk '/^cg_commands_total[{ ]/ { s += $NF } END { print s + 0 }'
 }
@@ -134,7 +141,7 @@ quiesce() {
   while (( SECONDS < deadline )); do
     sleep 1
     b=$(commands_total)
-    [ "$a" = "$b" ] && return 0
+    [ "$a" = "$b" ] && [ "$(projector_lag)" = 0 ] && return 0
     a=$b
   done
 }
@@ -243,10 +250,10 @@ checkpoint() {
 }
 first_progress=""
 deadline=$((SECONDS + 3600))
-until [ "$(checkpoint)" -ge "$total" ]; do
+while applied=$(checkpoint); [ "$applied" -lt "$total" ]; do
   (( SECONDS < deadline )) || die "the projector did not catch up within an hour"
   kill -0 "$replay_pid" 2>/dev/null || die "the projector exited (see ${run#"$CG_ROOT"/}/logs/replay-projector.log)"
-  [ -n "$first_progress" ] || [ "$(checkpoint)" -eq 0 ] || first_progress=$(elapsed "$t0")
+  [ -n "$first_progress" ] || [ "$applied" -eq 0 ] || first_progress=$(elapsed "$t0")
   sleep 0.2
 done
 catchup_seconds=$(elapsed "$t0")

@@ -13,6 +13,7 @@ use crate::client::Conn;
 use crate::fresh::Freshness;
 use crate::scenario::{User, Workload};
 use crate::stats::Recorder;
+use crate::tally::Tally;
 use crate::target::Target;
 
 /// When a closed-loop run stops, and what it leaves out.
@@ -49,19 +50,12 @@ pub async fn run(
             })
         })
         .collect();
-    let mut outcome = Outcome {
-        recorder: Recorder::default(),
-        created: Vec::new(),
-        elapsed: Duration::ZERO,
-    };
-    for task in tasks {
-        if let Ok((recorder, created)) = task.await {
-            outcome.recorder.merge(&recorder);
-            outcome.created.extend(created);
-        }
+    let Tally { recorder, created } = Tally::gather(tasks).await;
+    Outcome {
+        recorder,
+        created,
+        elapsed: started.elapsed(),
     }
-    outcome.elapsed = started.elapsed();
-    outcome
 }
 
 /// A count-limited run (the latency phase) is not cut short by the duration.
@@ -80,10 +74,9 @@ async fn user_loop(
     deadline: Instant,
     counter: &AtomicU64,
     fresh: Option<Arc<Freshness>>,
-) -> (Recorder, Vec<Uuid>) {
+) -> Tally {
     let mut conn = Conn::new(target);
-    let mut recorder = Recorder::default();
-    let mut created = Vec::new();
+    let mut tally = Tally::default();
     while Instant::now() < deadline {
         let n = counter.fetch_add(1, Ordering::Relaxed);
         if limits.requests > 0 && n >= limits.requests + limits.warmup {
@@ -95,21 +88,16 @@ async fn user_loop(
             Ok((status, body)) => {
                 let took = sent.elapsed();
                 if n >= limits.warmup {
-                    recorder.status(status.as_u16(), took);
+                    tally.recorder.status(status.as_u16(), took);
                 }
-                if let Some(id) = user.observe(&call, status, &body) {
-                    created.push(id);
-                    if let Some(fresh) = &fresh {
-                        fresh.accepted(id, Instant::now());
-                    }
-                }
+                tally.answered(user, &call, (status, &body), fresh.as_ref());
             }
             Err(error) => {
-                recorder.error(&error);
+                tally.recorder.error(&error);
                 // A refused connection would otherwise spin the loop.
                 tokio::time::sleep(Duration::from_millis(10)).await;
             }
         }
     }
-    (recorder, created)
+    tally
 }

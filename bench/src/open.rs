@@ -13,6 +13,7 @@ use crate::client::Conn;
 use crate::fresh::Freshness;
 use crate::scenario::{User, Workload};
 use crate::stats::Recorder;
+use crate::tally::Tally;
 use crate::target::Target;
 
 /// How long requests still queued at the end may take before they count as unsent.
@@ -46,25 +47,17 @@ pub async fn run(
         .collect();
     let scheduled = schedule(&tx, started, rate, duration).await;
     drop(tx);
-    let mut outcome = Outcome {
-        recorder: Recorder::default(),
-        created: Vec::new(),
+    let Tally { recorder, created } = Tally::gather(workers).await;
+    let sent = recorder.responses() + recorder.errors;
+    Outcome {
+        recorder,
+        created,
         scheduled,
-        unsent: 0,
-        elapsed: Duration::ZERO,
-    };
-    for task in workers {
-        if let Ok((recorder, created)) = task.await {
-            outcome.recorder.merge(&recorder);
-            outcome.created.extend(created);
-        }
+        unsent: scheduled.saturating_sub(sent),
+        // Rates are over the wall time until the last answer: an overloaded service that
+        // drains the backlog after the schedule ended must not look as fast as the schedule.
+        elapsed: started.elapsed().max(duration),
     }
-    // Rates are over the wall time until the last answer: an overloaded service that
-    // drains the backlog after the schedule ended must not look as fast as the schedule.
-    outcome.elapsed = started.elapsed().max(duration);
-    let sent = outcome.recorder.responses() + outcome.recorder.errors;
-    outcome.unsent = scheduled.saturating_sub(sent);
-    outcome
 }
 
 /// Emits the send time of request i, `started + i / rate`, as soon as it is due. A late
@@ -96,10 +89,9 @@ async fn worker(
     rx: &Mutex<mpsc::UnboundedReceiver<Instant>>,
     drain_until: Instant,
     fresh: Option<Arc<Freshness>>,
-) -> (Recorder, Vec<Uuid>) {
+) -> Tally {
     let mut conn = Conn::new(target);
-    let mut recorder = Recorder::default();
-    let mut created = Vec::new();
+    let mut tally = Tally::default();
     loop {
         let next = rx.lock().await.recv().await;
         let Some(due) = next else { break };
@@ -109,16 +101,11 @@ async fn worker(
         let call = user.next_call();
         match conn.send(&call).await {
             Ok((status, body)) => {
-                recorder.status(status.as_u16(), due.elapsed());
-                if let Some(id) = user.observe(&call, status, &body) {
-                    created.push(id);
-                    if let Some(fresh) = &fresh {
-                        fresh.accepted(id, Instant::now());
-                    }
-                }
+                tally.recorder.status(status.as_u16(), due.elapsed());
+                tally.answered(user, &call, (status, &body), fresh.as_ref());
             }
-            Err(error) => recorder.error(&error),
+            Err(error) => tally.recorder.error(&error),
         }
     }
-    (recorder, created)
+    tally
 }

@@ -26,7 +26,8 @@ pub type Positions = Arc<Mutex<HashMap<i32, i64>>>;
 const FIRST_BACKOFF: Duration = Duration::from_millis(50);
 /// Batches buffered per partition lane.
 const LANE_DEPTH: usize = 16;
-/// At most this many records go into one transaction when a lane has fallen behind.
+/// A lane that fell behind stops joining waiting batches once it holds this many records
+/// (so one transaction holds at most this plus one reader batch).
 const MAX_COALESCED: usize = 5_000;
 
 /// Everything the loop needs; cloned cheaply.

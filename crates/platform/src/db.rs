@@ -8,12 +8,14 @@ use sqlx::mysql::{MySqlPool, MySqlPoolOptions};
 use crate::config::DatabaseSettings;
 
 pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<MySqlPool> {
-    let pool = MySqlPoolOptions::new()
+    Ok(pool_options(settings).connect(&settings.url).await?)
+}
+
+/// The options every pool shares.
+fn pool_options(settings: &DatabaseSettings) -> MySqlPoolOptions {
+    MySqlPoolOptions::new()
         .max_connections(settings.max_connections)
         .acquire_timeout(Duration::from_secs(5))
-        .connect(&settings.url)
-        .await?;
-    Ok(pool)
 }
 
 /// A pool whose sessions run at READ COMMITTED, for a writer whose transactions never
@@ -22,9 +24,7 @@ pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<MySqlPool> {
 /// make concurrent multi-row upserts into one table wait on each other's neighbouring
 /// keys. Ordering within a partition is still kept by the checkpoint row lock.
 pub async fn connect_read_committed(settings: &DatabaseSettings) -> anyhow::Result<MySqlPool> {
-    let pool = MySqlPoolOptions::new()
-        .max_connections(settings.max_connections)
-        .acquire_timeout(Duration::from_secs(5))
+    let pool = pool_options(settings)
         .after_connect(|conn, _| {
             Box::pin(async move {
                 sqlx::query("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")

@@ -5,6 +5,7 @@
 
 use std::time::Instant;
 
+use bench::stats::{Percentiles, Recorder};
 use platform::config::KafkaSettings;
 use platform::kafka::{TopicSpec, ensure_topics};
 use rdkafka::producer::FutureRecord;
@@ -24,7 +25,7 @@ pub async fn run(brokers: &str, prefix: &str, n: usize) -> anyhow::Result<Value>
     ensure_topics(brokers, &[TopicSpec::events(&settings)]).await?;
     let producer = platform::kafka::producer(brokers)?;
     let payload = vec![0u8; 300];
-    let mut samples = Vec::with_capacity(n);
+    let mut recorder = Recorder::default();
     for i in 0..WARMUP + n {
         let started = Instant::now();
         let record = FutureRecord::to(&topic)
@@ -38,13 +39,11 @@ pub async fn run(brokers: &str, prefix: &str, n: usize) -> anyhow::Result<Value>
             .await?
             .map_err(|(e, _)| anyhow::anyhow!("append failed: {e}"))?;
         if i >= WARMUP {
-            samples.push(started.elapsed().as_secs_f64() * 1000.0);
+            recorder.status(200, started.elapsed());
         }
     }
-    samples.sort_by(f64::total_cmp);
-    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
     Ok(json!({
         "appends": n, "payload_bytes": payload.len(),
-        "append_ms": { "p50": at(0.50), "p90": at(0.90), "p99": at(0.99) },
+        "append_ms": Percentiles::of(&recorder.latency),
     }))
 }
