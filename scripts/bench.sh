@@ -10,9 +10,17 @@
 #
 # Knobs (environment): BENCH_SECONDS (10, per load phase), BENCH_RECORDS (1000000),
 # BENCH_SOAK_SECONDS (60; 600 for the full soak), BENCH_CONNECTIONS (32),
-# BENCH_LATENCY_REQUESTS (500), BENCH_FRESH_RATE (1000), BENCH_PARTITIONS (12),
-# BENCH_WARMUP_SECONDS (10, unrecorded creates that warm the broker's JIT),
-# BENCH_KEEP_DB=1 (keep the bench databases), BENCH_SKIP_BUILD=1.
+# BENCH_LATENCY_REQUESTS (500), BENCH_FRESH_RATE (1000), BENCH_FRESH_EVERY (5: track one
+# create in N for freshness), BENCH_POLL_MS (1: how often a tracked id is polled),
+# BENCH_PARTITIONS (12),
+# BENCH_WARMUP_SECONDS (20, unrecorded creates that warm the broker's JIT: a profile
+# of a 5 s warm-up still showed the JVM's C2 compiler threads at a quarter of the CPU),
+# BENCH_KEEP_DB=1 (keep the bench databases), BENCH_SKIP_BUILD=1, BENCH_PERF=1 (a
+# system-wide `perf` profile of the creates phase into the run directory).
+#
+# Beside the figures it records why they are what they are: CPU ticks per process and for
+# the whole machine at both edges of every phase (cpu.tsv), and command-api's write-path
+# stage sums and the projector's batch sums around the phases that need them (stages.tsv).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$CG_ROOT"
@@ -20,10 +28,12 @@ cd "$CG_ROOT"
 seconds=${BENCH_SECONDS:-10}
 records=${BENCH_RECORDS:-1000000}
 soak_seconds=${BENCH_SOAK_SECONDS:-60}
-warmup_seconds=${BENCH_WARMUP_SECONDS:-10}
+warmup_seconds=${BENCH_WARMUP_SECONDS:-20}
 conns=${BENCH_CONNECTIONS:-32}
 latency_requests=${BENCH_LATENCY_REQUESTS:-500}
 fresh_rate=${BENCH_FRESH_RATE:-1000}
+fresh_every=${BENCH_FRESH_EVERY:-5}
+poll_ms=${BENCH_POLL_MS:-1}
 partitions=${BENCH_PARTITIONS:-12}
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 tag=$(date -u +%H%M%S)$$
@@ -88,6 +98,32 @@ stop_pid() { kill "$1" 2>/dev/null && wait_gone "$1"; }
 
 loadgen() { "$bin/loadgen" run "$@"; }
 
+# phase NAME ARGS...: one load-generator run written to NAME.json, its edges marked.
+phase() {
+  local name=$1; shift
+  phase_edges "$name" start
+  loadgen "$@" --out "$run/$name.json"
+  phase_edges "$name" end
+}
+
+# perf_start/perf_stop PHASE: with BENCH_PERF=1, a system-wide call-graph profile of the
+# phase, summarised per process and library into PHASE.perf.txt (and per symbol for
+# command-api into PHASE.perf-command-api.txt).
+perf_start() {
+  PERF_PID=""
+  [ "${BENCH_PERF:-0}" = 1 ] && command -v perf >/dev/null || return 0
+  perf record -a -g -F 499 -o "$run/$1.perf.data" >"$run/logs/perf-$1.log" 2>&1 &
+  PERF_PID=$!
+}
+perf_stop() {
+  [ -n "${PERF_PID:-}" ] || return 0
+  kill -INT "$PERF_PID" 2>/dev/null; wait "$PERF_PID" 2>/dev/null || true
+  perf report -i "$run/$1.perf.data" --stdio --no-children --sort comm,dso --percent-limit 0.5 -g none \
+    >"$run/$1.perf.txt" 2>/dev/null || true
+  perf report -i "$run/$1.perf.data" --stdio --no-children --dsos command-api --sort sym --percent-limit 0.4 -g none \
+    >"$run/$1.perf-command-api.txt" 2>/dev/null || true
+}
+
 # rss LABEL: one line per service (and the broker) into rss.tsv.
 rss() {
   local t0=$1 label=$2 pid name kb
@@ -124,6 +160,61 @@ sample_lag() {
   samplers+=("$!")
 }
 
+# cpu_mark PHASE EDGE: CPU ticks (USER_HZ) used so far by each service, the broker,
+# MariaDB and Redis, the whole machine's busy and total ticks, the kernel's CPU and I/O
+# stall totals (PSI, µs), and the wall clock, into
+# cpu.tsv. The report subtracts a phase's `start` from its `end`.
+cpu_mark() {
+  local phase=$1 edge=$2 pid name
+  {
+    while read -r pid name; do
+      [ -n "$pid" ] && [ -r "/proc/$pid/stat" ] || continue
+      printf '%s\t%s\t%s\t%s\n' "$phase" "$edge" "$name" "$(awk '{ print $14 + $15 }' "/proc/$pid/stat")"
+    done < <(cpu_processes)
+    # busy leaves out `nice` time: a niced background job yields to the stack.
+    awk -v p="$phase" -v e="$edge" '/^cpu / { busy = $2 + $4 + $7 + $8 + $9
+      printf "%s\t%s\tmachine.busy\t%s\n%s\t%s\tmachine.nice\t%s\n", p, e, busy, p, e, $3
+      printf "%s\t%s\tmachine.all\t%s\n", p, e, busy + $3 + $5 + $6 }' /proc/stat
+    # Pressure stall information: microseconds some task waited for a CPU or for I/O.
+    for resource in cpu io; do
+      [ -r "/proc/pressure/$resource" ] || continue
+      awk -v p="$phase" -v e="$edge" -v r="$resource" '$1 == "some" { split($5, t, "="); printf "%s\t%s\tstall.%s\t%s\n", p, e, r, t[2] }' "/proc/pressure/$resource"
+    done
+    printf '%s\t%s\twall\t%s\n' "$phase" "$edge" "$(now)"
+  } >>"$run/cpu.tsv"
+}
+
+# The processes cpu_mark follows, as `pid name` lines (CPU_EXTRA adds more).
+cpu_processes() {
+  grep -v '^kafka ' "$STACK_DIR/pids" 2>/dev/null || true
+  echo "$(cat "$kafka_dir/kafka.pid" 2>/dev/null) kafka"
+  echo "$(pgrep -xo mariadbd || pgrep -xo mysqld) mariadb"
+  echo "$(pgrep -xo redis-server) redis"
+  [ -z "${CPU_EXTRA:-}" ] || echo "$CPU_EXTRA"
+}
+
+# stages PHASE EDGE: command-api's write-path stage sums/counts per command (append ack,
+# read-back; `metric|command`), the server time of POST /droplets, and the projector's
+# batch sums/counts into stages.tsv.
+stages() {
+  local edge=$2
+  {
+    { curl -fsS "$command_url/metrics" 2>/dev/null || true; }
+    { curl -fsS "http://127.0.0.1:$projector_port/metrics" 2>/dev/null || true; }
+  } | awk -v p="$1" -v e="$edge" '
+    /^cg_writer_(append_ack|read_back)_duration_seconds_(sum|count)[{ ]/ ||
+    /^cg_projector_batch_duration_seconds_(sum|count)[{ ]/ ||
+    /^cg_projector_records_total[{ ]/ ||
+    (/^cg_http_server_request_duration_seconds_(sum|count)[{ ]/ && /method="POST"/ && /route="\/api\/v1\/droplets"/) {
+      split($1, name, "{"); key = name[1]
+      if (match($0, /command="[^"]*"/)) key = key "|" substr($0, RSTART + 9, RLENGTH - 10)
+      sum[key] += $NF }
+    END { for (k in sum) printf "%s\t%s\t%s\t%s\n", p, e, k, sum[k] }' >>"$run/stages.tsv"
+}
+
+# phase_edges NAME start|end: both marks at one edge of a phase.
+phase_edges() { cpu_mark "$1" "$2"; stages "$1" "$2"; }
+
 stop_samplers() {
   for pid in "${samplers[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; done
   samplers=()
@@ -157,8 +248,10 @@ say "baseline: hello-world at $conns connections for ${seconds}s"
 spawn hello "$bin/hello" "$hello_port"
 hello_pid=$LAST_PID
 wait_for "hello" 20 curl -fsS "http://127.0.0.1:$hello_port/hello"
-loadgen --url "http://127.0.0.1:$hello_port" --kind hello -c "$conns" --seconds "$seconds" --out "$run/hello.json"
-loadgen --url "http://127.0.0.1:$hello_port" --kind hello -c 1 --requests "$latency_requests" --warmup 100 --out "$run/hello-latency.json"
+CPU_EXTRA="$hello_pid hello"
+phase hello --url "http://127.0.0.1:$hello_port" --kind hello -c "$conns" --seconds "$seconds"
+phase hello-latency --url "http://127.0.0.1:$hello_port" --kind hello -c 1 --requests "$latency_requests" --warmup 100
+CPU_EXTRA=""
 stop_pid "$hello_pid"
 
 # ---- the stack --------------------------------------------------------------------------
@@ -180,16 +273,16 @@ quiesce
 say "1. throughput: creates at $conns connections for ${seconds}s"
 sample_rss load 2
 sample_lag creates
-loadgen --url "$command_url" --kind create -c "$conns" --seconds "$seconds" \
-  --ids-out "$run/ids.txt" --out "$run/creates.json"
+perf_start creates
+phase creates --url "$command_url" --kind create -c "$conns" --seconds "$seconds" --ids-out "$run/ids.txt"
+perf_stop creates
 stop_samplers
 quiesce
 
 say "1. throughput: mixed commands at $conns connections for ${seconds}s"
 sample_rss load 2
 sample_lag mixed
-loadgen --url "$command_url" --kind mixed -c "$conns" --seconds "$seconds" --ids "$run/ids.txt" \
-  --out "$run/mixed.json"
+phase mixed --url "$command_url" --kind mixed -c "$conns" --seconds "$seconds" --ids "$run/ids.txt"
 stop_samplers
 quiesce
 
@@ -200,8 +293,7 @@ say "2. the broker's floor: one acknowledged append at a time"
 "$bin/bench-log" acks "$KAFKA_BROKERS" "floor-$tag." 1000 "$run/acks.json" >/dev/null
 
 say "2. latency: $latency_requests creates, one at a time"
-loadgen --url "$command_url" --kind create -c 1 --requests "$latency_requests" --warmup 100 \
-  --out "$run/latency.json"
+phase latency --url "$command_url" --kind create -c 1 --requests "$latency_requests" --warmup 100
 quiesce
 
 max_rate=$(json_num ok_per_second "$run/creates.json")
@@ -210,25 +302,23 @@ for phase in "fresh1000:$fresh_rate" "freshmax:$high_rate"; do
   name=${phase%%:*} rate=${phase#*:}
   say "3. freshness: creates at $rate/s open loop, visible through query-api"
   sample_lag "$name"
-  loadgen --url "$command_url" --kind create -c 64 --rate "$rate" --seconds "$seconds" \
-    --fresh-url "$query_url" --fresh-every 5 --poll-ms 1 --out "$run/$name.json"
+  phase "$name" --url "$command_url" --kind create -c 64 --rate "$rate" --seconds "$seconds" \
+    --fresh-url "$query_url" --fresh-every "$fresh_every" --poll-ms "$poll_ms"
   stop_samplers
   quiesce
 done
 
 say "5. reads: get by id and list pages at $conns connections, then get at half load"
-loadgen --url "$query_url" --kind get -c "$conns" --seconds "$seconds" --ids "$run/ids.txt" --out "$run/get.json"
+phase get --url "$query_url" --kind get -c "$conns" --seconds "$seconds" --ids "$run/ids.txt"
 half=$(awk -v r="$(json_num ok_per_second "$run/get.json")" 'BEGIN { v = int(r / 2); print (v < 10 ? 10 : v) }')
-loadgen --url "$query_url" --kind get -c "$conns" --rate "$half" --seconds "$seconds" --ids "$run/ids.txt" \
-  --out "$run/get-open.json"
-loadgen --url "$query_url" --kind list -c "$conns" --seconds "$seconds" --out "$run/list.json"
+phase get-open --url "$query_url" --kind get -c "$conns" --rate "$half" --seconds "$seconds" --ids "$run/ids.txt"
+phase list --url "$query_url" --kind list -c "$conns" --seconds "$seconds"
 
 say "7. soak: actions on existing droplets (no creates: a fixed data set) for ${soak_seconds}s, RSS every 5 s"
 quiesce
 sample_rss soak 5
 sample_lag soak
-loadgen --url "$command_url" --kind actions -c "$conns" --seconds "$soak_seconds" --ids "$run/ids.txt" \
-  --out "$run/soak.json"
+phase soak --url "$command_url" --kind actions -c "$conns" --seconds "$soak_seconds" --ids "$run/ids.txt"
 stop_samplers
 stack_stop
 
@@ -245,6 +335,8 @@ CG_HTTP__PORT=$replay_port CG_KAFKA__TOPIC_PREFIX=$replay_prefix CG_PROJECTOR__G
   CG_DATABASE__URL="$CG_DB_SERVER_URL/$replay_db" CG_REDIS__KEY_PREFIX="cgbench:$tag:replay:" \
   spawn replay-projector "$bin/projector"
 replay_pid=$LAST_PID
+CPU_EXTRA="$replay_pid replay-projector"
+cpu_mark catchup start
 checkpoint() {
   sql "SELECT COALESCE(SUM(next_offset), 0) FROM \`$replay_db\`.projection_checkpoint WHERE projection = 'read_models_v1'" 2>/dev/null || echo 0
 }
@@ -257,6 +349,8 @@ while applied=$(checkpoint); [ "$applied" -lt "$total" ]; do
   sleep 0.2
 done
 catchup_seconds=$(elapsed "$t0")
+cpu_mark catchup end
+CPU_EXTRA=""
 stop_pid "$replay_pid"
 rows=$(sql "SELECT COUNT(*) FROM \`$replay_db\`.droplet")
 cat >"$run/catchup.json" <<JSON
@@ -268,7 +362,9 @@ JSON
 
 say "4. baseline: upserting the same $records rows straight into MariaDB ($upsert_db)"
 sql "CREATE DATABASE \`$upsert_db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+cpu_mark upsert start
 "$bin/bench-log" upsert "$CG_DB_SERVER_URL/$upsert_db" "$records" "$run/upsert.json" >/dev/null
+cpu_mark upsert end
 
 # restore_time PREFIX NAME: seconds from spawning command-api on topic PREFIX until its
 # /readyz is 200 (every partition restored and claimed); sets RESTORE_KB to its RSS then.
@@ -280,9 +376,14 @@ restore_time() {
     CG_PROVISIONER__ENABLED=false CG_NODE_POOLS__ENABLED=false \
     spawn "$2-command-api" "$bin/command-api"
   pid=$LAST_PID
+  CPU_EXTRA="$pid command-api"
+  cpu_mark "$2" start
   wait_for "command-api to restore ($2)" 3600 curl -fsS "http://127.0.0.1:$restore_port/readyz"
   RESTORE_SECONDS=$(elapsed "$t0")
+  cpu_mark "$2" end
+  CPU_EXTRA=""
   RESTORE_KB=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
+  RESTORE_FAULTS=$(awk '{ print $10 }' "/proc/$pid/stat")
   stop_pid "$pid"
 }
 
@@ -292,6 +393,7 @@ empty_seconds=$RESTORE_SECONDS
 restore_time "$replay_prefix" restore
 cat >"$run/restore.json" <<JSON
 {"records": $records, "seconds": $RESTORE_SECONDS, "rss_mib": $((RESTORE_KB / 1024)), "empty_seconds": $empty_seconds,
+ "minor_faults": $RESTORE_FAULTS,
  "events_per_second": $(awk -v n="$records" -v s="$RESTORE_SECONDS" 'BEGIN { printf "%.1f", n / s }'),
  "events_per_second_net": $(awk -v n="$records" -v s="$RESTORE_SECONDS" -v e="$empty_seconds" 'BEGIN { printf "%.1f", (s > e) ? n / (s - e) : 0 }')}
 JSON

@@ -21,6 +21,7 @@ impl Run {
                     show(self.num("hello-latency", "summary.latency_ms.p50")),
                     show(self.num("hello-latency", "summary.latency_ms.p99"))
                 ),
+                why: String::new(),
             },
             self.throughput("1. creates/s, 32 conns closed loop", "creates", hello, 0.20),
             self.throughput("1. mixed actions/s, 32 conns", "mixed", hello, 0.20),
@@ -48,6 +49,7 @@ impl Run {
             baseline: hello,
             goal: Goal::RatioAtLeast(ratio),
             note: self.outcomes(phase),
+            why: self.why_throughput(phase, ratio),
         }
     }
 
@@ -59,6 +61,7 @@ impl Run {
             baseline: self.num("hello-latency", &format!("summary.latency_ms.{quantile}")),
             goal: Goal::AtMost(goal),
             note: self.outcomes("latency"),
+            why: self.why_latency(),
         }
     }
 
@@ -77,6 +80,7 @@ impl Run {
                 show(self.num("acks", "append_ms.p99")),
                 show(self.num("acks", "appends")),
             ),
+            why: String::new(),
         }
     }
 
@@ -102,6 +106,7 @@ impl Run {
             baseline: None,
             goal: Goal::AtMost(goal),
             note,
+            why: self.why_freshness(phase),
         }
     }
 
@@ -124,6 +129,7 @@ impl Run {
                 show(last),
                 self.lag.len()
             ),
+            why: String::new(),
         }
     }
 
@@ -148,6 +154,11 @@ impl Run {
                 show(self.num("upsert", "rows")),
                 show(self.num("upsert", "seconds")),
             ),
+            why: format!(
+                "{}; baseline {}",
+                self.why_cpu("catchup"),
+                self.why_cpu("upsert")
+            ),
         }
     }
 
@@ -165,6 +176,7 @@ impl Run {
                 show(self.num(phase, "unsent")),
                 self.outcomes(phase)
             ),
+            why: self.why_cpu(phase),
         }
     }
 
@@ -183,6 +195,7 @@ impl Run {
                 show(self.num("restore", "events_per_second_net")),
                 show(self.num("restore", "rss_mib"))
             ),
+            why: self.why_restore(),
         }
     }
 
@@ -229,6 +242,7 @@ impl Run {
                         show(idle),
                         show(load)
                     ),
+                    why: String::new(),
                 }
             })
             .collect()

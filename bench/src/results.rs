@@ -1,4 +1,5 @@
-//! Reading one run directory of `make bench` (the phases' JSON files, `rss.tsv`, `lag.tsv`)
+//! Reading one run directory of `make bench` (the phases' JSON files, `rss.tsv`, `lag.tsv`,
+//! `cpu.tsv`, `stages.tsv`)
 //! and writing the results document; the table's lines are built in `lines.rs`. It never
 //! measures and never guesses a number a phase did not write.
 
@@ -7,6 +8,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
+use crate::cpu::{self, PhaseCpu};
 use crate::table::Line;
 
 /// The files of one run, read once.
@@ -16,6 +18,10 @@ pub struct Run {
     pub rss: Vec<(String, String, f64, f64)>,
     /// (phase, seconds since start, lag in records)
     pub lag: Vec<(String, f64, f64)>,
+    /// CPU per phase (end − start of its marks).
+    pub cpu: BTreeMap<String, PhaseCpu>,
+    /// Metric deltas per phase: write-path stages, projector batches.
+    pub stages: BTreeMap<String, BTreeMap<String, f64>>,
 }
 
 impl Run {
@@ -52,7 +58,15 @@ impl Run {
             .filter(|r| r.len() == 3)
             .map(|r| (r[0].clone(), num(r.get(1)), num(r.get(2))))
             .collect();
-        Ok(Self { phases, rss, lag })
+        let cpu = cpu::phases(&rows("cpu.tsv"));
+        let stages = cpu::stage_deltas(&rows("stages.tsv"));
+        Ok(Self {
+            phases,
+            rss,
+            lag,
+            cpu,
+            stages,
+        })
     }
 
     /// A number at a dotted path of a phase's JSON.
@@ -80,7 +94,19 @@ impl Run {
             .iter()
             .map(|l| json!({"phase": l.0, "t": l.1, "lag_records": l.2}))
             .collect();
-        json!({"table": table, "phases": self.phases, "rss": rss, "projector_lag": lag})
+        let cpu: BTreeMap<&String, Value> = self
+            .cpu
+            .iter()
+            .map(|(phase, c)| {
+                (
+                    phase,
+                    json!({"wall_seconds": c.wall_seconds, "machine_busy_seconds": c.machine_busy,
+                        "machine_seconds": c.machine_all, "process_cpu_seconds": c.processes}),
+                )
+            })
+            .collect();
+        json!({"table": table, "phases": self.phases, "rss": rss, "projector_lag": lag,
+            "cpu": cpu, "stages": self.stages})
     }
 }
 

@@ -1,6 +1,7 @@
 //! The one table of `make bench`: one line per target with its measured figure, the
 //! baseline it is held to (if any), the ratio, the goal and whether it is met. Lines whose
-//! figure could not be measured say `n/a` and are never counted as met.
+//! figure could not be measured say `n/a` and are never counted as met; a line not met
+//! carries the measured reason (`why`).
 
 use serde::Serialize;
 
@@ -27,6 +28,8 @@ pub struct Line {
     pub goal: Goal,
     /// Context printed after the table line (achieved rate, errors, …).
     pub note: String,
+    /// The measured reason behind the figure, printed when the goal is not met.
+    pub why: String,
 }
 
 impl Line {
@@ -102,6 +105,9 @@ pub fn print(lines: &[Line]) {
     println!();
     for line in lines.iter().filter(|l| !l.note.is_empty()) {
         println!("  {}: {}", line.target, line.note);
+        if line.met() == Some(false) && !line.why.is_empty() {
+            println!("    why not met: {}", line.why);
+        }
     }
 }
 

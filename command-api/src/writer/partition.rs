@@ -19,6 +19,8 @@ use super::idempotency::IdempotencyTable;
 use super::kinds::{AnyState, Kinds};
 use super::types::{Accepted, IdempotencyRequest, SubmitError};
 
+type FastHash = foldhash::fast::RandomState;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
     /// Reading the partition; not yet owning it.
@@ -82,7 +84,9 @@ pub struct PartitionState {
     pub current_epoch: u64,
     log: PartitionLog,
     kinds: Arc<Kinds>,
-    confirmed: HashMap<Uuid, Box<dyn AnyState>>,
+    /// Every aggregate of the partition; foldhash because restore touches it once per
+    /// record and SipHash's DoS resistance buys nothing for server-minted ids.
+    confirmed: HashMap<Uuid, Box<dyn AnyState>, FastHash>,
     speculative: HashMap<Uuid, (Box<dyn AnyState>, usize)>,
     /// Aggregates whose history contains a valid batch that cannot be folded, with why.
     quarantined: HashMap<Uuid, String>,
@@ -101,7 +105,7 @@ impl PartitionState {
             current_epoch: 0,
             log: PartitionLog::default(),
             kinds,
-            confirmed: HashMap::new(),
+            confirmed: HashMap::default(),
             speculative: HashMap::new(),
             quarantined: HashMap::new(),
             waiters: HashMap::new(),
@@ -323,12 +327,9 @@ impl PartitionState {
     fn apply_batch(&mut self, offset: i64, batch: Batch) {
         let header = &batch.header;
         let id = header.aggregate_id;
-        let verdict = self.log.observe_batch(
-            &id.to_string(),
-            &header.claim,
-            header.from_version,
-            batch.len(),
-        );
+        let verdict = self
+            .log
+            .observe_batch(&id, &header.claim, header.from_version, batch.len());
         if verdict.is_err() {
             self.tally.ignored += 1;
             if self.waiters.contains_key(&header.command_id) {

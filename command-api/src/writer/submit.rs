@@ -37,6 +37,9 @@ impl Writer {
 
     async fn submit_inner(&self, submission: Submission) -> Result<Accepted, SubmitError> {
         let partition = self.partition_of(&submission.aggregate_id);
+        // Stage histograms carry the command's static name (a bounded label), so the
+        // stages of a request's own appends can be told from a reconciler's.
+        let stage_labels = [KeyValue::new("command", submission.command_name)];
         let index =
             usize::try_from(partition).map_err(|_| SubmitError::Unavailable("bad partition"))?;
         let (read_back, response, state) = match self.decide_and_enqueue(index, submission)? {
@@ -53,7 +56,7 @@ impl Writer {
                 let metrics = &self.inner.metrics;
                 metrics
                     .append_ack
-                    .record(enqueued.elapsed().as_secs_f64(), &[]);
+                    .record(enqueued.elapsed().as_secs_f64(), &stage_labels);
                 if !matches!(delivered, Ok(Ok(_))) {
                     self.abandon(index, &command_id);
                     return Err(SubmitError::Unavailable(
@@ -67,7 +70,7 @@ impl Writer {
         let acknowledged = Instant::now();
         let read = tokio::time::timeout(timeout, read_back).await;
         let waited = acknowledged.elapsed().as_secs_f64();
-        self.inner.metrics.read_back.record(waited, &[]);
+        self.inner.metrics.read_back.record(waited, &stage_labels);
         match read {
             Ok(Ok(ReadBack::Valid { offset })) => Ok(Accepted {
                 response,

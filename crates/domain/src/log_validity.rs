@@ -5,6 +5,8 @@
 
 use std::collections::HashMap;
 
+use uuid::Uuid;
+
 /// The authority a writer stamps on each batch: an epoch and the writer's identity.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct WriterClaim {
@@ -65,7 +67,9 @@ pub fn check_batch(
 pub struct PartitionLog {
     claim: Option<WriterClaim>,
     highest_epoch: u64,
-    versions: HashMap<String, u64>,
+    /// Version per aggregate, hashed with foldhash: restore observes every record of
+    /// the partition here, and ids are not attacker-chosen keys.
+    versions: HashMap<Uuid, u64, foldhash::fast::RandomState>,
     ignored: u64,
 }
 
@@ -85,7 +89,7 @@ impl PartitionLog {
     /// valid, and if so advances the aggregate's version.
     pub fn observe_batch(
         &mut self,
-        aggregate_id: &str,
+        aggregate_id: &Uuid,
         claim: &WriterClaim,
         from_version: u64,
         event_count: u64,
@@ -95,14 +99,14 @@ impl PartitionLog {
         match verdict {
             Ok(()) => {
                 self.versions
-                    .insert(aggregate_id.to_owned(), from_version + event_count);
+                    .insert(*aggregate_id, from_version + event_count);
             }
             Err(_) => self.ignored += 1,
         }
         verdict
     }
 
-    pub fn version_of(&self, aggregate_id: &str) -> u64 {
+    pub fn version_of(&self, aggregate_id: &Uuid) -> u64 {
         self.versions.get(aggregate_id).copied().unwrap_or(0)
     }
 
@@ -125,6 +129,8 @@ impl PartitionLog {
 mod tests {
     use super::*;
 
+    const A: Uuid = Uuid::from_u128(0xa);
+
     fn claim(epoch: u64, writer: &str) -> WriterClaim {
         WriterClaim {
             epoch,
@@ -136,7 +142,7 @@ mod tests {
     fn a_batch_before_any_claim_is_ignored() {
         let mut log = PartitionLog::default();
         assert!(matches!(
-            log.observe_batch("a", &claim(1, "w1"), 0, 1),
+            log.observe_batch(&A, &claim(1, "w1"), 0, 1),
             Err(Ignored::WrongClaim { .. })
         ));
     }
@@ -146,11 +152,9 @@ mod tests {
         let mut log = PartitionLog::default();
         log.observe_claim(&claim(1, "w1"))
             .expect("first claim is valid");
-        log.observe_batch("a", &claim(1, "w1"), 0, 2)
-            .expect("valid");
-        log.observe_batch("a", &claim(1, "w1"), 2, 1)
-            .expect("valid");
-        assert_eq!(log.version_of("a"), 3);
+        log.observe_batch(&A, &claim(1, "w1"), 0, 2).expect("valid");
+        log.observe_batch(&A, &claim(1, "w1"), 2, 1).expect("valid");
+        assert_eq!(log.version_of(&A), 3);
     }
 
     #[test]
@@ -158,14 +162,14 @@ mod tests {
         let mut log = PartitionLog::default();
         log.observe_claim(&claim(1, "old")).expect("valid");
         log.observe_claim(&claim(2, "new")).expect("valid");
-        let zombie = log.observe_batch("a", &claim(1, "old"), 0, 1);
+        let zombie = log.observe_batch(&A, &claim(1, "old"), 0, 1);
         assert_eq!(
             zombie,
             Err(Ignored::WrongClaim {
                 current: Some(claim(2, "new"))
             })
         );
-        assert_eq!((log.version_of("a"), log.ignored()), (0, 1));
+        assert_eq!((log.version_of(&A), log.ignored()), (0, 1));
     }
 
     #[test]
@@ -184,8 +188,8 @@ mod tests {
     fn two_batches_from_the_same_version_keep_only_the_first() {
         let mut log = PartitionLog::default();
         log.observe_claim(&claim(1, "w")).expect("valid");
-        log.observe_batch("a", &claim(1, "w"), 0, 1).expect("valid");
-        let duplicate = log.observe_batch("a", &claim(1, "w"), 0, 1);
+        log.observe_batch(&A, &claim(1, "w"), 0, 1).expect("valid");
+        let duplicate = log.observe_batch(&A, &claim(1, "w"), 0, 1);
         assert_eq!(
             duplicate,
             Err(Ignored::VersionGap {
