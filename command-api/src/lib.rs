@@ -20,6 +20,8 @@ pub mod reconcile;
 pub mod routes;
 /// Application: binds the listener, wires Kafka, the writer and reconcilers.
 pub mod startup;
+/// Runtime snapshots for the status board (`/observability/*`).
+pub mod status;
 /// Commands spanning aggregates: creating and renaming under unique names.
 pub mod workflows;
 /// The log-arbitrated single writer.

@@ -20,6 +20,7 @@ use platform::metrics::Metrics;
 use platform::relay::Relay;
 use platform::service::{Common, Probes};
 use platform::shutdown::Shutdown;
+use platform::status::StatusBoard;
 use platform::supervisor::Supervisor;
 use rdkafka::Offset;
 
@@ -155,6 +156,14 @@ impl Application {
                 Ok(())
             });
         }
+        let board = StatusBoard::new(
+            platform::redis::pool(&settings.redis)?,
+            &settings.redis.key_prefix,
+        );
+        supervisor.spawn(
+            "status_publisher",
+            crate::status::publish(board, writer.clone(), supervisor.shutdown()),
+        );
         supervisor.spawn(
             "log_reader",
             log_task(writer, settings, readiness, supervisor.shutdown()),

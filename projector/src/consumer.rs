@@ -20,8 +20,17 @@ use crate::cache::Publisher;
 use crate::checkpoint;
 use crate::telemetry::ProjectorMetrics;
 
-/// `next_offset` per partition this instance has applied, shared with the lag probe.
-pub type Positions = Arc<Mutex<HashMap<i32, i64>>>;
+/// What this instance has applied per partition, shared with the lag probe.
+pub type Positions = Arc<Mutex<HashMap<i32, Applied>>>;
+
+/// A partition's applied position.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Applied {
+    pub next_offset: i64,
+    /// When the last applied record was appended (the broker's record timestamp): the
+    /// oldest record not applied yet is younger, so `now - this` bounds the time lag.
+    pub last_appended_ms: Option<i64>,
+}
 
 const FIRST_BACKOFF: Duration = Duration::from_millis(50);
 /// Batches buffered per partition lane.
@@ -126,10 +135,14 @@ impl Projector {
                 Ok(report) => {
                     self.metrics.batch(&report, started.elapsed().as_secs_f64());
                     if report.advanced {
+                        let applied = Applied {
+                            next_offset: report.next_offset,
+                            last_appended_ms: records.last().and_then(|r| r.timestamp_ms),
+                        };
                         self.positions
                             .lock()
                             .expect("not poisoned")
-                            .insert(partition, report.next_offset);
+                            .insert(partition, applied);
                         if let Err(error) = self.publisher.publish(&report).await {
                             self.metrics.cache_failure();
                             tracing::warn!(error = %format!("{error:#}"), partition, "cache update failed");
@@ -158,7 +171,14 @@ impl Projector {
             .unwrap_or_default();
         let mut positions = self.positions.lock().expect("not poisoned");
         for p in partitions {
-            positions.insert(*p, stored.get(p).copied().unwrap_or(0));
+            let next_offset = stored.get(p).copied().unwrap_or(0);
+            positions.insert(
+                *p,
+                Applied {
+                    next_offset,
+                    last_appended_ms: None,
+                },
+            );
         }
     }
 

@@ -14,12 +14,13 @@ use platform::kafka::{GroupReader, TopicSpec, consumer_config};
 use platform::metrics::Metrics;
 use platform::service::{Common, Probes};
 use platform::shutdown::Shutdown;
+use platform::status::StatusBoard;
 use platform::supervisor::Supervisor;
 
 use crate::cache::Publisher;
 use crate::config::Settings;
 use crate::consumer::Projector;
-use crate::lag::LagProbe;
+use crate::lag::{LagBoard, LagProbe};
 use crate::telemetry::ProjectorMetrics;
 use crate::views::Projection;
 use crate::views::operation::OperationView;
@@ -77,6 +78,11 @@ impl Application {
             interval: settings.projector.lag_interval(),
             positions: Arc::clone(&projector.positions),
             metrics: projector.metrics.clone(),
+            board: Some(LagBoard {
+                board: StatusBoard::new(redis.clone(), &settings.redis.key_prefix),
+                instance: format!("{}-{}", settings.projector.group_id, std::process::id()),
+                projection: views::PROJECTION.to_owned(),
+            }),
         };
         let readiness = Readiness::default();
         readiness.down(platform::kafka::KAFKA_CHECK, "connecting");

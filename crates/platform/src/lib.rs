@@ -17,6 +17,7 @@ pub mod relay;
 pub mod request_id;
 pub mod service;
 pub mod shutdown;
+pub mod status;
 pub mod supervisor;
 pub mod telemetry;
 #[cfg(feature = "testing")]

@@ -5,6 +5,7 @@
 
 pub mod catalog;
 pub mod clusters;
+pub mod observability;
 pub mod operations;
 pub mod resources;
 pub mod service;
@@ -67,6 +68,18 @@ pub fn table() -> Vec<ApiRoute> {
         get(
             "/api/v1/operations/{id:[^/:]+}",
             web::get().to(one::<OperationRow>),
+        ),
+        get(
+            "/api/v1/observability/partitions",
+            web::get().to(observability::partitions),
+        ),
+        get(
+            "/api/v1/observability/projection",
+            web::get().to(observability::projection),
+        ),
+        get(
+            "/api/v1/observability/workers",
+            web::get().to(observability::workers),
         ),
     ]
 }

@@ -9,5 +9,6 @@ mod docs;
 mod forward;
 mod get;
 mod list;
+mod observability;
 mod operations;
 mod test_app;

@@ -7,6 +7,7 @@
 pub mod catalog;
 pub mod clusters;
 pub mod droplets;
+pub mod observability;
 pub mod operations;
 pub mod params;
 
@@ -38,6 +39,8 @@ use crate::problem::Problem;
         clusters::delete_node_pool, clusters::remove_node, clusters::cluster_events,
         operations::list_operations, operations::get_operation, operations::wait_operation,
         operations::cancel_operation,
+        observability::observability_partitions, observability::observability_projection,
+        observability::observability_workers,
     ),
     components(schemas(Problem)),
     modifiers(&Everywhere),
@@ -46,6 +49,7 @@ use crate::problem::Problem;
         (name = "droplets", description = "Virtual machines"),
         (name = "clusters", description = "Clusters, node pools and nodes"),
         (name = "operations", description = "Long-running operations (api.md §9)"),
+        (name = "observability", description = "Runtime state: write ownership, projection lag, worker pools"),
     )
 )]
 struct ApiDoc;
