@@ -91,6 +91,7 @@ export function JobLogTail({ jobId, terminal }: Props) {
 
     async function stream() {
       for (let tries = 0; tries <= STREAM_RETRIES; tries++) {
+        const before = lastId;
         try {
           await streamLogs(
             jobId,
@@ -114,6 +115,8 @@ export function JobLogTail({ jobId, terminal }: Props) {
             return;
           }
           if (unopenable(err)) break;
+          // A stream that delivered lines before it broke off earns a fresh set of reopen attempts.
+          if (lastId !== before) tries = 0;
           await sleep(REOPEN_MS, ctl.signal);
           if (ctl.signal.aborted) return;
         }
