@@ -44,7 +44,7 @@ const later = (min, max) => Date.now() + min + Math.random() * (max - min);
 
 function send(res, status, body, headers = {}) {
   const type = status >= 400 ? "application/problem+json" : "application/json";
-  res.writeHead(status, { "Content-Type": type, ...(res.rateHeaders ?? {}), ...headers });
+  res.writeHead(status, { "Content-Type": type, ...res.rateHeaders, ...headers });
   res.end(body === undefined ? "" : JSON.stringify(body));
 }
 
@@ -508,7 +508,7 @@ setInterval(jobTick, 250).unref();
 
 function streamJobLogs(req, res, j, url) {
   let after = Number(url.searchParams.get("page_token") ?? 0) || 0;
-  res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-cache", ...(res.rateHeaders ?? {}) });
+  res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-cache", ...res.rateHeaders });
   const timer = setInterval(() => {
     const fresh = jobLogs.filter((l) => l.job_id === j.id && l.id > after);
     for (const l of fresh) res.write(`event: line\nid: ${l.id}\ndata: ${JSON.stringify(l)}\n\n`);
@@ -582,7 +582,7 @@ async function jobRoutes(req, res, url, parts) {
   if (req.method === "DELETE" && parts.length === 2) {
     if (!TERMINAL.includes(j.status)) return problem(res, 409, "INVALID_STATE_TRANSITION", `cannot delete a ${j.status} job`);
     jobs.delete(j.id);
-    res.writeHead(204, { ...(res.rateHeaders ?? {}), ...accepted() });
+    res.writeHead(204, { ...res.rateHeaders, ...accepted() });
     return res.end();
   }
   return problem(res, 405, "METHOD_NOT_ALLOWED", "method not allowed");
@@ -698,7 +698,7 @@ async function rateLimitRoutes(req, res, url, parts) {
     if (!doc) return problem(res, 404, "NOT_FOUND", "rate_limit_policy not found");
     if (ifMatch && ifMatch !== "*" && ifMatch !== `"${doc.version}"`) return problem(res, 412, "PRECONDITION_FAILED", `version is ${doc.version}`);
     userPolicies.delete(userId);
-    res.writeHead(204, { ...(res.rateHeaders ?? {}), ...accepted() });
+    res.writeHead(204, { ...res.rateHeaders, ...accepted() });
     return res.end();
   }
   return problem(res, 405, "METHOD_NOT_ALLOWED", "method not allowed");
