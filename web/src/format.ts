@@ -31,3 +31,11 @@ export function formatSeconds(s?: number | null): string {
   const m = Math.round((s % 3600) / 60);
   return m ? `${h} h ${m} min` : `${h} h`;
 }
+
+/** Time of day for today's timestamps, the date otherwise (full value in a title); "—" for a missing value. */
+export function formatShortTime(iso?: string | null): string {
+  if (!iso) return "—";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toDateString() === new Date().toDateString() ? d.toLocaleTimeString() : d.toLocaleDateString();
+}

@@ -98,7 +98,7 @@ export function PolicyEditor({ label, rules, etag, onSave, onReload, onDelete }:
 
   const stale = error instanceof ApiError && error.isStale;
   return (
-    <form className="policy-editor" aria-label={label} onSubmit={submit} data-testid="policy-editor">
+    <form className="policy-editor table-wrap" aria-label={label} onSubmit={submit} data-testid="policy-editor">
       <table>
         <thead>
           <tr>
@@ -153,7 +153,7 @@ export function PolicyEditor({ label, rules, etag, onSave, onReload, onDelete }:
                   <FieldError text={at("cost_per_request")} />
                 </td>
                 <td>
-                  <input aria-label={`Rule ${i + 1} routes`} value={d.routes} placeholder="POST /api/v1/jobs" onChange={(e) => patch(i, { routes: e.target.value })} />
+                  <input aria-label={`Rule ${i + 1} routes`} value={d.routes} placeholder="every route" onChange={(e) => patch(i, { routes: e.target.value })} />
                   <FieldError text={Object.entries(errors).find(([k]) => k.startsWith(`policies/${i}/routes`))?.[1]} />
                 </td>
                 <td>

@@ -71,6 +71,7 @@ function Workers() {
 
 function Partitions() {
   const parts = useResource(async (signal) => (await getPartitions(signal)).data?.partitions ?? [], [], { pollMs: OBSERVABILITY_POLL_MS });
+  const latest = (parts.data ?? []).map((p) => p.published_at).sort().at(-1);
   return (
     <section className="panel" aria-label="Partitions">
       <h2>Write ownership</h2>
@@ -83,24 +84,25 @@ function Partitions() {
             <th>Epoch</th>
             <th>Phase</th>
             <th>Next offset</th>
-            <th>Published</th>
           </tr>
         </thead>
         <tbody>
           {(parts.data ?? []).map((p) => (
             <tr key={p.partition} data-testid="partition-row" data-phase={p.phase}>
               <td>{p.partition}</td>
-              <td className="mono">{p.owner ?? <span className="muted">none</span>}</td>
+              <td className="mono" title={`published ${formatTime(p.published_at)}`}>
+                {p.owner ?? <span className="muted">none</span>}
+              </td>
               <td>{p.epoch}</td>
               <td>
                 <StatusPill status={p.phase} />
               </td>
               <td>{p.next_offset}</td>
-              <td>{formatTime(p.published_at)}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      {latest && <p className="muted small-print">Published {formatTime(latest)}.</p>}
     </section>
   );
 }
@@ -154,7 +156,7 @@ export function ObservabilityPage() {
   return (
     <div className="page">
       <Workers />
-      <div className="layout">
+      <div className="grid-2">
         <Projection />
         <Partitions />
       </div>
