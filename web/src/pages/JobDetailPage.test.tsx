@@ -74,7 +74,7 @@ describe("JobDetailPage", () => {
     expect(screen.getByText("cancelling…")).toBeTruthy();
   });
 
-  it("cancels and retries through the verbs", async () => {
+  it("cancels and retries through the verbs, and reopens the log tail when the job runs again", async () => {
     let state = job();
     const fetch = detailApi(job(), {
       [`GET ${base}`]: () => json(200, state),
@@ -95,6 +95,8 @@ describe("JobDetailPage", () => {
     fireEvent.click(button("job-retry"));
     await waitFor(() => expect(screen.getByTestId("job-status").textContent).toBe("queued"));
     expect(calls(fetch).filter((c) => c.method === "POST").map((c) => c.url.pathname)).toEqual([`${base}:cancel`, `${base}:retry`]);
+    // Back to work: the log tail opens again.
+    await waitFor(() => expect(calls(fetch).filter((c) => c.url.pathname === `${base}/logs:stream`).length).toBe(2));
   });
 
   it("deletes a finished job after confirming, then goes back to the list", async () => {

@@ -81,7 +81,11 @@ export function JobDetailPage() {
   const job = useResource(async (signal) => (await getJob(id, signal)).data, [id], { pollMs: terminalSeen ? 0 : POLL_MS, resetOnChange: true });
   const j = job.data;
   const terminal = j ? isTerminal(j.status) : false;
-  if (terminal !== terminalSeen && j) setTerminalSeen(terminal);
+  if (j && terminal !== terminalSeen) {
+    // Finished → polling stops; back to work (a retry, here or elsewhere) → polling resumes and the log tail reopens.
+    setTerminalSeen(terminal);
+    if (!terminal) setRun((n) => n + 1);
+  }
 
   if (!j) {
     return (
@@ -109,7 +113,6 @@ export function JobDetailPage() {
       } else {
         await retryJob(j!.id);
         toast.success("Job queued again.");
-        setRun((n) => n + 1);
       }
     } catch (err) {
       toast.error(err);
