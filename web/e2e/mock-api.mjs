@@ -1,5 +1,6 @@
-// In-memory stand-in for query-api: serves web/dist and a fake API (catalog, droplets, clusters with pools and nodes, operations),
-// to try the SPA and smoke.mjs without the Rust stack. Nodes come up 1-3 s after they are asked for; a reconcile tick drives it all.
+// In-memory stand-in for query-api: serves web/dist and a fake API (catalog, droplets, clusters with pools and nodes, operations,
+// jobs with a 4-worker pool, queues, rate limits with RateLimit headers, observability), to try the SPA and smoke.mjs without the
+// Rust stack. Nodes come up 1-3 s after they are asked for; a reconcile tick drives it all.
 // Usage: node e2e/mock-api.mjs [port]   (token "dev"); not used by CI against the real services.
 import { createServer } from "node:http";
 import { randomUUID } from "node:crypto";
@@ -43,7 +44,7 @@ const later = (min, max) => Date.now() + min + Math.random() * (max - min);
 
 function send(res, status, body, headers = {}) {
   const type = status >= 400 ? "application/problem+json" : "application/json";
-  res.writeHead(status, { "Content-Type": type, ...headers });
+  res.writeHead(status, { "Content-Type": type, ...res.rateHeaders, ...headers });
   res.end(body === undefined ? "" : JSON.stringify(body));
 }
 
@@ -360,6 +361,349 @@ function operationRoutes(req, res, url, parts) {
   return problem(res, 405, "METHOD_NOT_ALLOWED", "method not allowed");
 }
 
+// ---- jobs, queues, workers -----------------------------------------------------------------------------------------
+const JOB_TYPES = ["provision", "scale", "diagnose", "monitor", "sleep", "fail"];
+const TERMINAL = ["succeeded", "failed", "dead", "cancelled"];
+const WORKERS = 4;
+const QUEUE_CAPACITY = 100;
+const jobs = new Map();
+const jobLogs = [];
+const attempts = new Map();
+const pausedQueues = new Set();
+let logId = 0;
+const workerSlots = Array.from({ length: WORKERS }, () => null);
+
+function jobLog(job, message, level = "info") {
+  jobLogs.push({ id: ++logId, service: "command-api", level, ts: now(), message, job_id: job.id, attempt: job.attempt || null, trace_id: null });
+}
+
+const publicJob = ({ startedAt: _s, duration: _d, ...j }) => j;
+
+function jobErrors(b) {
+  const errors = [];
+  const at = (field, code, detail) => errors.push({ pointer: `#/${field}`, code, detail });
+  if (!JOB_TYPES.includes(b.type)) at("type", "INVALID_JOB_TYPE", `type must be one of ${JOB_TYPES.join(", ")}`);
+  const a = b.args ?? {};
+  if (["provision", "scale", "diagnose", "monitor"].includes(b.type)) {
+    const c = clusters.get(a.cluster_id);
+    if (!c) at("args/cluster_id", "NOT_FOUND", "cluster_id must name one of your clusters");
+    if (["provision", "scale"].includes(b.type) && !c?.node_pools.some((p) => p.id === a.node_pool_id)) at("args/node_pool_id", "NOT_FOUND", "node_pool_id must name a pool of the cluster");
+    if (b.type === "scale" && (a.desired === undefined) === (a.delta === undefined)) at("args", "INVALID_SCALE", "give exactly one of desired and delta");
+    if (b.type === "provision" && a.count !== undefined && (!Number.isInteger(a.count) || a.count < 1 || a.count > 100)) at("args/count", "OUT_OF_RANGE", "count must be between 1 and 100");
+  }
+  if (b.type === "sleep") {
+    if (a.seconds !== undefined && (!Number.isInteger(a.seconds) || a.seconds < 0 || a.seconds > 3600)) at("args/seconds", "OUT_OF_RANGE", "seconds must be between 0 and 3600");
+    if (a.steps !== undefined && (!Number.isInteger(a.steps) || a.steps < 1 || a.steps > 100)) at("args/steps", "OUT_OF_RANGE", "steps must be between 1 and 100");
+  }
+  if (b.queue !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(b.queue)) at("queue", "INVALID_QUEUE", "queue must be 1 to 64 letters, digits, '-' or '_'");
+  if (b.priority !== undefined && (!Number.isInteger(b.priority) || b.priority < 0 || b.priority > 9)) at("priority", "OUT_OF_RANGE", "priority must be between 0 and 9");
+  if (b.run_at !== undefined && Number.isNaN(Date.parse(b.run_at))) at("run_at", "INVALID_TIME", "run_at must be an RFC 3339 time");
+  if (b.timeout_seconds !== undefined && (!Number.isInteger(b.timeout_seconds) || b.timeout_seconds < 0 || b.timeout_seconds > 86400)) at("timeout_seconds", "OUT_OF_RANGE", "timeout_seconds must be between 0 and 86400");
+  if (b.unique_key !== undefined && !NAME_RE.test(b.unique_key)) at("unique_key", "INVALID_NAME", "unique_key may contain letters, digits, '.' and '-'");
+  return errors;
+}
+
+function newJob(b) {
+  const due = !b.run_at || Date.parse(b.run_at) <= Date.now();
+  const args = b.type === "sleep" ? { seconds: 5, steps: 5, ...b.args } : b.type === "fail" ? { message: "failed on purpose", retryable: true, fail_attempts: 0, ...b.args } : b.type === "provision" ? { count: 1, ...b.args } : { ...b.args };
+  const j = {
+    kind: "job", id: randomUUID(), version: 1, type: b.type, args, queue: b.queue ?? "default", priority: b.priority ?? 5,
+    status: due ? "queued" : "scheduled", attempt: 0, max_attempts: 5, run_at: b.run_at ? new Date(b.run_at).toISOString() : now(),
+    timeout_seconds: b.timeout_seconds ?? 0, heartbeat_timeout_seconds: 30,
+    retry_policy: { max_attempts: 5, initial_interval_s: 2, coefficient: 2, max_interval_s: 300, jitter: 0.2, non_retryable_errors: [] },
+    unique_key: b.unique_key ?? null, progress: { percent: 0, message: "", updated_at: null }, last_error: null, result: null,
+    cancel_requested: false, lease: null, cluster_id: args.cluster_id ?? null, trace_id: null, created_at: now(), updated_at: now(),
+  };
+  jobs.set(j.id, j);
+  attempts.set(j.id, []);
+  jobLog(j, `enqueued on ${j.queue} (priority ${j.priority})`);
+  return j;
+}
+
+function jobTouch(j) {
+  j.version += 1;
+  j.updated_at = now();
+}
+
+function finishAttempt(j, outcome, error) {
+  const list = attempts.get(j.id) ?? [];
+  const a = list.at(-1);
+  if (a && !a.finished_at) Object.assign(a, { finished_at: now(), outcome, error: error ?? null });
+  const slot = workerSlots.indexOf(j.id);
+  if (slot >= 0) workerSlots[slot] = null;
+  j.lease = null;
+}
+
+function endJob(j, status, extra = {}) {
+  Object.assign(j, { status, ...extra });
+  if (TERMINAL.includes(status)) j.finished_at = now();
+  jobTouch(j);
+}
+
+function jobTick() {
+  const t = Date.now();
+  for (const j of jobs.values()) {
+    if ((j.status === "scheduled" || j.status === "retrying") && Date.parse(j.run_at) <= t) endJob(j, "queued");
+  }
+  for (const j of jobs.values()) {
+    if (j.status !== "running") continue;
+    if (j.cancel_requested) {
+      finishAttempt(j, "cancelled");
+      jobLog(j, "cancel acknowledged", "warn");
+      endJob(j, "cancelled");
+      continue;
+    }
+    const elapsed = t - j.startedAt;
+    if (j.type === "fail") {
+      if (elapsed < 1000) continue;
+      const a = j.args;
+      const fails = a.fail_attempts === 0 || j.attempt <= a.fail_attempts;
+      if (!fails) {
+        finishAttempt(j, "succeeded");
+        jobLog(j, "succeeded this time");
+        endJob(j, "succeeded", { result: { attempt: j.attempt }, progress: { percent: 100, message: "done", updated_at: now() } });
+        continue;
+      }
+      const error = { code: "HANDLER_FAILED", message: a.message, retryable: a.retryable };
+      finishAttempt(j, "failed", error);
+      jobLog(j, `attempt ${j.attempt} failed: ${a.message}`, "error");
+      if (!a.retryable) endJob(j, "failed", { last_error: error });
+      else if (j.attempt >= j.max_attempts) endJob(j, "dead", { last_error: error });
+      else endJob(j, "retrying", { last_error: error, run_at: new Date(t + 2000 * 2 ** (j.attempt - 1)).toISOString() });
+      continue;
+    }
+    const steps = j.type === "sleep" ? Math.max(1, j.args.steps) : 4;
+    const percent = Math.min(100, Math.floor((100 * elapsed) / j.duration));
+    const step = Math.min(steps, Math.floor((percent * steps) / 100));
+    if (step > Math.floor((j.progress.percent * steps) / 100)) jobLog(j, `step ${step} of ${steps}`);
+    if (percent !== j.progress.percent) {
+      j.progress = { percent, message: `step ${step} of ${steps}`, updated_at: now() };
+      jobTouch(j);
+    }
+    if (elapsed >= j.duration) {
+      finishAttempt(j, "succeeded");
+      jobLog(j, "succeeded");
+      const result = j.type === "sleep" ? { slept_seconds: j.args.seconds } : j.type === "diagnose" ? { health_score: 80, rating: "Excellent" } : { ...j.args };
+      endJob(j, "succeeded", { result, last_error: null, progress: { percent: 100, message: "done", updated_at: now() } });
+    }
+  }
+  const ready = [...jobs.values()]
+    .filter((j) => j.status === "queued" && !pausedQueues.has(j.queue))
+    .sort((a, b) => a.priority - b.priority || Date.parse(a.run_at) - Date.parse(b.run_at));
+  for (const j of ready) {
+    const slot = workerSlots.indexOf(null);
+    if (slot < 0) break;
+    workerSlots[slot] = j.id;
+    j.attempt += 1;
+    j.startedAt = t;
+    j.duration = j.type === "sleep" ? Math.max(250, j.args.seconds * 1000) : 2000;
+    j.lease = { worker_id: `mock-writer/w${slot + 1}`, expires_at: new Date(t + 30_000).toISOString() };
+    const list = attempts.get(j.id);
+    list.push({ kind: "job_attempt", job_id: j.id, attempt: list.length + 1, run_attempt: j.attempt, worker_id: j.lease.worker_id, started_at: now(), finished_at: null, outcome: null, error: null });
+    endJob(j, "running", { progress: { percent: 0, message: "started", updated_at: now() } });
+    jobLog(j, `attempt ${j.attempt} started on ${j.lease.worker_id}`);
+  }
+}
+setInterval(jobTick, 250).unref();
+
+function streamJobLogs(req, res, j, url) {
+  let after = Number(url.searchParams.get("page_token") ?? 0) || 0;
+  res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-cache", ...res.rateHeaders });
+  const timer = setInterval(() => {
+    const fresh = jobLogs.filter((l) => l.job_id === j.id && l.id > after);
+    for (const l of fresh) res.write(`event: line\nid: ${l.id}\ndata: ${JSON.stringify(l)}\n\n`);
+    if (fresh.length) after = fresh.at(-1).id;
+    const current = jobs.get(j.id);
+    if (!current || TERMINAL.includes(current.status)) {
+      res.write(`event: end\ndata: ${JSON.stringify({ status: current?.status ?? "deleted" })}\n\n`);
+      clearInterval(timer);
+      res.end();
+    }
+  }, 250);
+  req.on("close", () => clearInterval(timer));
+}
+
+async function jobRoutes(req, res, url, parts) {
+  if (req.method === "GET" && parts.length === 1) {
+    const q = url.searchParams;
+    const all = [...jobs.values()]
+      .filter((j) => ["status", "type", "queue", "priority", "cluster_id"].every((k) => !q.get(k) || String(j[k]) === q.get(k)))
+      .reverse()
+      .map(publicJob);
+    return page(res, "jobs", all, url);
+  }
+  if (req.method === "POST" && parts.length === 1) {
+    const b = await readBody(req);
+    const errors = jobErrors(b);
+    if (errors.length) return problem(res, 422, "VALIDATION_FAILED", `${errors.length} field(s) are invalid.`, errors);
+    const holder = b.unique_key && [...jobs.values()].find((j) => j.unique_key === b.unique_key);
+    if (holder) {
+      return send(res, 409, { type: "about:blank", title: "An equivalent job exists", status: 409, code: "DUPLICATE_JOB", detail: `a job with this unique_key exists: ${holder.id}`, metadata: { existing_job_id: holder.id }, request_id: randomUUID() });
+    }
+    const queue = b.queue ?? "default";
+    if ([...jobs.values()].filter((j) => j.queue === queue && !TERMINAL.includes(j.status)).length >= QUEUE_CAPACITY) {
+      return problem(res, 503, "QUEUE_FULL", `queue ${queue} holds ${QUEUE_CAPACITY} unfinished jobs, its capacity`, undefined, { "Retry-After": "5" });
+    }
+    const j = newJob(b);
+    return send(res, 201, publicJob(j), { ...accepted(), ETag: `"${j.version}"`, Location: `/api/v1/jobs/${j.id}` });
+  }
+  const [id, verb] = parts[1].split(":");
+  const j = jobs.get(id);
+  if (!j) return problem(res, 404, "NOT_FOUND", "job not found");
+  if (req.method === "GET" && parts.length === 2) return send(res, 200, publicJob(j), { ETag: `"${j.version}"` });
+  if (req.method === "GET" && parts[2] === "attempts") return send(res, 200, { attempts: attempts.get(j.id) ?? [], meta: { total: (attempts.get(j.id) ?? []).length }, links: {} });
+  if (req.method === "GET" && parts[2] === "logs:stream") return streamJobLogs(req, res, j, url);
+  if (req.method === "GET" && parts[2] === "logs") {
+    const after = Number(url.searchParams.get("page_token") ?? 0) || 0;
+    const size = Math.min(Number(url.searchParams.get("page_size")) || 100, 500);
+    const all = jobLogs.filter((l) => l.job_id === j.id);
+    const lines = all.filter((l) => l.id > after).slice(0, size + 1);
+    const more = lines.length > size;
+    const out = lines.slice(0, size);
+    return send(res, 200, { lines: out, meta: { total: all.length }, links: {}, ...(more ? { next_page_token: String(out.at(-1).id) } : {}) });
+  }
+  if (req.method === "POST" && verb === "cancel") {
+    if (j.status === "running") {
+      j.cancel_requested = true;
+      jobTouch(j);
+      jobLog(j, "cancel requested", "warn");
+    } else if (["queued", "scheduled", "retrying"].includes(j.status)) {
+      endJob(j, "cancelled");
+      jobLog(j, "cancelled", "warn");
+    } else return problem(res, 409, "INVALID_STATE_TRANSITION", `cannot cancel a ${j.status} job`);
+    return send(res, 200, publicJob(j), { ...accepted(), ETag: `"${j.version}"` });
+  }
+  if (req.method === "POST" && verb === "retry") {
+    if (!["failed", "dead", "cancelled"].includes(j.status)) return problem(res, 409, "INVALID_STATE_TRANSITION", `cannot retry a ${j.status} job`);
+    endJob(j, "queued", { attempt: 0, cancel_requested: false, last_error: null, result: null, run_at: now(), finished_at: undefined, progress: { percent: 0, message: "", updated_at: now() } });
+    jobLog(j, "queued again by retry");
+    return send(res, 200, publicJob(j), { ...accepted(), ETag: `"${j.version}"` });
+  }
+  if (req.method === "DELETE" && parts.length === 2) {
+    if (!TERMINAL.includes(j.status)) return problem(res, 409, "INVALID_STATE_TRANSITION", `cannot delete a ${j.status} job`);
+    jobs.delete(j.id);
+    res.writeHead(204, { ...res.rateHeaders, ...accepted() });
+    return res.end();
+  }
+  return problem(res, 405, "METHOD_NOT_ALLOWED", "method not allowed");
+}
+
+function queueRoutes(req, res, url, parts) {
+  if (req.method === "GET" && parts.length === 1) {
+    const names = new Set([...jobs.values()].filter((j) => !TERMINAL.includes(j.status)).map((j) => j.queue));
+    for (const q of pausedQueues) names.add(q);
+    const t = Date.now();
+    const queues = [...names].sort().map((name) => {
+      const mine = [...jobs.values()].filter((j) => j.queue === name);
+      const queued = mine.filter((j) => j.status === "queued");
+      const oldest = queued.length ? Math.min(...queued.map((j) => Date.parse(j.run_at))) : null;
+      return { kind: "queue", name, depth: queued.length, capacity: QUEUE_CAPACITY, running: mine.filter((j) => j.status === "running").length, oldest_queued_age_seconds: oldest === null ? null : Math.max(0, (t - oldest) / 1000), paused: pausedQueues.has(name) };
+    });
+    return send(res, 200, { queues });
+  }
+  const [name, verb] = (parts[1] ?? "").split(":");
+  if (req.method === "POST" && (verb === "pause" || verb === "resume") && /^[A-Za-z0-9_-]{1,64}$/.test(name)) {
+    if (verb === "pause") pausedQueues.add(name);
+    else pausedQueues.delete(name);
+    return send(res, 200, { kind: "queue_control", name, paused: verb === "pause" }, accepted());
+  }
+  return problem(res, 404, "NOT_FOUND", "no such route");
+}
+
+function observabilityRoutes(req, res, url, parts) {
+  const published_at = now();
+  if (parts[1] === "workers") {
+    const leases = workerSlots.filter(Boolean).map((id) => jobs.get(id)).filter(Boolean).map((j) => ({ job_id: j.id, queue: j.queue, lease_until: j.lease?.expires_at ?? now() }));
+    const first_queued = [...jobs.values()].filter((j) => j.status === "queued").slice(0, 20).map((j) => j.id);
+    return send(res, 200, { instances: [{ instance: "mock-writer", size: WORKERS, busy: leases.length, leases, first_queued, published_at }] });
+  }
+  if (parts[1] === "partitions") {
+    return send(res, 200, { partitions: [0, 1, 2].map((partition) => ({ partition, owner: "mock-writer", epoch: 1, phase: "serving", next_offset: offset + partition, published_at })) });
+  }
+  if (parts[1] === "projection") {
+    return send(res, 200, { projection: "read_models_v1", partitions: [0, 1, 2].map((partition) => ({ partition, checkpoint: offset, high_watermark: offset, lag_records: 0, lag_seconds: 0 })), published_at });
+  }
+  return problem(res, 404, "NOT_FOUND", "no such route");
+}
+
+// ---- rate limits ---------------------------------------------------------------------------------------------------
+const defaultPolicy = {
+  kind: "rate_limit_policy", id: "default", version: 0,
+  policies: [
+    { name: "minute", quota: 250, window_seconds: 60, burst: 50, applies_to: "all", cost_per_request: 1, key: "user", routes: [] },
+    { name: "hour", quota: 5000, window_seconds: 3600, applies_to: "all", cost_per_request: 1, key: "user", routes: [] },
+    { name: "mutations", quota: 60, window_seconds: 60, applies_to: "mutations", cost_per_request: 1, key: "user", routes: [] },
+    { name: "jobs_create", quota: 6, window_seconds: 60, burst: 2, applies_to: "mutations", cost_per_request: 1, key: "user", routes: ["POST /api/v1/jobs"] },
+  ],
+};
+const userPolicies = new Map();
+const hits = [];
+
+/** Counts this request against the "minute" policy (a sliding window, not GCRA: a mock) and returns the headers. */
+function rateLimit(req) {
+  const t = Date.now();
+  while (hits.length && hits[0] <= t - 60_000) hits.shift();
+  if (!req.url.startsWith("/api/v1/rate_limit?") && req.url !== "/api/v1/rate_limit") hits.push(t);
+  const remaining = Math.max(0, 250 - hits.length);
+  const reset = hits.length ? Math.ceil((hits[0] + 60_000 - t) / 1000) : 0;
+  return {
+    RateLimit: `"minute";r=${remaining};t=${reset}`,
+    "RateLimit-Policy": `"minute";q=250;w=60, "hour";q=5000;w=3600`,
+    "RateLimit-Limit": "250",
+    "RateLimit-Remaining": String(remaining),
+    "RateLimit-Reset": String(reset),
+  };
+}
+
+async function rateLimitRoutes(req, res, url, parts) {
+  if (parts[0] === "rate_limit" && req.method === "GET") {
+    const t = Date.now();
+    const jobsMade = [...jobs.values()].filter((j) => t - Date.parse(j.created_at) < 60_000).length;
+    return send(res, 200, {
+      kind: "rate_limit", user_id: "dev", source: "redis", policy_version: defaultPolicy.version,
+      policies: [
+        { name: "minute", quota: 250, window_seconds: 60, burst: 50, key: "user", remaining: Math.min(51, 250 - hits.length), reset_seconds: Number(res.rateHeaders?.["RateLimit-Reset"] ?? 0) },
+        { name: "jobs_create", quota: 6, window_seconds: 60, burst: 2, key: "user", remaining: Math.max(0, 3 - jobsMade), reset_seconds: jobsMade ? 10 * jobsMade : 0 },
+      ],
+    });
+  }
+  const isDefault = parts[0] === "rate_limit_policies" && parts[1] === "default";
+  if (parts[0] === "rate_limit_policies" && parts.length === 1 && req.method === "GET") {
+    return send(res, 200, { rate_limit_policies: [defaultPolicy, ...userPolicies.values()], meta: { total: 1 + userPolicies.size }, links: {} });
+  }
+  const userId = parts[0] === "users" ? parts[1] : undefined;
+  const doc = isDefault ? defaultPolicy : userPolicies.get(userId);
+  if (req.method === "GET") return doc ? send(res, 200, doc, { ETag: `"${doc.version}"` }) : problem(res, 404, "NOT_FOUND", "rate_limit_policy not found");
+  const ifMatch = req.headers["if-match"];
+  if (req.method === "PUT") {
+    if (!ifMatch) return problem(res, 428, "PRECONDITION_REQUIRED", "send If-Match with the policy's ETag (or * for any version)");
+    if (ifMatch !== "*" && ifMatch !== `"${doc?.version ?? -1}"`) return problem(res, 412, "PRECONDITION_FAILED", `version is ${doc?.version}`, undefined, doc ? { ETag: `"${doc.version}"` } : {});
+    const b = await readBody(req);
+    const errors = [];
+    if (!Array.isArray(b.policies) || b.policies.length < 1 || b.policies.length > 16) errors.push({ pointer: "#/policies", code: "INVALID_POLICIES", detail: "policies must hold 1 to 16 rules" });
+    else
+      b.policies.forEach((r, i) => {
+        if (!/^[a-z0-9_]{1,32}$/.test(r.name ?? "")) errors.push({ pointer: `#/policies/${i}/name`, code: "INVALID_NAME", detail: "name must be 1 to 32 of a-z, 0-9, _" });
+        if (!Number.isInteger(r.quota) || r.quota < 1) errors.push({ pointer: `#/policies/${i}/quota`, code: "OUT_OF_RANGE", detail: "quota must be at least 1" });
+        if (!Number.isInteger(r.window_seconds) || r.window_seconds < 1 || r.window_seconds > 86400) errors.push({ pointer: `#/policies/${i}/window_seconds`, code: "OUT_OF_RANGE", detail: "window_seconds must be 1 to 86400" });
+      });
+    if (errors.length) return problem(res, 422, "VALIDATION_FAILED", `${errors.length} field(s) are invalid.`, errors);
+    const next = doc ?? { kind: "rate_limit_policy", id: userId, version: 0, user_id: userId, policies: [] };
+    next.policies = b.policies;
+    next.version += 1;
+    if (!isDefault) userPolicies.set(userId, next);
+    return send(res, 200, next, { ...accepted(), ETag: `"${next.version}"` });
+  }
+  if (req.method === "DELETE" && userId) {
+    if (!doc) return problem(res, 404, "NOT_FOUND", "rate_limit_policy not found");
+    if (ifMatch && ifMatch !== "*" && ifMatch !== `"${doc.version}"`) return problem(res, 412, "PRECONDITION_FAILED", `version is ${doc.version}`);
+    userPolicies.delete(userId);
+    res.writeHead(204, { ...res.rateHeaders, ...accepted() });
+    return res.end();
+  }
+  return problem(res, 405, "METHOD_NOT_ALLOWED", "method not allowed");
+}
+
 // ---- the reconcile tick --------------------------------------------------------------------------------------------
 function tick() {
   const t = Date.now();
@@ -428,6 +772,7 @@ setInterval(tick, 250).unref();
 // ---- server --------------------------------------------------------------------------------------------------------
 async function api(req, res, url) {
   if (req.headers.authorization !== "Bearer dev") return problem(res, 401, "UNAUTHENTICATED", "missing or invalid token");
+  res.rateHeaders = rateLimit(req);
   const parts = url.pathname.split("/").slice(3).filter(Boolean);
   switch (parts[0]) {
     case "regions":
@@ -445,6 +790,16 @@ async function api(req, res, url) {
       return clusterRoutes(req, res, url, parts);
     case "operations":
       return operationRoutes(req, res, url, parts);
+    case "jobs":
+      return jobRoutes(req, res, url, parts);
+    case "queues":
+      return queueRoutes(req, res, url, parts);
+    case "observability":
+      return observabilityRoutes(req, res, url, parts);
+    case "rate_limit":
+    case "rate_limit_policies":
+    case "users":
+      return rateLimitRoutes(req, res, url, parts);
     default:
       return problem(res, 404, "NOT_FOUND", "no such route");
   }

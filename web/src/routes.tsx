@@ -6,8 +6,13 @@ import { ClustersPage } from "./pages/ClustersPage";
 import { CreateClusterPage } from "./pages/CreateClusterPage";
 import { DashboardPage } from "./pages/DashboardPage";
 import { DropletsPage } from "./pages/DropletsPage";
+import { JobDetailPage } from "./pages/JobDetailPage";
+import { JobsPage } from "./pages/JobsPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
+import { ObservabilityPage } from "./pages/ObservabilityPage";
 import { OperationsPage } from "./pages/OperationsPage";
+import { QueuesPage } from "./pages/QueuesPage";
+import { RateLimitsPage } from "./pages/RateLimitsPage";
 
 export const routes: RouteObject[] = [
   {
@@ -20,6 +25,11 @@ export const routes: RouteObject[] = [
       { path: "clusters/new", element: <CreateClusterPage /> },
       { path: "clusters/:id", element: <ClusterDetailPage /> },
       { path: "operations", element: <OperationsPage /> },
+      { path: "jobs", element: <JobsPage /> },
+      { path: "jobs/:id", element: <JobDetailPage /> },
+      { path: "queues", element: <QueuesPage /> },
+      { path: "rate-limits", element: <RateLimitsPage /> },
+      { path: "observability", element: <ObservabilityPage /> },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

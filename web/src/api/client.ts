@@ -1,4 +1,5 @@
 // Fetch wrapper for the ClusterGenie API: bearer token, Idempotency-Key, If-Match, consistency tokens, RFC 9457 problems.
+import { noteRateLimit } from "./rateLimitHeaders";
 
 const TOKEN_KEY = "cg.token";
 
@@ -35,6 +36,8 @@ export interface Problem {
   request_id?: string;
   metadata?: Record<string, unknown>;
   errors?: FieldError[];
+  /** Seconds from the `Retry-After` header (429, 503 QUEUE_FULL / UNAVAILABLE, 409 IN_USE), when the answer had one. */
+  retry_after?: number;
 }
 
 /** Thrown for every non-2xx answer; carries the parsed problem. */
@@ -103,10 +106,13 @@ export function uuidv4(): string {
 }
 
 export interface RequestOptions {
-  method?: "GET" | "POST" | "PATCH" | "DELETE";
+  method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   body?: unknown;
-  /** Expected aggregate version; sent as a strong ETag in If-Match (`"*"` means any version). */
-  ifMatch?: number | "*";
+  /**
+   * Expected aggregate version: a number is sent as a strong ETag (`"7"`); a string is sent as it is
+   * (`"*"` means any version, or an ETag exactly as a response gave it).
+   */
+  ifMatch?: number | string;
   /** Read-your-writes: sent as X-Min-Consistency-Token (defaults to the pending token of the last mutation). */
   consistencyToken?: string;
   /** Body media type; PATCH defaults to application/merge-patch+json, everything else to application/json. */
@@ -123,9 +129,20 @@ export interface ApiResponse<T> {
   operationLocation?: string;
 }
 
+/** `Retry-After` in seconds (delta-seconds or an HTTP date), or undefined. */
+export function retryAfterSeconds(res: Response): number | undefined {
+  const raw = res.headers.get("Retry-After");
+  if (!raw) return undefined;
+  const n = Number(raw);
+  if (Number.isFinite(n)) return Math.max(0, Math.ceil(n));
+  const at = Date.parse(raw);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
 /** Turns any failed response into a Problem, even when the body is not problem+json. */
 export async function parseProblem(res: Response): Promise<Problem> {
   const text = await res.text().catch(() => "");
+  const retry_after = retryAfterSeconds(res);
   let body: Partial<Problem> | undefined;
   try {
     body = text ? (JSON.parse(text) as Partial<Problem>) : undefined;
@@ -142,6 +159,7 @@ export async function parseProblem(res: Response): Promise<Problem> {
       request_id: body.request_id ?? res.headers.get("X-Request-Id") ?? undefined,
       metadata: body.metadata,
       errors: Array.isArray(body.errors) ? body.errors : undefined,
+      retry_after,
     };
   }
   return {
@@ -150,6 +168,7 @@ export async function parseProblem(res: Response): Promise<Problem> {
     status: res.status,
     detail: text.slice(0, 200) || undefined,
     request_id: res.headers.get("X-Request-Id") ?? undefined,
+    retry_after,
   };
 }
 
@@ -160,7 +179,7 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
   const token = getToken();
   if (token) headers.Authorization = `Bearer ${token}`;
   if (method !== "GET") headers["Idempotency-Key"] = uuidv4();
-  if (opts.ifMatch !== undefined) headers["If-Match"] = opts.ifMatch === "*" ? "*" : `"${opts.ifMatch}"`;
+  if (opts.ifMatch !== undefined) headers["If-Match"] = typeof opts.ifMatch === "number" ? `"${opts.ifMatch}"` : opts.ifMatch;
   const minToken = method === "GET" ? (opts.consistencyToken ?? pendingConsistency) : undefined;
   if (minToken) headers["X-Min-Consistency-Token"] = minToken;
   if (opts.body !== undefined) {
@@ -179,6 +198,7 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
     if (err instanceof DOMException && err.name === "AbortError") throw err;
     throw new ApiError({ type: "about:blank", title: "Network error", status: 0, detail: "The backend could not be reached." });
   }
+  noteRateLimit(res.headers);
   if (!res.ok) throw new ApiError(await parseProblem(res));
   const text = res.status === 204 ? "" : await res.text();
   const consistencyToken = res.headers.get("Consistency-Token") ?? undefined;

@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useState } from "react";
 import { Outlet } from "react-router";
 import { getToken, resetConsistency } from "../api/client";
+import { resetRateLimit } from "../api/rateLimitHeaders";
 import { clearCatalogCache } from "../api/catalog";
 import { ConfirmProvider } from "../components/ConfirmProvider";
 import { ToastProvider } from "../components/ToastProvider";
@@ -15,6 +16,7 @@ export function Layout() {
   const tokenChanged = useCallback((next: string) => {
     clearCatalogCache();
     resetConsistency();
+    resetRateLimit();
     setTokenState(next);
   }, []);
 

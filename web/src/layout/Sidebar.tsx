@@ -1,4 +1,4 @@
-// Left navigation: Dashboard, Droplets, Clusters (+ New cluster), Operations.
+// Left navigation: Dashboard, Droplets, Clusters (+ New cluster), Operations, Jobs (+ Queues), Rate limits, Observability.
 import { NavLink } from "react-router";
 
 const ITEMS = [
@@ -7,6 +7,10 @@ const ITEMS = [
   { to: "/clusters", label: "Clusters", testid: "nav-clusters", end: true },
   { to: "/clusters/new", label: "New cluster", testid: "nav-new-cluster", end: true, sub: true },
   { to: "/operations", label: "Operations", testid: "nav-operations", end: false },
+  { to: "/jobs", label: "Jobs", testid: "nav-jobs", end: false },
+  { to: "/queues", label: "Queues", testid: "nav-queues", end: true, sub: true },
+  { to: "/rate-limits", label: "Rate limits", testid: "nav-rate-limits", end: true },
+  { to: "/observability", label: "Observability", testid: "nav-observability", end: true },
 ];
 
 export function Sidebar() {

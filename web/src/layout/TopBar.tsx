@@ -1,5 +1,6 @@
-// Top bar: product name, Demo Mode badge, build version, readiness badge and the API token field.
+// Top bar: product name, Demo Mode badge, build version, readiness badge, rate-limit quota of the last answer, API token field.
 import { Link } from "react-router";
+import { RateLimitIndicator } from "../components/RateLimitIndicator";
 import { ReadyBadge } from "../components/ReadyBadge";
 import { TokenField } from "../components/TokenField";
 import { APP_VERSION } from "../version";
@@ -24,6 +25,7 @@ export function TopBar({ token, onTokenChange }: Props) {
         v{APP_VERSION}
       </span>
       <ReadyBadge />
+      <RateLimitIndicator />
       {/* The key re-mounts the field when a sign-in link changes the token. */}
       <TokenField key={token} onChange={onTokenChange} />
     </header>

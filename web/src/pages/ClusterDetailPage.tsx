@@ -110,6 +110,12 @@ export function ClusterDetailPage() {
           </dd>
           <dt>Pending operation</dt>
           <dd>{c.pending_operation_id ? <PendingOperation key={c.pending_operation_id} id={c.pending_operation_id} /> : "—"}</dd>
+          <dt>Jobs</dt>
+          <dd>
+            <Link to={`/jobs?cluster_id=${encodeURIComponent(c.id)}`} data-testid="cluster-jobs">
+              jobs of this cluster
+            </Link>
+          </dd>
           <dt>Created / updated</dt>
           <dd>
             {formatTime(c.created_at)} / {formatTime(c.updated_at)}

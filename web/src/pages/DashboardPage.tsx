@@ -1,7 +1,8 @@
-// /: readiness with per-dependency status, droplet/cluster/operation counts from meta.total, recent operations, quick links.
+// /: readiness with per-dependency status, droplet/cluster/operation/job counts from meta.total, recent operations, quick links.
 import { Link } from "react-router";
 import { countClusters } from "../api/clusters";
 import { listDroplets } from "../api/droplets";
+import { countJobs } from "../api/jobs";
 import { listOperations } from "../api/operations";
 import { fetchReadiness } from "../api/readiness";
 import { OperationTable } from "../components/OperationTable";
@@ -49,6 +50,11 @@ function Card({ label, value, sub, to, testid }: { label: string; value?: number
 export function DashboardPage() {
   const ready = useResource(() => fetchReadiness(), [], { pollMs: 10_000 });
   const counts = useResource(loadCounts, [], { pollMs: 5000 });
+  // Its own resource: a backend without jobs must not blank the other cards.
+  const jobs = useResource(async (signal) => {
+    const [running, queued, dead] = await Promise.all([countJobs("running", signal), countJobs("queued", signal), countJobs("dead", signal)]);
+    return { running, queued, dead };
+  }, [], { pollMs: 5000 });
   const recent = useResource(async (signal) => (await listOperations({ pageSize: 5 }, signal)).data, [], { pollMs: 3000 });
   const c = counts.data;
 
@@ -63,6 +69,13 @@ export function DashboardPage() {
           sub={c ? `${c.runningOps} running, ${c.pendingOps} pending` : undefined}
           to="/operations?status=running"
           testid="dash-operations"
+        />
+        <Card
+          label="Jobs active"
+          value={jobs.data ? jobs.data.running + jobs.data.queued : undefined}
+          sub={jobs.data ? `${jobs.data.running} running, ${jobs.data.queued} queued${jobs.data.dead ? `, ${jobs.data.dead} dead` : ""}` : jobs.error ? "unavailable" : undefined}
+          to="/jobs?status=running"
+          testid="dash-jobs"
         />
       </div>
       <ProblemMessage error={counts.error} />
@@ -100,6 +113,9 @@ export function DashboardPage() {
               </li>
               <li>
                 <Link to="/operations?status=running">Running operations</Link>
+              </li>
+              <li>
+                <Link to="/jobs">Jobs</Link>
               </li>
             </ul>
           </section>

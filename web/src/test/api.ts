@@ -116,3 +116,65 @@ export function calls(fetch: Mock): { method: string; url: URL; init: RequestIni
 export function bodyOf(init: RequestInit): unknown {
   return JSON.parse(init.body as string);
 }
+
+export const JOB_ID = "0193c000-0000-7000-8000-0000000000j1";
+
+export function job(over: Record<string, unknown> = {}) {
+  return {
+    kind: "job",
+    id: JOB_ID,
+    version: 3,
+    type: "sleep",
+    args: { seconds: 10, steps: 5 },
+    queue: "default",
+    priority: 5,
+    status: "running",
+    attempt: 1,
+    max_attempts: 5,
+    run_at: "2026-12-02T15:00:00Z",
+    timeout_seconds: 0,
+    heartbeat_timeout_seconds: 30,
+    retry_policy: { max_attempts: 5, initial_interval_s: 2, coefficient: 2, max_interval_s: 300, jitter: 0.2, non_retryable_errors: [] },
+    unique_key: null,
+    progress: { percent: 40, message: "step 2 of 5", updated_at: "2026-12-02T15:00:04Z" },
+    last_error: null,
+    result: null,
+    cancel_requested: false,
+    lease: { worker_id: "writer-a/w1", expires_at: "2026-12-02T15:00:34Z" },
+    cluster_id: null,
+    trace_id: null,
+    created_at: "2026-12-02T15:00:00Z",
+    updated_at: "2026-12-02T15:00:04Z",
+    ...over,
+  };
+}
+
+export function logLine(id: number, message: string, over: Record<string, unknown> = {}) {
+  return { id, service: "command-api", level: "info", ts: "2026-12-02T15:00:01Z", message, job_id: JOB_ID, attempt: 1, trace_id: null, ...over };
+}
+
+/** A `text/event-stream` answer whose chunks the test pushes (and closes) when it likes. */
+export function sseStream() {
+  let ctl!: ReadableStreamDefaultController<Uint8Array>;
+  const body = new ReadableStream<Uint8Array>({
+    start(c) {
+      ctl = c;
+    },
+  });
+  const enc = new TextEncoder();
+  return {
+    response: () => new Response(body, { status: 200, headers: { "Content-Type": "text/event-stream" } }),
+    push: (text: string) => ctl.enqueue(enc.encode(text)),
+    line: (l: ReturnType<typeof logLine>) => ctl.enqueue(enc.encode(`event: line\nid: ${l.id}\ndata: ${JSON.stringify(l)}\n\n`)),
+    end: (status: string) => {
+      ctl.enqueue(enc.encode(`event: end\ndata: ${JSON.stringify({ status })}\n\n`));
+      ctl.close();
+    },
+  };
+}
+
+/** A finished event stream: the given lines, then `end`. */
+export function sseDone(lines: ReturnType<typeof logLine>[] = [], status = "succeeded"): Response {
+  const text = lines.map((l) => `event: line\nid: ${l.id}\ndata: ${JSON.stringify(l)}\n\n`).join("") + `event: end\ndata: ${JSON.stringify({ status })}\n\n`;
+  return new Response(text, { status: 200, headers: { "Content-Type": "text/event-stream" } });
+}

@@ -3,6 +3,7 @@ import { cleanup, configure } from "@testing-library/react";
 import { afterEach, vi } from "vitest";
 import { clearCatalogCache } from "../api/catalog";
 import { resetConsistency } from "../api/client";
+import { resetRateLimit } from "../api/rateLimitHeaders";
 
 // Two cores run several test files at once: give findBy*/waitFor more time than the 1 s default.
 configure({ asyncUtilTimeout: 4000 });
@@ -12,6 +13,7 @@ afterEach(() => {
   localStorage.clear();
   clearCatalogCache();
   resetConsistency();
+  resetRateLimit();
   vi.unstubAllGlobals();
   vi.restoreAllMocks();
 });
