@@ -1,0 +1,256 @@
+//! The limiter against a real Redis (`CG_TEST_REDIS_URL`, default 127.0.0.1:6379), with
+//! the worked numbers of api.md §8. Each test uses its own key prefix and never flushes
+//! anything; a missing Redis fails the tests rather than skipping them.
+
+use contract::rate_limit::{AppliesTo, LimitKey, RateLimitRule};
+use deadpool_redis::redis::{self, AsyncCommands};
+
+use super::store::{self, Expected, Written};
+use super::{Limiter, RateLimitSettings, Subject, Verdict};
+use crate::metrics::Metrics;
+
+fn redis_url() -> String {
+    std::env::var("CG_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+}
+
+fn prefix() -> String {
+    format!(
+        "cg:test:{}:",
+        &uuid::Uuid::new_v4().simple().to_string()[..12]
+    )
+}
+
+fn rule(name: &str, quota: u32, window: u32, burst: Option<u32>) -> RateLimitRule {
+    RateLimitRule {
+        name: name.into(),
+        quota,
+        window_seconds: window,
+        burst,
+        applies_to: AppliesTo::All,
+        cost_per_request: 1,
+        key: LimitKey::User,
+        routes: vec![],
+    }
+}
+
+async fn limiter(prefix: &str, rules: Vec<RateLimitRule>) -> Limiter {
+    let settings = RateLimitSettings {
+        policies: Some(rules),
+        ..RateLimitSettings::default()
+    };
+    let limiter = Limiter::new(&settings, &redis_url(), prefix, &Metrics::new().unwrap())
+        .expect("limiter builds");
+    let mut conn = limiter.redis().get().await.unwrap_or_else(|e| {
+        panic!(
+            "Redis must be running at {} (make test starts it): {e}",
+            redis_url()
+        )
+    });
+    let _: String = redis::cmd("PING").query_async(&mut conn).await.unwrap();
+    limiter
+}
+
+fn subject<'a>(user: &'a str, route: &'a str) -> Subject<'a> {
+    Subject {
+        user,
+        cluster: None,
+        mutation: route.starts_with("POST"),
+        route,
+        peek: false,
+    }
+}
+
+const READ: &str = "GET /api/v1/droplets";
+
+async fn admitted_in_a_row(
+    limiter: &Limiter,
+    subject: &Subject<'_>,
+    max: usize,
+) -> (usize, Verdict) {
+    for n in 0..max {
+        let verdict = limiter.check(subject).await;
+        assert!(!verdict.fallback, "Redis decided");
+        if verdict.limited {
+            return (n, verdict);
+        }
+    }
+    panic!("never limited within {max} requests");
+}
+
+#[tokio::test]
+async fn a_fresh_key_admits_burst_plus_one_back_to_back() {
+    let limiter = limiter(&prefix(), vec![rule("minute", 250, 60, Some(50))]).await;
+    let first = limiter.check(&subject("alice", READ)).await;
+    assert_eq!(
+        first.rules[0].remaining, 50,
+        "burst 50: 50 more after the first"
+    );
+    let (admitted, denied) = admitted_in_a_row(&limiter, &subject("alice", READ), 100).await;
+    assert_eq!(admitted + 1, 51, "burst + 1 = 51 requests at once");
+    let retry = denied.rules[0].retry_after_us;
+    assert!(
+        (200_000..=240_000).contains(&retry),
+        "T = 60/250 s = 0.24 s, got {retry} µs"
+    );
+    assert_eq!(denied.retry_after_seconds(), 1);
+    assert_eq!(denied.violated(), ["minute"]);
+}
+
+#[tokio::test]
+async fn an_omitted_burst_is_quota_minus_one() {
+    let limiter = limiter(&prefix(), vec![rule("small", 5, 60, None)]).await;
+    let (admitted, denied) = admitted_in_a_row(&limiter, &subject("bob", READ), 20).await;
+    assert_eq!(admitted, 5, "τ = window: the whole quota at once");
+    assert_eq!(
+        denied.retry_after_seconds(),
+        12,
+        "then one every 60/5 = 12 s"
+    );
+    assert_eq!(denied.rules[0].remaining, 0);
+}
+
+#[tokio::test]
+async fn parity_buckets_key_by_cluster_and_route() {
+    let mut diagnoses = rule("diagnoses", 12, 60, Some(4));
+    diagnoses.applies_to = AppliesTo::Mutations;
+    diagnoses.key = LimitKey::Cluster;
+    diagnoses.routes = vec!["POST /api/v1/clusters/{id}/diagnoses".into()];
+    let limiter = limiter(&prefix(), vec![diagnoses]).await;
+    let route = "POST /api/v1/clusters/{id}/diagnoses";
+    let on = |cluster| Subject {
+        cluster: Some(cluster),
+        ..subject("alice", route)
+    };
+    let (admitted, denied) = admitted_in_a_row(&limiter, &on("c-1"), 20).await;
+    assert_eq!(admitted, 5, "capacity 5 like the original's bucket");
+    assert_eq!(denied.retry_after_seconds(), 5, "refills at 0.2/s");
+    let other = limiter
+        .check(&Subject {
+            user: "bob",
+            ..on("c-2")
+        })
+        .await;
+    assert!(!other.limited && other.rules[0].remaining == 4);
+    let elsewhere = limiter
+        .check(&subject("alice", "POST /api/v1/droplets"))
+        .await;
+    assert!(elsewhere.rules.is_empty(), "other routes are not counted");
+}
+
+#[tokio::test]
+async fn a_denied_request_consumes_nothing_from_any_policy() {
+    let prefix = prefix();
+    let limiter = limiter(
+        &prefix,
+        vec![rule("big", 1000, 60, None), rule("tiny", 1, 60, Some(0))],
+    )
+    .await;
+    assert!(!limiter.check(&subject("carol", READ)).await.limited);
+    let mut conn = limiter.redis().get().await.unwrap();
+    let key = format!("{prefix}rl:big:carol");
+    let before: (String, i64) = (
+        conn.get(&key).await.unwrap(),
+        conn.pttl(&key).await.unwrap(),
+    );
+    let denied = limiter.check(&subject("carol", READ)).await;
+    assert!(denied.limited);
+    assert_eq!(denied.violated(), ["tiny"]);
+    let after: String = conn.get(&key).await.unwrap();
+    assert_eq!(after, before.0, "the big bucket's TAT is untouched");
+    let big = denied.rules.iter().find(|r| r.name == "big").unwrap();
+    assert_eq!(
+        big.remaining, 998,
+        "and still reports what the first request left"
+    );
+}
+
+#[tokio::test]
+async fn a_peek_reports_without_creating_state() {
+    let prefix = prefix();
+    let limiter = limiter(&prefix, vec![rule("minute", 250, 60, Some(50))]).await;
+    let peek = Subject {
+        peek: true,
+        ..subject("dave", READ)
+    };
+    for _ in 0..3 {
+        let verdict = limiter.check(&peek).await;
+        assert_eq!(
+            (verdict.rules[0].remaining, verdict.rules[0].reset_us),
+            (51, 0)
+        );
+    }
+    let mut conn = limiter.redis().get().await.unwrap();
+    let exists: bool = conn
+        .exists(format!("{prefix}rl:minute:dave"))
+        .await
+        .unwrap();
+    assert!(!exists, "peeking never creates limiter state");
+    limiter.check(&subject("dave", READ)).await;
+    assert_eq!(limiter.check(&peek).await.rules[0].remaining, 50);
+}
+
+#[tokio::test]
+async fn a_stored_override_applies_on_the_next_request() {
+    let prefix = prefix();
+    let limiter = limiter(&prefix, vec![rule("minute", 250, 60, Some(50))]).await;
+    assert!(!limiter.check(&subject("erin", READ)).await.limited);
+    let stored = store::put(
+        limiter.redis(),
+        limiter.keys(),
+        Some("erin"),
+        &[rule("strict", 1, 60, Some(0))],
+        Expected::Version(0),
+    )
+    .await
+    .unwrap();
+    assert!(matches!(stored, Written::Stored(ref doc) if doc.version == 1));
+    let first = limiter.check(&subject("erin", READ)).await;
+    assert_eq!((first.version, first.rules[0].name.as_str()), (1, "strict"));
+    assert!(limiter.check(&subject("erin", READ)).await.limited);
+    assert!(
+        !limiter.check(&subject("frank", READ)).await.limited,
+        "others keep the defaults"
+    );
+    let stale = store::put(
+        limiter.redis(),
+        limiter.keys(),
+        Some("erin"),
+        &[],
+        Expected::Version(0),
+    )
+    .await
+    .unwrap();
+    assert_eq!(stale, Written::VersionMismatch { current: 1 });
+}
+
+#[tokio::test]
+async fn a_flushed_script_is_loaded_again() {
+    let limiter = limiter(&prefix(), vec![rule("minute", 250, 60, Some(50))]).await;
+    limiter.check(&subject("gina", READ)).await;
+    limiter.forget_script_for_test();
+    let verdict = limiter.check(&subject("gina", READ)).await;
+    assert!(!verdict.fallback && verdict.rules[0].remaining == 49);
+}
+
+#[tokio::test]
+async fn an_unreachable_redis_falls_back_and_says_so() {
+    let settings = RateLimitSettings {
+        policies: Some(vec![rule("tiny", 2, 60, None)]),
+        redis_url: Some("redis://127.0.0.1:1".into()),
+        ..RateLimitSettings::default()
+    };
+    let limiter =
+        Limiter::new(&settings, &redis_url(), &prefix(), &Metrics::new().unwrap()).unwrap();
+    let outcomes: Vec<bool> = futures::future::join_all(
+        (0..3).map(|_| async { limiter.check(&subject("hank", READ)).await }),
+    )
+    .await
+    .iter()
+    .map(|v| {
+        assert!(v.fallback);
+        v.limited
+    })
+    .collect();
+    assert_eq!(outcomes.iter().filter(|l| !**l).count(), 2);
+    assert!(limiter.is_degraded() && limiter.readiness().degraded && limiter.readiness().up);
+}
