@@ -16,6 +16,7 @@ pub mod respond;
 
 use actix_web::http::Method;
 use actix_web::{Route, web};
+use platform::ratelimit::admin as limits;
 
 /// One route: method, path pattern (actix syntax) and handler.
 pub struct ApiRoute {
@@ -95,6 +96,21 @@ pub fn table() -> Vec<ApiRoute> {
             M::POST,
             "/api/v1/operations/{id:[^/:]+}:cancel",
             web::post().to(operations::cancel),
+        ),
+        route(
+            M::PUT,
+            "/api/v1/rate_limit_policies/default",
+            web::put().to(limits::put_default),
+        ),
+        route(
+            M::PUT,
+            "/api/v1/users/{id}/rate_limit_policy",
+            web::put().to(limits::put_user),
+        ),
+        route(
+            M::DELETE,
+            "/api/v1/users/{id}/rate_limit_policy",
+            web::delete().to(limits::delete_user),
         ),
     ]
 }

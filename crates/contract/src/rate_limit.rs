@@ -112,10 +112,7 @@ pub struct RateLimitState {
     pub quota: u32,
     pub window_seconds: u32,
     pub burst: u32,
-    pub applies_to: AppliesTo,
     pub key: LimitKey,
-    #[serde(default)]
-    pub routes: Vec<String>,
     /// Requests admitted now, back to back.
     pub remaining: u64,
     /// Seconds until the rule is back to its full allowance.

@@ -11,6 +11,7 @@ pub mod service;
 
 use actix_web::http::Method;
 use actix_web::{Route, web};
+use platform::ratelimit::admin as limits;
 use views::cluster::ClusterRow;
 use views::droplet::DropletRow;
 use views::operation::OperationRow;
@@ -67,6 +68,16 @@ pub fn table() -> Vec<ApiRoute> {
         get(
             "/api/v1/operations/{id:[^/:]+}",
             web::get().to(one::<OperationRow>),
+        ),
+        get("/api/v1/rate_limit", web::get().to(limits::status)),
+        get("/api/v1/rate_limit_policies", web::get().to(limits::list)),
+        get(
+            "/api/v1/rate_limit_policies/default",
+            web::get().to(limits::get_default),
+        ),
+        get(
+            "/api/v1/users/{id}/rate_limit_policy",
+            web::get().to(limits::get_user),
         ),
     ]
 }

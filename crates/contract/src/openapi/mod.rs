@@ -1,5 +1,5 @@
 //! The OpenAPI document of `/api/v1`, built from the contract types and one described
-//! operation per route (`catalog`, `droplets`, `clusters`, `operations`). query-api
+//! operation per route (`catalog`, `droplets`, `clusters`, `operations`, `rate_limits`). query-api
 //! serves it; a test holds its paths equal to the routes the services register. The
 //! answers every route can give (401, 429, 500, 503) and the bearer scheme are added
 //! once, by `Everywhere`, rather than repeated on each operation.
@@ -9,6 +9,7 @@ pub mod clusters;
 pub mod droplets;
 pub mod operations;
 pub mod params;
+pub mod rate_limits;
 
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
@@ -38,6 +39,10 @@ use crate::problem::Problem;
         clusters::delete_node_pool, clusters::remove_node, clusters::cluster_events,
         operations::list_operations, operations::get_operation, operations::wait_operation,
         operations::cancel_operation,
+        rate_limits::get_rate_limit, rate_limits::list_rate_limit_policies,
+        rate_limits::get_default_rate_limit_policy, rate_limits::put_default_rate_limit_policy,
+        rate_limits::get_user_rate_limit_policy, rate_limits::put_user_rate_limit_policy,
+        rate_limits::delete_user_rate_limit_policy,
     ),
     components(schemas(Problem)),
     modifiers(&Everywhere),
@@ -46,6 +51,7 @@ use crate::problem::Problem;
         (name = "droplets", description = "Virtual machines"),
         (name = "clusters", description = "Clusters, node pools and nodes"),
         (name = "operations", description = "Long-running operations (api.md §9)"),
+        (name = "rate_limits", description = "Rate limits and their policies (api.md §8)"),
     )
 )]
 struct ApiDoc;

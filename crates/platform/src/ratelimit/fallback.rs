@@ -69,7 +69,7 @@ impl Fallback {
             let Some(key) = key_of(rule, subject) else {
                 continue;
             };
-            let state = check_one(rule, limiter, key, subject.peek);
+            let state = check_one(rule, limiter, key, !subject.mode.consumes());
             verdict.limited |= state.limited;
             verdict.rules.push(state);
         }
@@ -152,7 +152,7 @@ mod tests {
             cluster: None,
             mutation: false,
             route: "GET /api/v1/droplets",
-            peek: false,
+            mode: crate::ratelimit::Mode::Consume,
         };
         let outcomes: Vec<bool> = (0..3).map(|_| fallback.check(&subject).limited).collect();
         assert_eq!(outcomes, [false, false, true]);

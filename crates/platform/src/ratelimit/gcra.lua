@@ -5,7 +5,8 @@
 -- consumes nothing. Cost 0 (peek) writes nothing and creates no key.
 -- Bucket keys are built here from the rules, so this script needs a single Redis node.
 -- ARGV: 1 bucket prefix, 2 default document, 3 "reads"|"mutations", 4 "METHOD template",
---       5 user id, 6 cluster id or "", 7 "1" to peek.
+--       5 user id, 6 cluster id or "", 7 "0" consume, "1" peek, "2" peek at every rule
+--       whatever the route (GET /rate_limit).
 -- Returns {version, limited, {name, quota, window, burst, limited, remaining,
 --          reset_us, retry_after_us, key kind}...}; times in microseconds.
 local time = redis.call('TIME')
@@ -15,9 +16,11 @@ if not raw then raw = redis.call('GET', KEYS[2]) end
 if not raw then raw = ARGV[2] end
 local doc = cjson.decode(raw)
 local class, route, user, cluster = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
-local peek = ARGV[7] == '1'
+local peek = ARGV[7] ~= '0'
+local every = ARGV[7] == '2'
 
 local function applies(rule)
+  if every then return true end
   local to = rule.applies_to or 'all'
   if to ~= 'all' and to ~= class then return false end
   local routes = rule.routes

@@ -49,12 +49,7 @@ impl Limiter {
         let url = settings.redis_url.as_deref().unwrap_or(service_redis_url);
         let redis = deadpool_redis::Config::from_url(url)
             .create_pool(Some(deadpool_redis::Runtime::Tokio1))?;
-        let defaults = settings
-            .policies
-            .clone()
-            .unwrap_or_else(super::policy::defaults);
-        let errors = super::policy::validate(&defaults);
-        anyhow::ensure!(errors.is_empty(), "invalid rate_limit.policies: {errors:?}");
+        let defaults = settings.rules()?;
         let keys = Keys::new(key_prefix);
         let defaults_doc = serde_json::to_string(&keys.default_document(&defaults, 0))?;
         let meter = metrics.meter("ratelimit");
@@ -75,7 +70,7 @@ impl Limiter {
         })
     }
 
-    /// Checks (or, with `peek`, only reports) every rule that applies to `subject`.
+    /// Checks every rule that applies to `subject`, or only reports them (`Mode`).
     pub async fn check(&self, subject: &Subject<'_>) -> Verdict {
         let verdict = match self.should_ask_redis() {
             true => match self.ask_redis(subject).await {
@@ -90,7 +85,7 @@ impl Limiter {
             },
             false => self.fallback.check(subject),
         };
-        if !subject.peek {
+        if subject.mode.consumes() {
             self.count(&verdict, subject.route);
         }
         verdict
@@ -145,7 +140,7 @@ impl Limiter {
             route: subject.route,
             user: subject.user,
             cluster: subject.cluster,
-            peek: subject.peek,
+            mode: subject.mode,
         };
         let asked = async {
             let mut conn = self.redis.get().await?;

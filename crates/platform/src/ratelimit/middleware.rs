@@ -16,7 +16,7 @@ use actix_web::{Error, ResponseError, web};
 
 use super::limiter::Limiter;
 use super::policy::template;
-use super::{Subject, Verdict};
+use super::{Mode, Subject, Verdict};
 use crate::auth::{Principal, TokenTable};
 use crate::health::Check;
 
@@ -131,7 +131,11 @@ async fn decide(req: &ServiceRequest) -> Option<Verdict> {
         cluster: cluster_of(&route, path),
         mutation: is_mutation(req.method()),
         route: &route,
-        peek: req.method() == Method::GET && route == format!("GET {STATUS_ROUTE}"),
+        mode: if route == format!("GET {STATUS_ROUTE}") {
+            Mode::Peek
+        } else {
+            Mode::Consume
+        },
     };
     Some(limits.limiter.check(&subject).await)
 }

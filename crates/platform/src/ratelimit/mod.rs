@@ -6,6 +6,7 @@
 //! of an outcome (`verdict`). Knows no domain: routes are templates, keys are strings.
 //! Nothing here caches a policy in the process; every request reads the live one.
 
+pub mod admin;
 pub mod fallback;
 pub mod limiter;
 pub mod middleware;
@@ -33,12 +34,31 @@ pub struct Subject<'a> {
     pub mutation: bool,
     /// `METHOD /api/v1/template`, e.g. `POST /api/v1/jobs`.
     pub route: &'a str,
-    /// Report without consuming (`GET /rate_limit`).
-    pub peek: bool,
+    pub mode: Mode,
+}
+
+/// What a check does with the buckets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Count the request against every rule that applies to it.
+    Consume,
+    /// Report the rules that apply to it, consuming nothing and creating no key.
+    Peek,
+    /// Report every rule that has a key for the subject, whatever the route.
+    Report,
+}
+
+impl Mode {
+    pub fn consumes(self) -> bool {
+        self == Self::Consume
+    }
 }
 
 /// Whether `rule` counts `subject` (the same test `gcra.lua` makes).
 pub fn matches(rule: &RateLimitRule, subject: &Subject<'_>) -> bool {
+    if subject.mode == Mode::Report {
+        return true;
+    }
     let class = match rule.applies_to {
         AppliesTo::All => true,
         AppliesTo::Reads => !subject.mutation,
@@ -68,4 +88,28 @@ pub struct RateLimitSettings {
     /// How long a check waits for Redis before the fallback decides (default 250 ms).
     #[serde(default)]
     pub redis_timeout_ms: Option<u64>,
+    /// Multiplies the configured quotas and bursts (never stored policies), so test
+    /// suites and load benchmarks (`CG_RATE_LIMIT__QUOTA_SCALE`) are not limited by
+    /// accident. 1 when left out.
+    #[serde(default)]
+    pub quota_scale: Option<u32>,
+}
+
+impl RateLimitSettings {
+    /// The configured defaults, validated, then scaled.
+    pub fn rules(&self) -> anyhow::Result<Vec<RateLimitRule>> {
+        let mut rules = self.policies.clone().unwrap_or_else(policy::defaults);
+        let errors = policy::validate(&rules);
+        anyhow::ensure!(errors.is_empty(), "invalid rate_limit.policies: {errors:?}");
+        let scale = self.quota_scale.unwrap_or(1);
+        if scale <= 1 {
+            return Ok(rules);
+        }
+        for rule in &mut rules {
+            let burst = policy::effective_burst(rule);
+            rule.quota = rule.quota.saturating_mul(scale);
+            rule.burst = Some(burst.saturating_add(1).saturating_mul(scale) - 1);
+        }
+        Ok(rules)
+    }
 }

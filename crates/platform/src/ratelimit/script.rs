@@ -7,6 +7,7 @@ use std::sync::RwLock;
 
 use deadpool_redis::redis::{self, Value};
 
+use super::Mode;
 use super::verdict::{RuleState, Verdict};
 
 const SOURCE: &str = include_str!("gcra.lua");
@@ -26,8 +27,7 @@ pub struct Request<'a> {
     pub route: &'a str,
     pub user: &'a str,
     pub cluster: Option<&'a str>,
-    /// Report without consuming (cost 0).
-    pub peek: bool,
+    pub mode: Mode,
 }
 
 /// The loaded script's SHA1, shared by every request of the process.
@@ -88,7 +88,11 @@ fn invocation(sha: &str, r: &Request<'_>) -> redis::Cmd {
         .arg(r.route)
         .arg(r.user)
         .arg(r.cluster.unwrap_or(""))
-        .arg(if r.peek { "1" } else { "0" });
+        .arg(match r.mode {
+            Mode::Consume => "0",
+            Mode::Peek => "1",
+            Mode::Report => "2",
+        });
     cmd
 }
 

@@ -6,7 +6,7 @@ use contract::rate_limit::{AppliesTo, LimitKey, RateLimitRule};
 use deadpool_redis::redis::{self, AsyncCommands};
 
 use super::store::{self, Expected, Written};
-use super::{Limiter, RateLimitSettings, Subject, Verdict};
+use super::{Limiter, Mode, RateLimitSettings, Subject, Verdict};
 use crate::metrics::Metrics;
 
 fn redis_url() -> String {
@@ -56,7 +56,7 @@ fn subject<'a>(user: &'a str, route: &'a str) -> Subject<'a> {
         cluster: None,
         mutation: route.starts_with("POST"),
         route,
-        peek: false,
+        mode: Mode::Consume,
     }
 }
 
@@ -169,7 +169,7 @@ async fn a_peek_reports_without_creating_state() {
     let prefix = prefix();
     let limiter = limiter(&prefix, vec![rule("minute", 250, 60, Some(50))]).await;
     let peek = Subject {
-        peek: true,
+        mode: Mode::Peek,
         ..subject("dave", READ)
     };
     for _ in 0..3 {
