@@ -10,4 +10,5 @@ mod forward;
 mod get;
 mod list;
 mod operations;
+mod rate_limits;
 mod test_app;

@@ -39,44 +39,45 @@ local function key_of(rule)
   return nil
 end
 
-local rows, writes, limited = {}, {}, 0
+local checked, limited = {}, false
 for _, rule in ipairs(doc.policies) do
   local key = applies(rule) and key_of(rule)
   if key then
-    local quota, window = rule.quota, rule.window_seconds
+    local quota = rule.quota
     local burst = rule.burst
     if type(burst) ~= 'number' then burst = quota - 1 end
     local cost = rule.cost_per_request
     if type(cost) ~= 'number' then cost = 1 end
     if peek then cost = 0 end
-    local t = window * 1000000 / quota
+    local t = rule.window_seconds * 1000000 / quota
     local tau = t * (burst + 1)
     local bucket = ARGV[1] .. rule.name .. ':' .. key
     local stored = tonumber(redis.call('GET', bucket) or '0') or 0
     local tat = math.max(stored, now)
     local new_tat = tat + cost * t
     local deny = now < new_tat - tau
-    local row_limited, remaining, reset, retry = 0, 0, 0, 0
-    if deny then
-      row_limited = 1
-      limited = 1
-      retry = math.ceil(new_tat - tau - now)
-      remaining = math.max(0, math.floor((tau - (tat - now)) / t))
-      reset = retry
-    else
-      remaining = math.floor((tau - (new_tat - now)) / t)
-      reset = math.ceil(new_tat - now)
-      if cost > 0 then writes[#writes + 1] = {bucket, new_tat} end
-    end
-    rows[#rows + 1] = {rule.name, quota, window, burst, row_limited, remaining, reset, retry,
-                       rule.key or 'user'}
+    if deny then limited = true end
+    checked[#checked + 1] = {rule = rule, burst = burst, t = t, tau = tau, bucket = bucket,
+                             tat = tat, new_tat = new_tat, deny = deny, cost = cost}
   end
 end
 
-if limited == 0 then
-  for _, w in ipairs(writes) do
-    local ttl = math.max(1, math.ceil((w[2] - now) / 1000))
-    redis.call('SET', w[1], string.format('%.0f', w[2]), 'PX', ttl)
+-- A refused request keeps every bucket as it was, and reports it that way.
+local rows = {}
+for _, c in ipairs(checked) do
+  local after = c.new_tat
+  if limited then after = c.tat end
+  local retry, reset = 0, math.ceil(after - now)
+  if c.deny then
+    retry = math.ceil(c.new_tat - c.tau - now)
+    reset = retry
   end
+  local remaining = math.max(0, math.floor((c.tau - (after - now)) / c.t))
+  if not limited and c.cost > 0 then
+    local ttl = math.max(1, math.ceil((c.new_tat - now) / 1000))
+    redis.call('SET', c.bucket, string.format('%.0f', c.new_tat), 'PX', ttl)
+  end
+  rows[#rows + 1] = {c.rule.name, c.rule.quota, c.rule.window_seconds, c.burst,
+                     c.deny and 1 or 0, remaining, reset, retry, c.rule.key or 'user'}
 end
-return {doc.version or 0, limited, rows}
+return {doc.version or 0, limited and 1 or 0, rows}

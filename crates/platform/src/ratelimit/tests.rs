@@ -159,7 +159,7 @@ async fn a_denied_request_consumes_nothing_from_any_policy() {
     assert_eq!(after, before.0, "the big bucket's TAT is untouched");
     let big = denied.rules.iter().find(|r| r.name == "big").unwrap();
     assert_eq!(
-        big.remaining, 998,
+        big.remaining, 999,
         "and still reports what the first request left"
     );
 }
