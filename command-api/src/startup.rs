@@ -11,6 +11,7 @@ use actix_web::dev::Server;
 use actix_web::{HttpServer, web};
 use domain::cluster::Cluster;
 use domain::droplet::Droplet;
+use domain::rate_limit_policy::RateLimitPolicy;
 use domain::reservation::NameReservation;
 use platform::auth::TokenTable;
 use platform::clock::SharedClock;
@@ -41,6 +42,7 @@ pub fn kinds() -> Kinds {
         .register::<Droplet>()
         .register::<Cluster>()
         .register::<NameReservation>()
+        .register::<RateLimitPolicy>()
 }
 
 pub struct Application {
@@ -232,6 +234,7 @@ fn rate_limits(settings: &Settings, metrics: &Metrics) -> anyhow::Result<web::Da
         &settings.rate_limit,
         &settings.redis.url,
         &settings.redis.key_prefix,
+        views::rate_limit_policy::document_key,
         metrics,
     )?;
     let routes = Routes::new(routes::table().into_iter().map(|r| (r.method, r.path)));

@@ -41,6 +41,7 @@ fn rate_limits(settings: &Settings, metrics: &Metrics) -> anyhow::Result<web::Da
         &settings.rate_limit,
         &settings.redis.url,
         &settings.redis.key_prefix,
+        views::rate_limit_policy::document_key,
         metrics,
     )?;
     let table = routes::table().into_iter().map(|r| (r.method, r.path));

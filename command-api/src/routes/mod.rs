@@ -12,11 +12,11 @@ pub mod input;
 pub mod metadata;
 pub mod node_pools;
 pub mod operations;
+pub mod rate_limits;
 pub mod respond;
 
 use actix_web::http::Method;
 use actix_web::{Route, web};
-use platform::ratelimit::admin as limits;
 
 /// One route: method, path pattern (actix syntax) and handler.
 pub struct ApiRoute {
@@ -100,17 +100,17 @@ pub fn table() -> Vec<ApiRoute> {
         route(
             M::PUT,
             "/api/v1/rate_limit_policies/default",
-            web::put().to(limits::put_default),
+            web::put().to(rate_limits::put_default),
         ),
         route(
             M::PUT,
             "/api/v1/users/{id}/rate_limit_policy",
-            web::put().to(limits::put_user),
+            web::put().to(rate_limits::put_user),
         ),
         route(
             M::DELETE,
             "/api/v1/users/{id}/rate_limit_policy",
-            web::delete().to(limits::delete_user),
+            web::delete().to(rate_limits::delete_user),
         ),
     ]
 }

@@ -121,7 +121,17 @@ async fn policy_writes_are_admin_only_conditional_and_validated() {
         Some("\"minute\";q=500;w=60"),
         "the next request obeys it"
     );
-    let again = put(&app, path, ADMIN, Some("*"), &good)
+    let same = put(&app, path, ADMIN, Some("\"1\""), &good)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        header(&same, "etag").as_deref(),
+        Some("\"1\""),
+        "the same rules change nothing"
+    );
+    let other = json!({"policies": [{"name": "minute", "quota": 600, "window_seconds": 60}]});
+    let again = put(&app, path, ADMIN, Some("*"), &other)
         .send()
         .await
         .unwrap();

@@ -6,12 +6,13 @@
 pub mod catalog;
 pub mod clusters;
 pub mod operations;
+pub mod rate_limits;
 pub mod resources;
 pub mod service;
 
 use actix_web::http::Method;
 use actix_web::{Route, web};
-use platform::ratelimit::admin as limits;
+use platform::ratelimit::status;
 use views::cluster::ClusterRow;
 use views::droplet::DropletRow;
 use views::operation::OperationRow;
@@ -69,15 +70,18 @@ pub fn table() -> Vec<ApiRoute> {
             "/api/v1/operations/{id:[^/:]+}",
             web::get().to(one::<OperationRow>),
         ),
-        get("/api/v1/rate_limit", web::get().to(limits::status)),
-        get("/api/v1/rate_limit_policies", web::get().to(limits::list)),
+        get("/api/v1/rate_limit", web::get().to(status::status)),
+        get(
+            "/api/v1/rate_limit_policies",
+            web::get().to(rate_limits::list),
+        ),
         get(
             "/api/v1/rate_limit_policies/default",
-            web::get().to(limits::get_default),
+            web::get().to(rate_limits::get_default),
         ),
         get(
             "/api/v1/users/{id}/rate_limit_policy",
-            web::get().to(limits::get_user),
+            web::get().to(rate_limits::get_user),
         ),
     ]
 }

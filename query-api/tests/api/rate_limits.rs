@@ -4,13 +4,18 @@
 //! instances sharing one Redis never admitting more than the quota, and the per-instance
 //! fallback while Redis is unreachable.
 
+use chrono::{SubsecRound, Utc};
 use contract::rate_limit::{
     AppliesTo, LimitKey, RateLimitPolicy, RateLimitPolicyPage, RateLimitRule, RateLimitStatus,
 };
 use deadpool_redis::redis::AsyncCommands;
-use platform::ratelimit::store::{self, Expected, Keys};
+use domain::Aggregate;
+use domain::rate_limit_policy::{PolicyEvent, RateLimitPolicy as Policy, Target};
+use platform::ratelimit::store;
 use platform::testing::conforms;
 use serde_json::Value;
+use views::StateRow;
+use views::rate_limit_policy::{RateLimitPolicyRow, document_key};
 
 use crate::test_app::{ADMIN, ALICE, BOB, TestApp, assert_problem, spawn_app_with};
 
@@ -34,6 +39,33 @@ async fn limited_app(rules: Vec<RateLimitRule>) -> TestApp {
         s.rate_limit.quota_scale = None;
     })
     .await
+}
+
+/// Does what the projector does with a committed policy change: the row in MariaDB,
+/// the same row as the limiter's document in Redis.
+async fn project(app: &TestApp, target: Target, rules: &[RateLimitRule]) {
+    let at = Utc::now().trunc_subsecs(6);
+    let user = match &target {
+        Target::Default => None,
+        Target::User(id) => Some(id.clone()),
+    };
+    let rules = serde_json::to_string(rules).unwrap();
+    let state = Policy::replay(&[PolicyEvent::Set { target, rules, at }]);
+    let row = RateLimitPolicyRow::from_state(&state).unwrap();
+    let marks = platform::db::placeholders(RateLimitPolicyRow::COLUMNS.len());
+    let columns = views::row::column_list::<RateLimitPolicyRow>();
+    let sql = format!("INSERT INTO rate_limit_policy ({columns}) VALUES ({marks})");
+    row.bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+        .execute(&app.db)
+        .await
+        .expect("policy row inserts");
+    let key = document_key(&app.prefix, user.as_deref());
+    let json = serde_json::to_string(&row).unwrap();
+    assert!(
+        store::publish(&app.redis, &key, row.version, &json)
+            .await
+            .unwrap()
+    );
 }
 
 fn header(response: &reqwest::Response, name: &str) -> Option<String> {
@@ -190,17 +222,9 @@ async fn policy_reads_are_for_admins_and_an_override_applies_on_the_next_request
         .await
         .unwrap();
     assert_problem(none, 404, "NOT_FOUND").await;
-    // What command-api's PUT stores; the very next request of alice obeys it.
+    // What the projector makes of command-api's PUT; alice's very next request obeys it.
     let strict = vec![rule("strict", 1, 3600, Some(0))];
-    store::put(
-        &app.redis,
-        &Keys::new(&app.prefix),
-        Some("alice"),
-        &strict,
-        Expected::Version(0),
-    )
-    .await
-    .unwrap();
+    project(&app, Target::User("alice".into()), &strict).await;
     let first = app.get("/api/v1/regions", ALICE).send().await.unwrap();
     assert_eq!(
         header(&first, "ratelimit-policy").unwrap(),

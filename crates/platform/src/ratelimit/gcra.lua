@@ -1,6 +1,7 @@
 -- GCRA over every rule that applies to one request, atomically (api.md §8).
 -- The policy document is the user's override (KEYS[1]), else the stored defaults
--- (KEYS[2]), else the configured defaults (ARGV[2]). Every bucket is read first; only
+-- (KEYS[2]), else the configured defaults (ARGV[2]). Stored documents are read-model
+-- rows as JSON (`policies` is JSON text; a deleted override has `deleted` set). Every bucket is read first; only
 -- when no rule limits the request are the new TATs written, so a denied request
 -- consumes nothing. Cost 0 (peek) writes nothing and creates no key.
 -- Bucket keys are built here from the rules, so this script needs a single Redis node.
@@ -11,10 +12,20 @@
 --          reset_us, retry_after_us, key kind}...}; times in microseconds.
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
-local raw = redis.call('GET', KEYS[1])
-if not raw then raw = redis.call('GET', KEYS[2]) end
-if not raw then raw = ARGV[2] end
-local doc = cjson.decode(raw)
+-- A live stored document with its rules decoded, or nil.
+local function stored(key)
+  local raw = redis.call('GET', key)
+  if not raw then return nil end
+  local ok, doc = pcall(cjson.decode, raw)
+  if not ok or type(doc) ~= 'table' or doc.deleted == true then return nil end
+  if type(doc.policies) == 'string' then
+    ok, doc.policies = pcall(cjson.decode, doc.policies)
+    if not ok then return nil end
+  end
+  if type(doc.policies) ~= 'table' or #doc.policies == 0 then return nil end
+  return doc
+end
+local doc = stored(KEYS[1]) or stored(KEYS[2]) or cjson.decode(ARGV[2])
 local class, route, user, cluster = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local peek = ARGV[7] ~= '0'
 local every = ARGV[7] == '2'

@@ -15,7 +15,7 @@ use opentelemetry::metrics::{Counter, Gauge};
 
 use super::fallback::Fallback;
 use super::script::{Request, Script};
-use super::store::Keys;
+use super::store::{DocumentKey, Keys};
 use super::verdict::Verdict;
 use super::{RateLimitSettings, Subject};
 use crate::health::Check;
@@ -44,13 +44,14 @@ impl Limiter {
         settings: &RateLimitSettings,
         service_redis_url: &str,
         key_prefix: &str,
+        document_key: DocumentKey,
         metrics: &Metrics,
     ) -> anyhow::Result<Self> {
         let url = settings.redis_url.as_deref().unwrap_or(service_redis_url);
         let redis = deadpool_redis::Config::from_url(url)
             .create_pool(Some(deadpool_redis::Runtime::Tokio1))?;
         let defaults = settings.rules()?;
-        let keys = Keys::new(key_prefix);
+        let keys = Keys::new(key_prefix, document_key);
         let defaults_doc = serde_json::to_string(&keys.default_document(&defaults, 0))?;
         let meter = metrics.meter("ratelimit");
         let fallback_active = meter.u64_gauge("cg_rate_limit_fallback_active").build();

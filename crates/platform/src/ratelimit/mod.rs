@@ -6,12 +6,12 @@
 //! of an outcome (`verdict`). Knows no domain: routes are templates, keys are strings.
 //! Nothing here caches a policy in the process; every request reads the live one.
 
-pub mod admin;
 pub mod fallback;
 pub mod limiter;
 pub mod middleware;
 pub mod policy;
 pub mod script;
+pub mod status;
 pub mod store;
 #[cfg(test)]
 mod tests;

@@ -5,7 +5,7 @@
 use contract::rate_limit::{AppliesTo, LimitKey, RateLimitRule};
 use deadpool_redis::redis::{self, AsyncCommands};
 
-use super::store::{self, Expected, Written};
+use super::store;
 use super::{Limiter, Mode, RateLimitSettings, Subject, Verdict};
 use crate::metrics::Metrics;
 
@@ -18,6 +18,21 @@ fn prefix() -> String {
         "cg:test:{}:",
         &uuid::Uuid::new_v4().simple().to_string()[..12]
     )
+}
+
+/// Where a binary would put policy documents (it derives them from the aggregate id).
+fn document_key(prefix: &str, user: Option<&str>) -> String {
+    format!("{prefix}rate_limit_policy:{}", user.unwrap_or("default"))
+}
+
+/// A document as the projector and command-api write it: a row with rules as JSON text.
+fn row(version: u64, deleted: bool, rules: &[RateLimitRule]) -> String {
+    serde_json::json!({
+        "version": version,
+        "deleted": deleted,
+        "policies": serde_json::to_string(rules).unwrap(),
+    })
+    .to_string()
 }
 
 fn rule(name: &str, quota: u32, window: u32, burst: Option<u32>) -> RateLimitRule {
@@ -38,8 +53,14 @@ async fn limiter(prefix: &str, rules: Vec<RateLimitRule>) -> Limiter {
         policies: Some(rules),
         ..RateLimitSettings::default()
     };
-    let limiter = Limiter::new(&settings, &redis_url(), prefix, &Metrics::new().unwrap())
-        .expect("limiter builds");
+    let limiter = Limiter::new(
+        &settings,
+        &redis_url(),
+        prefix,
+        document_key,
+        &Metrics::new().unwrap(),
+    )
+    .expect("limiter builds");
     let mut conn = limiter.redis().get().await.unwrap_or_else(|e| {
         panic!(
             "Redis must be running at {} (make test starts it): {e}",
@@ -190,37 +211,47 @@ async fn a_peek_reports_without_creating_state() {
 }
 
 #[tokio::test]
-async fn a_stored_override_applies_on_the_next_request() {
+async fn a_stored_document_applies_on_the_next_request_and_never_goes_back() {
     let prefix = prefix();
     let limiter = limiter(&prefix, vec![rule("minute", 250, 60, Some(50))]).await;
     assert!(!limiter.check(&subject("erin", READ)).await.limited);
-    let stored = store::put(
-        limiter.redis(),
-        limiter.keys(),
-        Some("erin"),
-        &[rule("strict", 1, 60, Some(0))],
-        Expected::Version(0),
-    )
-    .await
-    .unwrap();
-    assert!(matches!(stored, Written::Stored(ref doc) if doc.version == 1));
+    let key = limiter.keys().user("erin");
+    let strict = [rule("strict", 1, 60, Some(0))];
+    let written = store::publish(limiter.redis(), &key, 2, &row(2, false, &strict)).await;
+    assert!(written.unwrap());
     let first = limiter.check(&subject("erin", READ)).await;
-    assert_eq!((first.version, first.rules[0].name.as_str()), (1, "strict"));
+    assert_eq!((first.version, first.rules[0].name.as_str()), (2, "strict"));
     assert!(limiter.check(&subject("erin", READ)).await.limited);
     assert!(
         !limiter.check(&subject("frank", READ)).await.limited,
         "others keep the defaults"
     );
-    let stale = store::put(
-        limiter.redis(),
-        limiter.keys(),
-        Some("erin"),
-        &[],
-        Expected::Version(0),
-    )
-    .await
-    .unwrap();
-    assert_eq!(stale, Written::VersionMismatch { current: 1 });
+    let older = store::publish(limiter.redis(), &key, 1, &row(1, false, &[])).await;
+    assert!(
+        !older.unwrap(),
+        "an older document never replaces a newer one"
+    );
+    store::publish(limiter.redis(), &key, 3, &row(3, true, &strict))
+        .await
+        .unwrap();
+    let after_delete = limiter.check(&subject("erin", READ)).await;
+    assert_eq!(
+        after_delete.rules[0].name, "minute",
+        "a deleted override falls back"
+    );
+    let defaults = [rule("house", 7, 60, None)];
+    let default_key = limiter.keys().default_key().to_owned();
+    store::publish(limiter.redis(), &default_key, 1, &row(1, false, &defaults))
+        .await
+        .unwrap();
+    let with_stored_defaults = limiter.check(&subject("erin", READ)).await;
+    assert_eq!(
+        (
+            with_stored_defaults.version,
+            with_stored_defaults.rules[0].name.as_str()
+        ),
+        (1, "house")
+    );
 }
 
 #[tokio::test]
@@ -239,8 +270,14 @@ async fn an_unreachable_redis_falls_back_and_says_so() {
         redis_url: Some("redis://127.0.0.1:1".into()),
         ..RateLimitSettings::default()
     };
-    let limiter =
-        Limiter::new(&settings, &redis_url(), &prefix(), &Metrics::new().unwrap()).unwrap();
+    let limiter = Limiter::new(
+        &settings,
+        &redis_url(),
+        &prefix(),
+        document_key,
+        &Metrics::new().unwrap(),
+    )
+    .unwrap();
     let outcomes: Vec<bool> = futures::future::join_all(
         (0..3).map(|_| async { limiter.check(&subject("hank", READ)).await }),
     )
@@ -253,4 +290,27 @@ async fn an_unreachable_redis_falls_back_and_says_so() {
     .collect();
     assert_eq!(outcomes.iter().filter(|l| !**l).count(), 2);
     assert!(limiter.is_degraded() && limiter.readiness().degraded && limiter.readiness().up);
+}
+
+#[test]
+fn settings_come_from_toml_and_the_environment() {
+    #[derive(serde::Deserialize)]
+    struct Settings {
+        #[serde(default)]
+        rate_limit: RateLimitSettings,
+    }
+    let base = r#"
+        [[rate_limit.policies]]
+        name = "minute"
+        quota = 10
+        window_seconds = 60
+    "#;
+    // A variable no other test reads, set only for the duration of this load.
+    unsafe { std::env::set_var("CG_RATE_LIMIT__QUOTA_SCALE", "1000") };
+    let loaded: Settings = crate::config::load(base).expect("settings load");
+    unsafe { std::env::remove_var("CG_RATE_LIMIT__QUOTA_SCALE") };
+    let rules = loaded.rate_limit.rules().unwrap();
+    assert_eq!((rules[0].quota, rules[0].burst), (10_000, Some(9_999)));
+    let empty: Settings = crate::config::load("").expect("the section may be left out");
+    assert_eq!(empty.rate_limit.rules().unwrap().len(), 5);
 }
