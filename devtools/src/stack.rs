@@ -181,6 +181,7 @@ impl Stack {
         settings.provisioner.tick_ms = 20;
         settings.auth.tokens = self.tokens();
         settings.rate_limit.quota_scale = Some(1000);
+        settings.rate_limit.redis_timeout_ms = Some(5_000);
         let app = command_api::startup::Application::build(settings, self.clock.clone()).await?;
         let url = format!("http://127.0.0.1:{}", app.port());
         self.writers.push(app.writer());
@@ -201,6 +202,7 @@ impl Stack {
         settings.auth.tokens = self.tokens();
         settings.command_api_url = self.command_url.clone();
         settings.rate_limit.quota_scale = Some(1000);
+        settings.rate_limit.redis_timeout_ms = Some(5_000);
         settings.web_dir = "/nonexistent".into();
         let app = query_api::startup::Application::build(settings).await?;
         let url = format!("http://127.0.0.1:{}", app.port());

@@ -87,6 +87,8 @@ pub fn settings(log: &Log, provisioner: bool) -> Settings {
     );
     // Limits are tested where they are the subject; elsewhere they must never bind.
     settings.rate_limit.quota_scale = Some(1000);
+    // A loaded test machine must not push the limiter into its fallback.
+    settings.rate_limit.redis_timeout_ms = Some(5_000);
     settings
 }
 
