@@ -325,3 +325,79 @@ fn settings_come_from_toml_and_the_environment() {
     let empty: Settings = crate::config::load("").expect("the section may be left out");
     assert_eq!(empty.rate_limit.rules().unwrap().len(), 5);
 }
+
+/// A Redis of this test's own, on a free port, stopped when dropped.
+struct OwnRedis {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl OwnRedis {
+    fn start(port: u16) -> Self {
+        let child = std::process::Command::new("redis-server")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server must be installed (make test installs it)");
+        Self { child, port }
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for OwnRedis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn until(what: &str, mut check: impl AsyncFnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while !check().await {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_limiter_falls_back_while_redis_is_down_and_returns_when_it_is_back() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let redis = OwnRedis::start(port);
+    let settings = RateLimitSettings {
+        policies: Some(vec![rule("minute", 250, 60, Some(50))]),
+        redis_url: Some(redis.url()),
+        ..RateLimitSettings::default()
+    };
+    let metrics = Metrics::new().unwrap();
+    let limiter = Limiter::new(&settings, &redis_url(), &prefix(), document_key, &metrics).unwrap();
+    let ask = async || limiter.check(&subject("ivan", READ)).await;
+    until("the private Redis to answer", async || {
+        !ask().await.fallback
+    })
+    .await;
+    drop(redis);
+    until("the fallback", async || ask().await.fallback).await;
+    assert!(limiter.readiness().degraded);
+    assert!(metrics.encode().contains("cg_rate_limit_fallback_active 1"));
+    let _back = OwnRedis::start(port);
+    until("Redis again", async || !ask().await.fallback).await;
+    assert!(!limiter.readiness().degraded && !limiter.is_degraded());
+    assert!(metrics.encode().contains("cg_rate_limit_fallback_active 0"));
+}
