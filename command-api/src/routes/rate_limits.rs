@@ -12,7 +12,8 @@ use domain::rate_limit_policy::{PolicyCommand, RateLimitPolicy, Target, policy_i
 use domain::record::StoredResponse;
 use platform::auth::{Principal, Role};
 use platform::problem::{Code, Problem};
-use platform::ratelimit::{RateLimits, policy, status::valid_id, store};
+use platform::ratelimit::body::parse_update;
+use platform::ratelimit::{RateLimits, status::valid_id, store};
 use serde_json::Value;
 use views::StateRow;
 use views::rate_limit_policy::RateLimitPolicyRow;
@@ -112,7 +113,7 @@ impl Put {
         }
         let body::JsonBody { raw, object } = body::json_object(req, payload).await?;
         let value = Value::Object(object);
-        let rules = policy::parse_update(&value).map_err(Problem::validation)?;
+        let rules = parse_update(&value).map_err(Problem::validation)?;
         let idempotency = preconditions::idempotency(req, &principal, self.route, &value)?;
         let id = policy_id(&self.target);
         let writer = &services.writer;

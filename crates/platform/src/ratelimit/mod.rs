@@ -6,6 +6,7 @@
 //! of an outcome (`verdict`). Knows no domain: routes are templates, keys are strings.
 //! Nothing here caches a policy in the process; every request reads the live one.
 
+pub mod body;
 pub mod fallback;
 pub mod limiter;
 pub mod middleware;
