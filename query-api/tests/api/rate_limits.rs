@@ -375,4 +375,9 @@ async fn an_unreachable_redis_falls_back_to_per_instance_limits() {
         "{metrics}"
     );
     assert!(metrics.contains("outcome=\"limited\""), "{metrics}");
+    assert!(
+        metrics.contains("route=\"GET /api/v1/regions\""),
+        "{metrics}"
+    );
+    assert!(!metrics.contains("alice"), "no label carries a user id");
 }

@@ -97,7 +97,8 @@ fn cluster_of<'p>(route: &str, path: &'p str) -> Option<&'p str> {
     }
     let segment = path.split('/').nth(4)?;
     let id = segment.split(':').next()?;
-    (!id.is_empty() && id.len() <= 64).then_some(id)
+    // Keys are built from it: bounded, and never anything a pattern could read.
+    super::status::valid_id(id).then_some(id)
 }
 
 pub async fn middleware<B: MessageBody + 'static>(
