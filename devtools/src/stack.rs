@@ -15,6 +15,7 @@ use tokio::task::JoinHandle;
 
 pub const TOKEN: &str = "e2e-member-token-aaaaaaaa";
 pub const OTHER_TOKEN: &str = "e2e-other-token-bbbbbbbbb";
+pub const ADMIN_TOKEN: &str = "e2e-admin-token-ccccccccc";
 
 /// Knobs of a stack.
 #[derive(Debug, Clone)]
@@ -128,7 +129,7 @@ impl Stack {
     }
 
     pub fn tokens(&self) -> String {
-        format!("{TOKEN}=alice:member;{OTHER_TOKEN}=bob:member")
+        format!("{TOKEN}=alice:member;{OTHER_TOKEN}=bob:member;{ADMIN_TOKEN}=root:admin")
     }
 
     fn kafka(&self) -> platform::config::KafkaSettings {
