@@ -2,6 +2,7 @@
 //! defaults live in `configuration/base.toml`, embedded in the binary.
 
 use platform::config::{AuthSettings, HttpSettings, KafkaSettings, RedisSettings};
+use platform::ratelimit::RateLimitSettings;
 use serde::Deserialize;
 
 const BASE: &str = include_str!("../configuration/base.toml");
@@ -16,6 +17,9 @@ pub struct Settings {
     pub node_pools: NodePoolSettings,
     pub idempotency: IdempotencySettings,
     pub auth: AuthSettings,
+    /// Rate limits (api.md §8); api.md's defaults when the section is left out.
+    #[serde(default)]
+    pub rate_limit: RateLimitSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]

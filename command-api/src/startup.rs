@@ -11,12 +11,14 @@ use actix_web::dev::Server;
 use actix_web::{HttpServer, web};
 use domain::cluster::Cluster;
 use domain::droplet::Droplet;
+use domain::rate_limit_policy::RateLimitPolicy;
 use domain::reservation::NameReservation;
 use platform::auth::TokenTable;
 use platform::clock::SharedClock;
 use platform::health::{Check, Readiness};
 use platform::kafka::{self, GroupReader, StartOffsets, TopicSpec};
 use platform::metrics::Metrics;
+use platform::ratelimit::{Limiter, RateLimits, Routes};
 use platform::relay::Relay;
 use platform::service::{Common, Probes};
 use platform::shutdown::Shutdown;
@@ -41,6 +43,7 @@ pub fn kinds() -> Kinds {
         .register::<Droplet>()
         .register::<Cluster>()
         .register::<NameReservation>()
+        .register::<RateLimitPolicy>()
 }
 
 pub struct Application {
@@ -234,6 +237,19 @@ fn build_writer(
     Ok(Writer::new(parts, metrics))
 }
 
+/// The limiter of api.md §8 over command-api's own route table.
+fn rate_limits(settings: &Settings, metrics: &Metrics) -> anyhow::Result<web::Data<RateLimits>> {
+    let limiter = Limiter::new(
+        &settings.rate_limit,
+        &settings.redis.url,
+        &settings.redis.key_prefix,
+        views::rate_limit_policy::document_key,
+        metrics,
+    )?;
+    let routes = Routes::new(routes::table().into_iter().map(|r| (r.method, r.path)));
+    Ok(web::Data::new(RateLimits::new(Arc::new(limiter), routes)))
+}
+
 fn http_server(
     listener: std::net::TcpListener,
     settings: &Settings,
@@ -242,8 +258,11 @@ fn http_server(
     readiness: Readiness,
 ) -> anyhow::Result<Server> {
     let writer = services.writer.clone();
-    let probes = Probes::new(readiness).check("log_ownership", move || log_ownership(&writer));
-    let common = Common::new(metrics, probes, settings.http.body_limit);
+    let limits = rate_limits(settings, &metrics)?;
+    let probes = Probes::new(readiness)
+        .check("log_ownership", move || log_ownership(&writer))
+        .check("rate_limiter", limits.readiness());
+    let common = Common::new(metrics, probes, settings.http.body_limit).rate_limits(limits);
     let tokens = web::Data::new(TokenTable::parse(&settings.auth.tokens)?);
     let writer = web::Data::new(services.writer.clone());
     let names = web::Data::new(services.names.clone());

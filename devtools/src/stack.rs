@@ -15,6 +15,7 @@ use tokio::task::JoinHandle;
 
 pub const TOKEN: &str = "e2e-member-token-aaaaaaaa";
 pub const OTHER_TOKEN: &str = "e2e-other-token-bbbbbbbbb";
+pub const ADMIN_TOKEN: &str = "e2e-admin-token-ccccccccc";
 
 /// Knobs of a stack.
 #[derive(Debug, Clone)]
@@ -128,7 +129,7 @@ impl Stack {
     }
 
     pub fn tokens(&self) -> String {
-        format!("{TOKEN}=alice:member;{OTHER_TOKEN}=bob:member")
+        format!("{TOKEN}=alice:member;{OTHER_TOKEN}=bob:member;{ADMIN_TOKEN}=root:admin")
     }
 
     fn kafka(&self) -> platform::config::KafkaSettings {
@@ -180,6 +181,8 @@ impl Stack {
         settings.provisioner.enabled = self.options.provisioner;
         settings.provisioner.tick_ms = 20;
         settings.auth.tokens = self.tokens();
+        settings.rate_limit.quota_scale = Some(1000);
+        settings.rate_limit.redis_timeout_ms = Some(5_000);
         let app = command_api::startup::Application::build(settings, self.clock.clone()).await?;
         let url = format!("http://127.0.0.1:{}", app.port());
         self.writers.push(app.writer());
@@ -199,6 +202,8 @@ impl Stack {
         settings.redis.key_prefix = self.redis_prefix.clone();
         settings.auth.tokens = self.tokens();
         settings.command_api_url = self.command_url.clone();
+        settings.rate_limit.quota_scale = Some(1000);
+        settings.rate_limit.redis_timeout_ms = Some(5_000);
         settings.web_dir = "/nonexistent".into();
         let app = query_api::startup::Application::build(settings).await?;
         let url = format!("http://127.0.0.1:{}", app.port());

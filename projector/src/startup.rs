@@ -28,12 +28,14 @@ use crate::views::timeline::TimelineView;
 use domain::reservation::NameReservation;
 use views::cluster::ClusterRow;
 use views::droplet::DropletRow;
+use views::rate_limit_policy::RateLimitPolicyRow;
 
 /// What the live projector projects: one line per aggregate type and per view.
 pub fn projection() -> Projection {
     Projection::default()
         .state_view::<DropletRow>()
         .state_view::<ClusterRow>()
+        .state_view::<RateLimitPolicyRow>()
         .aggregate::<NameReservation>()
         .view(OperationView)
         .view(TimelineView)

@@ -6,6 +6,7 @@
 mod cluster;
 mod codec;
 mod droplet;
+mod rate_limit_policy;
 mod record;
 mod reservation;
 mod time;

@@ -492,3 +492,29 @@ fn event_ids_are_stable_per_command_and_index() {
     assert_eq!(proto::event_id(command, 0), proto::event_id(command, 0));
     assert_ne!(proto::event_id(command, 0), proto::event_id(command, 1));
 }
+
+fn rate_limit_policy_events() -> Vec<domain::rate_limit_policy::PolicyEvent> {
+    use domain::rate_limit_policy::{PolicyEvent, Target};
+    let rules = r#"[{"name":"minute","quota":250,"window_seconds":60,"burst":50}]"#;
+    vec![
+        PolicyEvent::Set {
+            target: Target::Default,
+            rules: rules.into(),
+            at: at(1),
+        },
+        PolicyEvent::Set {
+            target: Target::User("alice".into()),
+            rules: rules.into(),
+            at: at(2),
+        },
+        PolicyEvent::Deleted { at: at(3) },
+    ]
+}
+
+#[test]
+fn rate_limit_policy_events_round_trip_and_keep_their_bytes() {
+    let events = rate_limit_policy_events();
+    round_trip(&events);
+    let golden: Vec<String> = events.iter().map(golden_line).collect();
+    insta::assert_snapshot!("rate_limit_policy_events", golden.join("\n"));
+}

@@ -5,6 +5,7 @@
 use platform::config::{
     AuthSettings, DatabaseSettings, HttpSettings, KafkaSettings, RedisSettings,
 };
+use platform::ratelimit::RateLimitSettings;
 use serde::Deserialize;
 
 const BASE: &str = include_str!("../configuration/base.toml");
@@ -23,6 +24,9 @@ pub struct Settings {
     pub web_dir: String,
     /// Base URL of command-api, e.g. `http://127.0.0.1:8080`; mutations are relayed there.
     pub command_api_url: String,
+    /// Rate limits (api.md §8); api.md's defaults when the section is left out.
+    #[serde(default)]
+    pub rate_limit: RateLimitSettings,
 }
 
 #[derive(Clone, Deserialize)]

@@ -13,6 +13,7 @@ use platform::auth::TokenTable;
 use platform::clock::SystemClock;
 use platform::health::Readiness;
 use platform::metrics::Metrics;
+use platform::ratelimit::{Limiter, RateLimits, Routes};
 use platform::service::{Common, Probes};
 use platform::shutdown::Shutdown;
 use platform::supervisor::Supervisor;
@@ -31,6 +32,21 @@ pub struct Application {
     server: Server,
     changes: JoinHandle<()>,
     readiness: Readiness,
+}
+
+/// The limiter of api.md §8 over query-api's read routes; the mutations it relays are
+/// limited by command-api, whose headers come back through the relay.
+fn rate_limits(settings: &Settings, metrics: &Metrics) -> anyhow::Result<web::Data<RateLimits>> {
+    let limiter = Limiter::new(
+        &settings.rate_limit,
+        &settings.redis.url,
+        &settings.redis.key_prefix,
+        views::rate_limit_policy::document_key,
+        metrics,
+    )?;
+    let table = routes::table().into_iter().map(|r| (r.method, r.path));
+    let routes = Routes::new(table).relaying_mutations();
+    Ok(web::Data::new(RateLimits::new(Arc::new(limiter), routes)))
 }
 
 impl Application {
@@ -56,10 +72,13 @@ impl Application {
             settings.http.body_limit,
         )?);
         let readiness = Readiness::default();
+        let metrics = Metrics::new()?;
+        let limits = rate_limits(&settings, &metrics)?;
         let probes = Probes::new(readiness.clone())
             .mariadb(db.clone())
-            .redis(redis.clone());
-        let common = Common::new(Metrics::new()?, probes, settings.http.body_limit);
+            .redis(redis.clone())
+            .check("rate_limiter", limits.readiness());
+        let common = Common::new(metrics, probes, settings.http.body_limit).rate_limits(limits);
         let state = web::Data::new(AppState {
             db,
             redis,

@@ -12,6 +12,7 @@ pub mod input;
 pub mod metadata;
 pub mod node_pools;
 pub mod operations;
+pub mod rate_limits;
 pub mod respond;
 
 use actix_web::http::Method;
@@ -95,6 +96,21 @@ pub fn table() -> Vec<ApiRoute> {
             M::POST,
             "/api/v1/operations/{id:[^/:]+}:cancel",
             web::post().to(operations::cancel),
+        ),
+        route(
+            M::PUT,
+            "/api/v1/rate_limit_policies/default",
+            web::put().to(rate_limits::put_default),
+        ),
+        route(
+            M::PUT,
+            "/api/v1/users/{id}/rate_limit_policy",
+            web::put().to(rate_limits::put_user),
+        ),
+        route(
+            M::DELETE,
+            "/api/v1/users/{id}/rate_limit_policy",
+            web::delete().to(rate_limits::delete_user),
         ),
     ]
 }

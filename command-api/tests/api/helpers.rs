@@ -19,6 +19,7 @@ pub const PARTITIONS: i32 = 4;
 pub const MEMBER: &str = "member-token-aaaaaaaa";
 pub const OTHER: &str = "other-token-bbbbbbbbb";
 pub const VIEWER: &str = "viewer-token-cccccccc";
+pub const ADMIN: &str = "admin-token-dddddddddd";
 
 /// A running command-api and what a test needs around it.
 pub struct TestApp {
@@ -81,8 +82,13 @@ pub fn settings(log: &Log, provisioner: bool) -> Settings {
     settings.redis.key_prefix = log.redis_prefix.clone();
     settings.provisioner.enabled = provisioner;
     settings.provisioner.tick_ms = 20;
-    settings.auth.tokens =
-        format!("{MEMBER}=alice:member;{OTHER}=bob:member;{VIEWER}=victor:viewer");
+    settings.auth.tokens = format!(
+        "{MEMBER}=alice:member;{OTHER}=bob:member;{VIEWER}=victor:viewer;{ADMIN}=root:admin"
+    );
+    // Limits are tested where they are the subject; elsewhere they must never bind.
+    settings.rate_limit.quota_scale = Some(1000);
+    // A loaded test machine must not push the limiter into its fallback.
+    settings.rate_limit.redis_timeout_ms = Some(5_000);
     settings
 }
 

@@ -13,6 +13,7 @@ mod helpers;
 mod idempotency;
 mod names;
 mod patch;
+mod rate_limits;
 mod roles;
 mod support;
 mod zombie;

@@ -12,6 +12,7 @@ pub mod observability;
 pub mod openapi;
 pub mod operation;
 pub mod problem;
+pub mod rate_limit;
 pub mod requests;
 
 /// Declares the fields a request body may carry, for the command side's "unknown field"

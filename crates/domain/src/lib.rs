@@ -10,6 +10,7 @@ pub mod droplet;
 pub mod log_validity;
 pub mod name;
 pub mod operation;
+pub mod rate_limit_policy;
 pub mod record;
 pub mod rejection;
 pub mod reservation;

@@ -19,6 +19,8 @@ pub async fn healthz() -> HttpResponse {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Check {
     pub up: bool,
+    /// Working, but not as designed (e.g. a fallback in use); still ready.
+    pub degraded: bool,
     /// Why it is down (or a note while it is up), never a secret.
     pub detail: Option<String>,
 }
@@ -27,13 +29,24 @@ impl Check {
     pub fn up() -> Self {
         Self {
             up: true,
+            degraded: false,
             detail: None,
+        }
+    }
+
+    /// Up and ready, but working in a degraded mode described by `detail`.
+    pub fn degraded(detail: impl Into<String>) -> Self {
+        Self {
+            up: true,
+            degraded: true,
+            detail: Some(detail.into()),
         }
     }
 
     pub fn down(detail: impl Into<String>) -> Self {
         Self {
             up: false,
+            degraded: false,
             detail: Some(detail.into()),
         }
     }
@@ -84,20 +97,29 @@ impl Readiness {
 /// Builds the `/readyz` answer from named checks: 200 when all pass, else 503.
 pub fn readiness(checks: BTreeMap<&'static str, Check>) -> HttpResponse {
     let ready = checks.values().all(|c| c.up);
+    let degraded = checks.values().any(|c| c.degraded);
     let described: BTreeMap<&str, Value> = checks
         .iter()
         .map(|(name, check)| {
-            let mut value = json!({ "status": if check.up { "up" } else { "down" } });
+            let status = match (check.up, check.degraded) {
+                (false, _) => "down",
+                (true, true) => "degraded",
+                (true, false) => "up",
+            };
+            let mut value = json!({ "status": status });
             if let Some(detail) = &check.detail {
                 value["detail"] = Value::String(detail.clone());
             }
             (*name, value)
         })
         .collect();
-    let body = json!({
+    let mut body = json!({
         "status": if ready { "ready" } else { "unavailable" },
         "checks": described,
     });
+    if degraded {
+        body["degraded"] = Value::Bool(true);
+    }
     if ready {
         HttpResponse::Ok().json(body)
     } else {

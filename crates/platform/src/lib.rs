@@ -12,6 +12,7 @@ pub mod http_metrics;
 pub mod kafka;
 pub mod metrics;
 pub mod problem;
+pub mod ratelimit;
 pub mod redis;
 pub mod relay;
 pub mod request_id;

@@ -204,6 +204,9 @@ pub struct Problem {
     pub metadata: Map<String, Value>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// On `429`: the rate-limit policies the request ran over (api.md §8).
+    #[serde(rename = "violated-policies", skip_serializing_if = "Option::is_none")]
+    pub violated_policies: Option<Vec<String>>,
     #[serde(skip)]
     headers: Vec<(&'static str, String)>,
 }
@@ -223,6 +226,7 @@ impl Problem {
             code,
             metadata: Map::new(),
             errors: Vec::new(),
+            violated_policies: None,
             headers: Vec::new(),
         }
     }
@@ -234,6 +238,11 @@ impl Problem {
 
     pub fn meta(mut self, key: &str, value: impl Into<Value>) -> Self {
         self.metadata.insert(key.to_owned(), value.into());
+        self
+    }
+
+    pub fn violated_policies(mut self, names: Vec<String>) -> Self {
+        self.violated_policies = Some(names);
         self
     }
 
@@ -301,7 +310,14 @@ impl Problem {
     }
 }
 
+/// The registered problem type of a rate-limited request (api.md §4).
+pub const QUOTA_EXCEEDED_TYPE: &str =
+    "https://iana.org/assignments/http-problem-types#quota-exceeded";
+
 fn type_uri(status: StatusCode, code: &str) -> String {
+    if code == Code::RateLimited.as_str() {
+        return QUOTA_EXCEEDED_TYPE.into();
+    }
     if status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED {
         return "about:blank".into();
     }

@@ -1,4 +1,5 @@
-//! The one app builder all four binaries use: request ids, HTTP metrics, the extractor
+//! The one app builder all four binaries use: request ids, HTTP metrics, rate limits
+//! (when the binary gives `RateLimits`; api.md §8), the extractor
 //! error handlers that turn bad query strings, paths and bodies into problems,
 //! `/healthz`, `/readyz` (reported checks plus live pings) and `/metrics`, and the HTTP
 //! server as a supervised task. A binary adds its own routes and nothing else; it must
@@ -20,6 +21,7 @@ use crate::health::{Check, Readiness};
 use crate::http_metrics::HttpMetrics;
 use crate::metrics::{Metrics, metrics_endpoint};
 use crate::problem::{Code, Problem};
+use crate::ratelimit::RateLimits;
 use crate::supervisor::Supervisor;
 
 /// A check computed when `/readyz` is asked, from state the binary holds.
@@ -68,6 +70,7 @@ pub struct Common {
     metrics: web::Data<Metrics>,
     http_metrics: web::Data<HttpMetrics>,
     probes: web::Data<Probes>,
+    rate_limits: Option<web::Data<RateLimits>>,
     body_limit: usize,
 }
 
@@ -77,8 +80,15 @@ impl Common {
             http_metrics: web::Data::new(HttpMetrics::new(&metrics)),
             metrics: web::Data::new(metrics),
             probes: web::Data::new(probes),
+            rate_limits: None,
             body_limit,
         }
+    }
+
+    /// Limits every authenticated `/api/v1` request and reports limits on every answer.
+    pub fn rate_limits(mut self, limits: web::Data<RateLimits>) -> Self {
+        self.rate_limits = Some(limits);
+        self
     }
 
     pub fn metrics(&self) -> &Metrics {
@@ -98,7 +108,14 @@ impl Common {
             InitError = (),
         >,
     > {
-        App::new()
+        let app = App::new();
+        // Registered only by the services that limit; the middleware passes without it.
+        let app = match self.rate_limits {
+            Some(limits) => app.app_data(limits),
+            None => app,
+        };
+        // Innermost, so a 429 is still counted and stamped with its request id.
+        app.wrap(from_fn(crate::ratelimit::middleware::middleware))
             .wrap(from_fn(crate::http_metrics::middleware))
             .wrap(from_fn(crate::request_id::middleware))
             .app_data(self.metrics)

@@ -8,6 +8,7 @@ pub mod cluster;
 pub mod droplet;
 pub mod notify;
 pub mod operation;
+pub mod rate_limit_policy;
 pub mod row;
 pub mod timeline;
 

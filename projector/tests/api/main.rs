@@ -7,6 +7,7 @@ mod crash;
 mod fixture;
 mod parking;
 mod projection;
+mod rate_limit_policy;
 mod records;
 mod restart;
 mod test_app;

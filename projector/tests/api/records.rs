@@ -87,7 +87,7 @@ pub fn garbage(partition: i32, key: &str) -> TestRecord {
     }
 }
 
-fn build(partition: i32, key: &str, record: &Record) -> TestRecord {
+pub fn build(partition: i32, key: &str, record: &Record) -> TestRecord {
     let (kind, aggregate, types) = proto::header_values(record);
     let value = proto::encode_record(record);
     TestRecord {

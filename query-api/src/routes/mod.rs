@@ -7,11 +7,13 @@ pub mod catalog;
 pub mod clusters;
 pub mod observability;
 pub mod operations;
+pub mod rate_limits;
 pub mod resources;
 pub mod service;
 
 use actix_web::http::Method;
 use actix_web::{Route, web};
+use platform::ratelimit::status;
 use views::cluster::ClusterRow;
 use views::droplet::DropletRow;
 use views::operation::OperationRow;
@@ -80,6 +82,19 @@ pub fn table() -> Vec<ApiRoute> {
         get(
             "/api/v1/observability/workers",
             web::get().to(observability::workers),
+        ),
+        get("/api/v1/rate_limit", web::get().to(status::status)),
+        get(
+            "/api/v1/rate_limit_policies",
+            web::get().to(rate_limits::list),
+        ),
+        get(
+            "/api/v1/rate_limit_policies/default",
+            web::get().to(rate_limits::get_default),
+        ),
+        get(
+            "/api/v1/users/{id}/rate_limit_policy",
+            web::get().to(rate_limits::get_user),
         ),
     ]
 }

@@ -11,4 +11,5 @@ mod get;
 mod list;
 mod observability;
 mod operations;
+mod rate_limits;
 mod test_app;

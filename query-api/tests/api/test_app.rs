@@ -67,6 +67,10 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     settings.auth.tokens = format!("{ALICE}=alice:member;{BOB}=bob:member;{ADMIN}=root:admin");
     settings.pagination.secret = SECRET.into();
     settings.web_dir = spa_dir();
+    // Limits are tested where they are the subject; elsewhere they must never bind.
+    settings.rate_limit.quota_scale = Some(1000);
+    // A loaded test machine must not push the limiter into its fallback.
+    settings.rate_limit.redis_timeout_ms = Some(5_000);
     customize(&mut settings);
     let redis = platform::redis::pool(&settings.redis).expect("redis pool");
     let partitions = settings.kafka.partitions;

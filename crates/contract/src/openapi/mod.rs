@@ -1,5 +1,6 @@
 //! The OpenAPI document of `/api/v1`, built from the contract types and one described
-//! operation per route (`catalog`, `droplets`, `clusters`, `operations`). query-api
+//! operation per route (`catalog`, `droplets`, `clusters`, `operations`, `observability`,
+//! `rate_limits`). query-api
 //! serves it; a test holds its paths equal to the routes the services register. The
 //! answers every route can give (401, 429, 500, 503) and the bearer scheme are added
 //! once, by `Everywhere`, rather than repeated on each operation.
@@ -10,6 +11,7 @@ pub mod droplets;
 pub mod observability;
 pub mod operations;
 pub mod params;
+pub mod rate_limits;
 
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
@@ -41,6 +43,10 @@ use crate::problem::Problem;
         operations::cancel_operation,
         observability::observability_partitions, observability::observability_projection,
         observability::observability_workers,
+        rate_limits::get_rate_limit, rate_limits::list_rate_limit_policies,
+        rate_limits::get_default_rate_limit_policy, rate_limits::put_default_rate_limit_policy,
+        rate_limits::get_user_rate_limit_policy, rate_limits::put_user_rate_limit_policy,
+        rate_limits::delete_user_rate_limit_policy,
     ),
     components(schemas(Problem)),
     modifiers(&Everywhere),
@@ -50,6 +56,7 @@ use crate::problem::Problem;
         (name = "clusters", description = "Clusters, node pools and nodes"),
         (name = "operations", description = "Long-running operations (api.md §9)"),
         (name = "observability", description = "Runtime state: write ownership, projection lag, worker pools"),
+        (name = "rate_limits", description = "Rate limits and their policies (api.md §8)"),
     )
 )]
 struct ApiDoc;
