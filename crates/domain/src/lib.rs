@@ -7,6 +7,7 @@ pub mod aggregate;
 pub mod catalog;
 pub mod cluster;
 pub mod droplet;
+pub mod job;
 pub mod log_validity;
 pub mod name;
 pub mod operation;
