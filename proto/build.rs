@@ -11,7 +11,13 @@ fn main() -> Result<(), Box<dyn Error>> {
     }
     let schema = PathBuf::from(env::var("CARGO_MANIFEST_DIR")?).join("schema");
     println!("cargo:rerun-if-changed={}", schema.display());
-    let files = ["events.proto", "cluster.proto", "reservation.proto"].map(|f| schema.join(f));
+    let files = [
+        "events.proto",
+        "cluster.proto",
+        "reservation.proto",
+        "job.proto",
+    ]
+    .map(|f| schema.join(f));
     // Ordered maps, so a record encodes to the same bytes every time.
     prost_build::Config::new()
         .btree_map(["."])

@@ -16,6 +16,7 @@ pub struct Settings {
     pub node_pools: NodePoolSettings,
     pub idempotency: IdempotencySettings,
     pub auth: AuthSettings,
+    pub jobs: crate::jobs::JobSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -70,6 +71,8 @@ pub struct IdempotencySettings {
 
 impl Settings {
     pub fn load() -> anyhow::Result<Self> {
-        platform::config::load(BASE)
+        let mut settings: Self = platform::config::load(BASE)?;
+        settings.jobs.apply_env_aliases()?;
+        Ok(settings)
     }
 }

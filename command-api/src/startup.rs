@@ -11,6 +11,7 @@ use actix_web::dev::Server;
 use actix_web::{HttpServer, web};
 use domain::cluster::Cluster;
 use domain::droplet::Droplet;
+use domain::job::Job;
 use domain::reservation::NameReservation;
 use platform::auth::TokenTable;
 use platform::clock::SharedClock;
@@ -25,6 +26,8 @@ use rdkafka::Offset;
 
 use crate::config::Settings;
 use crate::internal::{InternalClient, InternalToken};
+use crate::jobs::metrics::JobMetrics;
+use crate::jobs::pool::WorkerPool;
 use crate::names::Names;
 use crate::ownership::Directory;
 use crate::reconcile::addresses::MAX_PARTITIONS;
@@ -40,6 +43,7 @@ pub fn kinds() -> Kinds {
         .register::<Droplet>()
         .register::<Cluster>()
         .register::<NameReservation>()
+        .register::<Job>()
 }
 
 pub struct Application {
@@ -50,6 +54,7 @@ pub struct Application {
     internal: InternalClient,
     readiness: Readiness,
     settings: Settings,
+    jobs: WorkerPool,
 }
 
 impl Application {
@@ -97,6 +102,12 @@ impl Application {
             forwarding,
             names: names.clone(),
         };
+        let jobs = WorkerPool::new(
+            writer.clone(),
+            names.clone(),
+            settings.jobs.clone(),
+            JobMetrics::new(&metrics),
+        );
         let server = http_server(listener, &settings, services, metrics, readiness.clone())?;
         Ok(Self {
             port,
@@ -106,6 +117,7 @@ impl Application {
             internal,
             readiness,
             settings,
+            jobs,
         })
     }
 
@@ -127,6 +139,7 @@ impl Application {
             internal,
             readiness,
             settings,
+            jobs,
             ..
         } = self;
         let mut supervisor = Supervisor::new(readiness.clone());
@@ -152,6 +165,13 @@ impl Application {
             let stop = supervisor.shutdown();
             supervisor.spawn("reservation_reconciler", async move {
                 reservations.run(stop).await;
+                Ok(())
+            });
+        }
+        if settings.jobs.enabled {
+            let stop = supervisor.shutdown();
+            supervisor.spawn("job_worker_pool", async move {
+                jobs.run(stop).await;
                 Ok(())
             });
         }
@@ -241,6 +261,7 @@ fn http_server(
     let services = web::Data::new(services);
     let limit = web::Data::new(BodyLimit(settings.http.body_limit));
     let internal = web::Data::new(InternalToken::new(&settings.writer.internal_token));
+    let jobs = web::Data::new(settings.jobs.clone());
     let server = HttpServer::new(move || {
         common
             .clone()
@@ -251,6 +272,7 @@ fn http_server(
             .app_data(tokens.clone())
             .app_data(limit.clone())
             .app_data(internal.clone())
+            .app_data(jobs.clone())
             .configure(routes::configure)
             .default_service(web::to(platform::service::not_found))
     })

@@ -22,20 +22,24 @@ use crate::consumer::Projector;
 use crate::lag::LagProbe;
 use crate::telemetry::ProjectorMetrics;
 use crate::views::Projection;
+use crate::views::job_detail::JobDetailView;
 use crate::views::operation::OperationView;
 use crate::views::timeline::TimelineView;
 use domain::reservation::NameReservation;
 use views::cluster::ClusterRow;
 use views::droplet::DropletRow;
+use views::job::JobRow;
 
 /// What the live projector projects: one line per aggregate type and per view.
 pub fn projection() -> Projection {
     Projection::default()
         .state_view::<DropletRow>()
         .state_view::<ClusterRow>()
+        .state_view::<JobRow>()
         .aggregate::<NameReservation>()
         .view(OperationView)
         .view(TimelineView)
+        .view(JobDetailView)
 }
 
 pub struct Application {

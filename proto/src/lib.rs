@@ -6,6 +6,7 @@
 mod cluster;
 mod codec;
 mod droplet;
+mod job;
 mod record;
 mod reservation;
 mod time;

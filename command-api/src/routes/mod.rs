@@ -9,6 +9,7 @@ pub mod common;
 pub mod droplets;
 pub mod forward;
 pub mod input;
+pub mod jobs;
 pub mod metadata;
 pub mod node_pools;
 pub mod operations;
@@ -95,6 +96,22 @@ pub fn table() -> Vec<ApiRoute> {
             M::POST,
             "/api/v1/operations/{id:[^/:]+}:cancel",
             web::post().to(operations::cancel),
+        ),
+        route(M::POST, "/api/v1/jobs", web::post().to(jobs::create)),
+        route(
+            M::POST,
+            "/api/v1/jobs/{id:[^/:]+}:cancel",
+            web::post().to(jobs::cancel),
+        ),
+        route(
+            M::POST,
+            "/api/v1/jobs/{id:[^/:]+}:retry",
+            web::post().to(jobs::retry),
+        ),
+        route(
+            M::DELETE,
+            "/api/v1/jobs/{id}",
+            web::delete().to(jobs::delete),
         ),
     ]
 }
