@@ -78,3 +78,16 @@ CREATE TABLE log_lines (
     KEY log_lines_job (job_id, attempt, id),
     KEY log_lines_service_ts (service, ts)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+
+-- Queue controls: whether a queue is paused (its jobs are not claimed). A copy of
+-- domain::queue::QueueControl; one row per queue ever paused or resumed.
+CREATE TABLE job_queue (
+    queue_id   BINARY(16)      NOT NULL,
+    name       VARCHAR(64)     NOT NULL,
+    paused     BOOLEAN         NOT NULL,
+    changed_by VARCHAR(255)    NOT NULL,
+    updated_at DATETIME(6)     NOT NULL,
+    version    BIGINT UNSIGNED NOT NULL,
+    PRIMARY KEY (queue_id),
+    UNIQUE KEY job_queue_name (name)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;

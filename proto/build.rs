@@ -16,6 +16,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         "cluster.proto",
         "reservation.proto",
         "job.proto",
+        "queue.proto",
     ]
     .map(|f| schema.join(f));
     // Ordered maps, so a record encodes to the same bytes every time.

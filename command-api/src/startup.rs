@@ -12,6 +12,7 @@ use actix_web::{HttpServer, web};
 use domain::cluster::Cluster;
 use domain::droplet::Droplet;
 use domain::job::Job;
+use domain::queue::QueueControl;
 use domain::reservation::NameReservation;
 use platform::auth::TokenTable;
 use platform::clock::SharedClock;
@@ -44,6 +45,7 @@ pub fn kinds() -> Kinds {
         .register::<Cluster>()
         .register::<NameReservation>()
         .register::<Job>()
+        .register::<QueueControl>()
 }
 
 pub struct Application {

@@ -29,6 +29,7 @@ use domain::reservation::NameReservation;
 use views::cluster::ClusterRow;
 use views::droplet::DropletRow;
 use views::job::JobRow;
+use views::job::queue::QueueRow;
 
 /// What the live projector projects: one line per aggregate type and per view.
 pub fn projection() -> Projection {
@@ -36,6 +37,7 @@ pub fn projection() -> Projection {
         .state_view::<DropletRow>()
         .state_view::<ClusterRow>()
         .state_view::<JobRow>()
+        .state_view::<QueueRow>()
         .aggregate::<NameReservation>()
         .view(OperationView)
         .view(TimelineView)

@@ -7,6 +7,7 @@ mod cluster;
 mod codec;
 mod droplet;
 mod job;
+mod queue;
 mod record;
 mod reservation;
 mod time;

@@ -49,3 +49,18 @@ impl JobSettings {
 pub fn queue_partition(name: &str, partitions: i32) -> i32 {
     platform::kafka::partition_for(format!("queue/{name}").as_bytes(), partitions)
 }
+
+/// Namespace of queue control ids.
+const QUEUE_NAMESPACE: uuid::Uuid =
+    uuid::Uuid::from_u128(0x2f0c_8a51_77d4_4e0a_b1c3_5a9e_0d6f_3b28);
+
+/// The id of queue `name`'s control aggregate: the first UUIDv5 of `name#i` that lands
+/// in the queue's partition, so it is fixed (the partition count never changes) and its
+/// writer is the one that claims the queue's jobs.
+pub fn queue_id(name: &str, partitions: i32) -> uuid::Uuid {
+    let target = queue_partition(name, partitions);
+    (0u32..)
+        .map(|i| uuid::Uuid::new_v5(&QUEUE_NAMESPACE, format!("{name}#{i}").as_bytes()))
+        .find(|id| platform::kafka::partition_for(id.to_string().as_bytes(), partitions) == target)
+        .unwrap_or_default()
+}

@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod metadata;
 pub mod node_pools;
 pub mod operations;
+pub mod queues;
 pub mod respond;
 
 use actix_web::http::Method;
@@ -112,6 +113,16 @@ pub fn table() -> Vec<ApiRoute> {
             M::DELETE,
             "/api/v1/jobs/{id}",
             web::delete().to(jobs::delete),
+        ),
+        route(
+            M::POST,
+            "/api/v1/queues/{name:[^/:]+}:pause",
+            web::post().to(queues::pause),
+        ),
+        route(
+            M::POST,
+            "/api/v1/queues/{name:[^/:]+}:resume",
+            web::post().to(queues::resume),
         ),
     ]
 }

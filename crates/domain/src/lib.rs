@@ -11,6 +11,7 @@ pub mod job;
 pub mod log_validity;
 pub mod name;
 pub mod operation;
+pub mod queue;
 pub mod record;
 pub mod rejection;
 pub mod reservation;

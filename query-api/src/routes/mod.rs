@@ -5,7 +5,9 @@
 
 pub mod catalog;
 pub mod clusters;
+pub mod jobs;
 pub mod operations;
+pub mod queues;
 pub mod resources;
 pub mod service;
 
@@ -13,6 +15,7 @@ use actix_web::http::Method;
 use actix_web::{Route, web};
 use views::cluster::ClusterRow;
 use views::droplet::DropletRow;
+use views::job::JobRow;
 use views::operation::OperationRow;
 
 use crate::forward;
@@ -68,6 +71,12 @@ pub fn table() -> Vec<ApiRoute> {
             "/api/v1/operations/{id:[^/:]+}",
             web::get().to(one::<OperationRow>),
         ),
+        get("/api/v1/jobs", web::get().to(list::<JobRow>)),
+        get("/api/v1/jobs/{id:[^/:]+}", web::get().to(one::<JobRow>)),
+        get("/api/v1/jobs/{id}/attempts", web::get().to(jobs::attempts)),
+        get("/api/v1/jobs/{id}/logs", web::get().to(jobs::logs)),
+        get("/api/v1/jobs/{id}/logs:stream", web::get().to(jobs::stream)),
+        get("/api/v1/queues", web::get().to(queues::list)),
     ]
 }
 

@@ -7,6 +7,7 @@
 pub mod catalog;
 pub mod clusters;
 pub mod droplets;
+pub mod jobs;
 pub mod operations;
 pub mod params;
 
@@ -38,6 +39,9 @@ use crate::problem::Problem;
         clusters::delete_node_pool, clusters::remove_node, clusters::cluster_events,
         operations::list_operations, operations::get_operation, operations::wait_operation,
         operations::cancel_operation,
+        jobs::list_jobs, jobs::create_job, jobs::get_job, jobs::delete_job, jobs::cancel_job,
+        jobs::retry_job, jobs::job_attempts, jobs::job_logs, jobs::job_log_stream,
+        jobs::list_queues, jobs::pause_queue, jobs::resume_queue,
     ),
     components(schemas(Problem)),
     modifiers(&Everywhere),
@@ -46,6 +50,7 @@ use crate::problem::Problem;
         (name = "droplets", description = "Virtual machines"),
         (name = "clusters", description = "Clusters, node pools and nodes"),
         (name = "operations", description = "Long-running operations (api.md §9)"),
+        (name = "jobs", description = "Background jobs and their queues (api.md §12.3)"),
     )
 )]
 struct ApiDoc;

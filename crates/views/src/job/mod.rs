@@ -5,6 +5,7 @@
 
 pub mod attempt;
 pub mod log;
+pub mod queue;
 pub mod records;
 
 use chrono::{DateTime, Utc};
