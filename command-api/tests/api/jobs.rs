@@ -368,3 +368,53 @@ fn job_events(log: &Log, id: Uuid) -> Vec<JobEvent> {
         .flat_map(|b| proto::decode_events::<JobEvent>(&b.events).expect("job events"))
         .collect()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paused_queue_keeps_its_jobs_until_resumed() {
+    let log = Log::start();
+    let mut settings = job_settings(&log, true, 30);
+    settings
+        .auth
+        .tokens
+        .push_str(";admin-token-zzzzzzzz=root:admin");
+    let app = spawn_with(settings).await;
+    let admin = "admin-token-zzzzzzzz";
+    assert_problem(
+        app.post("/api/v1/queues/default:pause", MEMBER)
+            .send()
+            .await
+            .expect("request"),
+        403,
+        "PERMISSION_DENIED",
+    )
+    .await;
+    let paused = app
+        .post("/api/v1/queues/default:pause", admin)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(paused.status(), 200);
+    let body: Value = paused.json().await.expect("json");
+    assert_eq!(body["paused"], true);
+    let held = enqueued(&app, &sleep_job(600)).await;
+    let other = enqueued(
+        &app,
+        &json!({"type": "sleep", "args": {"seconds": 600}, "queue": "other"}),
+    )
+    .await;
+    let zero = chrono::Duration::zero();
+    job_when(&app, other, zero, |j| j.status == Some(JobStatus::Running)).await;
+    let waiting = job_when(&app, held, zero, |_| true).await;
+    assert_eq!(
+        waiting.status,
+        Some(JobStatus::Queued),
+        "a paused queue's job is not claimed"
+    );
+    let resumed = app
+        .post("/api/v1/queues/default:resume", admin)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(resumed.status(), 200);
+    job_when(&app, held, zero, |j| j.status == Some(JobStatus::Running)).await;
+}

@@ -11,6 +11,7 @@ mod droplets;
 mod forwarding;
 mod helpers;
 mod idempotency;
+mod job_clusters;
 mod jobs;
 mod names;
 mod patch;
