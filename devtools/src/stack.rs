@@ -40,6 +40,8 @@ impl Default for StackOptions {
 struct Running {
     trigger: Trigger,
     task: JoinHandle<anyhow::Result<()>>,
+    /// A command-api, which `kill_command_apis` may abort.
+    command_api: bool,
 }
 
 pub struct Stack {
@@ -127,6 +129,21 @@ impl Stack {
         Ok(())
     }
 
+    /// Kills every command-api at once, as SIGKILL would in-process: their tasks are
+    /// aborted without reaching a safe point (no graceful shutdown, nothing flushed).
+    pub fn kill_command_apis(&mut self) {
+        for running in self.running.iter().filter(|r| r.command_api) {
+            running.task.abort();
+        }
+        self.running.retain(|r| !r.command_api);
+        self.writers.clear();
+    }
+
+    /// The consumer group of the command-api `start_services` starts, to restart it in.
+    pub fn writer_group(&self) -> String {
+        format!("command-api-{}", self.suffix)
+    }
+
     pub fn tokens(&self) -> String {
         format!("{TOKEN}=alice:member;{OTHER_TOKEN}=bob:member")
     }
@@ -159,7 +176,11 @@ impl Stack {
         let port = app.port();
         let (trigger, shutdown) = platform::shutdown::channel();
         let task = tokio::spawn(app.run_until_stopped(shutdown));
-        self.running.push(Running { trigger, task });
+        self.running.push(Running {
+            trigger,
+            task,
+            command_api: false,
+        });
         Ok(port)
     }
 
@@ -185,7 +206,11 @@ impl Stack {
         self.writers.push(app.writer());
         let (trigger, shutdown) = platform::shutdown::channel();
         let task = tokio::spawn(app.run_until_stopped(shutdown));
-        self.running.push(Running { trigger, task });
+        self.running.push(Running {
+            trigger,
+            task,
+            command_api: true,
+        });
         self.wait_ready(&url).await?;
         Ok(url)
     }
@@ -204,7 +229,11 @@ impl Stack {
         let url = format!("http://127.0.0.1:{}", app.port());
         let (trigger, shutdown) = platform::shutdown::channel();
         let task = tokio::spawn(app.run_until_stopped(shutdown));
-        self.running.push(Running { trigger, task });
+        self.running.push(Running {
+            trigger,
+            task,
+            command_api: false,
+        });
         Ok(url)
     }
 

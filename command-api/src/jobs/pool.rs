@@ -28,6 +28,9 @@ use crate::names::{Names, system};
 use crate::reconcile::submit_all;
 use crate::workflows::jobs::release_key;
 use crate::writer::{Command, Observed, Submission, Writer};
+use futures::FutureExt;
+use futures::future::BoxFuture;
+use tokio::task::JoinSet;
 
 /// What the pool and its attempts share.
 pub struct Shared {
@@ -91,13 +94,29 @@ impl WorkerPool {
         }
     }
 
-    pub async fn run(self, shutdown: platform::shutdown::Shutdown) {
-        let tick = Duration::from_millis(self.shared.settings.tick_ms.max(10));
-        crate::reconcile::every(tick, shutdown, || self.pass()).await;
+    /// Runs passes until shutdown. The attempts are children of this loop: when it
+    /// ends (shutdown, or the process dying) they stop with it and report nothing, and
+    /// their leases run out — exactly what a killed instance leaves behind.
+    pub async fn run(self, mut shutdown: platform::shutdown::Shutdown) {
+        let mut ticks =
+            tokio::time::interval(Duration::from_millis(self.shared.settings.tick_ms.max(10)));
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut attempts = JoinSet::new();
+        loop {
+            tokio::select! {
+                () = shutdown.wait() => return,
+                _ = ticks.tick() => {
+                    for attempt in self.pass().await {
+                        attempts.spawn(attempt);
+                    }
+                    while attempts.try_join_next().is_some() {}
+                }
+            }
+        }
     }
 
-    /// One pass over every served partition.
-    pub async fn pass(&self) {
+    /// One pass over every served partition; returns the attempts it claimed, to run.
+    pub async fn pass(&self) -> Vec<BoxFuture<'static, ()>> {
         let shared = &self.shared;
         let writer = &shared.writer;
         let now = writer.clock().now();
@@ -109,15 +128,21 @@ impl WorkerPool {
             .collect();
         submit_all(writer, sweeps).await;
         self.record_queues(&jobs, now);
-        self.claim(&jobs, now).await;
+        let claimed = self.claim(&jobs, now).await;
         self.release_deleted_keys().await;
+        claimed
     }
 
-    async fn claim(&self, jobs: &[Observed<Job>], now: DateTime<Utc>) {
+    async fn claim(
+        &self,
+        jobs: &[Observed<Job>],
+        now: DateTime<Utc>,
+    ) -> Vec<BoxFuture<'static, ()>> {
         let shared = &self.shared;
+        let mut claimed_jobs = Vec::new();
         let free = shared.settings.workers.saturating_sub(shared.busy());
         if free == 0 {
-            return;
+            return claimed_jobs;
         }
         let paused = queues::paused(&shared.writer);
         let mut due: Vec<&Job> = jobs
@@ -138,14 +163,14 @@ impl WorkerPool {
                 .writer
                 .submit(job_command(&shared.writer, job, command, "job.claim"))
                 .await;
-            let claimed = submitted.ok().and_then(|a| a.state::<Job>().cloned());
-            let Some(claimed) = claimed else {
+            let Some(job) = submitted.ok().and_then(|a| a.state::<Job>().cloned()) else {
                 continue;
             };
             let cancel = Cancel::default();
-            shared.start(claimed.id, cancel.clone());
-            tokio::spawn(attempt::run(Arc::clone(shared), claimed, worker_id, cancel));
+            shared.start(job.id, cancel.clone());
+            claimed_jobs.push(attempt::run(Arc::clone(shared), job, worker_id, cancel).boxed());
         }
+        claimed_jobs
     }
 
     fn record_queues(&self, jobs: &[Observed<Job>], now: DateTime<Utc>) {

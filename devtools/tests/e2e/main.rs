@@ -3,5 +3,6 @@
 
 mod broker;
 mod clusters;
+mod jobs;
 mod read_your_writes;
 mod zombie;
