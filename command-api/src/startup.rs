@@ -264,6 +264,7 @@ fn http_server(
     let limit = web::Data::new(BodyLimit(settings.http.body_limit));
     let internal = web::Data::new(InternalToken::new(&settings.writer.internal_token));
     let jobs = web::Data::new(settings.jobs.clone());
+    let admission = web::Data::new(crate::jobs::admission::Admission::default());
     let server = HttpServer::new(move || {
         common
             .clone()
@@ -275,6 +276,7 @@ fn http_server(
             .app_data(limit.clone())
             .app_data(internal.clone())
             .app_data(jobs.clone())
+            .app_data(admission.clone())
             .configure(routes::configure)
             .default_service(web::to(platform::service::not_found))
     })

@@ -3,6 +3,7 @@
 //! writer sees the whole queue — its capacity, claim order and pause — and decides them
 //! alone), and the worker pool with its handlers (`pool`, `handlers/`).
 
+pub mod admission;
 mod attempt;
 pub mod handlers;
 pub mod metrics;

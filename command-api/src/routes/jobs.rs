@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 use super::common::{self, Services, finish, forward_to, parse_id};
 use super::{body, input, respond};
+use crate::jobs::admission::Admission;
 use crate::jobs::{JobSettings, queue_partition};
 use crate::preconditions;
 use crate::workflows::jobs::{self as flow, Enqueue, EnqueueError};
@@ -28,6 +29,7 @@ pub async fn create(
     principal: Principal,
     services: web::Data<Services>,
     settings: web::Data<JobSettings>,
+    admission: web::Data<Admission>,
 ) -> Result<HttpResponse, Problem> {
     principal.require_mutation()?;
     let body::JsonBody { raw, object } = body::json_object(&req, payload).await?;
@@ -43,6 +45,7 @@ pub async fn create(
         writer,
         names: &services.names,
         settings: &settings,
+        admission: &admission,
         partition,
         principal,
         idempotency,

@@ -4,6 +4,8 @@
 //! concurrent enqueues with one key exactly one wins; the others learn the winner's id
 //! (`409 DUPLICATE_JOB`). The key stays held until the job is deleted.
 
+use std::collections::HashSet;
+
 use domain::job::{EnqueueJob, Job, JobCommand, UNIQUE_KEY_KIND};
 use domain::record::StoredResponse;
 use domain::rejection::{Meta, RejectionKind};
@@ -15,6 +17,7 @@ use views::job::JobRow;
 
 use super::under_name;
 use crate::jobs::JobSettings;
+use crate::jobs::admission::Admission;
 use crate::names::Names;
 use crate::routes::input::jobs::JobInput;
 use crate::writer::{Accepted, Command, IdempotencyRequest, SubmitError, Writer};
@@ -83,6 +86,7 @@ pub struct Enqueue<'a> {
     pub writer: &'a Writer,
     pub names: &'a Names,
     pub settings: &'a JobSettings,
+    pub admission: &'a Admission,
     pub partition: i32,
     pub principal: Principal,
     pub idempotency: Option<IdempotencyRequest>,
@@ -92,18 +96,22 @@ pub struct Enqueue<'a> {
 /// Checks the queue's capacity, reserves the unique key (if any), creates the job.
 pub async fn enqueue(ctx: Enqueue<'_>, input: JobInput) -> Result<Accepted, EnqueueError> {
     let writer = ctx.writer;
-    let occupied = writer
+    let held: HashSet<Uuid> = writer
         .observe_partition::<Job>(ctx.partition, &|j: &Job| {
             j.queue == input.queue && j.occupies_queue()
         })
-        .len();
-    if occupied >= ctx.settings.queue_capacity {
+        .into_iter()
+        .map(|o| o.state.id)
+        .collect();
+    let capacity = ctx.settings.queue_capacity;
+    let fresh = writer.id_in_partition(ctx.partition);
+    // Held until the enqueue is decided (dropped on return).
+    let Some(_slot) = ctx.admission.admit(&input.queue, &held, capacity, fresh) else {
         return Err(EnqueueError::QueueFull {
             queue: input.queue,
-            capacity: ctx.settings.queue_capacity,
+            capacity,
         });
-    }
-    let fresh = writer.id_in_partition(ctx.partition);
+    };
     let owner = ctx.principal.id.clone();
     let Some(key) = input.unique_key.clone() else {
         return Ok(submit(&ctx, fresh, input).await?);

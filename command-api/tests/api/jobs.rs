@@ -418,3 +418,16 @@ async fn a_paused_queue_keeps_its_jobs_until_resumed() {
     assert_eq!(resumed.status(), 200);
     job_when(&app, held, zero, |j| j.status == Some(JobStatus::Running)).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_enqueues_never_overfill_a_queue() {
+    let log = Log::start();
+    let mut settings = job_settings(&log, false, 30);
+    settings.jobs.queue_capacity = 3;
+    let app = spawn_with(settings).await;
+    let body = sleep_job(1);
+    let responses = futures::future::join_all((0..10).map(|_| enqueue(&app, MEMBER, &body))).await;
+    let mut statuses: Vec<u16> = responses.iter().map(|r| r.status().as_u16()).collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, [vec![201; 3], vec![503; 7]].concat());
+}
