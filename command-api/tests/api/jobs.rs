@@ -281,6 +281,41 @@ async fn a_sleep_job_runs_to_success_reporting_progress_and_lines() {
         .flat_map(|e| e.lines().iter().map(|l| l.message.clone()))
         .collect();
     assert!(lines.iter().any(|l| l.contains("step 2 of 2")), "{lines:?}");
+    let metrics = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l.starts_with("cg_jobs_finished_total{")
+                && l.contains("outcome=\"succeeded\"")
+                && l.contains("type=\"sleep\"")),
+        "{metrics}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_attempt_over_its_timeout_is_timed_out() {
+    let log = Log::start();
+    let app = spawn_with(job_settings(&log, true, 30)).await;
+    let body = json!({"type": "sleep", "args": {"seconds": 600, "steps": 1},
+        "timeout_seconds": 5, "retry_policy": {"max_attempts": 1}});
+    let id = enqueued(&app, &body).await;
+    let zero = chrono::Duration::zero();
+    job_when(&app, id, zero, |j| j.status == Some(JobStatus::Running)).await;
+    app.clock.advance(chrono::Duration::seconds(6));
+    let dead = job_when(&app, id, zero, |j| j.status == Some(JobStatus::Dead)).await;
+    assert_eq!(dead.attempts[0].outcome, Some(Outcome::TimedOut));
+    assert_eq!(
+        dead.last_error.map(|e| e.code),
+        Some("TIMED_OUT".to_owned())
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
