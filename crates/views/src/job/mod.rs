@@ -302,3 +302,107 @@ impl JobRow {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use domain::Aggregate;
+    use domain::job::{EnqueueJob, JobArgs, JobError, JobEvent, Next, RetryPolicy, ScaleTo};
+
+    use super::*;
+
+    fn at(second: i64) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 12, 3, 9, 0, 0)
+            .single()
+            .expect("time")
+            + chrono::Duration::seconds(second)
+    }
+
+    /// A job with every part set: args, policy, key, lease, progress, attempts, errors.
+    fn history(args: JobArgs) -> Vec<JobEvent> {
+        vec![
+            JobEvent::Enqueued(EnqueueJob {
+                id: Uuid::from_u128(9),
+                owner: "alice".into(),
+                args,
+                queue: "ops".into(),
+                priority: 2,
+                run_at: at(0),
+                timeout_seconds: 60,
+                heartbeat_timeout_seconds: 30,
+                retry: RetryPolicy {
+                    initial_interval_s: 1.5,
+                    jitter: 0.1,
+                    non_retryable_errors: vec!["BAD".into()],
+                    ..RetryPolicy::default()
+                },
+                unique_key: Some(ResourceName::parse("k-1").expect("valid")),
+                trace_id: Some("t".into()),
+                at: at(0),
+            }),
+            JobEvent::Claimed {
+                worker_id: "w1".into(),
+                lease_until: at(31),
+                at: at(1),
+            },
+            JobEvent::AttemptFailed {
+                error: JobError {
+                    code: "OOPS".into(),
+                    message: "no".into(),
+                    retryable: true,
+                },
+                lines: vec![],
+                next: Next::Retry(at(4)),
+                at: at(2),
+            },
+            JobEvent::Due { at: at(4) },
+            JobEvent::Claimed {
+                worker_id: "w2".into(),
+                lease_until: at(35),
+                at: at(5),
+            },
+            JobEvent::Heartbeat {
+                percent: Some(40),
+                message: Some("half".into()),
+                lines: vec![],
+                lease_until: at(36),
+                at: at(6),
+            },
+            JobEvent::CancelRequested { at: at(7) },
+        ]
+    }
+
+    #[test]
+    fn the_row_is_a_lossless_copy_of_the_job() {
+        let cluster_id = Uuid::from_u128(1);
+        let node_pool_id = Uuid::from_u128(2);
+        for args in [
+            JobArgs::Scale {
+                cluster_id,
+                node_pool_id,
+                to: ScaleTo::Delta(-2),
+            },
+            JobArgs::Provision {
+                cluster_id,
+                node_pool_id,
+                count: 3,
+            },
+            JobArgs::Fail {
+                message: "m".into(),
+                retryable: false,
+                fail_attempts: 2,
+            },
+            JobArgs::Sleep {
+                seconds: 4,
+                steps: 2,
+            },
+            JobArgs::Monitor { cluster_id },
+        ] {
+            let job = Job::replay(&history(args));
+            let row = JobRow::from_state(&job).expect("a row");
+            assert_eq!(row.to_state().expect("reads back"), job);
+            let body = row.to_job();
+            assert_eq!((body.attempt, body.cancel_requested), (2, true));
+        }
+    }
+}
