@@ -55,6 +55,9 @@ pub async fn run(shared: Arc<Shared>, job: Job, worker_id: String, cancel: Cance
 }
 
 /// Beats until the lease is lost; never ends otherwise (the handler ends the attempt).
+/// A worker whose beats go unanswered for a whole heartbeat timeout (its instance lost
+/// the partition, or the log is unreachable) gives up too: by then the lease may have
+/// ended and the job been handed to another worker.
 async fn heartbeats(
     shared: &Shared,
     job: &Job,
@@ -65,17 +68,20 @@ async fn heartbeats(
 ) {
     let timeout = Duration::from_secs(u64::from(job.heartbeat_timeout_seconds.max(1)));
     let every = (timeout / 3).clamp(Duration::from_millis(50), Duration::from_secs(10));
+    let mut last_answer = Instant::now();
     loop {
         tokio::time::sleep(every).await;
         match beat(shared, job, worker_id, report).await {
             Ok(accepted) => {
+                last_answer = Instant::now();
                 let requested = accepted.state::<Job>().is_some_and(|j| j.cancel_requested);
                 if requested {
                     flags.cancel_requested.store(true, Ordering::SeqCst);
                     cancel.cancel();
                 }
             }
-            Err(error) if lost(&error) => {
+            Err(error) if lost(&error) || last_answer.elapsed() >= timeout => {
+                tracing::info!(%error, job_id = %job.id, "giving the attempt up");
                 flags.lease_lost.store(true, Ordering::SeqCst);
                 cancel.cancel();
                 return;
@@ -163,14 +169,16 @@ async fn finish(
     label
 }
 
-/// The job refused the report because this worker no longer holds it.
+/// The job refused the report because this worker no longer holds it, or this
+/// instance no longer serves the job.
 fn lost(error: &SubmitError) -> bool {
     match error {
         SubmitError::Domain(Rejection { kind, .. }) => matches!(
             kind,
             RejectionKind::FailedPrecondition | RejectionKind::InvalidStateTransition
         ),
-        SubmitError::NotFound(_) => true,
+        // Another instance serves the partition now: its pool owns the job.
+        SubmitError::NotFound(_) | SubmitError::NotOwned { .. } => true,
         _ => false,
     }
 }
