@@ -12,7 +12,7 @@ use devtools::stack::{Stack, StackOptions};
 use domain::cluster::{Cluster, ClusterEvent, ClusterStatus};
 use domain::droplet::DropletEvent;
 use domain::job::{Job, JobStatus, Outcome};
-use platform::testing::{conforms, eventually_some, read_topic};
+use platform::testing::{conforms, eventually_some, read_topic, table_checksums};
 use reqwest::Method;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -178,4 +178,23 @@ async fn a_job_killed_mid_attempt_is_retried_after_its_lease_and_provisions_once
         !lines.lines.is_empty(),
         "the second attempt's lines are projected"
     );
+
+    // The job read models are a pure function of the log, too.
+    let live = sqlx::MySqlPool::connect(&stack.database_url).await.unwrap();
+    stack.wait_projected(&live).await.unwrap();
+    let replay = stack.clean_replay().await.expect("clean replay");
+    let tables = ["job", "job_attempt", "job_queue", "cluster", "droplet"];
+    assert_eq!(
+        table_checksums(&live, &tables).await,
+        table_checksums(&replay, &tables).await
+    );
+    // Line ids are the table's own; the lines themselves must be the same.
+    assert_eq!(log_lines(&live).await, log_lines(&replay).await);
+}
+
+async fn log_lines(pool: &sqlx::MySqlPool) -> Vec<(Option<String>, Option<u32>, String)> {
+    sqlx::query_as("SELECT source_key, attempt, message FROM log_lines ORDER BY source_key")
+        .fetch_all(pool)
+        .await
+        .unwrap()
 }
