@@ -16,8 +16,15 @@ fn main() -> Result<(), Box<dyn Error>> {
         "cluster.proto",
         "reservation.proto",
         "rate_limit_policy.proto",
+        "job.proto",
+        "queue.proto",
     ]
     .map(|f| schema.join(f));
+    // Each file too, not only the directory: a new schema file must rebuild every
+    // variant of this crate, whatever the directory's own timestamp says.
+    for file in &files {
+        println!("cargo:rerun-if-changed={}", file.display());
+    }
     // Ordered maps, so a record encodes to the same bytes every time.
     prost_build::Config::new()
         .btree_map(["."])

@@ -20,6 +20,7 @@ pub struct Settings {
     /// Rate limits (api.md §8); api.md's defaults when the section is left out.
     #[serde(default)]
     pub rate_limit: RateLimitSettings,
+    pub jobs: crate::jobs::JobSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -74,6 +75,8 @@ pub struct IdempotencySettings {
 
 impl Settings {
     pub fn load() -> anyhow::Result<Self> {
-        platform::config::load(BASE)
+        let mut settings: Self = platform::config::load(BASE)?;
+        settings.jobs.apply_env_aliases()?;
+        Ok(settings)
     }
 }

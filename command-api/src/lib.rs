@@ -8,6 +8,8 @@ pub mod config;
 pub mod error;
 /// The internal API between instances (name steps, holder look-ups).
 pub mod internal;
+/// Jobs: settings, queue placement, the worker pool and its handlers.
+pub mod jobs;
 /// Names unique per owner across partitions: reservations.
 pub mod names;
 /// Which instance serves which partition (Redis), for forwarding.

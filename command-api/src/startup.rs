@@ -11,6 +11,8 @@ use actix_web::dev::Server;
 use actix_web::{HttpServer, web};
 use domain::cluster::Cluster;
 use domain::droplet::Droplet;
+use domain::job::Job;
+use domain::queue::QueueControl;
 use domain::rate_limit_policy::RateLimitPolicy;
 use domain::reservation::NameReservation;
 use platform::auth::TokenTable;
@@ -28,6 +30,8 @@ use rdkafka::Offset;
 
 use crate::config::Settings;
 use crate::internal::{InternalClient, InternalToken};
+use crate::jobs::metrics::JobMetrics;
+use crate::jobs::pool::WorkerPool;
 use crate::names::Names;
 use crate::ownership::Directory;
 use crate::reconcile::addresses::MAX_PARTITIONS;
@@ -44,6 +48,8 @@ pub fn kinds() -> Kinds {
         .register::<Cluster>()
         .register::<NameReservation>()
         .register::<RateLimitPolicy>()
+        .register::<Job>()
+        .register::<QueueControl>()
 }
 
 pub struct Application {
@@ -54,6 +60,7 @@ pub struct Application {
     internal: InternalClient,
     readiness: Readiness,
     settings: Settings,
+    jobs: WorkerPool,
 }
 
 impl Application {
@@ -101,6 +108,12 @@ impl Application {
             forwarding,
             names: names.clone(),
         };
+        let jobs = WorkerPool::new(
+            writer.clone(),
+            names.clone(),
+            settings.jobs.clone(),
+            JobMetrics::new(&metrics),
+        );
         let server = http_server(listener, &settings, services, metrics, readiness.clone())?;
         Ok(Self {
             port,
@@ -110,6 +123,7 @@ impl Application {
             internal,
             readiness,
             settings,
+            jobs,
         })
     }
 
@@ -131,6 +145,7 @@ impl Application {
             internal,
             readiness,
             settings,
+            jobs,
             ..
         } = self;
         let mut supervisor = Supervisor::new(readiness.clone());
@@ -165,8 +180,19 @@ impl Application {
         );
         supervisor.spawn(
             "status_publisher",
-            crate::status::publish(board, writer.clone(), supervisor.shutdown()),
+            crate::status::publish(board.clone(), writer.clone(), supervisor.shutdown()),
         );
+        if settings.jobs.enabled {
+            supervisor.spawn(
+                "workers_publisher",
+                crate::status::publish_workers(board, jobs.clone(), supervisor.shutdown()),
+            );
+            let stop = supervisor.shutdown();
+            supervisor.spawn("job_worker_pool", async move {
+                jobs.run(stop).await;
+                Ok(())
+            });
+        }
         supervisor.spawn(
             "log_reader",
             log_task(writer, settings, readiness, supervisor.shutdown()),
@@ -269,6 +295,8 @@ fn http_server(
     let services = web::Data::new(services);
     let limit = web::Data::new(BodyLimit(settings.http.body_limit));
     let internal = web::Data::new(InternalToken::new(&settings.writer.internal_token));
+    let jobs = web::Data::new(settings.jobs.clone());
+    let admission = web::Data::new(crate::jobs::admission::Admission::default());
     let server = HttpServer::new(move || {
         common
             .clone()
@@ -279,6 +307,8 @@ fn http_server(
             .app_data(tokens.clone())
             .app_data(limit.clone())
             .app_data(internal.clone())
+            .app_data(jobs.clone())
+            .app_data(admission.clone())
             .configure(routes::configure)
             .default_service(web::to(platform::service::not_found))
     })

@@ -1,7 +1,8 @@
 //! What command-api tells the status board (`platform::status`): the partitions this
-//! instance holds, with phase, claim epoch and read position, for
-//! `/observability/partitions`. Read from the write model under each partition's lock
-//! for an instant; it never changes anything and never waits on the log.
+//! instance holds, with phase, claim epoch and read position (`/observability/partitions`),
+//! and its job worker pool (`/observability/workers`). Read from the write model under
+//! each partition's lock for an instant; it never changes anything and never waits on
+//! the log.
 
 use std::time::Duration;
 
@@ -9,6 +10,7 @@ use contract::observability::{PartitionOwnership, Partitions};
 use platform::shutdown::Shutdown;
 use platform::status::StatusBoard;
 
+use crate::jobs::pool::WorkerPool;
 use crate::writer::Writer;
 
 /// How often the snapshot is refreshed (it expires after three intervals).
@@ -42,6 +44,27 @@ pub async fn publish(board: StatusBoard, writer: Writer, shutdown: Shutdown) -> 
             INTERVAL,
             move || {
                 let snapshot = partitions(&writer);
+                async move { snapshot }
+            },
+            shutdown,
+        )
+        .await
+}
+
+/// Publishes the worker pool's snapshot until shutdown.
+pub async fn publish_workers(
+    board: StatusBoard,
+    pool: WorkerPool,
+    shutdown: Shutdown,
+) -> anyhow::Result<()> {
+    let instance = pool.writer().writer_id().to_owned();
+    board
+        .publish_every(
+            "workers",
+            instance,
+            INTERVAL,
+            move || {
+                let snapshot = pool.snapshot();
                 async move { snapshot }
             },
             shutdown,

@@ -41,6 +41,8 @@ impl Default for StackOptions {
 struct Running {
     trigger: Trigger,
     task: JoinHandle<anyhow::Result<()>>,
+    /// A command-api, which `kill_command_apis` may abort.
+    command_api: bool,
 }
 
 pub struct Stack {
@@ -128,6 +130,21 @@ impl Stack {
         Ok(())
     }
 
+    /// Kills every command-api at once, as SIGKILL would in-process: their tasks are
+    /// aborted without reaching a safe point (no graceful shutdown, nothing flushed).
+    pub fn kill_command_apis(&mut self) {
+        for running in self.running.iter().filter(|r| r.command_api) {
+            running.task.abort();
+        }
+        self.running.retain(|r| !r.command_api);
+        self.writers.clear();
+    }
+
+    /// The consumer group of the command-api `start_services` starts, to restart it in.
+    pub fn writer_group(&self) -> String {
+        format!("command-api-{}", self.suffix)
+    }
+
     pub fn tokens(&self) -> String {
         format!("{TOKEN}=alice:member;{OTHER_TOKEN}=bob:member;{ADMIN_TOKEN}=root:admin")
     }
@@ -160,7 +177,11 @@ impl Stack {
         let port = app.port();
         let (trigger, shutdown) = platform::shutdown::channel();
         let task = tokio::spawn(app.run_until_stopped(shutdown));
-        self.running.push(Running { trigger, task });
+        self.running.push(Running {
+            trigger,
+            task,
+            command_api: false,
+        });
         Ok(port)
     }
 
@@ -188,7 +209,11 @@ impl Stack {
         self.writers.push(app.writer());
         let (trigger, shutdown) = platform::shutdown::channel();
         let task = tokio::spawn(app.run_until_stopped(shutdown));
-        self.running.push(Running { trigger, task });
+        self.running.push(Running {
+            trigger,
+            task,
+            command_api: true,
+        });
         self.wait_ready(&url).await?;
         Ok(url)
     }
@@ -209,7 +234,11 @@ impl Stack {
         let url = format!("http://127.0.0.1:{}", app.port());
         let (trigger, shutdown) = platform::shutdown::channel();
         let task = tokio::spawn(app.run_until_stopped(shutdown));
-        self.running.push(Running { trigger, task });
+        self.running.push(Running {
+            trigger,
+            task,
+            command_api: false,
+        });
         Ok(url)
     }
 

@@ -23,11 +23,14 @@ use crate::consumer::Projector;
 use crate::lag::{LagBoard, LagProbe};
 use crate::telemetry::ProjectorMetrics;
 use crate::views::Projection;
+use crate::views::job_detail::JobDetailView;
 use crate::views::operation::OperationView;
 use crate::views::timeline::TimelineView;
 use domain::reservation::NameReservation;
 use views::cluster::ClusterRow;
 use views::droplet::DropletRow;
+use views::job::JobRow;
+use views::job::queue::QueueRow;
 use views::rate_limit_policy::RateLimitPolicyRow;
 
 /// What the live projector projects: one line per aggregate type and per view.
@@ -36,9 +39,12 @@ pub fn projection() -> Projection {
         .state_view::<DropletRow>()
         .state_view::<ClusterRow>()
         .state_view::<RateLimitPolicyRow>()
+        .state_view::<JobRow>()
+        .state_view::<QueueRow>()
         .aggregate::<NameReservation>()
         .view(OperationView)
         .view(TimelineView)
+        .view(JobDetailView)
 }
 
 pub struct Application {

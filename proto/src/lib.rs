@@ -6,6 +6,8 @@
 mod cluster;
 mod codec;
 mod droplet;
+mod job;
+mod queue;
 mod rate_limit_policy;
 mod record;
 mod reservation;

@@ -9,9 +9,11 @@ pub mod common;
 pub mod droplets;
 pub mod forward;
 pub mod input;
+pub mod jobs;
 pub mod metadata;
 pub mod node_pools;
 pub mod operations;
+pub mod queues;
 pub mod rate_limits;
 pub mod respond;
 
@@ -111,6 +113,32 @@ pub fn table() -> Vec<ApiRoute> {
             M::DELETE,
             "/api/v1/users/{id}/rate_limit_policy",
             web::delete().to(rate_limits::delete_user),
+        ),
+        route(M::POST, "/api/v1/jobs", web::post().to(jobs::create)),
+        route(
+            M::POST,
+            "/api/v1/jobs/{id:[^/:]+}:cancel",
+            web::post().to(jobs::cancel),
+        ),
+        route(
+            M::POST,
+            "/api/v1/jobs/{id:[^/:]+}:retry",
+            web::post().to(jobs::retry),
+        ),
+        route(
+            M::DELETE,
+            "/api/v1/jobs/{id}",
+            web::delete().to(jobs::delete),
+        ),
+        route(
+            M::POST,
+            "/api/v1/queues/{name:[^/:]+}:pause",
+            web::post().to(queues::pause),
+        ),
+        route(
+            M::POST,
+            "/api/v1/queues/{name:[^/:]+}:resume",
+            web::post().to(queues::resume),
         ),
     ]
 }

@@ -7,6 +7,7 @@
 
 pub mod clusters;
 pub mod droplets;
+pub mod jobs;
 
 use domain::name::ResourceName;
 

@@ -11,6 +11,8 @@ mod droplets;
 mod forwarding;
 mod helpers;
 mod idempotency;
+mod job_clusters;
+mod jobs;
 mod names;
 mod patch;
 mod rate_limits;

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod cluster;
 pub mod droplet;
 pub mod envelope;
+pub mod job;
 pub mod observability;
 pub mod openapi;
 pub mod operation;

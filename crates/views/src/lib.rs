@@ -6,6 +6,7 @@
 
 pub mod cluster;
 pub mod droplet;
+pub mod job;
 pub mod notify;
 pub mod operation;
 pub mod rate_limit_policy;

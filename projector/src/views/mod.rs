@@ -4,6 +4,7 @@
 //! built in `startup.rs` with one line per view. Views copy facts out of events; they
 //! never compute derived numbers or call another service.
 
+pub mod job_detail;
 pub mod operation;
 pub mod state;
 pub mod timeline;

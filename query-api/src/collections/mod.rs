@@ -4,5 +4,6 @@
 
 pub mod clusters;
 pub mod droplets;
+pub mod jobs;
 pub mod operations;
 pub mod timeline;

@@ -5,8 +5,10 @@
 
 pub mod catalog;
 pub mod clusters;
+pub mod jobs;
 pub mod observability;
 pub mod operations;
+pub mod queues;
 pub mod rate_limits;
 pub mod resources;
 pub mod service;
@@ -16,6 +18,7 @@ use actix_web::{Route, web};
 use platform::ratelimit::status;
 use views::cluster::ClusterRow;
 use views::droplet::DropletRow;
+use views::job::JobRow;
 use views::operation::OperationRow;
 
 use crate::forward;
@@ -96,6 +99,12 @@ pub fn table() -> Vec<ApiRoute> {
             "/api/v1/users/{id}/rate_limit_policy",
             web::get().to(rate_limits::get_user),
         ),
+        get("/api/v1/jobs", web::get().to(list::<JobRow>)),
+        get("/api/v1/jobs/{id:[^/:]+}", web::get().to(one::<JobRow>)),
+        get("/api/v1/jobs/{id}/attempts", web::get().to(jobs::attempts)),
+        get("/api/v1/jobs/{id}/logs", web::get().to(jobs::logs)),
+        get("/api/v1/jobs/{id}/logs:stream", web::get().to(jobs::stream)),
+        get("/api/v1/queues", web::get().to(queues::list)),
     ]
 }
 

@@ -8,6 +8,7 @@ mod consistency;
 mod docs;
 mod forward;
 mod get;
+mod jobs;
 mod list;
 mod observability;
 mod operations;

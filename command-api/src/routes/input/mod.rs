@@ -5,6 +5,7 @@
 pub mod clusters;
 pub mod droplets;
 mod fields;
+pub mod jobs;
 
 pub use fields::Fields;
 

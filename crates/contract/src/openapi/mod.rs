@@ -8,6 +8,7 @@
 pub mod catalog;
 pub mod clusters;
 pub mod droplets;
+pub mod jobs;
 pub mod observability;
 pub mod operations;
 pub mod params;
@@ -47,6 +48,9 @@ use crate::problem::Problem;
         rate_limits::get_default_rate_limit_policy, rate_limits::put_default_rate_limit_policy,
         rate_limits::get_user_rate_limit_policy, rate_limits::put_user_rate_limit_policy,
         rate_limits::delete_user_rate_limit_policy,
+        jobs::list_jobs, jobs::create_job, jobs::get_job, jobs::delete_job, jobs::cancel_job,
+        jobs::retry_job, jobs::job_attempts, jobs::job_logs, jobs::job_log_stream,
+        jobs::list_queues, jobs::pause_queue, jobs::resume_queue,
     ),
     components(schemas(Problem)),
     modifiers(&Everywhere),
@@ -57,6 +61,7 @@ use crate::problem::Problem;
         (name = "operations", description = "Long-running operations (api.md §9)"),
         (name = "observability", description = "Runtime state: write ownership, projection lag, worker pools"),
         (name = "rate_limits", description = "Rate limits and their policies (api.md §8)"),
+        (name = "jobs", description = "Background jobs and their queues (api.md §12.3)"),
     )
 )]
 struct ApiDoc;

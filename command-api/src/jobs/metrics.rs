@@ -1,0 +1,74 @@
+//! The worker pool's metrics, labels bounded by queue, type and outcome:
+//! `cg_jobs_finished_total{queue,type,outcome}`, `cg_jobs_running{queue}`,
+//! `cg_jobs_queue_depth{queue}` and `cg_job_duration_seconds{queue,type,outcome}`.
+//! Queue names are user input, so only the first `MAX_QUEUE_LABELS` distinct queues
+//! get their own label; the rest share `other`.
+
+use std::collections::HashSet;
+use std::sync::Mutex;
+
+use opentelemetry::KeyValue;
+use opentelemetry::metrics::{Counter, Gauge, Histogram};
+use platform::metrics::Metrics;
+
+const MAX_QUEUE_LABELS: usize = 32;
+
+pub struct JobMetrics {
+    finished: Counter<u64>,
+    running: Gauge<u64>,
+    depth: Gauge<u64>,
+    duration: Histogram<f64>,
+    labelled: Mutex<HashSet<String>>,
+}
+
+impl JobMetrics {
+    pub fn new(metrics: &Metrics) -> Self {
+        let meter = metrics.meter("command-api");
+        Self {
+            finished: meter.u64_counter("cg_jobs_finished").build(),
+            running: meter.u64_gauge("cg_jobs_running").build(),
+            depth: meter.u64_gauge("cg_jobs_queue_depth").build(),
+            duration: meter
+                .f64_histogram("cg_job_duration")
+                .with_unit("s")
+                .with_boundaries(vec![
+                    0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 1800.0,
+                ])
+                .build(),
+            labelled: Mutex::new(HashSet::new()),
+        }
+    }
+
+    /// The label of `queue`: itself while few queues exist, `other` beyond.
+    fn queue_label(&self, queue: &str) -> String {
+        let mut labelled = self.labelled.lock().unwrap_or_else(|e| e.into_inner());
+        if labelled.contains(queue) || labelled.len() < MAX_QUEUE_LABELS {
+            labelled.insert(queue.to_owned());
+            queue.to_owned()
+        } else {
+            "other".to_owned()
+        }
+    }
+
+    pub fn finished(
+        &self,
+        queue: &str,
+        job_type: &'static str,
+        outcome: &'static str,
+        seconds: f64,
+    ) {
+        let labels = [
+            KeyValue::new("queue", self.queue_label(queue)),
+            KeyValue::new("type", job_type),
+            KeyValue::new("outcome", outcome),
+        ];
+        self.finished.add(1, &labels);
+        self.duration.record(seconds.max(0.0), &labels);
+    }
+
+    pub fn queue(&self, queue: &str, depth: u64, running: u64) {
+        let label = [KeyValue::new("queue", self.queue_label(queue))];
+        self.depth.record(depth, &label);
+        self.running.record(running, &label);
+    }
+}
