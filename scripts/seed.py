@@ -2,11 +2,15 @@
 """`make dev` seed data, through the public API only (as a user would): standalone
 droplets (one powered off), a running production cluster with two pools, a staging
 cluster that is scaled up once it runs, and a lab cluster deleted once it runs, so the
-SPA shows resources in different states and operations of every kind. Idempotent: every
-request carries an Idempotency-Key, and names already taken (409) count as done.
+SPA shows resources in different states and operations of every kind; then jobs in
+different states (a sleep that succeeds, a fail job that retries until dead, a job
+scheduled for later, a cancelled one, a provision job on prod). Idempotent: every
+request carries an Idempotency-Key, and names or unique keys already taken (409) count
+as done.
 
 Usage: seed.py BASE_URL TOKEN   (never prints the token)
 """
+import hashlib
 import json
 import sys
 import time
@@ -91,7 +95,40 @@ def main():
     lab = settled("clusters", "lab", ["running", "deleted"])
     if lab["status"]["state"] == "running":
         call("DELETE", f"/api/v1/clusters/{lab['id']}", key="seed-lab-delete", if_match=f"\"{lab['version']}\"")
-    print("seeded: droplets web-1, web-2, db-1 (off); clusters prod, staging (scaled to 3), lab (deleted)")
+    seed_jobs(settled("clusters", "prod", ["running"]))
+    print("seeded: droplets web-1, web-2, db-1 (off); clusters prod, staging (scaled to 3), lab (deleted);"
+          " jobs: sleep, fail (retries to dead), scheduled, cancelled, provision on prod")
+
+
+def job(key, body):
+    """Enqueues `body` under unique key `key` (a 409 means it is there already)."""
+    while True:
+        # The body (its run_at) differs between runs; the unique key makes a rerun a 409.
+        digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:12]
+        status, answer, headers = call("POST", "/api/v1/jobs", {**body, "unique_key": key},
+                                       key=f"seed-job-{key}-{digest}")
+        if status != 429:
+            break
+        # jobs_create admits 3 at once, then one per 10 s: wait as told, like any client.
+        time.sleep(int(headers.get("Retry-After", "10")))
+    if status not in (201, 409):
+        raise SystemExit(f"seeding job {key}: {status} {answer}")
+    return answer.get("id") if status == 201 else answer.get("metadata", {}).get("existing_job_id")
+
+
+def seed_jobs(prod):
+    job("seed-sleep", {"type": "sleep", "args": {"seconds": 5, "steps": 5}})
+    job("seed-fail", {"type": "fail", "args": {"message": "demo failure", "retryable": True},
+                      "retry_policy": {"max_attempts": 3}})
+    later = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))
+    job("seed-scheduled", {"type": "monitor", "args": {"cluster_id": prod["id"]}, "run_at": later})
+    cancelled = job("seed-cancelled", {"type": "sleep", "args": {"seconds": 60, "steps": 6}, "priority": 9,
+                                       "run_at": later})
+    if cancelled:
+        call("POST", f"/api/v1/jobs/{cancelled}:cancel")
+    workers = prod["node_pools"][1]["id"]
+    job("seed-provision", {"type": "provision", "args": {"cluster_id": prod["id"], "node_pool_id": workers, "count": 1},
+                           "priority": 2})
 
 
 if __name__ == "__main__":

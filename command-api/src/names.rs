@@ -48,6 +48,16 @@ pub struct Names {
     internal: InternalClient,
 }
 
+/// A name held for one request. `fresh` when this request took it, so the request's
+/// failure may give it back; not fresh when a retry of the same request got an earlier
+/// holder back — that holder may exist already and must keep its name whatever the retry
+/// does (e.g. a reused Idempotency-Key with another body is refused).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reserved {
+    pub id: Uuid,
+    pub fresh: bool,
+}
+
 impl Names {
     pub fn new(writer: Writer, internal: InternalClient) -> Self {
         Self { writer, internal }
@@ -72,6 +82,25 @@ impl Names {
         };
         let outcome = self.run(step).await?;
         Ok(outcome.holder_id.unwrap_or(holder))
+    }
+
+    /// [`Names::reserve`] for a newly minted `proposed` id, saying whether this request
+    /// took the name or got an earlier holder back.
+    pub async fn reserve_new(
+        &self,
+        owner: &str,
+        kind: &str,
+        name: &ResourceName,
+        proposed: Uuid,
+        request_scope: Option<&str>,
+    ) -> Result<Reserved, SubmitError> {
+        let id = self
+            .reserve(owner, kind, name, proposed, request_scope)
+            .await?;
+        Ok(Reserved {
+            id,
+            fresh: id == proposed,
+        })
     }
 
     pub async fn confirm(

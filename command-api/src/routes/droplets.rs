@@ -10,13 +10,13 @@ use platform::kafka::partition_for;
 use platform::problem::Problem;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
-use uuid::Uuid;
 use views::droplet::DropletRow;
 
 use super::common::{self, Services, finish, forward_to, parse_id};
 use super::metadata::{self, MetadataRoute};
 use super::{body, input, respond};
 use crate::error;
+use crate::names::Reserved;
 use crate::preconditions;
 use crate::workflows::droplets::{self as flow, NewDroplet};
 use crate::writer::{Accepted, Command, SubmitError};
@@ -90,22 +90,25 @@ async fn create_all(
     news: Vec<NewDroplet>,
 ) -> Result<Vec<Accepted>, SubmitError> {
     let (writer, names) = (&services.writer, &services.names);
-    let mut reserved: Vec<(Uuid, &NewDroplet)> = Vec::new();
+    let mut reserved: Vec<(Reserved, &NewDroplet)> = Vec::new();
     for new in &news {
         match flow::reserve(writer, names, new).await {
-            Ok(id) => reserved.push((id, new)),
+            Ok(held) => reserved.push((held, new)),
             Err(error) => {
-                for (id, held) in &reserved {
-                    let _ = names.release(&held.owner, "droplet", &held.name, *id).await;
+                // Give back only the names this request took (see `Reserved`).
+                for (held, new) in reserved.iter().filter(|(h, _)| h.fresh) {
+                    let _ = names
+                        .release(&new.owner, "droplet", &new.name, held.id)
+                        .await;
                 }
                 return Err(error);
             }
         }
     }
-    let ids: Vec<Uuid> = reserved.iter().map(|(id, _)| *id).collect();
+    let holds: Vec<Reserved> = reserved.iter().map(|(held, _)| *held).collect();
     let mut accepted = Vec::new();
-    for (id, new) in ids.into_iter().zip(news) {
-        accepted.push(flow::create_reserved(writer, names, new, id).await?);
+    for (held, new) in holds.into_iter().zip(news) {
+        accepted.push(flow::create_reserved(writer, names, new, held).await?);
     }
     Ok(accepted)
 }

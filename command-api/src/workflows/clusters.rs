@@ -24,11 +24,12 @@ pub async fn create(
     let owner = principal.id.clone();
     let fresh = writer.id_in_partition(partition);
     let scope = idempotency.as_ref().map(|i| i.scope.as_str());
-    let id = names
-        .reserve(&owner, "cluster", &input.name, fresh, scope)
+    let reserved = names
+        .reserve_new(&owner, "cluster", &input.name, fresh, scope)
         .await?;
+    let id = reserved.id;
     let name = input.name.clone();
-    under_name(names, &owner, "cluster", &name, id, async || {
+    under_name(names, &owner, "cluster", &name, reserved, async || {
         let operation_id = writer.id_beside(&id);
         let command = ClusterCommand::Create(CreateCluster {
             id,

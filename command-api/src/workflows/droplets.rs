@@ -10,7 +10,7 @@ use uuid::Uuid;
 use views::droplet::DropletRow;
 
 use super::under_name;
-use crate::names::Names;
+use crate::names::{Names, Reserved};
 use crate::routes::respond;
 use crate::writer::{Accepted, Command, IdempotencyRequest, SubmitError, Writer};
 
@@ -36,8 +36,8 @@ pub async fn create(
     names: &Names,
     new: NewDroplet,
 ) -> Result<Accepted, SubmitError> {
-    let id = reserve(writer, names, &new).await?;
-    create_reserved(writer, names, new, id).await
+    let reserved = reserve(writer, names, &new).await?;
+    create_reserved(writer, names, new, reserved).await
 }
 
 /// Reserves the droplet's name; returns the droplet id that holds it (a fresh one, or
@@ -46,11 +46,11 @@ pub async fn reserve(
     writer: &Writer,
     names: &Names,
     new: &NewDroplet,
-) -> Result<Uuid, SubmitError> {
+) -> Result<Reserved, SubmitError> {
     let fresh = writer.id_in_partition(new.partition);
     let scope = new.idempotency.as_ref().map(|i| i.scope.as_str());
     names
-        .reserve(&new.owner, "droplet", &new.name, fresh, scope)
+        .reserve_new(&new.owner, "droplet", &new.name, fresh, scope)
         .await
 }
 
@@ -59,10 +59,11 @@ pub async fn create_reserved(
     writer: &Writer,
     names: &Names,
     new: NewDroplet,
-    id: Uuid,
+    reserved: Reserved,
 ) -> Result<Accepted, SubmitError> {
+    let id = reserved.id;
     let (owner, name) = (new.owner.clone(), new.name.clone());
-    under_name(names, &owner, "droplet", &name, id, async || {
+    under_name(names, &owner, "droplet", &name, reserved, async || {
         let operation_id = writer.id_beside(&id);
         let command = DropletCommand::Create(CreateDroplet {
             id,

@@ -117,13 +117,14 @@ pub async fn enqueue(ctx: Enqueue<'_>, input: JobInput) -> Result<Accepted, Enqu
         return Ok(submit(&ctx, fresh, input).await?);
     };
     let scope = ctx.idempotency.as_ref().map(|i| i.scope.as_str());
-    let id = ctx
+    let reserved = ctx
         .names
-        .reserve(&owner, UNIQUE_KEY_KIND, &key, fresh, scope)
+        .reserve_new(&owner, UNIQUE_KEY_KIND, &key, fresh, scope)
         .await?;
+    let id = reserved.id;
     let names = ctx.names;
     Ok(
-        under_name(names, &owner, UNIQUE_KEY_KIND, &key, id, async || {
+        under_name(names, &owner, UNIQUE_KEY_KIND, &key, reserved, async || {
             submit(&ctx, id, input).await
         })
         .await?,

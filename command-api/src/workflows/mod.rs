@@ -11,7 +11,7 @@ pub mod jobs;
 
 use domain::name::ResourceName;
 
-use crate::names::Names;
+use crate::names::{Names, Reserved};
 use crate::writer::{Accepted, SubmitError};
 
 /// Whether a failed command certainly appended nothing (so a reservation taken for it
@@ -46,7 +46,9 @@ pub async fn rename(
             "the name reservation changed hands",
         ));
     }
-    under_name(names, owner, kind, name, id, submit).await
+    // The aggregate does not carry this name yet: a failed rename gives it back.
+    let reserved = Reserved { id, fresh: true };
+    under_name(names, owner, kind, name, reserved, submit).await
 }
 
 /// Runs `create` under a reservation of `name` for `holder`, taken for `scope`.
@@ -55,16 +57,19 @@ pub(crate) async fn under_name<F>(
     owner: &str,
     kind: &str,
     name: &ResourceName,
-    holder: uuid::Uuid,
+    reserved: Reserved,
     create: F,
 ) -> Result<Accepted, SubmitError>
 where
     F: AsyncFnOnce() -> Result<Accepted, SubmitError>,
 {
+    let holder = reserved.id;
     let result = create().await;
     match &result {
         Ok(_) => confirm_later(names, owner, kind, name, holder),
-        Err(error) if appended_nothing(error) => {
+        // Only a reservation this request took is given back: an earlier holder that a
+        // retry got back may exist and keeps its name (the reconciler settles the rest).
+        Err(error) if reserved.fresh && appended_nothing(error) => {
             if let Err(error) = names.release(owner, kind, name, holder).await {
                 tracing::debug!(%error, "releasing the name failed; the reservation reconciler will");
             }

@@ -234,3 +234,32 @@ async fn of_five_concurrent_renames_onto_one_name_exactly_one_wins() {
     };
     assert_eq!(named_db, [&winners[0]]);
 }
+
+/// A retry that reuses an Idempotency-Key with another body is refused (422) — and must
+/// not give away the name the first request's droplet holds: a third request for the
+/// name is still 409, and only one droplet of that name is ever created.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reused_idempotency_key_with_another_body_keeps_the_name_held() {
+    let log = Log::start();
+    let app = spawn_app(&log).await;
+    let send = |key: &'static str, body: Value| {
+        let request = app
+            .post("/api/v1/droplets", MEMBER)
+            .header("Idempotency-Key", key)
+            .json(&body);
+        async move { request.send().await.expect("request") }
+    };
+    let first = send("same-key", droplet_body("db-1")).await;
+    assert_eq!(first.status(), 202);
+    let mut other = droplet_body("db-1");
+    other["size"] = json!("s-2vcpu-4gb");
+    let reused = send("same-key", other).await;
+    assert_problem(reused, 422, "IDEMPOTENCY_KEY_REUSED").await;
+    let third = send("new-key", droplet_body("db-1")).await;
+    assert_problem(third, 409, "ALREADY_EXISTS").await;
+    assert_eq!(
+        creations(&log, ALICE, "db-1").len(),
+        1,
+        "one droplet named db-1"
+    );
+}
