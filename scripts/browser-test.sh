@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The browser test: the whole system from built binaries on its own ports, database,
 # Redis prefix and topics (on the run's shared Kafka, CG_TEST_KAFKA_BROKERS, or a
-# broker of its own), driven by real Chromium through web/e2e/smoke.mjs (sets
-# a token, creates a droplet in the SPA, waits until the list shows it). Prints
+# broker of its own), driven by real Chromium through web/e2e/smoke.mjs (signs in,
+# creates a droplet, a cluster that must reach 3 running nodes, and a sleep job watched
+# live: progress and log tail while it runs, then succeeded). Prints
 # "1 passed, 0 failed" or "0 passed, 1 failed" as its last line.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"

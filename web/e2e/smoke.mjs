@@ -1,5 +1,7 @@
 // Browser smoke test: signs in through the `#token=` link, creates a droplet and waits until the list shows it, then creates
-// a cluster with two pools (2 + 1 nodes) and waits until its page shows status "running" and 3 running nodes.
+// a cluster with two pools (2 + 1 nodes) and waits until its page shows status "running" and 3 running nodes, then enqueues
+// a `sleep` job and watches it live on its page: running with a partial progress bar and log lines already tailed, then
+// succeeded at 100 % with every step's line.
 // Usage: CG_WEB_URL=http://127.0.0.1:8081/ CG_TOKEN=... [CG_SMOKE_TIMEOUT_MS=120000] node e2e/smoke.mjs  (needs Debian's chromium)
 import { execSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -130,6 +132,54 @@ async function clusterScenario(page) {
   console.log(`smoke: cluster ${name} running with 3 running nodes`);
 }
 
+/** The job page's status, progress percent and tailed log lines, read from the DOM. */
+async function jobView(page) {
+  return page.evaluate(() => ({
+    status: document.querySelector('[data-testid="job-status"]')?.textContent?.trim() ?? "",
+    percent: Number(document.querySelector('[data-testid="job-progress"] [role="progressbar"]')?.getAttribute("aria-valuenow") ?? -1),
+    lines: [...document.querySelectorAll('[data-testid="log-line"]')].map((l) => l.textContent ?? ""),
+  }));
+}
+
+async function jobScenario(page) {
+  const steps = 5;
+  await page.click(tid("nav-jobs"));
+  const form = page.locator(tid("create-job-form"));
+  await form.waitFor({ timeout: left() });
+  await page.locator(tid("job-type")).selectOption("sleep", { timeout: left() });
+  await page.fill(tid("job-seconds"), "20");
+  await page.fill(tid("job-steps"), String(steps));
+  await page.click(tid("create-job-submit"));
+  const link = page.locator(`${tid("job-created")} a`);
+  await readyOrRefused(form, link, "job enqueue");
+  await link.click({ timeout: left() });
+  await page.waitForURL(/\/jobs\/[^/?#]+$/, { timeout: left() });
+  console.log(`smoke: sleep job enqueued: ${page.url()}`);
+  // Live: seen running, part-way, with lines already in the tail — before it has finished.
+  let live = null;
+  while (!live && Date.now() - started < DEADLINE_MS) {
+    const view = await jobView(page);
+    if (view.status === "succeeded") throw new Error(`the job finished before its page showed it running: ${JSON.stringify(view)}`);
+    if (view.status === "running" && view.percent > 0 && view.percent < 100 && view.lines.length > 0) live = view;
+    else await page.waitForTimeout(100);
+  }
+  if (!live) throw new Error(`job never seen running part-way with log lines within ${DEADLINE_MS} ms: ${JSON.stringify(await jobView(page))}`);
+  console.log(`smoke: job running at ${live.percent} % with ${live.lines.length} log line(s) tailed`);
+  try {
+    await page.waitForFunction(
+      (n) =>
+        document.querySelector('[data-testid="job-status"]')?.textContent?.trim() === "succeeded" &&
+        document.querySelector('[data-testid="job-progress"] [role="progressbar"]')?.getAttribute("aria-valuenow") === "100" &&
+        [...document.querySelectorAll('[data-testid="log-line"]')].some((l) => (l.textContent ?? "").includes(`step ${n} of ${n}`)),
+      steps,
+      { timeout: left(), polling: 200 },
+    );
+  } catch {
+    throw new Error(`job not succeeded at 100 % with its last step's line within ${DEADLINE_MS} ms: ${JSON.stringify(await jobView(page))}`);
+  }
+  console.log("smoke: job succeeded at 100 % with every step's line");
+}
+
 async function main() {
   if (!WEB_URL || !TOKEN) {
     fail("set CG_WEB_URL and CG_TOKEN");
@@ -146,6 +196,7 @@ async function main() {
     await signIn(page);
     await dropletScenario(page);
     await clusterScenario(page);
+    await jobScenario(page);
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     console.log(`smoke: OK in ${Date.now() - started} ms; screenshot ${SCREENSHOT}`);
   } catch (err) {
