@@ -120,11 +120,14 @@ async fn a_cluster_lives_and_dies_and_its_replay_is_identical() {
     operations.push(created.operation.expect("cluster.create").id);
     let pools = settled_pools(&stack, id, &[2, 1]).await;
     assert_eq!(finished(&stack, operations[0]).await.status, "succeeded");
-    let cluster: Cluster = conforms(
-        &read(&stack, &format!("/api/v1/clusters/{id}"))
-            .await
-            .unwrap(),
-    );
+    // The cluster's row and its operation's row are separate read models, each visible
+    // when its own batch is projected (and cached): wait for the cluster's, with a deadline.
+    let path = format!("/api/v1/clusters/{id}");
+    let cluster: Cluster = until(&stack, "the cluster to read as running", async |stack| {
+        let cluster: Cluster = conforms(&read(stack, &path).await?);
+        (cluster.status.state == "running").then_some(cluster)
+    })
+    .await;
     assert_eq!(cluster.status.state, "running");
     let web = pools.iter().find(|p| p.name == "web").expect("web pool").id;
 
