@@ -115,10 +115,12 @@ impl PhaseCpu {
     }
 }
 
-/// Reads `cpu.tsv` rows (`phase, edge, name, value`) into one `PhaseCpu` per phase that
-/// has both edges.
-pub fn phases(rows: &[Vec<String>]) -> BTreeMap<String, PhaseCpu> {
-    let mut marks: BTreeMap<(String, String), BTreeMap<String, f64>> = BTreeMap::new();
+/// `(phase, edge) → name → value` from rows of `phase, edge, name, value`; rows that do
+/// not parse are left out.
+type Marks = BTreeMap<(String, String), BTreeMap<String, f64>>;
+
+fn marks(rows: &[Vec<String>]) -> Marks {
+    let mut marks = Marks::new();
     for row in rows.iter().filter(|r| r.len() == 4) {
         if let Ok(value) = row[3].parse::<f64>() {
             marks
@@ -127,6 +129,13 @@ pub fn phases(rows: &[Vec<String>]) -> BTreeMap<String, PhaseCpu> {
                 .insert(row[2].clone(), value);
         }
     }
+    marks
+}
+
+/// Reads `cpu.tsv` rows (`phase, edge, name, value`) into one `PhaseCpu` per phase that
+/// has both edges.
+pub fn phases(rows: &[Vec<String>]) -> BTreeMap<String, PhaseCpu> {
+    let marks = marks(rows);
     let mut out = BTreeMap::new();
     for ((phase, edge), start) in &marks {
         if edge != "start" {
@@ -160,15 +169,7 @@ pub fn phases(rows: &[Vec<String>]) -> BTreeMap<String, PhaseCpu> {
 
 /// Reads `stages.tsv` rows (`phase, edge, metric, value`) into end − start per metric.
 pub fn stage_deltas(rows: &[Vec<String>]) -> BTreeMap<String, BTreeMap<String, f64>> {
-    let mut marks: BTreeMap<(String, String), BTreeMap<String, f64>> = BTreeMap::new();
-    for row in rows.iter().filter(|r| r.len() == 4) {
-        if let Ok(value) = row[3].parse::<f64>() {
-            marks
-                .entry((row[0].clone(), row[1].clone()))
-                .or_default()
-                .insert(row[2].clone(), value);
-        }
-    }
+    let marks = marks(rows);
     let mut out: BTreeMap<String, BTreeMap<String, f64>> = BTreeMap::new();
     for ((phase, edge), end) in &marks {
         if edge != "end" {

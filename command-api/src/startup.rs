@@ -61,6 +61,7 @@ pub struct Application {
     readiness: Readiness,
     settings: Settings,
     jobs: WorkerPool,
+    board: StatusBoard,
 }
 
 impl Application {
@@ -76,11 +77,11 @@ impl Application {
         let topic = settings.kafka.events_topic();
         let (listener, port) = platform::service::bind(&settings.http)?;
         let metrics = Metrics::new()?;
-        let directory = Directory::new(
-            platform::redis::pool(&settings.redis)?,
-            &settings.redis.key_prefix,
-            &topic,
-        );
+        // One pool for what command-api keeps in Redis besides the limiter: ownership
+        // hints and status snapshots.
+        let redis = platform::redis::pool(&settings.redis)?;
+        let board = StatusBoard::new(redis.clone(), &settings.redis.key_prefix);
+        let directory = Directory::new(redis, &settings.redis.key_prefix, &topic);
         let writer = build_writer(
             &settings,
             &topic,
@@ -124,6 +125,7 @@ impl Application {
             readiness,
             settings,
             jobs,
+            board,
         })
     }
 
@@ -146,6 +148,7 @@ impl Application {
             readiness,
             settings,
             jobs,
+            board,
             ..
         } = self;
         let mut supervisor = Supervisor::new(readiness.clone());
@@ -174,10 +177,6 @@ impl Application {
                 Ok(())
             });
         }
-        let board = StatusBoard::new(
-            platform::redis::pool(&settings.redis)?,
-            &settings.redis.key_prefix,
-        );
         supervisor.spawn(
             "status_publisher",
             crate::status::publish(board.clone(), writer.clone(), supervisor.shutdown()),
