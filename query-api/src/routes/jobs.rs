@@ -207,15 +207,19 @@ impl Tail {
             .get(&self.partition)
             .copied()
             .unwrap_or_default();
+        // The status is read before the lines: a job's last lines commit together with
+        // its terminal status, so once the status reads terminal, the lines read after it
+        // hold every line there will be. (Read the other way round, the end could be sent
+        // with the last lines still unsent.)
+        let job = store::find::<JobRow>(&self.state.db, self.query.job_id)
+            .await
+            .map_err(to_error)?;
+        let status = job.map(|j| j.status).unwrap_or_else(|| "deleted".into());
         let lines = self.query.page(&self.state, 200).await.map_err(to_error)?;
         if let Some(last) = lines.last() {
             self.query.after = last.id;
             return Ok(Bytes::from(events_of(&lines)));
         }
-        let job = store::find::<JobRow>(&self.state.db, self.query.job_id)
-            .await
-            .map_err(to_error)?;
-        let status = job.map(|j| j.status).unwrap_or_else(|| "deleted".into());
         if TERMINAL.contains(&status.as_str()) || status == "deleted" {
             self.done = true;
             let data = serde_json::json!({ "status": status });
