@@ -1,7 +1,8 @@
 //! The internal API between command-api instances (never exposed outside the deployment
 //! network, authenticated by the shared `writer.internal_token`): running one name
-//! reservation step at the owner of the reservation's partition, and asking the owner of
-//! a resource's partition what it holds. One hop only: a request that lands on a
+//! reservation step at the owner of the reservation's partition, a job's node-pool step at
+//! the owner of the cluster's partition, and asking the owner of a resource's partition
+//! what it holds. One hop only: a request that lands on a
 //! non-owner answers 503, so a stale ownership directory can never loop.
 
 use std::time::Duration;
@@ -12,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::jobs::pool_steps::{self, NotOwned, PoolStep, StepAnswer};
 use crate::names::{Names, Step, StepOutcome};
 use crate::ownership::Directory;
 use crate::writer::{Peek, SubmitError, Writer};
@@ -75,6 +77,32 @@ impl InternalClient {
                 "the owner of the name's partition refused the step",
             )),
         }
+    }
+
+    /// Runs a job's pool step at the owner of the cluster's partition.
+    pub async fn pool_step(
+        &self,
+        partition: i32,
+        step: &PoolStep,
+    ) -> Result<StepAnswer, SubmitError> {
+        let url = self.owner_url(partition).await?;
+        let answer = self
+            .http
+            .post(format!("{url}/internal/v1/pool_steps"))
+            .bearer_auth(&self.token)
+            .json(step)
+            .send()
+            .await
+            .map_err(|_| SubmitError::Unavailable("the cluster's owner did not answer"))?;
+        if answer.status().as_u16() != 200 {
+            return Err(SubmitError::Unavailable(
+                "the cluster's owner refused the step",
+            ));
+        }
+        answer
+            .json()
+            .await
+            .map_err(|_| SubmitError::Unavailable("the cluster's owner answered garbage"))
     }
 
     pub async fn holder(
@@ -155,6 +183,22 @@ pub async fn name_step(
     match names.run_here(&step).await {
         Ok(outcome) => Ok(HttpResponse::Ok().json(outcome)),
         Err(error) => Err(crate::error::problem(&error)),
+    }
+}
+
+/// `POST /internal/v1/pool_steps`
+pub async fn pool_step(
+    req: HttpRequest,
+    token: web::Data<InternalToken>,
+    writer: web::Data<Writer>,
+    step: web::Json<PoolStep>,
+) -> Result<HttpResponse, Problem> {
+    token.check(&req)?;
+    match pool_steps::run_here(&writer, &step).await {
+        Ok(answer) => Ok(HttpResponse::Ok().json(answer)),
+        Err(NotOwned(partition)) => {
+            Err(crate::error::problem(&SubmitError::NotOwned { partition }))
+        }
     }
 }
 

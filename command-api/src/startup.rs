@@ -111,6 +111,7 @@ impl Application {
         };
         let jobs = WorkerPool::new(
             writer.clone(),
+            internal.clone(),
             names.clone(),
             settings.jobs.clone(),
             JobMetrics::new(&metrics),

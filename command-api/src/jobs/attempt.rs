@@ -30,6 +30,7 @@ pub async fn run(shared: Arc<Shared>, job: Job, worker_id: String, cancel: Cance
     let ctx = Run {
         job: &job,
         writer: &shared.writer,
+        internal: &shared.internal,
         clock: shared.writer.clock().clone(),
         report: &report,
         cancel: &cancel,

@@ -4,7 +4,7 @@
 //! Queue names are user input, so only the first `MAX_QUEUE_LABELS` distinct queues
 //! get their own label; the rest share `other`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use opentelemetry::KeyValue;
@@ -66,9 +66,29 @@ impl JobMetrics {
         self.duration.record(seconds.max(0.0), &labels);
     }
 
-    pub fn queue(&self, queue: &str, depth: u64, running: u64) {
-        let label = [KeyValue::new("queue", self.queue_label(queue))];
-        self.depth.record(depth, &label);
-        self.running.record(running, &label);
+    /// Depth and running jobs per queue, from one look at every queue's jobs. Queues
+    /// sharing the `other` label are summed, and a labelled queue with nothing left
+    /// reads 0 rather than keeping its last value.
+    pub fn queues<'q>(&self, counts: impl IntoIterator<Item = (&'q str, u64, u64)>) {
+        let mut per_label: HashMap<String, (u64, u64)> = self
+            .labelled
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .map(|q| (q.clone(), (0, 0)))
+            .collect();
+        if per_label.len() >= MAX_QUEUE_LABELS {
+            per_label.insert("other".to_owned(), (0, 0));
+        }
+        for (queue, depth, running) in counts {
+            let entry = per_label.entry(self.queue_label(queue)).or_default();
+            entry.0 += depth;
+            entry.1 += running;
+        }
+        for (label, (depth, running)) in per_label {
+            let label = [KeyValue::new("queue", label)];
+            self.depth.record(depth, &label);
+            self.running.record(running, &label);
+        }
     }
 }

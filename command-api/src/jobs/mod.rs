@@ -8,6 +8,7 @@ mod attempt;
 pub mod handlers;
 pub mod metrics;
 pub mod pool;
+pub mod pool_steps;
 pub mod queues;
 mod snapshot;
 
@@ -27,6 +28,8 @@ pub struct JobSettings {
     pub tick_ms: u64,
     /// Seed of the backoff jitter's RNG.
     pub seed: u64,
+    /// Days a dead job is kept before the pool purges it.
+    pub dead_retention_days: u32,
 }
 
 impl JobSettings {

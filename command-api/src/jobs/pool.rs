@@ -3,8 +3,9 @@
 //! passed or whose cancel went unacknowledged too long (`JobCommand::Expire`: the job
 //! decides which), moves due scheduled and retrying jobs to queued, and claims due
 //! queued jobs of unpaused queues — highest priority first, then oldest `run_at` — into
-//! at most `workers` attempts (`attempt.rs`). Like every reconciler it acts on state,
-//! so a restart resumes by itself: a job left running by a dead instance is retried
+//! at most `workers` attempts (`attempt.rs`), and purges dead jobs past their retention.
+//! Like every reconciler it acts on state, so a restart resumes by itself: a job left
+//! running by a dead instance is retried
 //! once its lease ends.
 
 use std::collections::{HashMap, HashSet};
@@ -24,6 +25,7 @@ use super::attempt;
 use super::handlers::Cancel;
 use super::metrics::JobMetrics;
 use super::queues;
+use crate::internal::InternalClient;
 use crate::names::{Names, system};
 use crate::reconcile::submit_all;
 use crate::workflows::jobs::release_key;
@@ -35,6 +37,7 @@ use tokio::task::JoinSet;
 /// What the pool and its attempts share.
 pub struct Shared {
     pub writer: Writer,
+    pub internal: InternalClient,
     pub names: Names,
     pub settings: JobSettings,
     pub metrics: JobMetrics,
@@ -78,11 +81,18 @@ pub struct WorkerPool {
 }
 
 impl WorkerPool {
-    pub fn new(writer: Writer, names: Names, settings: JobSettings, metrics: JobMetrics) -> Self {
+    pub fn new(
+        writer: Writer,
+        internal: InternalClient,
+        names: Names,
+        settings: JobSettings,
+        metrics: JobMetrics,
+    ) -> Self {
         let rng = StdRng::seed_from_u64(settings.seed);
         Self {
             shared: Arc::new(Shared {
                 writer,
+                internal,
                 names,
                 settings,
                 metrics,
@@ -101,6 +111,11 @@ impl WorkerPool {
     /// Workers in the pool.
     pub fn size(&self) -> usize {
         self.shared.settings.workers
+    }
+
+    /// Unfinished jobs a queue admits.
+    pub fn queue_capacity(&self) -> usize {
+        self.shared.settings.queue_capacity
     }
 
     /// Workers running an attempt now.
@@ -141,6 +156,7 @@ impl WorkerPool {
             .filter_map(|o| sweep(shared, &o.state, now))
             .collect();
         submit_all(writer, sweeps).await;
+        self.purge_expired_dead(now).await;
         self.record_queues(&jobs, now);
         let claimed = self.claim(&jobs, now).await;
         self.release_deleted_keys().await;
@@ -197,9 +213,33 @@ impl WorkerPool {
                 entry.1 += 1;
             }
         }
-        for (queue, (depth, running)) in per_queue {
-            self.shared.metrics.queue(queue, depth, running);
-        }
+        let counts = per_queue.into_iter().map(|(q, (d, r))| (q, d, r));
+        self.shared.metrics.queues(counts);
+    }
+
+    /// Purges dead jobs past their retention (api.md §12.3: dead jobs are kept 30
+    /// days), as `DELETE /jobs/{id}` would; their unique keys are released after.
+    async fn purge_expired_dead(&self, now: DateTime<Utc>) {
+        let writer = &self.shared.writer;
+        let kept = chrono::Duration::days(i64::from(self.shared.settings.dead_retention_days));
+        let expired = writer.observe::<Job>(|j| {
+            !j.deleted
+                && j.status == Some(JobStatus::Dead)
+                && j.finished_at.is_some_and(|t| t + kept <= now)
+        });
+        let purges = expired
+            .iter()
+            .filter(|o| !o.pending)
+            .map(|o| {
+                job_command(
+                    writer,
+                    &o.state,
+                    JobCommand::Delete { at: now },
+                    "job.purge",
+                )
+            })
+            .collect();
+        submit_all(writer, purges).await;
     }
 
     /// Releases the unique keys of deleted jobs whose release the delete did not finish.

@@ -38,6 +38,7 @@ impl WorkerPool {
             instance: writer.writer_id().to_owned(),
             size: u32::try_from(self.size()).unwrap_or(u32::MAX),
             busy: u32::try_from(self.busy()).unwrap_or(u32::MAX),
+            queue_capacity: u32::try_from(self.queue_capacity()).unwrap_or(u32::MAX),
             leases,
             first_queued: waiting
                 .iter()

@@ -166,6 +166,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::post().to(crate::internal::name_step),
     )
     .route(
+        "/internal/v1/pool_steps",
+        web::post().to(crate::internal::pool_step),
+    )
+    .route(
         "/internal/v1/holders/{kind}/{id}",
         web::get().to(crate::internal::holder),
     );

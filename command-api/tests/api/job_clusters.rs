@@ -13,7 +13,7 @@ use platform::testing::eventually_some;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::helpers::{Log, MEMBER, TestApp, settings, spawn_with};
+use crate::helpers::{Log, MEMBER, PARTITIONS, TestApp, settings, spawn_with};
 
 /// Node provisioning takes a minute of clock time: long enough that a test's jumps
 /// decide what has happened when.
@@ -203,4 +203,90 @@ async fn a_scale_job_sets_the_count_and_refuses_to_leave_the_bounds() {
     .await;
     assert!(done.result.is_some_and(|r| r.contains("\"count\":3")));
     assert_eq!(scale_requests(&log, cluster_id), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_provision_job_scales_a_cluster_served_by_another_instance() {
+    let log = Log::start();
+    let instance = || {
+        let mut settings = settings(&log, true);
+        settings.writer.group_id = format!("{}-shared", log.prefix);
+        settings.provisioner.provisioning_delay_ms = 0;
+        settings.node_pools.tick_ms = 20;
+        settings.jobs.tick_ms = 20;
+        settings.jobs.heartbeat_timeout_s = 300;
+        settings
+    };
+    let (a, b) = (spawn_with(instance()).await, spawn_with(instance()).await);
+    let serves = |app: &TestApp, p: i32| app.writer.phases()[p as usize].is_some();
+    let queue = command_api::jobs::queue_partition("default", PARTITIONS);
+    until("the group to split the partitions", || {
+        (0..PARTITIONS)
+            .all(|p| serves(&a, p) != serves(&b, p))
+            .then_some(())
+    })
+    .await;
+    let (worker, other) = if serves(&a, queue) {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    other.wait_until_ready().await;
+    worker.wait_until_ready().await;
+    // Created through the other instance, the cluster lands in a partition it serves.
+    let (cluster_id, pool_id) = create_cluster(other).await;
+    assert!(matches!(
+        worker.writer.peek::<Cluster>(&cluster_id),
+        Peek::NotOwned { .. }
+    ));
+    until("the cluster to run", || {
+        cluster(other, cluster_id)
+            .filter(|c| c.status == Some(ClusterStatus::Running) && c.pending_operation.is_none())
+    })
+    .await;
+    let id = enqueue(
+        worker,
+        json!({"type": "provision",
+        "args": {"cluster_id": cluster_id, "node_pool_id": pool_id, "count": 2}}),
+    )
+    .await;
+    let done = until("the job to succeed", || {
+        job(worker, id).filter(|j| j.status.is_some_and(|s| s.is_terminal()))
+    })
+    .await;
+    assert_eq!(
+        done.status,
+        Some(JobStatus::Succeeded),
+        "{:?}",
+        done.last_error
+    );
+    assert_eq!(done.attempts.len(), 1);
+    let pool = cluster(other, cluster_id)
+        .and_then(|c| c.pool(pool_id).cloned())
+        .expect("pool");
+    assert_eq!(
+        pool.count, 3,
+        "the owner of the cluster applied the job's scale"
+    );
+    assert_eq!(scale_requests(&log, cluster_id), 1);
+}
+
+/// Creates a one-pool cluster through `app`; returns (cluster id, pool id).
+async fn create_cluster(app: &TestApp) -> (Uuid, Uuid) {
+    let body = json!({"name": format!("c{}", Uuid::new_v4().simple()), "region": "nyc1",
+        "node_pools": [{"name": "workers", "size": "s-2vcpu-4gb", "count": 1}]});
+    let response = app
+        .post("/api/v1/clusters", MEMBER)
+        .json(&body)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 202);
+    let body: Value = response.json().await.expect("json");
+    let id = body["cluster"]["id"].as_str().expect("id").parse();
+    let pool = body["cluster"]["node_pools"][0]["id"]
+        .as_str()
+        .expect("pool")
+        .parse();
+    (id.expect("uuid"), pool.expect("uuid"))
 }

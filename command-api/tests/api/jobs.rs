@@ -357,7 +357,19 @@ async fn a_failing_job_retries_with_backoff_then_dies() {
             "wait after attempt {}: {waited} ms",
             n + 1
         );
-    }
+    } // A dead job is kept 30 days, then purged as a DELETE would.
+    let died = job.finished_at.expect("a dead job has finished");
+    app.clock.advance(chrono::Duration::days(30));
+    let deleted_at = eventually_some(WAIT, || {
+        let at = job_events(&log, id).iter().find_map(|e| match e {
+            JobEvent::Deleted { at } => Some(*at),
+            _ => None,
+        });
+        async move { at }
+    })
+    .await;
+    assert!(deleted_at.is_some_and(|at| at >= died + chrono::Duration::days(30)));
+    assert!(matches!(app.writer.peek::<Job>(&id), Peek::Absent));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -395,6 +407,44 @@ async fn a_failed_job_is_retried_from_attempt_zero() {
     })
     .await;
     assert_eq!((again.attempt, again.attempts[1].attempt), (1, 1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancel_its_dead_worker_never_acknowledges_is_forced() {
+    let log = Log::start();
+    let first = spawn_with(job_settings(&log, true, 1)).await;
+    let id = enqueued(&first, &sleep_job(600)).await;
+    let zero = chrono::Duration::zero();
+    job_when(&first, id, zero, |j| j.status == Some(JobStatus::Running)).await;
+    // The instance dies with the attempt in flight: nobody will acknowledge a cancel.
+    drop(first);
+    let second = spawn_with(job_settings(&log, true, 1)).await;
+    let running = job_when(&second, id, zero, |j| j.status.is_some()).await;
+    assert_eq!(
+        running.status,
+        Some(JobStatus::Running),
+        "the lease still holds"
+    );
+    let response = verb(&second, id, "cancel", MEMBER).await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["cancel_requested"], true);
+    // Time passes with no heartbeat and no acknowledgement: the sweep forces the cancel.
+    let step = chrono::Duration::milliseconds(500);
+    let job = job_when(&second, id, step, |j| {
+        j.status == Some(JobStatus::Cancelled)
+    })
+    .await;
+    assert_eq!(
+        job.attempts.len(),
+        1,
+        "a job asked to stop is never retried"
+    );
+    assert_eq!(job.attempts[0].outcome, Some(Outcome::LeaseExpired));
+    let forced = job_events(&log, id)
+        .iter()
+        .any(|e| matches!(e, JobEvent::Cancelled { forced: true, .. }));
+    assert!(forced, "the cancel is recorded as forced");
 }
 
 fn job_events(log: &Log, id: Uuid) -> Vec<JobEvent> {

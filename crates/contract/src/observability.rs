@@ -71,6 +71,8 @@ pub struct WorkerPool {
     pub size: u32,
     /// Workers running a job now.
     pub busy: u32,
+    /// Unfinished jobs one queue admits before `503 QUEUE_FULL`.
+    pub queue_capacity: u32,
     pub leases: Vec<WorkerLease>,
     /// The first jobs waiting to be claimed, in claim order.
     pub first_queued: Vec<String>,

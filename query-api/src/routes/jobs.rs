@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use actix_web::web::Bytes;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use contract::envelope::{Links, Meta};
 use contract::job::{JobAttemptPage, LogLinePage};
 use platform::auth::Principal;
@@ -161,15 +161,21 @@ pub async fn logs(
 }
 
 /// `GET /api/v1/jobs/{id}/logs:stream?attempt=` — `text/event-stream`: one `line` event
-/// per line, then `end` with the job's final status.
+/// per line (its `id` is the line's), then `end` with the job's final status. A client
+/// that reconnects with `Last-Event-ID` resumes after that line, so nothing is lost or
+/// sent twice.
 pub async fn stream(
+    req: HttpRequest,
     principal: Principal,
     path: web::Path<String>,
     params: Params,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, QueryError> {
     let job = visible::<JobRow>(&state, &principal, &path).await?;
-    let query = LineQuery::parse(job.job_id, &params)?;
+    let mut query = LineQuery::parse(job.job_id, &params)?;
+    if let Some(after) = last_event_id(&req)? {
+        query.after = after;
+    }
     let partition = partition_for(job.job_id.to_string().as_bytes(), state.partitions);
     let tail = Tail {
         state: state.into_inner(),
@@ -232,6 +238,20 @@ impl Tail {
             .await;
         Ok(Bytes::from_static(b": waiting\n\n"))
     }
+}
+
+/// The line a reconnecting client saw last, from its `Last-Event-ID` header.
+fn last_event_id(req: &HttpRequest) -> Result<Option<u64>, QueryError> {
+    let Some(raw) = req.headers().get("last-event-id") else {
+        return Ok(None);
+    };
+    raw.to_str()
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Some)
+        .ok_or_else(|| {
+            QueryError::InvalidArgument("Last-Event-ID must be an id this stream sent".into())
+        })
 }
 
 fn events_of(lines: &[LogLineRow]) -> String {

@@ -1,15 +1,18 @@
 //! `GET /api/v1/queues`: every queue that holds unfinished jobs or was paused, with its
 //! depth (queued jobs), running jobs, the age of its oldest queued job, its capacity and
 //! whether it is paused. Queues are shared by every owner, so these are totals. The
-//! capacity is command-api's (`CLUSTERGENIE_WORKER_QUEUE`, default 100), read from the
-//! same variable here so both services tell the same number.
+//! capacity is the one command-api enforces, as its instances publish it with their
+//! worker pools on the status board (the smallest if they disagree); the default of
+//! 100 only while none has published.
 
 use std::collections::BTreeMap;
 
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use contract::job::{Queue, QueueList};
+use contract::observability::WorkerPool;
 use platform::auth::Principal;
+use platform::status::StatusBoard;
 use sqlx::AssertSqlSafe;
 
 use crate::error::QueryError;
@@ -36,7 +39,7 @@ pub async fn list(
         .fetch_all(&state.db)
         .await?;
     let now = state.clock.now();
-    let capacity = capacity();
+    let capacity = capacity(&state).await;
     let mut queues: BTreeMap<String, Queue> = BTreeMap::new();
     for (name, depth, running, oldest) in rows {
         queues.insert(
@@ -75,9 +78,12 @@ fn queue(
     }
 }
 
-fn capacity() -> u64 {
-    std::env::var("CLUSTERGENIE_WORKER_QUEUE")
-        .ok()
-        .and_then(|raw| raw.parse().ok())
+async fn capacity(state: &AppState) -> u64 {
+    let board = StatusBoard::new(state.redis.clone(), &state.key_prefix);
+    let pools: Vec<WorkerPool> = board.read("workers").await.unwrap_or_default();
+    pools
+        .iter()
+        .map(|p| u64::from(p.queue_capacity))
+        .min()
         .unwrap_or(DEFAULT_CAPACITY)
 }

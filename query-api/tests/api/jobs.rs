@@ -270,6 +270,33 @@ async fn the_log_tail_sends_lines_as_they_are_projected_and_ends_with_the_job() 
     read_until(&mut response, &mut text, "event: end").await;
     assert!(text.contains("after"), "{text}");
     assert!(text.contains("succeeded"), "{text}");
+
+    // A client reconnecting with the id of the first line gets only what followed it.
+    let first_id = text
+        .lines()
+        .find_map(|l| l.strip_prefix("id: "))
+        .expect("lines carry ids")
+        .to_owned();
+    let mut resumed = app
+        .get(&format!("/api/v1/jobs/{}/logs:stream", job.id), ALICE)
+        .header("Last-Event-ID", &first_id)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(resumed.status(), 200);
+    let mut again = String::new();
+    read_until(&mut resumed, &mut again, "event: end").await;
+    assert!(
+        again.contains("after") && !again.contains("before"),
+        "{again}"
+    );
+    let bad = app
+        .get(&format!("/api/v1/jobs/{}/logs:stream", job.id), ALICE)
+        .header("Last-Event-ID", "yesterday")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(bad.status(), 400);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -301,7 +328,27 @@ async fn queues_report_depth_running_and_age() {
             default.capacity,
             default.paused
         ),
-        ("default", 2, 1, 100, false)
+        ("default", 2, 1, 100, false),
+        "the default capacity while no command-api has published its own"
     );
     assert!(default.oldest_queued_age_seconds.is_some_and(|s| s > 0.0));
+
+    let pool = contract::observability::WorkerPool {
+        instance: "writer-a".into(),
+        size: 2,
+        busy: 1,
+        queue_capacity: 7,
+        leases: Vec::new(),
+        first_queued: Vec::new(),
+        published_at: "2026-12-02T10:00:00+00:00".into(),
+    };
+    platform::status::StatusBoard::new(app.redis.clone(), &app.prefix)
+        .publish("workers", "writer-a", &pool, Duration::from_secs(60))
+        .await
+        .expect("publish");
+    let list: QueueList = conforms(&app.json("/api/v1/queues", ALICE).await);
+    assert_eq!(
+        list.queues[0].capacity, 7,
+        "the capacity command-api enforces"
+    );
 }

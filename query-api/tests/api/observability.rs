@@ -92,6 +92,7 @@ async fn projection_shows_each_partition_once_and_workers_each_instance() {
         instance: "writer-a".into(),
         size: 4,
         busy: 1,
+        queue_capacity: 100,
         leases: vec![WorkerLease {
             job_id: "0193a0d2-0000-7000-8000-000000000001".into(),
             queue: "default".into(),
@@ -122,6 +123,7 @@ async fn an_expired_snapshot_disappears() {
         instance: "writer-b".into(),
         size: 2,
         busy: 0,
+        queue_capacity: 100,
         leases: Vec::new(),
         first_queued: Vec::new(),
         published_at: "2026-12-02T10:00:00+00:00".into(),

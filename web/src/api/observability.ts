@@ -12,6 +12,8 @@ export interface WorkerInstance {
   instance: string;
   size: number;
   busy: number;
+  /** Unfinished jobs one queue admits before 503 QUEUE_FULL. */
+  queue_capacity: number;
   leases: WorkerLease[];
   first_queued: string[];
   published_at: string;

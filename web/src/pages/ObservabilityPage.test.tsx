@@ -11,6 +11,7 @@ const WORKERS = {
       instance: "writer-a",
       size: 4,
       busy: 1,
+      queue_capacity: 100,
       leases: [{ job_id: "job-aaaaaaaa-1", queue: "default", lease_until: "2026-12-02T16:00:30Z" }],
       first_queued: ["job-bbbbbbbb-2", "job-cccccccc-3"],
       published_at: "2026-12-02T16:00:00Z",

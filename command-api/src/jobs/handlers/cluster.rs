@@ -1,100 +1,74 @@
-//! What `provision` and `scale` share: reading the job owner's cluster and pool from the
-//! write model, and changing a pool's count through an ordinary cluster command whose
-//! Idempotency-Key is derived from the job id and the step — with a fixed fingerprint,
-//! so a retried attempt replays the first attempt's answer instead of scaling again,
-//! whatever count it would compute now.
+//! What `provision` and `scale` share: reading the job owner's pool and changing its
+//! count, each as a `PoolStep` run at the owner of the cluster's partition — here, or
+//! through the internal API when another instance serves it. Never reads or writes a
+//! cluster this instance does not serve by itself.
 
 use std::time::Duration;
 
-use domain::cluster::{Cluster, ClusterCommand, NodePool, PoolChanges, PoolStatus};
-use domain::record::StoredResponse;
-use domain::rejection::RejectionKind;
-use platform::auth::{Principal, Role};
 use uuid::Uuid;
 
 use super::{Failure, Run};
-use crate::writer::{Command, IdempotencyRequest, Peek, SubmitError};
+use crate::jobs::pool_steps::{self, PoolFacts, PoolStep, SetCount, StepAnswer};
 
 const POLL: Duration = Duration::from_millis(50);
 
-/// The job owner's cluster and the pool, as the write model knows them for certain.
-pub async fn pool(ctx: &Run<'_>, cluster_id: Uuid, pool_id: Uuid) -> Result<NodePool, Failure> {
-    let cluster = cluster(ctx, cluster_id).await?;
-    cluster
-        .pool(pool_id)
-        .cloned()
-        .ok_or_else(|| Failure::fatal("NOT_FOUND", format!("no node pool {pool_id}")))
+/// The job owner's pool, as the owner of its cluster's partition knows it for certain.
+pub async fn pool(ctx: &Run<'_>, cluster_id: Uuid, pool_id: Uuid) -> Result<PoolFacts, Failure> {
+    step(ctx, cluster_id, pool_id, None).await
 }
 
-async fn cluster(ctx: &Run<'_>, cluster_id: Uuid) -> Result<Cluster, Failure> {
-    loop {
-        match ctx.writer.peek::<Cluster>(&cluster_id) {
-            Peek::Present(c) if c.owner == ctx.job.owner && c.is_live() => return Ok(c),
-            Peek::Present(_) | Peek::Absent => {
-                return Err(Failure::fatal(
-                    "NOT_FOUND",
-                    format!("no cluster {cluster_id}"),
-                ));
-            }
-            Peek::NotOwned { partition } => {
-                return Err(Failure::retryable(
-                    "NOT_OWNER",
-                    format!("partition {partition} of the cluster is served by another instance"),
-                ));
-            }
-            Peek::Uncertain => pause(ctx).await?,
-        }
-    }
-}
-
-/// Sets the pool's count to `count`, once per job and `step`.
+/// Sets the pool's count to `count`, once per job and `step_name`.
 pub async fn set_count(
     ctx: &Run<'_>,
     cluster_id: Uuid,
     pool_id: Uuid,
     count: u32,
-    step: &str,
+    step_name: &str,
 ) -> Result<(), Failure> {
-    let scope = format!("job:{}:{step}", ctx.job.id);
-    let idempotency = IdempotencyRequest {
-        key: scope.clone(),
-        scope: scope.clone(),
-        fingerprint: scope,
-    };
-    let writer = ctx.writer;
-    let operation_id = writer.id_beside(&cluster_id);
-    let command = ClusterCommand::UpdatePool {
-        pool_id,
-        changes: PoolChanges {
-            count: Some(count),
-            ..PoolChanges::default()
-        },
-        operation_id,
-        at: ctx.now(),
-    };
-    let owner = Principal {
-        id: ctx.job.owner.clone(),
-        role: Role::Member,
-    };
-    let submission =
-        Command::<Cluster>::new(cluster_id, command, operation_id, owner, "node_pool.scale")
-            .idempotency(Some(idempotency))
-            .respond(|_, _, _| StoredResponse {
-                status: 202,
-                headers: Vec::new(),
-                body: Vec::new(),
-            });
-    writer.submit(submission).await.map(|_| ()).map_err(failure)
+    let key = format!("job:{}:{step_name}", ctx.job.id);
+    let set = SetCount { count, key };
+    step(ctx, cluster_id, pool_id, Some(set)).await.map(|_| ())
 }
 
 /// Waits until the pool is no longer scaling (its nodes reached the count).
-pub async fn settled(ctx: &Run<'_>, cluster_id: Uuid, pool_id: Uuid) -> Result<NodePool, Failure> {
+pub async fn settled(ctx: &Run<'_>, cluster_id: Uuid, pool_id: Uuid) -> Result<PoolFacts, Failure> {
     loop {
         let pool = pool(ctx, cluster_id, pool_id).await?;
-        if pool.status != PoolStatus::Scaling {
+        if !pool.scaling {
             return Ok(pool);
         }
         pause(ctx).await?;
+    }
+}
+
+async fn step(
+    ctx: &Run<'_>,
+    cluster_id: Uuid,
+    pool_id: Uuid,
+    set_count: Option<SetCount>,
+) -> Result<PoolFacts, Failure> {
+    let step = PoolStep {
+        owner: ctx.job.owner.clone(),
+        cluster_id,
+        pool_id,
+        set_count,
+    };
+    loop {
+        let answer = match pool_steps::run_here(ctx.writer, &step).await {
+            Ok(answer) => answer,
+            Err(pool_steps::NotOwned(partition)) => ctx
+                .internal
+                .pool_step(partition, &step)
+                .await
+                .unwrap_or_else(|error| StepAnswer::Failed {
+                    failure: Failure::retryable("UNAVAILABLE", error.to_string()),
+                }),
+        };
+        match answer {
+            StepAnswer::Done { pool } => return Ok(pool),
+            StepAnswer::Failed { failure } => return Err(failure),
+            StepAnswer::Uncertain => pause(ctx).await?,
+        }
     }
 }
 
@@ -102,22 +76,5 @@ async fn pause(ctx: &Run<'_>) -> Result<(), Failure> {
     tokio::select! {
         () = tokio::time::sleep(POLL) => Ok(()),
         () = ctx.cancel.cancelled() => Err(Failure::retryable("CANCELLED", "the attempt was stopped")),
-    }
-}
-
-fn failure(error: SubmitError) -> Failure {
-    let detail = error.to_string();
-    match &error {
-        SubmitError::Domain(r) => match r.kind {
-            RejectionKind::AutoscaleOwnsCount => Failure::fatal("AUTOSCALED", detail),
-            RejectionKind::ResourceLocked => Failure::retryable("LOCKED", detail),
-            RejectionKind::NotFound => Failure::fatal("NOT_FOUND", detail),
-            RejectionKind::Invalid | RejectionKind::FailedPrecondition => {
-                Failure::fatal("REFUSED", detail)
-            }
-            _ => Failure::retryable("CONFLICT", detail),
-        },
-        SubmitError::NotFound(_) => Failure::fatal("NOT_FOUND", detail),
-        _ => Failure::retryable("UNAVAILABLE", detail),
     }
 }

@@ -19,10 +19,11 @@ use platform::clock::SharedClock;
 use serde_json::Value;
 use tokio::sync::watch;
 
+use crate::internal::InternalClient;
 use crate::writer::Writer;
 
 /// Why an attempt failed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Failure {
     pub code: String,
     pub message: String,
@@ -142,6 +143,8 @@ impl Reporter {
 pub struct Run<'a> {
     pub job: &'a Job,
     pub writer: &'a Writer,
+    /// Reaches the owners of partitions this instance does not serve.
+    pub internal: &'a InternalClient,
     pub clock: SharedClock,
     pub report: &'a Reporter,
     pub cancel: &'a Cancel,

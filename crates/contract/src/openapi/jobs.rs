@@ -97,10 +97,13 @@ pub fn job_logs() {}
 
 #[utoipa::path(get, path = "/api/v1/jobs/{id}/logs:stream", tag = "jobs",
     params(("id" = uuid::Uuid, Path),
-        ("attempt" = Option<u32>, Query, description = "Only this attempt's lines")),
+        ("attempt" = Option<u32>, Query, description = "Only this attempt's lines"),
+        ("Last-Event-ID" = Option<u64>, Header, description = "Resume after this line (the `id` of \
+            the last `line` event received)")),
     responses(
-        (status = 200, description = "Server-sent events: `line` (a LogLine) per line, then `end` \
-            with the job's final status", content_type = "text/event-stream", body = String),
+        (status = 200, description = "Server-sent events: `line` (a LogLine, `id` = its line id) per \
+            line, then `end` with the job's final status", content_type = "text/event-stream", body = String),
+        (status = 400, description = "INVALID_ARGUMENT (a Last-Event-ID this stream never sent)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "NOT_FOUND", body = Problem, content_type = "application/problem+json"),
     ))]
 pub fn job_log_stream() {}
