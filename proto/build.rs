@@ -18,6 +18,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         "rate_limit_policy.proto",
         "job.proto",
         "queue.proto",
+        "snapshot.proto",
     ]
     .map(|f| schema.join(f));
     // Each file too, not only the directory: a new schema file must rebuild every

@@ -11,6 +11,8 @@ mod queue;
 mod rate_limit_policy;
 mod record;
 mod reservation;
+pub mod snapshot;
+mod state;
 mod time;
 
 pub mod wire {
@@ -21,4 +23,5 @@ pub mod wire {
 
 pub use codec::{Encoded, WireEvent, decode_events, encode_events, event_id};
 pub use record::{DecodeError, SCHEMA, decode_record, encode_record, header_values};
+pub use state::WireState;
 pub use time::{from_timestamp, to_timestamp};

@@ -68,19 +68,12 @@ impl Writer {
                 if entry.offset < state.next_offset {
                     continue;
                 }
-                let decoded = match entry.value.as_deref() {
-                    Some(value) => proto::decode_record(value).map_err(|e| e.to_string()),
-                    None => Err("record has no value".to_owned()),
-                };
-                match decoded {
-                    Ok(record) => match state.apply(entry.offset, record) {
-                        ClaimOutcome::ClaimAgain => claim_again = true,
-                        ClaimOutcome::NowServing => now_serving = state.my_claim.clone(),
-                        ClaimOutcome::Nothing => {}
-                    },
-                    Err(reason) => {
-                        state.skip_undecodable(entry.offset, entry.key.as_deref(), &reason)
-                    }
+                let outcome =
+                    state.apply_bytes(entry.offset, entry.key.as_deref(), entry.value.as_deref());
+                match outcome {
+                    ClaimOutcome::ClaimAgain => claim_again = true,
+                    ClaimOutcome::NowServing => now_serving = state.my_claim.clone(),
+                    ClaimOutcome::Nothing => {}
                 }
             }
             let metrics = &self.inner.metrics;

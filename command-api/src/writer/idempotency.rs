@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 use domain::record::{BatchHeader, StoredResponse};
 use platform::consistency::Position;
+use proto::snapshot::CompletedKey;
 use uuid::Uuid;
 
 use super::types::{Accepted, IdempotencyRequest, SubmitError};
@@ -122,6 +123,43 @@ impl IdempotencyTable {
         // Bound memory: now and then drop what the retention period no longer covers.
         if self.completed.len().is_multiple_of(1024) {
             self.prune(header.recorded_at);
+        }
+    }
+
+    /// The outcomes confirmed in the log, sorted by scope (a snapshot's part of the table).
+    /// Entries no later check can replay (older than the retention period before the
+    /// newest outcome) are left out, so the result does not depend on when `prune` ran.
+    pub fn completed(&self) -> Vec<CompletedKey> {
+        let newest = self.completed.values().map(|c| c.recorded_at).max();
+        let mut keys: Vec<CompletedKey> = self
+            .completed
+            .iter()
+            .filter(|(_, c)| newest.is_some_and(|n| n - c.recorded_at < self.retention))
+            .map(|(scope, c)| CompletedKey {
+                scope: scope.clone(),
+                fingerprint: c.fingerprint.clone(),
+                response: c.response.clone(),
+                offset: c.position.offset,
+                recorded_at: c.recorded_at,
+            })
+            .collect();
+        keys.sort_by(|a, b| a.scope.cmp(&b.scope));
+        keys
+    }
+
+    /// Puts back the outcomes a snapshot of `partition` recorded.
+    pub fn restore_completed(&mut self, partition: i32, keys: Vec<CompletedKey>) {
+        for key in keys {
+            let completed = Completed {
+                fingerprint: key.fingerprint,
+                response: key.response,
+                position: Position {
+                    partition,
+                    offset: key.offset,
+                },
+                recorded_at: key.recorded_at,
+            };
+            self.completed.insert(key.scope, completed);
         }
     }
 

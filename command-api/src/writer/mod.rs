@@ -7,6 +7,9 @@
 mod claim;
 mod dispatch;
 mod idempotency;
+mod image;
+#[cfg(test)]
+mod image_tests;
 mod kinds;
 mod observe;
 mod partition;

@@ -123,6 +123,26 @@ impl PartitionLog {
     pub fn ignored(&self) -> u64 {
         self.ignored
     }
+
+    /// Every aggregate's version, in no particular order (for snapshots of the rule's state).
+    pub fn versions(&self) -> impl Iterator<Item = (Uuid, u64)> + '_ {
+        self.versions.iter().map(|(id, version)| (*id, *version))
+    }
+
+    /// The rule's state as a snapshot recorded it: walking on from here decides exactly
+    /// as walking on from the records the snapshot covers would.
+    pub fn restored(
+        claim: Option<WriterClaim>,
+        highest_epoch: u64,
+        versions: impl IntoIterator<Item = (Uuid, u64)>,
+    ) -> Self {
+        Self {
+            claim,
+            highest_epoch,
+            versions: versions.into_iter().collect(),
+            ignored: 0,
+        }
+    }
 }
 
 #[cfg(test)]
