@@ -153,7 +153,7 @@ fn cluster(id: Uuid, n: usize, t: DateTime<Utc>) -> Vec<RawEvent> {
         memory_mb: 4096,
         disk_gb: 80,
         count: 3,
-        auto_scale: n % 2 == 0,
+        auto_scale: n.is_multiple_of(2),
         min_nodes: 1,
         max_nodes: 5,
         labels: [("tier".to_owned(), "web".to_owned())].into(),
@@ -192,7 +192,7 @@ fn job(id: Uuid, n: usize, t: DateTime<Utc>) -> Vec<RawEvent> {
             timeout_seconds: 60,
             heartbeat_timeout_seconds: 30,
             retry: RetryPolicy::default(),
-            unique_key: (n % 3 == 0).then(|| name(n)),
+            unique_key: n.is_multiple_of(3).then(|| name(n)),
             trace_id: Some(format!("trace-{n}")),
             at: t,
         })],
@@ -236,7 +236,7 @@ fn multi_aggregate_log(seed: u64) -> Vec<Stored> {
     let mut ids: Vec<(&'static str, Uuid)> = Vec::new();
     for n in 0..120usize {
         let t = at(n as i64);
-        let idem = (n % 4 == 0).then_some(n);
+        let idem = n.is_multiple_of(4).then_some(n);
         if !ids.is_empty() && rng.random_bool(0.4) {
             let (kind, id) = ids[rng.random_range(0..ids.len())];
             if kind != "cluster" && kind != "job_queue" {
