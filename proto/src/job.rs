@@ -14,6 +14,21 @@ const SCHEMA_VERSION: u32 = 1;
 type At = chrono::DateTime<chrono::Utc>;
 
 impl WireEvent for JobEvent {
+    const TYPES: &'static [(&'static str, u32)] = &[
+        ("job.enqueued", SCHEMA_VERSION),
+        ("job.claimed", SCHEMA_VERSION),
+        ("job.heartbeat", SCHEMA_VERSION),
+        ("job.succeeded", SCHEMA_VERSION),
+        ("job.attempt_failed", SCHEMA_VERSION),
+        ("job.lease_expired", SCHEMA_VERSION),
+        ("job.timed_out", SCHEMA_VERSION),
+        ("job.cancel_requested", SCHEMA_VERSION),
+        ("job.cancelled", SCHEMA_VERSION),
+        ("job.requeued", SCHEMA_VERSION),
+        ("job.due", SCHEMA_VERSION),
+        ("job.deleted", SCHEMA_VERSION),
+    ];
+
     fn encode(&self) -> Encoded {
         let bytes = match self {
             Self::Enqueued(e) => enqueued_to_wire(e).encode_to_vec(),
