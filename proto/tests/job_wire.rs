@@ -130,7 +130,8 @@ fn events() -> Vec<JobEvent> {
 fn every_job_event_round_trips() {
     for event in events() {
         let (event_type, version, payload) = event.encode();
-        let back = JobEvent::decode(&event_type, version, &payload).expect("decodes");
+        let back =
+            proto::decode_event::<JobEvent>(&event_type, version, &payload).expect("decodes");
         assert_eq!(back, event);
     }
 }
