@@ -74,27 +74,12 @@ impl SnapshotStore {
         taken_at: DateTime<Utc>,
     ) -> anyhow::Result<Manifest> {
         let partition = image.coverage.partition;
-        let bytes = encode_image(image);
-        let snapshot_id = Uuid::now_v7();
-        let mut count = 0u32;
-        for (index, chunk) in bytes.chunks(CHUNK_BYTES).enumerate() {
-            count = u32::try_from(index + 1)?;
-            self.send(
-                partition,
-                &chunk_key(snapshot_id, index as u32),
-                Some(chunk),
-            )
-            .await?;
+        let (manifest, chunks) = chunked(image, Uuid::now_v7(), taken_at)?;
+        let snapshot_id = manifest.snapshot_id;
+        for (index, chunk) in chunks.iter().enumerate() {
+            let key = chunk_key(snapshot_id, u32::try_from(index)?);
+            self.send(partition, &key, Some(chunk)).await?;
         }
-        let manifest = Manifest {
-            snapshot_id,
-            coverage: image.coverage.clone(),
-            claim: image.claim.clone(),
-            chunk_count: count,
-            sha256: hex::encode(Sha256::digest(&bytes)),
-            byte_length: bytes.len() as u64,
-            taken_at,
-        };
         self.send(
             partition,
             &manifest_key(partition),
@@ -192,6 +177,26 @@ impl SnapshotStore {
     }
 }
 
+/// An image as the records that store it: its manifest and its chunks, in order.
+pub fn chunked(
+    image: &PartitionImage,
+    snapshot_id: Uuid,
+    taken_at: DateTime<Utc>,
+) -> anyhow::Result<(Manifest, Vec<Vec<u8>>)> {
+    let bytes = encode_image(image);
+    let chunks: Vec<Vec<u8>> = bytes.chunks(CHUNK_BYTES).map(<[u8]>::to_vec).collect();
+    let manifest = Manifest {
+        snapshot_id,
+        coverage: image.coverage.clone(),
+        claim: image.claim.clone(),
+        chunk_count: u32::try_from(chunks.len())?,
+        sha256: hex::encode(Sha256::digest(&bytes)),
+        byte_length: bytes.len() as u64,
+        taken_at,
+    };
+    Ok((manifest, chunks))
+}
+
 fn parse_chunk_key(key: &str) -> Option<(Uuid, u32)> {
     let (id, index) = key.split_once('/')?;
     Some((Uuid::parse_str(id).ok()?, index.parse().ok()?))
@@ -227,4 +232,81 @@ pub fn verify(
         "snapshot covers other records than its manifest says"
     );
     Ok(image)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use proto::snapshot::{Coverage, EncodedState};
+
+    use super::*;
+
+    /// An image of about 1.7 MB: several chunks.
+    fn big_image() -> PartitionImage {
+        let aggregates = (0..3000u128)
+            .map(|n| EncodedState {
+                id: Uuid::from_u128(n),
+                aggregate_type: "droplet".into(),
+                state_version: 1,
+                bytes: vec![(n % 251) as u8; 500],
+            })
+            .collect();
+        PartitionImage {
+            coverage: Coverage {
+                topic: "t.cluster-events".into(),
+                partition: 3,
+                partition_count: 12,
+                next_offset: 9000,
+            },
+            claim: None,
+            highest_epoch: 4,
+            versions: (0..3000u128).map(|n| (Uuid::from_u128(n), 2)).collect(),
+            aggregates,
+            quarantined: Vec::new(),
+            completed_keys: Vec::new(),
+        }
+    }
+
+    fn stored() -> (Manifest, BTreeMap<u32, Vec<u8>>) {
+        let at = Utc
+            .with_ymd_and_hms(2026, 12, 2, 23, 0, 0)
+            .single()
+            .expect("time");
+        let (manifest, chunks) = chunked(&big_image(), Uuid::from_u128(77), at).expect("chunks");
+        let chunks = chunks
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| (i as u32, c))
+            .collect();
+        (manifest, chunks)
+    }
+
+    #[test]
+    fn a_big_image_is_chunked_under_the_record_limit_and_reassembled() {
+        let (manifest, chunks) = stored();
+        assert!(manifest.chunk_count >= 3, "{} chunks", manifest.chunk_count);
+        assert!(chunks.values().all(|c| c.len() <= CHUNK_BYTES));
+        assert_eq!(verify(&manifest, &chunks).expect("verifies"), big_image());
+    }
+
+    #[test]
+    fn a_missing_or_corrupt_chunk_or_a_foreign_manifest_is_refused() {
+        let (manifest, chunks) = stored();
+        let mut missing = chunks.clone();
+        missing.remove(&1);
+        assert!(verify(&manifest, &missing).is_err());
+        let mut corrupt = chunks.clone();
+        corrupt.get_mut(&2).expect("chunk")[10] ^= 0xff;
+        assert!(verify(&manifest, &corrupt).is_err());
+        let mut foreign = manifest;
+        foreign.coverage.next_offset += 1;
+        assert!(verify(&foreign, &chunks).is_err());
+    }
+
+    #[test]
+    fn chunk_keys_parse_back() {
+        let id = Uuid::from_u128(5);
+        assert_eq!(parse_chunk_key(&chunk_key(id, 12)), Some((id, 12)));
+        assert_eq!(parse_chunk_key("manifest/3"), None);
+    }
 }
