@@ -218,4 +218,35 @@ mod tests {
             })
         );
     }
+
+    #[test]
+    fn a_restored_rule_decides_like_the_walk_it_was_taken_from() {
+        let mut walked = PartitionLog::default();
+        walked.observe_claim(&claim(1, "w1")).unwrap();
+        walked.observe_batch(&A, &claim(1, "w1"), 0, 2).unwrap();
+        walked.observe_claim(&claim(3, "w2")).unwrap();
+        let _ = walked.observe_claim(&claim(2, "w3"));
+        let mut restored = PartitionLog::restored(
+            walked.current_claim().cloned(),
+            walked.highest_epoch(),
+            walked.versions(),
+        );
+        assert_eq!(restored.highest_epoch(), 3);
+        assert_eq!(restored.version_of(&A), 2);
+        for log in [&mut walked, &mut restored] {
+            assert!(
+                log.observe_batch(&A, &claim(1, "w1"), 2, 1).is_err(),
+                "fenced writer"
+            );
+            assert!(
+                log.observe_batch(&A, &claim(3, "w2"), 1, 1).is_err(),
+                "version gap"
+            );
+            assert!(log.observe_batch(&A, &claim(3, "w2"), 2, 1).is_ok());
+            assert!(
+                log.observe_claim(&claim(3, "w4")).is_err(),
+                "not above the current epoch"
+            );
+        }
+    }
 }
