@@ -4,6 +4,7 @@
 //! retention period. It decides nothing about the command itself.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use domain::record::{BatchHeader, StoredResponse};
@@ -15,7 +16,8 @@ use super::types::{Accepted, IdempotencyRequest, SubmitError};
 
 struct Completed {
     fingerprint: String,
-    response: StoredResponse,
+    /// Shared, so a snapshot copies a pointer under the partition lock, not the body.
+    response: Arc<StoredResponse>,
     position: Position,
     recorded_at: DateTime<Utc>,
 }
@@ -24,6 +26,27 @@ struct Remembered {
     fingerprint: String,
     error: SubmitError,
     at: DateTime<Utc>,
+}
+
+/// A confirmed outcome as a snapshot captures it: the response still shared.
+pub struct SharedKey {
+    pub scope: String,
+    pub fingerprint: String,
+    pub response: Arc<StoredResponse>,
+    pub offset: i64,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl SharedKey {
+    pub fn into_completed(self) -> CompletedKey {
+        CompletedKey {
+            scope: self.scope,
+            fingerprint: self.fingerprint,
+            response: Arc::unwrap_or_clone(self.response),
+            offset: self.offset,
+            recorded_at: self.recorded_at,
+        }
+    }
 }
 
 pub struct IdempotencyTable {
@@ -60,7 +83,7 @@ impl IdempotencyTable {
                 return Err(SubmitError::IdempotencyKeyReused);
             }
             return Ok(Some(Accepted {
-                response: done.response.clone(),
+                response: StoredResponse::clone(&done.response),
                 position: Some(done.position),
                 replayed: true,
                 state: None,
@@ -115,7 +138,7 @@ impl IdempotencyTable {
         };
         let completed = Completed {
             fingerprint: idem.fingerprint.clone(),
-            response: idem.response.clone(),
+            response: Arc::new(idem.response.clone()),
             position,
             recorded_at: header.recorded_at,
         };
@@ -126,25 +149,23 @@ impl IdempotencyTable {
         }
     }
 
-    /// The outcomes confirmed in the log, sorted by scope (a snapshot's part of the table).
-    /// Entries no later check can replay (older than the retention period before the
-    /// newest outcome) are left out, so the result does not depend on when `prune` ran.
-    pub fn completed(&self) -> Vec<CompletedKey> {
+    /// The outcomes confirmed in the log (a snapshot's part of the table), unordered,
+    /// responses shared. Entries no later check can replay (older than the retention
+    /// period before the newest outcome) are left out, so the result does not depend on
+    /// when `prune` ran.
+    pub fn completed(&self) -> Vec<SharedKey> {
         let newest = self.completed.values().map(|c| c.recorded_at).max();
-        let mut keys: Vec<CompletedKey> = self
-            .completed
+        self.completed
             .iter()
             .filter(|(_, c)| newest.is_some_and(|n| n - c.recorded_at < self.retention))
-            .map(|(scope, c)| CompletedKey {
+            .map(|(scope, c)| SharedKey {
                 scope: scope.clone(),
                 fingerprint: c.fingerprint.clone(),
-                response: c.response.clone(),
+                response: Arc::clone(&c.response),
                 offset: c.position.offset,
                 recorded_at: c.recorded_at,
             })
-            .collect();
-        keys.sort_by(|a, b| a.scope.cmp(&b.scope));
-        keys
+            .collect()
     }
 
     /// Puts back the outcomes a snapshot of `partition` recorded.
@@ -152,7 +173,7 @@ impl IdempotencyTable {
         for key in keys {
             let completed = Completed {
                 fingerprint: key.fingerprint,
-                response: key.response,
+                response: Arc::new(key.response),
                 position: Position {
                     partition,
                     offset: key.offset,

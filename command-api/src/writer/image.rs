@@ -1,6 +1,6 @@
 //! A partition's write model as a snapshot image and back. `capture` copies what a
-//! snapshot needs under the partition lock (pointer copies of the states; nothing is
-//! encoded there), `Captured::encode` turns it into a `PartitionImage` off the lock, and
+//! snapshot needs under the partition lock (pointer copies of the states and stored
+//! responses, ids and versions; nothing is encoded or sorted there), `Captured::encode` turns it into a `PartitionImage` off the lock, and
 //! `PartitionState::restored` rebuilds a partition from an image, so that folding the
 //! tail after it decides exactly as folding the whole log would. It never reads or
 //! writes Kafka.
@@ -9,9 +9,10 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use domain::log_validity::{PartitionLog, WriterClaim};
-use proto::snapshot::{CompletedKey, Coverage, EncodedState, PartitionImage};
+use proto::snapshot::{Coverage, EncodedState, PartitionImage};
 use uuid::Uuid;
 
+use super::idempotency::SharedKey;
 use super::kinds::{AnyState, Kinds};
 use super::partition::{PartitionState, RestoreSource, RestoreStart};
 
@@ -23,7 +24,7 @@ pub struct Captured {
     versions: Vec<(Uuid, u64)>,
     states: Vec<(Uuid, Arc<dyn AnyState>)>,
     quarantined: Vec<(Uuid, String)>,
-    completed_keys: Vec<CompletedKey>,
+    completed_keys: Vec<SharedKey>,
     kinds: Arc<Kinds>,
 }
 
@@ -96,6 +97,8 @@ impl Captured {
         self.versions.sort_unstable();
         self.states.sort_unstable_by_key(|(id, _)| *id);
         self.quarantined.sort_unstable();
+        self.completed_keys
+            .sort_unstable_by(|a, b| a.scope.cmp(&b.scope));
         let aggregates = self
             .states
             .iter()
@@ -120,7 +123,11 @@ impl Captured {
             versions: self.versions,
             aggregates,
             quarantined: self.quarantined,
-            completed_keys: self.completed_keys,
+            completed_keys: self
+                .completed_keys
+                .into_iter()
+                .map(SharedKey::into_completed)
+                .collect(),
         })
     }
 }
