@@ -1,5 +1,6 @@
-//! Generates Rust types from the schema under `schema/`, with the vendored protoc unless
-//! `PROTOC` is set. Must never download anything.
+//! Generates Rust types (and the descriptor set the schema lock test reads) from the
+//! schema under `schema/`, with the vendored protoc unless `PROTOC` is set. Must never
+//! download anything.
 
 use std::{env, error::Error, path::PathBuf};
 
@@ -18,6 +19,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         "rate_limit_policy.proto",
         "job.proto",
         "queue.proto",
+        "snapshot.proto",
     ]
     .map(|f| schema.join(f));
     // Each file too, not only the directory: a new schema file must rebuild every
@@ -25,9 +27,12 @@ fn main() -> Result<(), Box<dyn Error>> {
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.display());
     }
-    // Ordered maps, so a record encodes to the same bytes every time.
+    // Ordered maps, so a record encodes to the same bytes every time. The descriptor set
+    // is what `tests/schema_lock.rs` holds against `schema/schema.lock`.
+    let descriptors = PathBuf::from(env::var("OUT_DIR")?).join("clustergenie.descriptors.bin");
     prost_build::Config::new()
         .btree_map(["."])
+        .file_descriptor_set_path(descriptors)
         .compile_protos(&files, &[&schema])?;
     Ok(())
 }

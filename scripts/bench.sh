@@ -4,7 +4,8 @@
 # (fresh Apache Kafka broker in var/bench/kafka, wiped first; a fresh database and Redis
 # prefix) and drives it from a separate load-generator process (bench's `loadgen`). Then
 # it synthesises an N-record topic (devtools' `bench-log`) for the projector catch-up
-# (against a plain batched upsert of the same rows) and command-api's restore. It prints
+# (against a plain batched upsert of the same rows) and command-api's restore (from the
+# log, and from the partition snapshots the first restore leaves behind). It prints
 # one table and writes var/bench/<timestamp>.json and var/bench/latest.json. It measures;
 # it never asserts. Everything it started is stopped on exit, failure included.
 #
@@ -368,14 +369,22 @@ cpu_mark upsert start
 "$bin/bench-log" upsert "$CG_DB_SERVER_URL/$upsert_db" "$records" "$run/upsert.json" >/dev/null
 cpu_mark upsert end
 
-# restore_time PREFIX NAME: seconds from spawning command-api on topic PREFIX until its
-# /readyz is 200 (every partition restored and claimed); sets RESTORE_KB to its RSS then.
+# snapshots_written: command-api on $restore_port has stored a snapshot of every partition.
+snapshots_written() {
+  curl -fsS "http://127.0.0.1:$restore_port/metrics" |
+    awk -v want="$partitions" '/^cg_snapshots_total\{/ && /outcome="written"/ { n += $NF } END { exit !(n >= want) }'
+}
+
+# restore_time PREFIX NAME [SNAPSHOT_EVERY]: seconds from spawning command-api on topic
+# PREFIX until its /readyz is 200 (every partition restored and claimed); sets RESTORE_KB
+# to its RSS then. With SNAPSHOT_EVERY > 0 it then waits (unmeasured) until every
+# partition's snapshot is stored, for the next restore to start from.
 restore_time() {
-  local t0 pid
+  local t0 pid every=${3:-0}
   t0=$(now)
   CG_HTTP__PORT=$restore_port CG_KAFKA__TOPIC_PREFIX=$1 CG_WRITER__GROUP_ID="bench-$2-$tag" \
     CG_WRITER__ADVERTISED_URL="http://127.0.0.1:$restore_port" CG_REDIS__KEY_PREFIX="cgbench:$tag:$2:" \
-    CG_PROVISIONER__ENABLED=false CG_NODE_POOLS__ENABLED=false \
+    CG_PROVISIONER__ENABLED=false CG_NODE_POOLS__ENABLED=false CG_WRITER__SNAPSHOT_EVERY=$every \
     spawn "$2-command-api" "$bin/command-api"
   pid=$LAST_PID
   CPU_EXTRA="$pid command-api"
@@ -386,16 +395,28 @@ restore_time() {
   CPU_EXTRA=""
   RESTORE_KB=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
   RESTORE_FAULTS=$(awk '{ print $10 }' "/proc/$pid/stat")
+  if [ "$every" -gt 0 ]; then
+    wait_for "command-api to snapshot every partition ($2)" 3600 snapshots_written
+  fi
   stop_pid "$pid"
 }
 
-say "6. command-api start-up on an empty topic, then restore over the $records-record topic"
+say "6. command-api start-up on an empty topic, then restore over the $records-record topic (from the log, then from the snapshots that run leaves)"
 restore_time "empty-$tag." empty
 empty_seconds=$RESTORE_SECONDS
-restore_time "$replay_prefix" restore
+restore_time "$replay_prefix" restore 1
 cat >"$run/restore.json" <<JSON
 {"records": $records, "seconds": $RESTORE_SECONDS, "rss_mib": $((RESTORE_KB / 1024)), "empty_seconds": $empty_seconds,
  "minor_faults": $RESTORE_FAULTS,
+ "events_per_second": $(awk -v n="$records" -v s="$RESTORE_SECONDS" 'BEGIN { printf "%.1f", n / s }'),
+ "events_per_second_net": $(awk -v n="$records" -v s="$RESTORE_SECONDS" -v e="$empty_seconds" 'BEGIN { printf "%.1f", (s > e) ? n / (s - e) : 0 }')}
+JSON
+
+restore_time "$replay_prefix" restore-snapshot
+from_snapshot=$(grep -c "restoring from a snapshot" "$run/logs/restore-snapshot-command-api.log" || true)
+cat >"$run/restore_snapshot.json" <<JSON
+{"records": $records, "seconds": $RESTORE_SECONDS, "rss_mib": $((RESTORE_KB / 1024)), "empty_seconds": $empty_seconds,
+ "minor_faults": $RESTORE_FAULTS, "partitions": $partitions, "partitions_from_snapshot": ${from_snapshot:-0},
  "events_per_second": $(awk -v n="$records" -v s="$RESTORE_SECONDS" 'BEGIN { printf "%.1f", n / s }'),
  "events_per_second_net": $(awk -v n="$records" -v s="$RESTORE_SECONDS" -v e="$empty_seconds" 'BEGIN { printf "%.1f", (s > e) ? n / (s - e) : 0 }')}
 JSON

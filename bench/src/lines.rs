@@ -36,6 +36,7 @@ impl Run {
             self.open_p99("5. get droplet p99 @ half load", "get-open", 5.0),
             self.throughput("5. list page req/s, 32 conns", "list", hello, 0.20),
             self.restore(),
+            self.restore_from_snapshot(),
         ];
         lines.extend(self.memory());
         lines
@@ -199,6 +200,33 @@ impl Run {
         }
     }
 
+    /// The same cold start over the same topic, from the snapshots the log restore left:
+    /// judged against the log restore (a snapshot that is not faster is worthless).
+    fn restore_from_snapshot(&self) -> Line {
+        let phase = "restore_snapshot";
+        let count = |key: &str| {
+            self.num(phase, key)
+                .map_or("n/a".into(), |n| format!("{n:.0}"))
+        };
+        Line {
+            target: "6. command-api restore with a snapshot events/s".into(),
+            figure: self.num(phase, "events_per_second"),
+            unit: "/s",
+            baseline: self.num("restore", "events_per_second"),
+            goal: Goal::RatioAtLeast(1.0),
+            note: format!(
+                "{} of {} partitions from a snapshot; same {} records, ready after {} s from spawn ({} /s net of start-up); RSS after restore {} MiB",
+                count("partitions_from_snapshot"),
+                count("partitions"),
+                count("records"),
+                show(self.num(phase, "seconds")),
+                show(self.num(phase, "events_per_second_net")),
+                show(self.num(phase, "rss_mib"))
+            ),
+            why: self.why_cpu(phase),
+        }
+    }
+
     /// RSS per service: idle, under load (max), and the soak's first → last sample.
     fn memory(&self) -> Vec<Line> {
         let services = [
@@ -262,5 +290,49 @@ impl Run {
             n("server_errors_5xx"),
             n("transport_errors")
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_with(files: &[(&str, &str)]) -> Run {
+        let dir = std::env::temp_dir().join(format!("cg-bench-lines-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a temp dir");
+        for (name, body) in files {
+            std::fs::write(dir.join(name), body).expect("written");
+        }
+        let run = Run::read(&dir).expect("read");
+        std::fs::remove_dir_all(&dir).expect("removed");
+        run
+    }
+
+    #[test]
+    fn the_snapshot_restore_is_judged_against_the_log_restore() {
+        let run = run_with(&[
+            (
+                "restore.json",
+                r#"{"records": 20000, "seconds": 2.0, "events_per_second": 10000.0}"#,
+            ),
+            (
+                "restore_snapshot.json",
+                r#"{"records": 20000, "seconds": 0.5, "rss_mib": 40, "partitions": 12, "partitions_from_snapshot": 12, "events_per_second": 40000.0, "events_per_second_net": 80000.0}"#,
+            ),
+        ]);
+        let line = run.restore_from_snapshot();
+        assert_eq!((line.figure, line.baseline), (Some(40000.0), Some(10000.0)));
+        assert!(matches!(line.goal, Goal::RatioAtLeast(r) if r == 1.0));
+        assert!(
+            line.note.starts_with("12 of 12 partitions from a snapshot"),
+            "{}",
+            line.note
+        );
+        let missing = run_with(&[]).restore_from_snapshot();
+        assert_eq!(
+            (missing.figure, missing.baseline),
+            (None, None),
+            "n/a, never guessed"
+        );
     }
 }

@@ -35,6 +35,9 @@ pub struct WriterSettings {
     /// Shared secret of the internal API between instances (name reservations held in
     /// a partition another instance serves). Set it in production; never logged.
     pub internal_token: String,
+    /// Snapshot each served partition's write model every this many valid records, in
+    /// the background (0 = never); restore then reads the snapshot plus the tail.
+    pub snapshot_every: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -26,7 +26,6 @@ use platform::service::{Common, Probes};
 use platform::shutdown::Shutdown;
 use platform::status::StatusBoard;
 use platform::supervisor::Supervisor;
-use rdkafka::Offset;
 
 use crate::config::Settings;
 use crate::internal::{InternalClient, InternalToken};
@@ -39,7 +38,7 @@ use crate::reconcile::droplets::DropletReconciler;
 use crate::reconcile::node_pools::NodePoolReconciler;
 use crate::reconcile::reservations::ReservationReconciler;
 use crate::routes::{self, body::BodyLimit, common::Services, forward::Forwarding};
-use crate::writer::{Kinds, Phase, Writer, WriterConfig, WriterParts};
+use crate::writer::{Kinds, Phase, SnapshotStore, Writer, WriterConfig, WriterParts};
 
 /// The aggregate types command-api writes: one line per type.
 pub fn kinds() -> Kinds {
@@ -213,13 +212,16 @@ async fn log_task(
     let brokers = &settings.kafka.brokers;
     let specs = [
         TopicSpec::events(&settings.kafka),
+        TopicSpec::snapshots(&settings.kafka),
         TopicSpec::logs(&settings.kafka, "command-api"),
     ];
     if !kafka::ensure_topics_with_backoff(brokers, &specs, &readiness, shutdown.clone()).await? {
         return Ok(());
     }
+    // Each assigned partition starts after its snapshot, if a usable one exists.
+    let restorer = writer.clone();
     let start_offsets: StartOffsets =
-        Arc::new(|ps: &[i32]| ps.iter().map(|p| (*p, Offset::Beginning)).collect());
+        Arc::new(move |ps: &[i32]| ps.iter().map(|p| (*p, restorer.start_offset(*p))).collect());
     let config = kafka::consumer_config(brokers, &settings.writer.group_id);
     let topic = settings.kafka.events_topic();
     let (mut reader, events) = GroupReader::start(config, &topic, start_offsets, 64)?;
@@ -250,6 +252,7 @@ fn build_writer(
         partitions: settings.kafka.partitions,
         read_back_timeout: Duration::from_millis(settings.writer.read_back_timeout_ms),
         idempotency_retention: chrono::Duration::hours(settings.idempotency.retention_hours),
+        snapshot_every: settings.writer.snapshot_every,
     };
     let parts = WriterParts {
         config,
@@ -259,6 +262,10 @@ fn build_writer(
             .create()?,
         clock,
         directory: Some(directory),
+        snapshots: Some(SnapshotStore::new(
+            &settings.kafka.brokers,
+            &settings.kafka.snapshots_topic(),
+        )?),
     };
     Ok(Writer::new(parts, metrics))
 }

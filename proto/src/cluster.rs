@@ -16,6 +16,29 @@ const SCHEMA_VERSION: u32 = 1;
 type At = chrono::DateTime<chrono::Utc>;
 
 impl WireEvent for ClusterEvent {
+    const TYPES: &'static [(&'static str, u32)] = &[
+        ("cluster.created", SCHEMA_VERSION),
+        ("cluster.renamed", SCHEMA_VERSION),
+        ("cluster.tags_changed", SCHEMA_VERSION),
+        ("cluster.node_pool_added", SCHEMA_VERSION),
+        ("cluster.node_pool_updated", SCHEMA_VERSION),
+        ("cluster.node_pool_scale_requested", SCHEMA_VERSION),
+        ("cluster.node_pool_deletion_requested", SCHEMA_VERSION),
+        ("cluster.node_pool_deleted", SCHEMA_VERSION),
+        ("cluster.node_removal_requested", SCHEMA_VERSION),
+        ("cluster.node_removed", SCHEMA_VERSION),
+        ("cluster.operation_completed", SCHEMA_VERSION),
+        ("cluster.running", SCHEMA_VERSION),
+        ("cluster.degraded", SCHEMA_VERSION),
+        ("cluster.recovered", SCHEMA_VERSION),
+        ("cluster.failed", SCHEMA_VERSION),
+        ("cluster.deletion_requested", SCHEMA_VERSION),
+        ("cluster.deleted", SCHEMA_VERSION),
+        ("cluster.cancel_requested", SCHEMA_VERSION),
+        ("cluster.operation_cancelled", SCHEMA_VERSION),
+        ("cluster.name_released", SCHEMA_VERSION),
+    ];
+
     fn encode(&self) -> Encoded {
         (self.type_name().to_owned(), SCHEMA_VERSION, encode(self))
     }

@@ -1,7 +1,11 @@
 //! The one seam between domain events and their wire form: `WireEvent`, implemented once
-//! per aggregate's event type in this crate, and the helpers every implementation shares
+//! per aggregate's event type in this crate, the upcaster seam every decode goes through
+//! (`decode_event`: an older schema version is upcast, step by step, to the version
+//! written today before it is decoded), and the helpers every implementation shares
 //! (ids, optional ids, payload decoding). An unknown event type or version is a
 //! `DecodeError` that readers park — never a guess.
+
+use std::borrow::Cow;
 
 use domain::record::RawEvent;
 use prost::Message;
@@ -12,10 +16,58 @@ use crate::DecodeError;
 /// An event in its wire form: (type name, schema version, payload).
 pub type Encoded = (String, u32, Vec<u8>);
 
+/// One upcasting step: a payload of the older version → (type name, payload) of the next.
+pub type UpcastFn = fn(&[u8]) -> Result<(String, Vec<u8>), DecodeError>;
+
+/// Rewrites a payload of `event_type` at `from_version` into the next version's form
+/// (possibly under a new type name). A semantic change of an event is a new version plus
+/// one of these; a payload is never reinterpreted in place.
+#[derive(Debug, Clone, Copy)]
+pub struct Upcaster {
+    pub event_type: &'static str,
+    pub from_version: u32,
+    pub upcast: UpcastFn,
+}
+
 /// A domain event type with a stable wire form.
 pub trait WireEvent: Sized {
+    /// Every (event type, schema version) this codec decodes today, i.e. what it writes.
+    /// Anything else must be upcast to one of these first; golden fixtures exist for each
+    /// (`tests/fixtures/events`).
+    const TYPES: &'static [(&'static str, u32)];
+    /// The upcasters of older versions; empty while no event has changed meaning.
+    const UPCASTERS: &'static [Upcaster] = &[];
     fn encode(&self) -> Encoded;
     fn decode(event_type: &str, schema_version: u32, payload: &[u8]) -> Result<Self, DecodeError>;
+}
+
+/// Upcasting never runs longer than this many steps (a cycle is a bug, not a hang).
+const MAX_UPCASTS: usize = 64;
+
+/// Decodes one event of any version ever written: upcast to a current (type, version),
+/// then decoded by the type's codec.
+pub fn decode_event<E: WireEvent>(
+    event_type: &str,
+    schema_version: u32,
+    payload: &[u8],
+) -> Result<E, DecodeError> {
+    let (mut event_type, mut version) = (Cow::Borrowed(event_type), schema_version);
+    let mut payload = Cow::Borrowed(payload);
+    for _ in 0..MAX_UPCASTS {
+        if E::TYPES.contains(&(event_type.as_ref(), version)) {
+            return E::decode(&event_type, version, &payload);
+        }
+        let Some(step) = E::UPCASTERS
+            .iter()
+            .find(|u| u.event_type == event_type && u.from_version == version)
+        else {
+            break;
+        };
+        let (next_type, next_payload) = (step.upcast)(&payload)?;
+        (event_type, version) = (Cow::Owned(next_type), version + 1);
+        payload = Cow::Owned(next_payload);
+    }
+    Err(unknown(&event_type, version))
 }
 
 /// The raw events of one command, with ids UUIDv5(command id, index).
@@ -38,7 +90,7 @@ pub fn encode_events<E: WireEvent>(command_id: Uuid, events: &[E]) -> Vec<RawEve
 /// Decodes every event of a batch, or reports the first that cannot be decoded.
 pub fn decode_events<E: WireEvent>(raw: &[RawEvent]) -> Result<Vec<E>, DecodeError> {
     raw.iter()
-        .map(|e| E::decode(&e.event_type, e.schema_version, &e.payload))
+        .map(|e| decode_event(&e.event_type, e.schema_version, &e.payload))
         .collect()
 }
 

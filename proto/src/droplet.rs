@@ -23,6 +23,29 @@ type Transition = (
 );
 
 impl WireEvent for DropletEvent {
+    const TYPES: &'static [(&'static str, u32)] = &[
+        ("droplet.creation_requested", SCHEMA_VERSION),
+        ("droplet.provisioned", SCHEMA_VERSION),
+        ("droplet.provisioning_failed", SCHEMA_VERSION),
+        ("droplet.powered_off", SCHEMA_VERSION),
+        ("droplet.shut_down", SCHEMA_VERSION),
+        ("droplet.powered_on", SCHEMA_VERSION),
+        ("droplet.rebooted", SCHEMA_VERSION),
+        ("droplet.power_cycled", SCHEMA_VERSION),
+        ("droplet.renamed", SCHEMA_VERSION),
+        ("droplet.resized", SCHEMA_VERSION),
+        ("droplet.rebuilt", SCHEMA_VERSION),
+        ("droplet.snapshot_taken", SCHEMA_VERSION),
+        ("droplet.tags_changed", SCHEMA_VERSION),
+        ("droplet.drain_started", SCHEMA_VERSION),
+        ("droplet.deletion_requested", SCHEMA_VERSION),
+        ("droplet.deleted", SCHEMA_VERSION),
+        ("droplet.purged", SCHEMA_VERSION),
+        ("droplet.cancel_requested", SCHEMA_VERSION),
+        ("droplet.creation_cancelled", SCHEMA_VERSION),
+        ("droplet.name_released", SCHEMA_VERSION),
+    ];
+
     fn encode(&self) -> Encoded {
         (self.type_name().to_owned(), SCHEMA_VERSION, encode(self))
     }

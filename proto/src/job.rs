@@ -14,6 +14,21 @@ const SCHEMA_VERSION: u32 = 1;
 type At = chrono::DateTime<chrono::Utc>;
 
 impl WireEvent for JobEvent {
+    const TYPES: &'static [(&'static str, u32)] = &[
+        ("job.enqueued", SCHEMA_VERSION),
+        ("job.claimed", SCHEMA_VERSION),
+        ("job.heartbeat", SCHEMA_VERSION),
+        ("job.succeeded", SCHEMA_VERSION),
+        ("job.attempt_failed", SCHEMA_VERSION),
+        ("job.lease_expired", SCHEMA_VERSION),
+        ("job.timed_out", SCHEMA_VERSION),
+        ("job.cancel_requested", SCHEMA_VERSION),
+        ("job.cancelled", SCHEMA_VERSION),
+        ("job.requeued", SCHEMA_VERSION),
+        ("job.due", SCHEMA_VERSION),
+        ("job.deleted", SCHEMA_VERSION),
+    ];
+
     fn encode(&self) -> Encoded {
         let bytes = match self {
             Self::Enqueued(e) => enqueued_to_wire(e).encode_to_vec(),
@@ -33,7 +48,7 @@ impl WireEvent for JobEvent {
     }
 }
 
-fn args_to_wire(args: &JobArgs) -> wire::JobArgs {
+pub(crate) fn args_to_wire(args: &JobArgs) -> wire::JobArgs {
     use wire::job_args::Kind;
     let cluster = |id: &uuid::Uuid| wire::JobClusterArgs {
         cluster_id: id.to_string(),
@@ -79,7 +94,7 @@ fn args_to_wire(args: &JobArgs) -> wire::JobArgs {
     wire::JobArgs { kind: Some(kind) }
 }
 
-fn args_from_wire(args: Option<wire::JobArgs>) -> Result<JobArgs, DecodeError> {
+pub(crate) fn args_from_wire(args: Option<wire::JobArgs>) -> Result<JobArgs, DecodeError> {
     use wire::job_args::Kind;
     let kind = args
         .and_then(|a| a.kind)
@@ -116,6 +131,28 @@ fn args_from_wire(args: Option<wire::JobArgs>) -> Result<JobArgs, DecodeError> {
     })
 }
 
+pub(crate) fn retry_to_wire(r: &RetryPolicy) -> wire::JobRetryPolicy {
+    wire::JobRetryPolicy {
+        max_attempts: r.max_attempts,
+        initial_interval_s: r.initial_interval_s,
+        coefficient: r.coefficient,
+        max_interval_s: r.max_interval_s,
+        jitter: r.jitter,
+        non_retryable_errors: r.non_retryable_errors.clone(),
+    }
+}
+
+pub(crate) fn retry_from_wire(r: wire::JobRetryPolicy) -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: r.max_attempts,
+        initial_interval_s: r.initial_interval_s,
+        coefficient: r.coefficient,
+        max_interval_s: r.max_interval_s,
+        jitter: r.jitter,
+        non_retryable_errors: r.non_retryable_errors,
+    }
+}
+
 fn enqueued_to_wire(e: &EnqueueJob) -> wire::JobEnqueued {
     wire::JobEnqueued {
         id: e.id.to_string(),
@@ -126,14 +163,7 @@ fn enqueued_to_wire(e: &EnqueueJob) -> wire::JobEnqueued {
         run_at: Some(to_timestamp(e.run_at)),
         timeout_seconds: e.timeout_seconds,
         heartbeat_timeout_seconds: e.heartbeat_timeout_seconds,
-        retry: Some(wire::JobRetryPolicy {
-            max_attempts: e.retry.max_attempts,
-            initial_interval_s: e.retry.initial_interval_s,
-            coefficient: e.retry.coefficient,
-            max_interval_s: e.retry.max_interval_s,
-            jitter: e.retry.jitter,
-            non_retryable_errors: e.retry.non_retryable_errors.clone(),
-        }),
+        retry: Some(retry_to_wire(&e.retry)),
         unique_key: e
             .unique_key
             .as_ref()
@@ -155,14 +185,7 @@ fn enqueued_from_wire(e: wire::JobEnqueued) -> Result<EnqueueJob, DecodeError> {
         run_at: from_timestamp(e.run_at.as_ref(), "run_at")?,
         timeout_seconds: e.timeout_seconds,
         heartbeat_timeout_seconds: e.heartbeat_timeout_seconds,
-        retry: RetryPolicy {
-            max_attempts: retry.max_attempts,
-            initial_interval_s: retry.initial_interval_s,
-            coefficient: retry.coefficient,
-            max_interval_s: retry.max_interval_s,
-            jitter: retry.jitter,
-            non_retryable_errors: retry.non_retryable_errors,
-        },
+        retry: retry_from_wire(retry),
         unique_key: optional_name(&e.unique_key, "unique_key")?,
         trace_id: Some(e.trace_id).filter(|t| !t.is_empty()),
         at: from_timestamp(e.at.as_ref(), "at")?,

@@ -11,6 +11,8 @@ mod queue;
 mod rate_limit_policy;
 mod record;
 mod reservation;
+pub mod snapshot;
+mod state;
 mod time;
 
 pub mod wire {
@@ -19,6 +21,13 @@ pub mod wire {
     include!(concat!(env!("OUT_DIR"), "/clustergenie.v1.rs"));
 }
 
-pub use codec::{Encoded, WireEvent, decode_events, encode_events, event_id};
+/// The compiled schema (a `google.protobuf.FileDescriptorSet`), for the schema lock test.
+pub const FILE_DESCRIPTOR_SET: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/clustergenie.descriptors.bin"));
+
+pub use codec::{
+    Encoded, UpcastFn, Upcaster, WireEvent, decode_event, decode_events, encode_events, event_id,
+};
 pub use record::{DecodeError, SCHEMA, decode_record, encode_record, header_values};
+pub use state::WireState;
 pub use time::{from_timestamp, to_timestamp};

@@ -11,6 +11,11 @@ use crate::wire;
 const SCHEMA_VERSION: u32 = 1;
 
 impl WireEvent for QueueEvent {
+    const TYPES: &'static [(&'static str, u32)] = &[
+        ("job_queue.paused", SCHEMA_VERSION),
+        ("job_queue.resumed", SCHEMA_VERSION),
+    ];
+
     fn encode(&self) -> Encoded {
         let (QueueEvent::Paused { id, name, by, at } | QueueEvent::Resumed { id, name, by, at }) =
             self;

@@ -12,6 +12,11 @@ use crate::wire;
 const SCHEMA_VERSION: u32 = 1;
 
 impl WireEvent for PolicyEvent {
+    const TYPES: &'static [(&'static str, u32)] = &[
+        ("rate_limit_policy.set", SCHEMA_VERSION),
+        ("rate_limit_policy.deleted", SCHEMA_VERSION),
+    ];
+
     fn encode(&self) -> Encoded {
         let bytes = match self {
             Self::Set { target, rules, at } => wire::RateLimitPolicySet {

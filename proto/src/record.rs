@@ -83,11 +83,7 @@ fn batch_to_wire(batch: &Batch) -> wire::EventBatch {
                 key: i.key.clone(),
                 scope: i.scope.clone(),
                 fingerprint: i.fingerprint.clone(),
-                response: Some(wire::StoredResponse {
-                    status: u32::from(i.response.status),
-                    headers: i.response.headers.iter().cloned().collect(),
-                    body: i.response.body.clone(),
-                }),
+                response: Some(stored_response_to_wire(&i.response)),
             }),
             recorded_at: Some(to_timestamp(h.recorded_at)),
             correlation_id: h.correlation_id.clone(),
@@ -158,7 +154,15 @@ fn batch_from_wire(batch: wire::EventBatch) -> Result<Batch, DecodeError> {
     Ok(Batch { header, events })
 }
 
-fn stored_response(r: wire::StoredResponse) -> Result<StoredResponse, DecodeError> {
+pub(crate) fn stored_response_to_wire(r: &StoredResponse) -> wire::StoredResponse {
+    wire::StoredResponse {
+        status: u32::from(r.status),
+        headers: r.headers.iter().cloned().collect(),
+        body: r.body.clone(),
+    }
+}
+
+pub(crate) fn stored_response(r: wire::StoredResponse) -> Result<StoredResponse, DecodeError> {
     let status = u16::try_from(r.status).map_err(|_| DecodeError::Invalid("response.status"))?;
     let mut headers: Vec<(String, String)> = r.headers.into_iter().collect();
     headers.sort();

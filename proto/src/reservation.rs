@@ -11,6 +11,12 @@ use crate::wire;
 const SCHEMA_VERSION: u32 = 1;
 
 impl WireEvent for ReservationEvent {
+    const TYPES: &'static [(&'static str, u32)] = &[
+        ("name_reservation.reserved", SCHEMA_VERSION),
+        ("name_reservation.confirmed", SCHEMA_VERSION),
+        ("name_reservation.released", SCHEMA_VERSION),
+    ];
+
     fn encode(&self) -> Encoded {
         let bytes = match self {
             Self::Reserved {

@@ -130,7 +130,8 @@ fn events() -> Vec<JobEvent> {
 fn every_job_event_round_trips() {
     for event in events() {
         let (event_type, version, payload) = event.encode();
-        let back = JobEvent::decode(&event_type, version, &payload).expect("decodes");
+        let back =
+            proto::decode_event::<JobEvent>(&event_type, version, &payload).expect("decodes");
         assert_eq!(back, event);
     }
 }
@@ -151,4 +152,17 @@ fn job_event_golden_bytes() {
 fn an_unknown_job_event_is_a_decode_error() {
     assert!(JobEvent::decode("job.exploded", 1, &[]).is_err());
     assert!(JobEvent::decode("job.claimed", 2, &[]).is_err());
+}
+
+#[test]
+fn every_job_state_along_the_history_round_trips_through_its_snapshot_codec() {
+    use domain::Aggregate;
+    use domain::job::Job;
+    use proto::WireState;
+    let events = events();
+    for n in 0..=events.len() {
+        let state = Job::replay(&events[..n]);
+        let back = Job::decode_state(Job::STATE_VERSION, &state.encode_state()).expect("decodes");
+        assert_eq!(back, state, "after {n} events");
+    }
 }

@@ -47,6 +47,7 @@ impl Writer {
         let end = self.high_watermark(partition).await?;
         let mut read = self.inner.read_offsets[index].subscribe();
         tokio::time::timeout(CATCH_UP_LIMIT, read.wait_for(|next| *next >= end)).await??;
+        self.report_restore(index);
         let claim = {
             let mut guard = self.inner.lock(index);
             let Some(state) = guard.as_mut() else {

@@ -37,9 +37,17 @@ impl Writer {
         self.inner.generations[index].fetch_add(1, Ordering::SeqCst);
         let retention = self.inner.config.idempotency_retention;
         let kinds = self.inner.kinds.clone();
-        *self.inner.lock(index) = Some(PartitionState::new(partition, kinds, retention));
-        self.inner.read_offsets[index].send_replace(0);
-        tracing::info!(partition, "partition assigned; restoring");
+        // The snapshot `start_offset` prepared for this assignment, if any.
+        let state = self
+            .inner
+            .prepared(index)
+            .take()
+            .filter(|s| s.partition == partition)
+            .unwrap_or_else(|| PartitionState::new(partition, kinds, retention));
+        let next_offset = state.next_offset;
+        *self.inner.lock(index) = Some(state);
+        self.inner.read_offsets[index].send_replace(next_offset);
+        tracing::info!(partition, next_offset, "partition assigned; restoring");
         self.spawn_claim(index, Duration::ZERO);
     }
 
@@ -68,19 +76,12 @@ impl Writer {
                 if entry.offset < state.next_offset {
                     continue;
                 }
-                let decoded = match entry.value.as_deref() {
-                    Some(value) => proto::decode_record(value).map_err(|e| e.to_string()),
-                    None => Err("record has no value".to_owned()),
-                };
-                match decoded {
-                    Ok(record) => match state.apply(entry.offset, record) {
-                        ClaimOutcome::ClaimAgain => claim_again = true,
-                        ClaimOutcome::NowServing => now_serving = state.my_claim.clone(),
-                        ClaimOutcome::Nothing => {}
-                    },
-                    Err(reason) => {
-                        state.skip_undecodable(entry.offset, entry.key.as_deref(), &reason)
-                    }
+                let outcome =
+                    state.apply_bytes(entry.offset, entry.key.as_deref(), entry.value.as_deref());
+                match outcome {
+                    ClaimOutcome::ClaimAgain => claim_again = true,
+                    ClaimOutcome::NowServing => now_serving = state.my_claim.clone(),
+                    ClaimOutcome::Nothing => {}
                 }
             }
             let metrics = &self.inner.metrics;
@@ -95,6 +96,7 @@ impl Writer {
         if claim_again {
             self.spawn_claim(index, Duration::ZERO);
         }
+        self.maybe_snapshot(index);
         if let Some(claim) = now_serving {
             self.announce(partition, claim);
         }
@@ -121,7 +123,7 @@ impl Writer {
         });
     }
 
-    fn index(&self, partition: i32) -> Option<usize> {
+    pub(super) fn index(&self, partition: i32) -> Option<usize> {
         usize::try_from(partition)
             .ok()
             .filter(|i| *i < self.inner.states.len())

@@ -4,17 +4,20 @@
 //! retention period. It decides nothing about the command itself.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use domain::record::{BatchHeader, StoredResponse};
 use platform::consistency::Position;
+use proto::snapshot::CompletedKey;
 use uuid::Uuid;
 
 use super::types::{Accepted, IdempotencyRequest, SubmitError};
 
 struct Completed {
     fingerprint: String,
-    response: StoredResponse,
+    /// Shared, so a snapshot copies a pointer under the partition lock, not the body.
+    response: Arc<StoredResponse>,
     position: Position,
     recorded_at: DateTime<Utc>,
 }
@@ -23,6 +26,27 @@ struct Remembered {
     fingerprint: String,
     error: SubmitError,
     at: DateTime<Utc>,
+}
+
+/// A confirmed outcome as a snapshot captures it: the response still shared.
+pub struct SharedKey {
+    pub scope: String,
+    pub fingerprint: String,
+    pub response: Arc<StoredResponse>,
+    pub offset: i64,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl SharedKey {
+    pub fn into_completed(self) -> CompletedKey {
+        CompletedKey {
+            scope: self.scope,
+            fingerprint: self.fingerprint,
+            response: Arc::unwrap_or_clone(self.response),
+            offset: self.offset,
+            recorded_at: self.recorded_at,
+        }
+    }
 }
 
 pub struct IdempotencyTable {
@@ -59,7 +83,7 @@ impl IdempotencyTable {
                 return Err(SubmitError::IdempotencyKeyReused);
             }
             return Ok(Some(Accepted {
-                response: done.response.clone(),
+                response: StoredResponse::clone(&done.response),
                 position: Some(done.position),
                 replayed: true,
                 state: None,
@@ -114,7 +138,7 @@ impl IdempotencyTable {
         };
         let completed = Completed {
             fingerprint: idem.fingerprint.clone(),
-            response: idem.response.clone(),
+            response: Arc::new(idem.response.clone()),
             position,
             recorded_at: header.recorded_at,
         };
@@ -122,6 +146,41 @@ impl IdempotencyTable {
         // Bound memory: now and then drop what the retention period no longer covers.
         if self.completed.len().is_multiple_of(1024) {
             self.prune(header.recorded_at);
+        }
+    }
+
+    /// The outcomes confirmed in the log (a snapshot's part of the table), unordered,
+    /// responses shared. Entries no later check can replay (older than the retention
+    /// period before the newest outcome) are left out, so the result does not depend on
+    /// when `prune` ran.
+    pub fn completed(&self) -> Vec<SharedKey> {
+        let newest = self.completed.values().map(|c| c.recorded_at).max();
+        self.completed
+            .iter()
+            .filter(|(_, c)| newest.is_some_and(|n| n - c.recorded_at < self.retention))
+            .map(|(scope, c)| SharedKey {
+                scope: scope.clone(),
+                fingerprint: c.fingerprint.clone(),
+                response: Arc::clone(&c.response),
+                offset: c.position.offset,
+                recorded_at: c.recorded_at,
+            })
+            .collect()
+    }
+
+    /// Puts back the outcomes a snapshot of `partition` recorded.
+    pub fn restore_completed(&mut self, partition: i32, keys: Vec<CompletedKey>) {
+        for key in keys {
+            let completed = Completed {
+                fingerprint: key.fingerprint,
+                response: Arc::new(key.response),
+                position: Position {
+                    partition,
+                    offset: key.offset,
+                },
+                recorded_at: key.recorded_at,
+            };
+            self.completed.insert(key.scope, completed);
         }
     }
 

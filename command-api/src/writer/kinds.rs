@@ -1,7 +1,7 @@
 //! The aggregate registry of the write path: each registered aggregate type (one line
 //! in `startup.rs` per type) becomes a `Kind` — how to start its state and fold a valid
-//! batch of its events — keyed by its stable name, and its state travels through the
-//! partition behind `AnyState`. The writer itself never names a concrete aggregate.
+//! batch of its events, how to encode and decode its state for snapshots — keyed by its
+//! stable name, and its state travels through the partition behind `AnyState`. The writer itself never names a concrete aggregate.
 
 use std::any::Any;
 use std::collections::HashMap;
@@ -12,7 +12,7 @@ use domain::Aggregate;
 use domain::operation::PendingOperation;
 use domain::record::{RawEvent, StoredResponse};
 use platform::auth::Principal;
-use proto::{DecodeError, WireEvent};
+use proto::{DecodeError, WireEvent, WireState};
 use uuid::Uuid;
 
 use super::types::{Command, Submission};
@@ -81,6 +81,10 @@ pub trait Kind: Send + Sync {
     /// The submission that asks `request.target`'s pending operation to stop, if this
     /// type's operations can be cancelled.
     fn cancel(&self, request: CancelRequest) -> Option<Submission>;
+    /// The state's snapshot form (state version, bytes); `None` if it is not this type's.
+    fn encode_state(&self, state: &dyn AnyState) -> Option<(u32, Vec<u8>)>;
+    /// A state back from its snapshot form.
+    fn decode_state(&self, version: u32, bytes: &[u8]) -> Result<Box<dyn AnyState>, DecodeError>;
 }
 
 /// Builds the answer to a cancel from whether the operation is still pending after it.
@@ -100,7 +104,7 @@ struct KindOf<A>(PhantomData<fn() -> A>);
 
 impl<A> Kind for KindOf<A>
 where
-    A: Aggregate,
+    A: Aggregate + WireState,
     A::Event: WireEvent,
 {
     fn name(&self) -> &'static str {
@@ -120,6 +124,14 @@ where
         };
         let events: Vec<A::Event> = proto::decode_events(events)?;
         Ok(Box::new(events.iter().fold(start, A::evolve)))
+    }
+
+    fn encode_state(&self, state: &dyn AnyState) -> Option<(u32, Vec<u8>)> {
+        downcast::<A>(state).map(|state| (A::STATE_VERSION, state.encode_state()))
+    }
+
+    fn decode_state(&self, version: u32, bytes: &[u8]) -> Result<Box<dyn AnyState>, DecodeError> {
+        Ok(Box::new(A::decode_state(version, bytes)?))
     }
 
     fn cancel(&self, request: CancelRequest) -> Option<Submission> {
@@ -154,7 +166,7 @@ impl Kinds {
     /// Registers `A`; one line per aggregate type.
     pub fn register<A>(mut self) -> Self
     where
-        A: Aggregate,
+        A: Aggregate + WireState,
         A::Event: WireEvent,
     {
         self.0.insert(A::NAME, Arc::new(KindOf::<A>(PhantomData)));

@@ -7,10 +7,15 @@
 mod claim;
 mod dispatch;
 mod idempotency;
+mod image;
+#[cfg(test)]
+mod image_tests;
 mod kinds;
 mod observe;
 mod partition;
 mod record;
+mod snapshot_store;
+mod snapshots;
 mod submit;
 mod types;
 
@@ -21,6 +26,7 @@ pub use partition::Phase;
 /// How a record goes on the wire (payload and `cg-*` headers); public so tools that
 /// synthesise a log (the benchmark) write exactly what the writer writes.
 pub use record::encode as encode_record;
+pub use snapshot_store::SnapshotStore;
 pub use types::{Accepted, Command, IdempotencyRequest, Submission, SubmitError};
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -47,6 +53,8 @@ pub struct WriterConfig {
     pub partitions: i32,
     pub read_back_timeout: Duration,
     pub idempotency_retention: chrono::Duration,
+    /// Snapshot a served partition every this many valid records (0 = never).
+    pub snapshot_every: u64,
 }
 
 /// A cheap, cloneable handle on the writer.
@@ -72,6 +80,12 @@ struct Inner {
     /// Where served partitions are announced, so other instances can forward to us.
     directory: Option<Directory>,
     metrics: WriterMetrics,
+    /// Where snapshots are stored; `None` = always restore from the log.
+    snapshots: Option<SnapshotStore>,
+    /// A partition restored from a snapshot by `start_offset`, waiting for `assign`.
+    prepared: Vec<Mutex<Option<PartitionState>>>,
+    /// The newest stored snapshot per partition, whose chunks the next one tombstones.
+    manifests: Vec<Mutex<Option<proto::snapshot::Manifest>>>,
 }
 
 struct WriterMetrics {
@@ -83,6 +97,10 @@ struct WriterMetrics {
     ignored: Counter<u64>,
     quarantined: Counter<u64>,
     serving: Gauge<u64>,
+    /// `cg_partition_restore_duration_seconds{source="snapshot|log"}`.
+    restore: Histogram<f64>,
+    /// `cg_snapshots_total{outcome="written|failed"}`.
+    snapshots: Counter<u64>,
 }
 
 /// The parts a writer is made of.
@@ -93,6 +111,7 @@ pub struct WriterParts {
     pub metadata: BaseConsumer,
     pub clock: SharedClock,
     pub directory: Option<Directory>,
+    pub snapshots: Option<SnapshotStore>,
 }
 
 impl Writer {
@@ -104,6 +123,7 @@ impl Writer {
             metadata,
             clock,
             directory,
+            snapshots,
         } = parts;
         let n = usize::try_from(config.partitions).unwrap_or(0);
         let meter = metrics.meter("command-api");
@@ -114,6 +134,14 @@ impl Writer {
             ignored: meter.u64_counter("cg_log_records_ignored").build(),
             quarantined: meter.u64_counter("cg_log_records_quarantined").build(),
             serving: meter.u64_gauge("cg_partitions_serving").build(),
+            restore: meter
+                .f64_histogram("cg_partition_restore_duration")
+                .with_unit("s")
+                .with_boundaries(vec![
+                    0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0,
+                ])
+                .build(),
+            snapshots: meter.u64_counter("cg_snapshots").build(),
         };
         let inner = Inner {
             config,
@@ -127,6 +155,9 @@ impl Writer {
             reader_paused: watch::channel(false).0,
             directory,
             metrics,
+            snapshots,
+            prepared: (0..n).map(|_| Mutex::new(None)).collect(),
+            manifests: (0..n).map(|_| Mutex::new(None)).collect(),
         };
         Self {
             inner: Arc::new(inner),
@@ -267,6 +298,18 @@ impl Inner {
         self.producer
             .send_result(record)
             .map_err(|(error, _)| error)
+    }
+
+    fn prepared(&self, partition: usize) -> MutexGuard<'_, Option<PartitionState>> {
+        self.prepared[partition]
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn manifest(&self, partition: usize) -> MutexGuard<'_, Option<proto::snapshot::Manifest>> {
+        self.manifests[partition]
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn generation(&self, partition: usize) -> u64 {

@@ -82,17 +82,47 @@ pub struct PartitionState {
     pub next_offset: i64,
     /// The claim epoch last read back valid, whoever wrote it.
     pub current_epoch: u64,
-    log: PartitionLog,
-    kinds: Arc<Kinds>,
+    pub(super) log: PartitionLog,
+    pub(super) kinds: Arc<Kinds>,
     /// Every aggregate of the partition; foldhash because restore touches it once per
     /// record and SipHash's DoS resistance buys nothing for server-minted ids.
-    confirmed: HashMap<Uuid, Box<dyn AnyState>, FastHash>,
+    /// Shared pointers, so a snapshot copies the map under the lock and encodes off it.
+    pub(super) confirmed: HashMap<Uuid, Arc<dyn AnyState>, FastHash>,
     speculative: HashMap<Uuid, (Box<dyn AnyState>, usize)>,
     /// Aggregates whose history contains a valid batch that cannot be folded, with why.
-    quarantined: HashMap<Uuid, String>,
+    pub(super) quarantined: HashMap<Uuid, String>,
     waiters: HashMap<Uuid, Waiter>,
-    idempotency: IdempotencyTable,
+    pub(super) idempotency: IdempotencyTable,
     pub tally: Tally,
+    /// Valid batches folded since the last snapshot was taken (or since restore).
+    pub(super) valid_since_snapshot: u64,
+    /// A snapshot of this partition is being encoded or stored.
+    pub(super) snapshot_running: bool,
+    /// Where restore started and when, until the partition is caught up.
+    pub(super) restore: Option<RestoreStart>,
+}
+
+/// What a restore started from, for its log line and metric.
+#[derive(Debug, Clone, Copy)]
+pub struct RestoreStart {
+    pub source: RestoreSource,
+    pub at: std::time::Instant,
+    pub from_offset: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RestoreSource {
+    Snapshot,
+    Log,
+}
+
+impl RestoreSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Snapshot => "snapshot",
+            Self::Log => "log",
+        }
+    }
 }
 
 impl PartitionState {
@@ -111,6 +141,13 @@ impl PartitionState {
             waiters: HashMap::new(),
             idempotency: IdempotencyTable::new(retention),
             tally: Tally::default(),
+            valid_since_snapshot: 0,
+            snapshot_running: false,
+            restore: Some(RestoreStart {
+                source: RestoreSource::Log,
+                at: std::time::Instant::now(),
+                from_offset: 0,
+            }),
         }
     }
 
@@ -251,6 +288,27 @@ impl PartitionState {
         }
     }
 
+    /// Applies one record as read from the log at `offset`: decoded through `proto`, or
+    /// skipped as undecodable. The one path of the reader and of snapshot tests.
+    pub fn apply_bytes(
+        &mut self,
+        offset: i64,
+        key: Option<&[u8]>,
+        value: Option<&[u8]>,
+    ) -> ClaimOutcome {
+        let decoded = match value {
+            Some(value) => proto::decode_record(value).map_err(|e| e.to_string()),
+            None => Err("record has no value".to_owned()),
+        };
+        match decoded {
+            Ok(record) => self.apply(offset, record),
+            Err(reason) => {
+                self.skip_undecodable(offset, key, &reason);
+                ClaimOutcome::Nothing
+            }
+        }
+    }
+
     /// Applies one decoded record read at `offset`. Returns what a claim asks for.
     pub fn apply(&mut self, offset: i64, record: Record) -> ClaimOutcome {
         self.next_offset = offset + 1;
@@ -338,6 +396,7 @@ impl PartitionState {
             }
             return;
         }
+        self.valid_since_snapshot += 1;
         let folded = self.fold(&batch);
         let position = Position {
             partition: self.partition,
@@ -372,7 +431,7 @@ impl PartitionState {
         let state = kind
             .fold(current, &batch.events)
             .map_err(|e| format!("undecodable event: {e}"))?;
-        self.confirmed.insert(header.aggregate_id, state);
+        self.confirmed.insert(header.aggregate_id, Arc::from(state));
         Ok(())
     }
 }

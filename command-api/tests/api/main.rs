@@ -17,5 +17,6 @@ mod names;
 mod patch;
 mod rate_limits;
 mod roles;
+mod snapshots;
 mod support;
 mod zombie;

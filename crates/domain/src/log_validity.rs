@@ -123,6 +123,26 @@ impl PartitionLog {
     pub fn ignored(&self) -> u64 {
         self.ignored
     }
+
+    /// Every aggregate's version, in no particular order (for snapshots of the rule's state).
+    pub fn versions(&self) -> impl Iterator<Item = (Uuid, u64)> + '_ {
+        self.versions.iter().map(|(id, version)| (*id, *version))
+    }
+
+    /// The rule's state as a snapshot recorded it: walking on from here decides exactly
+    /// as walking on from the records the snapshot covers would.
+    pub fn restored(
+        claim: Option<WriterClaim>,
+        highest_epoch: u64,
+        versions: impl IntoIterator<Item = (Uuid, u64)>,
+    ) -> Self {
+        Self {
+            claim,
+            highest_epoch,
+            versions: versions.into_iter().collect(),
+            ignored: 0,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -197,5 +217,36 @@ mod tests {
                 from_version: 0
             })
         );
+    }
+
+    #[test]
+    fn a_restored_rule_decides_like_the_walk_it_was_taken_from() {
+        let mut walked = PartitionLog::default();
+        walked.observe_claim(&claim(1, "w1")).unwrap();
+        walked.observe_batch(&A, &claim(1, "w1"), 0, 2).unwrap();
+        walked.observe_claim(&claim(3, "w2")).unwrap();
+        let _ = walked.observe_claim(&claim(2, "w3"));
+        let mut restored = PartitionLog::restored(
+            walked.current_claim().cloned(),
+            walked.highest_epoch(),
+            walked.versions(),
+        );
+        assert_eq!(restored.highest_epoch(), 3);
+        assert_eq!(restored.version_of(&A), 2);
+        for log in [&mut walked, &mut restored] {
+            assert!(
+                log.observe_batch(&A, &claim(1, "w1"), 2, 1).is_err(),
+                "fenced writer"
+            );
+            assert!(
+                log.observe_batch(&A, &claim(3, "w2"), 1, 1).is_err(),
+                "version gap"
+            );
+            assert!(log.observe_batch(&A, &claim(3, "w2"), 2, 1).is_ok());
+            assert!(
+                log.observe_claim(&claim(3, "w4")).is_err(),
+                "not above the current epoch"
+            );
+        }
     }
 }

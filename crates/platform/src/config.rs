@@ -62,6 +62,12 @@ impl KafkaSettings {
     pub fn events_topic(&self) -> String {
         format!("{}cluster-events", self.topic_prefix)
     }
+
+    /// command-api's snapshots of its write model, one partition per partition of the
+    /// event log (see `TopicSpec::snapshots`).
+    pub fn snapshots_topic(&self) -> String {
+        format!("{}.snapshots", self.events_topic())
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

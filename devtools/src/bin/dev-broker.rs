@@ -19,6 +19,8 @@ fn main() -> anyhow::Result<()> {
     let mock = MockCluster::new(1)?;
     for (topic, count) in [
         ("cluster-events", partitions),
+        // command-api's write-model snapshots (the mock ignores `cleanup.policy=compact`).
+        ("cluster-events.snapshots", partitions),
         ("metrics.samples", partitions),
         ("logs.command-api", 1),
     ] {

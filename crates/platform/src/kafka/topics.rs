@@ -45,6 +45,24 @@ impl TopicSpec {
         }
     }
 
+    /// `cluster-events.snapshots`: command-api's write-model snapshots, partition p
+    /// covering partition p of the log. Compacted: only the newest manifest per partition
+    /// and the chunks it names are worth keeping; tombstoned chunks go away. A snapshot is
+    /// an optimisation, never the truth, so losing it costs a full replay only.
+    pub fn snapshots(settings: &KafkaSettings) -> Self {
+        Self {
+            name: settings.snapshots_topic(),
+            partitions: settings.partitions,
+            replication: settings.replication_factor,
+            configs: vec![
+                ("cleanup.policy", "compact".into()),
+                ("retention.ms", "-1".into()),
+                ("min.insync.replicas", min_insync(settings).to_string()),
+                ("unclean.leader.election.enable", "false".into()),
+            ],
+        }
+    }
+
     /// `logs.<service>`: structured logs, kept for a week.
     pub fn logs(settings: &KafkaSettings, service: &str) -> Self {
         Self {
@@ -228,6 +246,16 @@ mod tests {
         assert_eq!(config("retention.ms"), Some("-1"));
         assert_eq!(config("min.insync.replicas"), Some("2"));
         assert_eq!(config("unclean.leader.election.enable"), Some("false"));
+    }
+
+    #[test]
+    fn snapshots_sit_beside_the_log_they_cover_and_are_compacted() {
+        let spec = TopicSpec::snapshots(&settings(1));
+        assert_eq!(
+            (spec.name.as_str(), spec.partitions),
+            ("t.cluster-events.snapshots", 12)
+        );
+        assert!(spec.configs.contains(&("cleanup.policy", "compact".into())));
     }
 
     #[test]
