@@ -101,3 +101,44 @@ async fn a_rebuilt_version_goes_live_under_a_running_projector() {
     );
     live.stop().await;
 }
+
+/// The live path never advances a checkpoint over records it has not seen: a batch that
+/// starts past the checkpoint (as after a swap to a version a few records behind) is
+/// refused without writing anything, and applies once the gap is filled.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_live_path_refuses_a_batch_that_starts_past_its_checkpoint() {
+    let world = World::new().await;
+    let recording: Vec<LogEntry> = fixture().into_iter().filter(|e| e.partition == 1).collect();
+    assert!(recording.len() > 4);
+    let projection = projector::startup::projection();
+    let target = projector::batch::Target {
+        name: views::PROJECTION,
+        projection: &projection,
+    };
+    let (head, tail) = recording.split_at(2);
+    let refused = projector::batch::apply_live(&world.pool, target, 1, &tail[1..]).await;
+    assert!(
+        refused.is_err(),
+        "a batch past the checkpoint must be refused"
+    );
+    assert!(
+        cli::versions::checkpoints(&world.pool)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    projector::batch::apply_live(&world.pool, target, 1, head)
+        .await
+        .unwrap();
+    let still = projector::batch::apply_live(&world.pool, target, 1, &tail[1..]).await;
+    assert!(still.is_err(), "offset {} is still missing", tail[0].offset);
+    projector::batch::apply_live(&world.pool, target, 1, tail)
+        .await
+        .unwrap();
+    let at = cli::versions::checkpoints(&world.pool).await.unwrap();
+    assert_eq!(
+        at.get(&1).copied(),
+        Some(recording.last().unwrap().offset + 1)
+    );
+}

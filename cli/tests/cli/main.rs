@@ -6,6 +6,7 @@
 mod cutover;
 mod export_import;
 mod parked;
+mod recorded;
 
 mod verify;
 mod world;
