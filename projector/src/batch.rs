@@ -76,6 +76,8 @@ pub async fn apply(
 /// read-model version that was a few records behind) and applying them would skip the
 /// records in between. Nothing is applied then; the error is transient, so the lane
 /// retries until the gap is filled (the cutover catches the new version up right away).
+/// This relies on the log's offsets being dense, which `cluster-events` guarantees: no
+/// transactions (no control records), no compaction, records kept forever.
 pub async fn apply_live(
     pool: &MySqlPool,
     target: Target<'_>,

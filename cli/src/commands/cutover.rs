@@ -7,7 +7,7 @@
 //! its lane refuses batches that start past the checkpoint (`batch::apply_live`) and
 //! retries until this step has filled the gap, after which it simply continues.
 //! Exactly once per version: every step goes through each version's own checkpoints.
-//! It refuses partial versions and the live version itself.
+//! It refuses partial versions; for the live version it repeats step (3) only.
 
 use std::collections::BTreeMap;
 
@@ -24,8 +24,10 @@ const ROUNDS: usize = 10;
 pub async fn run(ctx: &Context, version: u32) -> anyhow::Result<Summary> {
     let primary = ctx.primary().await?;
     let live = primary.live().await?;
+    if live.version == version {
+        return resume(ctx, &primary, version).await;
+    }
     let target = primary.version(version).await?;
-    anyhow::ensure!(live.version != version, "version {version} is live already");
     anyhow::ensure!(
         target.scope == "full",
         "version {version} is partial ({}): only a full rebuild can go live",
@@ -85,6 +87,33 @@ pub async fn run(ctx: &Context, version: u32) -> anyhow::Result<Summary> {
             "before_swap": before,
             "after_swap": after,
         }),
+    ))
+}
+
+/// A cutover to the live version only repeats step (3): if a cutover stopped between the
+/// swap and its second catch-up, the live projector waits for that gap, and running the
+/// same command again fills it.
+async fn resume(
+    ctx: &Context,
+    primary: &crate::versions::Primary,
+    version: u32,
+) -> anyhow::Result<Summary> {
+    let source = ctx.source();
+    let ranges = rebuild::ranges(&source, &Selection::default()).await?;
+    let after = rebuild::run(
+        &primary.pool,
+        &source,
+        &ranges,
+        None,
+        &ctx.progress.bar(0, "live"),
+    )
+    .await?;
+    Ok(Summary::ok(
+        format!(
+            "version {version} is live already; caught up {} records, checkpoints {:?}",
+            after.read, after.checkpoints
+        ),
+        json!({"command": "cutover", "live": version, "already_live": true, "after_swap": after}),
     ))
 }
 

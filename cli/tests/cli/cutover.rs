@@ -60,6 +60,8 @@ async fn a_rebuilt_version_goes_live_under_a_running_projector() {
 
     world.produce(&third).await;
     world.wait_for_live(&ends(&recording)).await;
+    let again = world.run(Command::Cutover { version }).await;
+    assert_eq!(again.json["already_live"], true, "{}", again.text);
     let verified = world.run(Command::Verify { keep: false }).await;
     assert!(verified.ok, "{}", verified.text);
     assert_eq!(droplets(&world.pool).await.len(), 3);
