@@ -92,4 +92,20 @@ async fn a_rebuild_of_one_aggregate_is_partial_and_never_goes_live() {
     assert_eq!(rows[0].droplet_id.to_string(), aggregate);
     let refused = world.fails(Command::Cutover { version }).await;
     assert!(refused.contains("partial"), "{refused}");
+
+    // One partition: exactly its records are read.
+    let one = world
+        .run(Command::Replay {
+            version: None,
+            selection: Selection {
+                partition: Some(1),
+                ..Selection::default()
+            },
+        })
+        .await;
+    let of_partition = recording.iter().filter(|e| e.partition == 1).count();
+    assert_eq!(one.json["totals"]["read"], of_partition);
+    assert_eq!(one.json["version"]["scope"], "partition=1");
+    let checkpoints = one.json["totals"]["checkpoints"].as_object().unwrap();
+    assert_eq!(checkpoints.keys().collect::<Vec<_>>(), vec!["1"]);
 }
