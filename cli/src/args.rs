@@ -97,9 +97,12 @@ pub enum Command {
         /// The record file to read.
         #[arg(long = "in")]
         input: std::path::PathBuf,
-        /// The topic to write; it must exist and be empty (never the live log).
+        /// The topic to write; it must be empty (never the live log).
         #[arg(long)]
         topic: String,
+        /// Create the topic first, with this many partitions and the event log's settings.
+        #[arg(long, value_name = "PARTITIONS")]
+        create: Option<i32>,
     },
     /// Dead letters: list, retry or skip parked records of the live read models.
     Parked {

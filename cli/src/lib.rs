@@ -36,7 +36,11 @@ pub async fn run(ctx: &Context, command: &Command) -> anyhow::Result<Summary> {
             selection,
             until,
         } => commands::export::run(ctx, out, topic.clone(), selection, *until).await,
-        Command::Import { input, topic } => commands::import::run(ctx, input, topic).await,
+        Command::Import {
+            input,
+            topic,
+            create,
+        } => commands::import::run(ctx, input, topic, *create).await,
         Command::Parked { action } => commands::parked::run(ctx, action).await,
     }
 }

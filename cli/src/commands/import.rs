@@ -1,12 +1,15 @@
 //! `clustergenie import`: produces a record file (the fixture format) into a topic, each
 //! record to its recorded partition, in file order, with its key, headers and timestamp.
-//! The topic must exist and be empty, so the records keep their recorded offsets and the
-//! live log (whose only writer is command-api) can never be appended to by mistake.
+//! The topic must be empty (`--create P` makes it, with the event log's settings), so
+//! the records keep their recorded offsets and the live log (whose only writer is
+//! command-api) can never be appended to by mistake.
 
 use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Context as _;
+use platform::config::KafkaSettings;
+use platform::kafka::TopicSpec;
 use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::FutureRecord;
 use serde_json::json;
@@ -14,11 +17,27 @@ use serde_json::json;
 use super::Context;
 use crate::output::Summary;
 
-pub async fn run(ctx: &Context, input: &Path, topic: &str) -> anyhow::Result<Summary> {
+pub async fn run(
+    ctx: &Context,
+    input: &Path,
+    topic: &str,
+    create: Option<i32>,
+) -> anyhow::Result<Summary> {
     let file =
         std::fs::File::open(input).with_context(|| format!("cannot open {}", input.display()))?;
     let entries = platform::kafka::fixture::read(std::io::BufReader::new(file))?;
     let brokers = ctx.settings.kafka.brokers.clone();
+    if let Some(partitions) = create {
+        let settings = KafkaSettings {
+            partitions,
+            ..ctx.settings.kafka.clone()
+        };
+        let spec = TopicSpec {
+            name: topic.to_owned(),
+            ..TopicSpec::events(&settings)
+        };
+        platform::kafka::ensure_topics(&brokers, &[spec]).await?;
+    }
     let (b, t) = (brokers.clone(), topic.to_owned());
     let marks =
         tokio::task::spawn_blocking(move || platform::kafka::range::watermarks(&b, &t)).await??;

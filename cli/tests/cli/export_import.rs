@@ -27,6 +27,7 @@ async fn an_imported_recording_exports_to_the_same_records() {
         .run(Command::Import {
             input: input.clone(),
             topic: world.topic(),
+            create: None,
         })
         .await;
     assert_eq!(imported.json["records"], recording.len());
@@ -85,9 +86,35 @@ async fn an_imported_recording_exports_to_the_same_records() {
         .fails(Command::Import {
             input,
             topic: world.topic(),
+            create: None,
         })
         .await;
     assert!(refused.contains("not empty"), "{refused}");
+
+    // Into a topic the import creates, and back out of it.
+    let copy = format!("{}copy", world.prefix);
+    world
+        .run(Command::Import {
+            input: out.clone(),
+            topic: copy.clone(),
+            create: Some(crate::world::PARTITIONS),
+        })
+        .await;
+    let again = std::env::temp_dir().join(format!(
+        "cg-export-{}.jsonl",
+        platform::testing::unique_suffix()
+    ));
+    world
+        .run(Command::Export {
+            out: again.clone(),
+            topic: Some(copy),
+            selection: Selection::default(),
+            until: None,
+        })
+        .await;
+    let copied =
+        platform::kafka::fixture::parse(&std::fs::read_to_string(&again).unwrap()).unwrap();
+    assert_eq!(comparable(&copied), comparable(&recording));
 }
 
 /// `--since` reads from the offsets `offsets_for_times` gives: only records appended at

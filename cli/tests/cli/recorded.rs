@@ -76,6 +76,7 @@ async fn imported_world() -> (World, BTreeMap<i32, i64>) {
         .run(Command::Import {
             input: record_file(&recording),
             topic: world.topic(),
+            create: None,
         })
         .await;
     (world, ends(&recording))

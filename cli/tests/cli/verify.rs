@@ -14,6 +14,7 @@ async fn verify_finds_nothing_on_a_faithful_projection_and_names_a_tampered_row(
         .run(Command::Import {
             input: record_file(&recording),
             topic: world.topic(),
+            create: None,
         })
         .await;
     world.project_live(&recording).await;
@@ -60,6 +61,7 @@ async fn a_rebuild_of_one_aggregate_is_partial_and_never_goes_live() {
         .run(Command::Import {
             input: record_file(&recording),
             topic: world.topic(),
+            create: None,
         })
         .await;
     let aggregate = "01a21fde-d67c-70db-b322-a5f0a122051e";
