@@ -161,3 +161,24 @@ fn query_api_never_touches_the_log() {
         );
     }
 }
+
+/// The admin CLI reuses the projector's code paths (decode, validity rule, `project()`)
+/// and `platform::kafka`; it never borrows from the other binaries, and no service
+/// depends on it.
+#[test]
+fn the_cli_reuses_the_projector_and_nothing_depends_on_it() {
+    let deps = dependencies("cli");
+    assert!(
+        deps.contains("projector"),
+        "the CLI must use the projector's code paths"
+    );
+    for forbidden in ["command-api", "query-api", "log-consumer", "devtools"] {
+        assert!(!deps.contains(forbidden), "cli depends on {forbidden}");
+    }
+    for binary in BINARIES {
+        assert!(
+            !dependencies(binary).contains("cli"),
+            "{binary} depends on cli"
+        );
+    }
+}

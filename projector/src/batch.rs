@@ -60,20 +60,62 @@ pub struct Target<'a> {
     pub projection: &'a Projection,
 }
 
-/// Applies `records` (consecutive, of one partition) exactly once.
+/// Applies `records` (of one partition, in offset order) exactly once. Offline callers
+/// (replay, the CLI) may start past the checkpoint: a partial rebuild starts where it is told.
 pub async fn apply(
     pool: &MySqlPool,
     target: Target<'_>,
     partition: i32,
     records: &[LogEntry],
 ) -> sqlx::Result<BatchReport> {
-    match apply_in(pool, target, partition, records, Mode::Whole).await {
+    apply_checked(pool, target, partition, records, Continuity::Any).await
+}
+
+/// Like `apply`, for the live reader, whose records must continue the checkpoint: if they
+/// start past it, the checkpoint moved back under the reader (a cutover swapped in a
+/// read-model version that was a few records behind) and applying them would skip the
+/// records in between. Nothing is applied then; the error is transient, so the lane
+/// retries until the gap is filled (the cutover catches the new version up right away).
+/// This relies on the log's offsets being dense, which `cluster-events` guarantees: no
+/// transactions (no control records), no compaction, records kept forever.
+pub async fn apply_live(
+    pool: &MySqlPool,
+    target: Target<'_>,
+    partition: i32,
+    records: &[LogEntry],
+) -> sqlx::Result<BatchReport> {
+    apply_checked(pool, target, partition, records, Continuity::Contiguous).await
+}
+
+async fn apply_checked(
+    pool: &MySqlPool,
+    target: Target<'_>,
+    partition: i32,
+    records: &[LogEntry],
+    continuity: Continuity,
+) -> sqlx::Result<BatchReport> {
+    match apply_in(pool, target, partition, records, Mode::Whole, continuity).await {
         Err(error) if is_permanent(&error) => {
             tracing::warn!(%error, partition, "batch rejected by the store; applying record by record");
-            apply_in(pool, target, partition, records, Mode::RecordByRecord).await
+            apply_in(
+                pool,
+                target,
+                partition,
+                records,
+                Mode::RecordByRecord,
+                continuity,
+            )
+            .await
         }
         outcome => outcome,
     }
+}
+
+/// Whether a batch may start past its partition's checkpoint.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Continuity {
+    Any,
+    Contiguous,
 }
 
 #[derive(Clone, Copy)]
@@ -90,10 +132,20 @@ async fn apply_in(
     partition: i32,
     records: &[LogEntry],
     mode: Mode,
+    continuity: Continuity,
 ) -> sqlx::Result<BatchReport> {
     let projection = target.name;
     let mut tx = pool.begin().await?;
     let mut checkpoint = checkpoint::lock(&mut tx, projection, partition).await?;
+    let first = records.first().map_or(checkpoint.next_offset, |r| r.offset);
+    if continuity == Continuity::Contiguous && first > checkpoint.next_offset {
+        tx.rollback().await?;
+        return Err(sqlx::Error::Protocol(format!(
+            "partition {partition}: the batch starts at offset {first} but the checkpoint is at {}; \
+             waiting for the records in between to be applied",
+            checkpoint.next_offset
+        )));
+    }
     let mut report = BatchReport {
         partition,
         next_offset: checkpoint.next_offset,

@@ -131,7 +131,7 @@ impl Projector {
                 name: &self.projection,
                 projection: &self.views,
             };
-            match batch::apply(&self.pool, target, partition, records).await {
+            match batch::apply_live(&self.pool, target, partition, records).await {
                 Ok(report) => {
                     self.metrics.batch(&report, started.elapsed().as_secs_f64());
                     if report.advanced {

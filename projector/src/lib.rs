@@ -15,6 +15,8 @@ pub mod checkpoint;
 pub mod config;
 /// The projection loop with retries.
 pub mod consumer;
+/// Parked-record gauges.
+pub mod dead_letters;
 /// Park-or-retry classification of failures.
 pub mod error;
 /// The aggregate types the projector decodes.
@@ -27,6 +29,8 @@ pub mod offsets;
 pub mod parked;
 /// `project()`: one record, live or replayed.
 pub mod project;
+/// Parked records released through `project()` (retry, recorded skip).
+pub mod release;
 /// Stored records through the live code path.
 pub mod replay;
 /// `Application`: wiring, HTTP server, run and shutdown.

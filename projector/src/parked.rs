@@ -15,6 +15,8 @@ pub struct ParkedRecord<'a> {
     pub partition: i32,
     pub offset: i64,
     pub aggregate_id: Option<&'a str>,
+    /// From the batch header, else the record's `cg-aggregate-type` header.
+    pub aggregate_type: Option<&'a str>,
     pub reason: &'a str,
     pub value: Option<&'a [u8]>,
 }
@@ -68,17 +70,56 @@ pub async fn park(
         .filter(|id| !id.is_empty() && id.len() <= MAX_AGGREGATE_ID);
     sqlx::query(
         "INSERT INTO parked_event \
-           (projection, partition_id, record_offset, aggregate_id, reason, record_value, parked_at) \
-         VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6)) \
+           (projection, partition_id, record_offset, aggregate_type, aggregate_id, reason, \
+            record_value, parked_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6)) \
          ON DUPLICATE KEY UPDATE parked_event_id = parked_event_id",
     )
     .bind(projection)
     .bind(record.partition)
     .bind(record.offset)
+    .bind(
+        record
+            .aggregate_type
+            .filter(|t| t.len() <= MAX_AGGREGATE_ID),
+    )
     .bind(aggregate_id)
     .bind(record.reason)
     .bind(record.value)
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// How many records are parked and how long the oldest has waited, in seconds (0 when none).
+pub async fn summary(pool: &sqlx::MySqlPool, projection: &str) -> sqlx::Result<(i64, f64)> {
+    let (count, oldest): (i64, Option<f64>) = sqlx::query_as(
+        "SELECT COUNT(*), \
+           CAST(TIMESTAMPDIFF(MICROSECOND, MIN(parked_at), UTC_TIMESTAMP(6)) / 1e6 AS DOUBLE) \
+         FROM parked_event WHERE projection = ?",
+    )
+    .bind(projection)
+    .fetch_one(pool)
+    .await?;
+    Ok((count, oldest.unwrap_or(0.0).max(0.0)))
+}
+
+/// A page of parked records of `projection` after `after_id`, oldest first.
+pub async fn list(
+    pool: &sqlx::MySqlPool,
+    projection: &str,
+    after_id: u64,
+    limit: u32,
+) -> sqlx::Result<Vec<views::parked::ParkedEventRow>> {
+    let sql = format!(
+        "SELECT {} FROM parked_event p WHERE p.projection = ? AND p.parked_event_id > ? \
+         ORDER BY p.parked_event_id LIMIT ?",
+        views::parked::SELECT
+    );
+    sqlx::query_as(AssertSqlSafe(sql))
+        .bind(projection)
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(pool)
+        .await
 }

@@ -70,10 +70,12 @@ pub async fn park(
 ) -> sqlx::Result<()> {
     let aggregate_id = decoded.aggregate_id();
     let entry = decoded.entry;
+    let aggregate_type = decoded.aggregate_type();
     let record = ParkedRecord {
         partition: entry.partition,
         offset: entry.offset,
         aggregate_id: aggregate_id.as_deref(),
+        aggregate_type: aggregate_type.as_deref(),
         reason,
         value: entry.value.as_deref(),
     };

@@ -1,7 +1,7 @@
 //! `Application`: connects MariaDB (running migrations) and Redis, binds the HTTP
 //! listener (port 0 works; `port()` tells the real one) and runs, under one supervisor,
-//! the log task (waits for Kafka, then the projection loop), the lag probe and the
-//! server until shutdown. It holds no projection logic of its own.
+//! the log task (waits for Kafka, then the projection loop), the lag and dead-letter
+//! probes and the server until shutdown. It holds no projection logic of its own.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -20,6 +20,7 @@ use platform::supervisor::Supervisor;
 use crate::cache::Publisher;
 use crate::config::Settings;
 use crate::consumer::Projector;
+use crate::dead_letters::DeadLetterProbe;
 use crate::lag::{LagBoard, LagProbe};
 use crate::telemetry::ProjectorMetrics;
 use crate::views::Projection;
@@ -52,6 +53,7 @@ pub struct Application {
     server: Server,
     projector: Projector,
     lag: LagProbe,
+    dead_letters: DeadLetterProbe,
     readiness: Readiness,
     settings: Settings,
 }
@@ -92,6 +94,12 @@ impl Application {
                 projection: views::PROJECTION.to_owned(),
             }),
         };
+        let dead_letters = DeadLetterProbe {
+            pool: pool.clone(),
+            projection: views::PROJECTION.to_owned(),
+            interval: settings.projector.lag_interval(),
+            metrics: projector.metrics.clone(),
+        };
         let readiness = Readiness::default();
         readiness.down(platform::kafka::KAFKA_CHECK, "connecting");
         let alive = Arc::clone(&projector.alive);
@@ -117,6 +125,7 @@ impl Application {
             server,
             projector,
             lag,
+            dead_letters,
             readiness,
             settings,
         })
@@ -134,6 +143,7 @@ impl Application {
             server,
             projector,
             lag,
+            dead_letters,
             readiness,
             settings,
             ..
@@ -144,6 +154,7 @@ impl Application {
             log_task(projector, settings, readiness, supervisor.shutdown()),
         );
         supervisor.spawn("lag_probe", lag.run(supervisor.shutdown()));
+        supervisor.spawn("dead_letter_probe", dead_letters.run(supervisor.shutdown()));
         platform::service::supervise_http(&mut supervisor, server);
         supervisor.run(shutdown).await
     }

@@ -1,5 +1,6 @@
 //! The projector's own instruments: records by outcome, batch duration and lag per
-//! partition. Labels are bounded (outcome, partition number), never aggregate ids.
+//! partition, parked records and the oldest one's age. Labels are bounded (outcome,
+//! partition number), never aggregate ids.
 
 use opentelemetry::KeyValue;
 use opentelemetry::metrics::{Counter, Gauge, Histogram};
@@ -14,6 +15,8 @@ pub struct ProjectorMetrics {
     lag: Gauge<i64>,
     cache_failures: Counter<u64>,
     retries: Counter<u64>,
+    parked: Gauge<i64>,
+    oldest_parked: Gauge<f64>,
 }
 
 impl ProjectorMetrics {
@@ -31,6 +34,11 @@ impl ProjectorMetrics {
             lag: meter.i64_gauge("cg_projector_lag_records").build(),
             cache_failures: meter.u64_counter("cg_projector_cache_failures").build(),
             retries: meter.u64_counter("cg_projector_batch_retries").build(),
+            parked: meter.i64_gauge("cg_projector_parked_records").build(),
+            oldest_parked: meter
+                .f64_gauge("cg_projector_parked_oldest_age")
+                .with_unit("s")
+                .build(),
         }
     }
 
@@ -55,6 +63,12 @@ impl ProjectorMetrics {
 
     pub fn cache_failure(&self) {
         self.cache_failures.add(1, &[]);
+    }
+
+    /// Records parked now, and the age of the oldest in seconds.
+    pub fn parked(&self, count: i64, oldest_seconds: f64) {
+        self.parked.record(count, &[]);
+        self.oldest_parked.record(oldest_seconds, &[]);
     }
 
     /// A batch was rolled back by a transient failure and will be retried.

@@ -143,6 +143,21 @@ impl<'a> Decoded<'a> {
         }
     }
 
+    /// The aggregate type the record is about: its batch header's, else the producer's
+    /// `cg-aggregate-type` header (for records that do not decode).
+    pub fn aggregate_type(&self) -> Option<String> {
+        match &self.record {
+            Ok(Record::Batch(batch)) => Some(batch.header.aggregate_type.clone()),
+            Ok(Record::Claim(_)) => None,
+            Err(_) => self
+                .entry
+                .headers
+                .iter()
+                .find(|(k, _)| k == "cg-aggregate-type")
+                .and_then(|(_, v)| String::from_utf8(v.clone()).ok()),
+        }
+    }
+
     /// The aggregate the record is about: its batch header's, else its key's.
     pub fn aggregate_id(&self) -> Option<String> {
         match &self.record {

@@ -87,3 +87,39 @@ pub struct WorkerLease {
     pub queue: String,
     pub lease_until: String,
 }
+
+/// `GET /observability/parked_events` (admin): a page of parked (dead-lettered) records,
+/// oldest first. Retry and skip go through the replay tooling (`clustergenie parked`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParkedEventPage {
+    pub parked_events: Vec<ParkedEvent>,
+    /// Left out on the last page; its absence is the only end signal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+    pub meta: crate::envelope::Meta,
+    pub links: crate::envelope::Links,
+}
+
+/// One parked record: where it is in the log, why it could not be applied, and how many
+/// later records of its aggregate wait behind it (they are applied in order once it is
+/// retried or skipped).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParkedEvent {
+    /// The parked record's id (what `clustergenie parked retry|skip` takes).
+    pub id: u64,
+    #[schema(example = "undecodable record: failed to decode Protobuf message")]
+    pub reason: String,
+    /// `droplet`, `cluster`, …; `null` when the record does not say.
+    pub aggregate_type: Option<String>,
+    /// `null` for records of no aggregate (e.g. an undecodable writer claim).
+    pub aggregate_id: Option<String>,
+    pub partition: i32,
+    pub offset: i64,
+    pub parked_at: String,
+    /// Seconds since it was parked.
+    pub age_seconds: f64,
+    /// Later records of the same aggregate parked behind this one.
+    pub queued_behind: u64,
+}

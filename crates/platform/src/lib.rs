@@ -3,6 +3,7 @@
 //! clock, database and Redis pools, and the Kafka plumbing. It must never import `domain`.
 
 pub mod auth;
+pub mod checksum;
 pub mod clock;
 pub mod config;
 pub mod consistency;

@@ -9,6 +9,7 @@ pub mod droplet;
 pub mod job;
 pub mod notify;
 pub mod operation;
+pub mod parked;
 pub mod rate_limit_policy;
 pub mod row;
 pub mod timeline;

@@ -1,13 +1,12 @@
 //! Records the replay fixture of `projector/tests/fixtures/droplets.records.jsonl`: runs a
 //! fixed droplet scenario through a real command-api (Apache Kafka, manual clock) and dumps
-//! every record of the topic exactly as command-api produced it, one JSON object a line.
+//! every record of the topic exactly as command-api produced it, in the record file format
+//! (`platform::kafka::fixture`, the one the CLI's export/import use too).
 //! Usage: `cargo run -p devtools --bin record-fixture -- <out-file>`. Re-recording changes
 //! ids, so the projector's snapshot of the replayed rows must be re-accepted with it.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
-use base64::Engine;
 use devtools::stack::{Stack, StackOptions};
 use platform::testing::{eventually, read_topic};
 use reqwest::Method;
@@ -55,12 +54,11 @@ async fn main() -> anyhow::Result<()> {
         wait_for_batches(&stack, 12).await,
         "deletion did not complete"
     );
-    let lines: Vec<String> = read_topic(&stack.brokers, &stack.topic())
-        .iter()
-        .map(line)
-        .collect();
-    std::fs::write(&out, lines.join("\n") + "\n")?;
-    println!("recorded {} records to {out}", lines.len());
+    let records = read_topic(&stack.brokers, &stack.topic());
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&out)?);
+    platform::kafka::fixture::write(&mut file, &records)?;
+    std::io::Write::flush(&mut file)?;
+    println!("recorded {} records to {out}", records.len());
     Ok(())
 }
 
@@ -93,20 +91,4 @@ async fn wait_for_batches(stack: &Stack, expected: usize) -> bool {
             >= expected
     })
     .await
-}
-
-fn line(entry: &platform::kafka::LogEntry) -> String {
-    let headers: BTreeMap<&str, String> = entry
-        .headers
-        .iter()
-        .map(|(k, v)| (k.as_str(), String::from_utf8_lossy(v).into_owned()))
-        .collect();
-    let value = base64::engine::general_purpose::STANDARD
-        .encode(entry.value.as_deref().unwrap_or_default());
-    let key = entry
-        .key
-        .as_deref()
-        .map(|k| String::from_utf8_lossy(k).into_owned());
-    json!({"partition": entry.partition, "offset": entry.offset, "key": key, "headers": headers, "value_base64": value})
-        .to_string()
 }

@@ -1,14 +1,13 @@
 //! Fixture replay: a recording of `cluster-events` (`tests/fixtures/droplets.records.jsonl`,
 //! one JSON object per record) is produced to a fresh topic, projected live, and the
 //! resulting tables are snapshotted. The same records fed through `replay` without Kafka
-//! must produce the same tables. Any recording in that format works.
+//! must produce the same tables. Any recording in that format (`platform::kafka::fixture`)
+//! works.
 
 use std::collections::BTreeMap;
 
-use base64::Engine;
 use platform::kafka::LogEntry;
 use platform::testing::scratch_database;
-use serde::Deserialize;
 use serde_json::json;
 use sqlx::MySqlPool;
 
@@ -18,28 +17,8 @@ use crate::test_app::{TestEnv, checkpoints, wait_for_offsets};
 
 const FIXTURE: &str = include_str!("../fixtures/droplets.records.jsonl");
 
-#[derive(Debug, Deserialize)]
-struct Line {
-    partition: i32,
-    offset: i64,
-    key: Option<String>,
-    #[serde(default)]
-    headers: BTreeMap<String, String>,
-    value_base64: String,
-}
-
-fn recording() -> Vec<Line> {
-    FIXTURE
-        .lines()
-        .filter(|line| !line.trim().is_empty())
-        .map(|line| serde_json::from_str(line).expect("a fixture line"))
-        .collect()
-}
-
-fn value(line: &Line) -> Vec<u8> {
-    base64::engine::general_purpose::STANDARD
-        .decode(&line.value_base64)
-        .expect("base64 value")
+fn recording() -> Vec<LogEntry> {
+    platform::kafka::fixture::parse(FIXTURE).expect("the fixture is a record file")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -52,9 +31,18 @@ async fn a_recorded_log_projects_to_the_snapshotted_tables() {
     for line in &lines {
         let record = TestRecord {
             partition: line.partition,
-            key: line.key.clone().unwrap_or_default(),
-            value: value(line),
-            headers: line.headers.clone().into_iter().collect(),
+            key: String::from_utf8(line.key.clone().unwrap_or_default()).expect("text key"),
+            value: line.value.clone().unwrap_or_default(),
+            headers: line
+                .headers
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        String::from_utf8(v.clone()).expect("text header"),
+                    )
+                })
+                .collect(),
         };
         ends.insert(line.partition, env.produce(&record).await + 1);
     }
@@ -65,7 +53,7 @@ async fn a_recorded_log_projects_to_the_snapshotted_tables() {
     // The same recording through replay, with no Kafka and no Redis involved.
     let replayed = MySqlPool::connect(&scratch_database().await).await.unwrap();
     platform::db::migrate(&replayed).await.unwrap();
-    let entries: Vec<LogEntry> = lines.iter().map(entry).collect();
+    let entries = lines;
     projector::replay::replay(
         &replayed,
         projector::batch::Target {
@@ -102,20 +90,4 @@ async fn tables(pool: &MySqlPool) -> serde_json::Value {
         "checkpoints": checkpoints(pool).await,
         "claims": claims,
     })
-}
-
-/// A fixture line as the reader would have delivered it (offsets are the recorded ones).
-fn entry(line: &Line) -> LogEntry {
-    LogEntry {
-        partition: line.partition,
-        offset: line.offset,
-        key: line.key.as_ref().map(|k| k.as_bytes().to_vec()),
-        value: Some(value(line)),
-        headers: line
-            .headers
-            .iter()
-            .map(|(k, v)| (k.clone(), v.as_bytes().to_vec()))
-            .collect(),
-        timestamp_ms: None,
-    }
 }

@@ -1,6 +1,6 @@
 //! Sequenced dead-letter: an undecodable record and an unknown event type are parked
 //! with their reasons, later records of the same aggregate park behind them, other
-//! aggregates continue and the checkpoint moves past all of them.
+//! aggregates continue and the checkpoint moves past all of them; the parked gauges say so.
 
 use std::collections::BTreeMap;
 
@@ -89,6 +89,13 @@ async fn unappliable_records_are_parked_and_block_only_their_aggregate() {
             .await,
         3.0
     );
+    // The dead-letter probe's gauges: how many are parked, and the oldest one's age.
+    let gauged = platform::testing::eventually(std::time::Duration::from_secs(10), || async {
+        app.metric("cg_projector_parked_records").await == 3.0
+            && app.metric("cg_projector_parked_oldest_age_seconds").await > 0.0
+    })
+    .await;
+    assert!(gauged, "the parked gauges report the parked records");
     drop(conn);
     app.stop().await;
 }

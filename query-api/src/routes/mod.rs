@@ -8,6 +8,7 @@ pub mod clusters;
 pub mod jobs;
 pub mod observability;
 pub mod operations;
+pub mod parked_events;
 pub mod queues;
 pub mod rate_limits;
 pub mod resources;
@@ -85,6 +86,10 @@ pub fn table() -> Vec<ApiRoute> {
         get(
             "/api/v1/observability/workers",
             web::get().to(observability::workers),
+        ),
+        get(
+            "/api/v1/observability/parked_events",
+            web::get().to(parked_events::list),
         ),
         get("/api/v1/rate_limit", web::get().to(status::status)),
         get(

@@ -12,5 +12,6 @@ mod jobs;
 mod list;
 mod observability;
 mod operations;
+mod parked_events;
 mod rate_limits;
 mod test_app;

@@ -1,8 +1,9 @@
 //! OpenAPI operations of `/observability/*` (served by query-api from the status
-//! snapshots services publish). Bodies are empty: these functions only carry the route
+//! snapshots services publish; `parked_events` from the `parked_event` read model). Bodies are empty: these functions only carry the route
 //! descriptions.
 
-use crate::observability::{Partitions, Projection, Workers};
+use crate::observability::{ParkedEventPage, Partitions, Projection, Workers};
+use crate::problem::Problem;
 
 #[utoipa::path(get, path = "/api/v1/observability/partitions", tag = "observability",
     responses(
@@ -24,3 +25,20 @@ pub fn observability_projection() {}
             busy workers, leases held, first queued job ids", body = Workers),
     ))]
 pub fn observability_workers() {}
+
+#[utoipa::path(get, path = "/api/v1/observability/parked_events", tag = "observability",
+    params(
+        ("page_size" = Option<i64>, Query, description = "Default 20, at most 200"),
+        ("page_token" = Option<String>, Query),
+    ),
+    responses(
+        (status = 200, description = "*admin*: parked (dead-lettered) records of the live read \
+            models, oldest first: reason, aggregate, partition and offset, age, and the records of \
+            the same aggregate queued behind each. Retry and skip go through the replay tooling \
+            (`clustergenie parked retry|skip`)", body = ParkedEventPage),
+        (status = 400, description = "INVALID_ARGUMENT, INVALID_PAGE_TOKEN", body = Problem,
+            content_type = "application/problem+json"),
+        (status = 403, description = "PERMISSION_DENIED: admins only", body = Problem,
+            content_type = "application/problem+json"),
+    ))]
+pub fn observability_parked_events() {}

@@ -1,8 +1,11 @@
 //! Kafka plumbing shared by the binaries: client settings that work on the mock cluster
 //! and on Apache Kafka, Kafka's own murmur2 partitioning, topic checks, and the
-//! group reader. Nothing here knows what the records mean.
+//! group reader, group-less range reads (`range`) and the record file format (`fixture`).
+//! Nothing here knows what the records mean.
 
 mod connect;
+pub mod fixture;
+pub mod range;
 mod reader;
 mod topics;
 

@@ -228,27 +228,5 @@ pub fn high_watermarks(brokers: &str, topic: &str) -> Vec<i64> {
         .collect()
 }
 
-/// `(rows, CHECKSUM TABLE … EXTENDED)` of each of `tables`: equal sums mean the two
-/// databases hold byte-identical rows (the schema being the same).
-pub async fn table_checksums(
-    pool: &sqlx::MySqlPool,
-    tables: &[&str],
-) -> std::collections::BTreeMap<String, (i64, Option<i64>)> {
-    let mut sums = std::collections::BTreeMap::new();
-    for table in tables {
-        let rows: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT COUNT(*) FROM `{table}`"
-        )))
-        .fetch_one(pool)
-        .await
-        .expect("row count");
-        let (_, checksum): (String, Option<i64>) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "CHECKSUM TABLE `{table}` EXTENDED"
-        )))
-        .fetch_one(pool)
-        .await
-        .expect("table checksum");
-        sums.insert((*table).to_owned(), (rows, checksum));
-    }
-    sums
-}
+/// Whole-table checksums, shared with the CLI's `verify` (moved to `platform::checksum`).
+pub use crate::checksum::table_checksums;
