@@ -23,6 +23,7 @@ use crate::consumer::Projector;
 use crate::lag::{LagBoard, LagProbe};
 use crate::telemetry::ProjectorMetrics;
 use crate::views::Projection;
+use crate::views::audit::AuditView;
 use crate::views::job_detail::JobDetailView;
 use crate::views::operation::OperationView;
 use crate::views::timeline::TimelineView;
@@ -45,6 +46,7 @@ pub fn projection() -> Projection {
         .view(OperationView)
         .view(TimelineView)
         .view(JobDetailView)
+        .view(AuditView)
 }
 
 pub struct Application {
