@@ -3,6 +3,7 @@
 
 mod broker;
 mod clusters;
+mod events;
 mod jobs;
 mod rate_limits;
 mod read_your_writes;
