@@ -23,6 +23,7 @@ use crate::changes;
 use crate::config::Settings;
 use crate::consistency::ChangeFeed;
 use crate::events::EventHub;
+use crate::events::telemetry::StreamMetrics;
 use crate::forward::Relay;
 use crate::page_token::PageTokenKey;
 use crate::routes::{self, service};
@@ -90,14 +91,19 @@ impl Application {
             feed.clone(),
         )
         .await?;
-        let events = EventHub::new(db.clone(), &feed, settings.events.clone());
-        let changes = with_hub(changes, events.clone(), feed.clone());
         let relay = web::Data::new(Relay::new(
             &settings.command_api_url,
             settings.http.body_limit,
         )?);
         let readiness = Readiness::default();
         let metrics = Metrics::new()?;
+        let events = EventHub::new(
+            db.clone(),
+            &feed,
+            settings.events.clone(),
+            StreamMetrics::new(&metrics),
+        );
+        let changes = with_hub(changes, events.clone(), feed.clone());
         let limits = rate_limits(&settings, &metrics)?;
         let probes = Probes::new(readiness.clone())
             .mariadb(db.clone())

@@ -16,6 +16,7 @@ use sqlx::MySqlPool;
 use tokio::sync::mpsc;
 use views::audit::{AuditEventRow, COLUMNS, record_position};
 
+use super::telemetry::StreamMetrics;
 use super::{StreamCursor, StreamScope};
 use crate::consistency::ChangeFeed;
 use crate::error::QueryError;
@@ -58,6 +59,7 @@ impl Default for StreamSettings {
 pub struct EventHub {
     inner: Arc<Mutex<Fanout>>,
     db: MySqlPool,
+    metrics: StreamMetrics,
     pub settings: StreamSettings,
 }
 
@@ -88,13 +90,19 @@ pub struct Subscription {
 impl Drop for Subscription {
     fn drop(&mut self) {
         self.hub.lock().subscribers.remove(&self.id);
+        self.hub.metrics.closed();
     }
 }
 
 impl EventHub {
     /// A hub that starts at the feed's current checkpoints (only rows committed after
     /// that are pushed; older ones are read by each resuming client).
-    pub fn new(db: MySqlPool, feed: &ChangeFeed, settings: StreamSettings) -> Self {
+    pub fn new(
+        db: MySqlPool,
+        feed: &ChangeFeed,
+        settings: StreamSettings,
+        metrics: StreamMetrics,
+    ) -> Self {
         let checkpoints = feed.current(&feed.partitions());
         let read_to = checkpoints
             .into_iter()
@@ -106,6 +114,7 @@ impl EventHub {
                 ..Fanout::default()
             })),
             db,
+            metrics,
             settings,
         }
     }
@@ -117,6 +126,7 @@ impl EventHub {
     pub fn subscribe(&self, scope: StreamScope) -> Subscription {
         let (buffer, rows) = mpsc::channel(self.settings.client_buffer.max(1));
         let overflowed = Arc::new(AtomicBool::new(false));
+        self.metrics.opened();
         let mut fanout = self.lock();
         let id = fanout.next_id;
         fanout.next_id += 1;
@@ -168,9 +178,14 @@ impl EventHub {
                     Some(last) if rows.len() as i64 == PAGE => last.stream_position + 1,
                     _ => end,
                 };
+                self.metrics.read(rows.len());
                 let mut fanout = self.lock();
-                fanout.offer(rows);
+                let overflowed = fanout.offer(rows);
                 fanout.advance(*partition, reached);
+                drop(fanout);
+                for _ in 0..overflowed {
+                    self.metrics.overflowed();
+                }
             }
         }
         Ok(())
@@ -189,7 +204,9 @@ impl EventHub {
 }
 
 impl Fanout {
-    fn offer(&mut self, rows: Vec<AuditEventRow>) {
+    /// Offers `rows` in order; returns how many subscribers overflowed (and were dropped).
+    fn offer(&mut self, rows: Vec<AuditEventRow>) -> usize {
+        let mut overflowed = 0;
         for row in rows.into_iter().map(Arc::new) {
             self.subscribers.retain(|_, subscriber| {
                 if !subscriber.scope.matches(&row) {
@@ -199,12 +216,14 @@ impl Fanout {
                     Ok(()) => true,
                     Err(mpsc::error::TrySendError::Full(_)) => {
                         subscriber.overflowed.store(true, Ordering::SeqCst);
+                        overflowed += 1;
                         false
                     }
                     Err(mpsc::error::TrySendError::Closed(_)) => false,
                 }
             });
         }
+        overflowed
     }
 
     fn advance(&mut self, partition: i32, next: i64) {

@@ -8,6 +8,7 @@ pub mod cursor;
 pub mod hub;
 pub mod scope;
 pub mod sse;
+pub mod telemetry;
 
 pub use cursor::StreamCursor;
 pub use hub::{EventHub, StreamSettings};

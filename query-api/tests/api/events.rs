@@ -523,6 +523,23 @@ async fn a_resumed_stream_loses_and_repeats_nothing() {
 
 const BURST: usize = 100;
 
+/// The sum of a series (over its labels) on query-api's `/metrics`.
+async fn metric(app: &TestApp, series: &str) -> f64 {
+    let body = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    body.lines()
+        .filter(|line| line.starts_with(series))
+        .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slow_client_is_disconnected_with_overflow_and_resumes_without_loss() {
     let app = spawn_app_with(|s| {
@@ -563,6 +580,7 @@ async fn a_slow_client_is_disconnected_with_overflow_and_resumes_without_loss() 
         stream.next().await.is_none(),
         "the stream ends after overflow"
     );
+    assert!(metric(&app, "cg_event_stream_overflows_total").await >= 1.0);
     let resume_id = overflow.id.expect("overflow carries the cursor");
 
     let mut resumed = Sse::open(&app, ALICE, "", Some(&resume_id)).await;
