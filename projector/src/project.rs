@@ -130,6 +130,7 @@ fn apply_batch(
         offset: decoded.entry.offset,
         header,
         event_ids: &prepared.event_ids,
+        raw_events: &batch.events,
         events: prepared.events.as_ref(),
         facts: &prepared.facts,
     };

@@ -24,6 +24,7 @@ use crate::dead_letters::DeadLetterProbe;
 use crate::lag::{LagBoard, LagProbe};
 use crate::telemetry::ProjectorMetrics;
 use crate::views::Projection;
+use crate::views::audit::AuditView;
 use crate::views::job_detail::JobDetailView;
 use crate::views::operation::OperationView;
 use crate::views::timeline::TimelineView;
@@ -46,6 +47,7 @@ pub fn projection() -> Projection {
         .view(OperationView)
         .view(TimelineView)
         .view(JobDetailView)
+        .view(AuditView)
 }
 
 pub struct Application {

@@ -8,6 +8,8 @@ use platform::config::{
 use platform::ratelimit::RateLimitSettings;
 use serde::Deserialize;
 
+use crate::events::StreamSettings;
+
 const BASE: &str = include_str!("../configuration/base.toml");
 
 #[derive(Clone, Deserialize)]
@@ -27,6 +29,9 @@ pub struct Settings {
     /// Rate limits (api.md §8); api.md's defaults when the section is left out.
     #[serde(default)]
     pub rate_limit: RateLimitSettings,
+    /// SSE streams of the audit feed (heartbeat, per-client buffer).
+    #[serde(default)]
+    pub events: StreamSettings,
 }
 
 #[derive(Clone, Deserialize)]

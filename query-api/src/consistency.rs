@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use actix_web::HttpRequest;
 use sqlx::MySqlPool;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 use tokio::time::{Instant, timeout_at};
 
 pub use platform::consistency::ConsistencyToken;
@@ -64,8 +64,13 @@ pub fn budget(req: &HttpRequest, settings: &ConsistencySettings) -> Duration {
 /// checkpoint table (`changes::spawn`). A waiter registers the offset it needs and is
 /// woken exactly once, when the checkpoint passes it, so waiting costs neither queries
 /// nor wake-ups of unrelated waiters. The known checkpoint only ever moves forward.
+/// `subscribe()` tells one listener (the SSE hub) that some partition moved.
 #[derive(Debug, Clone)]
-pub struct ChangeFeed(Arc<Vec<Mutex<PartitionWatch>>>);
+pub struct ChangeFeed {
+    partitions: Arc<Vec<Mutex<PartitionWatch>>>,
+    /// Counts advances; receivers wake on every change.
+    moved: Arc<watch::Sender<u64>>,
+}
 
 #[derive(Debug, Default)]
 struct PartitionWatch {
@@ -76,13 +81,24 @@ struct PartitionWatch {
 
 impl ChangeFeed {
     pub fn new(partitions: i32) -> Self {
-        Self(Arc::new(
-            (0..partitions.max(1)).map(|_| Mutex::default()).collect(),
-        ))
+        Self {
+            partitions: Arc::new((0..partitions.max(1)).map(|_| Mutex::default()).collect()),
+            moved: Arc::new(watch::Sender::new(0)),
+        }
+    }
+
+    /// A receiver that sees a new value whenever any partition's checkpoint moved.
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.moved.subscribe()
+    }
+
+    /// Every partition this feed follows.
+    pub fn partitions(&self) -> Vec<i32> {
+        (0..i32::try_from(self.partitions.len()).unwrap_or(i32::MAX)).collect()
     }
 
     fn watch(&self, partition: i32) -> Option<MutexGuard<'_, PartitionWatch>> {
-        let watch = self.0.get(usize::try_from(partition).ok()?)?;
+        let watch = self.partitions.get(usize::try_from(partition).ok()?)?;
         Some(
             watch
                 .lock()
@@ -106,6 +122,8 @@ impl ChangeFeed {
         for sender in satisfied.into_values().flatten() {
             let _ = sender.send(());
         }
+        self.moved
+            .send_modify(|moves| *moves = moves.wrapping_add(1));
     }
 
     /// The known checkpoints of `partitions` (0 = nothing applied yet).

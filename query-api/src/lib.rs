@@ -13,6 +13,8 @@ pub mod config;
 pub mod consistency;
 /// The boundary error enum and its problem documents.
 pub mod error;
+/// Live audit streams: the event hub, stream cursors and SSE responses.
+pub mod events;
 /// The AIP-160 filter parser and its SQL compiler.
 pub mod filter;
 /// The relay of mutations to command-api.

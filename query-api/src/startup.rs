@@ -1,7 +1,7 @@
-//! `Application::build` wires settings into pools, the changes subscriber and the HTTP
-//! server on the shared app builder, and binds the listener itself so port 0 works in
-//! tests. `run_until_stopped` runs the server and the subscriber under one supervisor
-//! until shutdown.
+//! `Application::build` wires settings into pools, the changes subscriber, the SSE event
+//! hub and the HTTP server on the shared app builder, and binds the listener itself so
+//! port 0 works in tests. `run_until_stopped` runs the server and the subscriber (with the
+//! hub) under one supervisor until shutdown.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,6 +22,8 @@ use tokio::task::JoinHandle;
 use crate::changes;
 use crate::config::Settings;
 use crate::consistency::ChangeFeed;
+use crate::events::EventHub;
+use crate::events::telemetry::StreamMetrics;
 use crate::forward::Relay;
 use crate::page_token::PageTokenKey;
 use crate::routes::{self, service};
@@ -49,6 +51,28 @@ fn rate_limits(settings: &Settings, metrics: &Metrics) -> anyhow::Result<web::Da
     Ok(web::Data::new(RateLimits::new(Arc::new(limiter), routes)))
 }
 
+/// The changes subscriber and the event hub as one task: either ending ends it, and
+/// aborting it aborts both.
+fn with_hub(changes: JoinHandle<()>, hub: EventHub, feed: ChangeFeed) -> JoinHandle<()> {
+    let hub = AbortOnDrop(tokio::spawn(hub.run(feed)));
+    let changes = AbortOnDrop(changes);
+    tokio::spawn(async move {
+        let (mut changes, mut hub) = (changes, hub);
+        tokio::select! {
+            _ = &mut changes.0 => {}
+            _ = &mut hub.0 => {}
+        }
+    })
+}
+
+struct AbortOnDrop(JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let db = platform::db::connect(&settings.database)
@@ -73,6 +97,13 @@ impl Application {
         )?);
         let readiness = Readiness::default();
         let metrics = Metrics::new()?;
+        let events = EventHub::new(
+            db.clone(),
+            &feed,
+            settings.events.clone(),
+            StreamMetrics::new(&metrics),
+        );
+        let changes = with_hub(changes, events.clone(), feed.clone());
         let limits = rate_limits(&settings, &metrics)?;
         let probes = Probes::new(readiness.clone())
             .mariadb(db.clone())
@@ -91,6 +122,7 @@ impl Application {
             clock: Arc::new(SystemClock),
             consistency: settings.consistency.clone(),
             feed,
+            events,
         });
         let (listener, port) = platform::service::bind(&settings.http)?;
         let web_dir = service::spa(&settings.web_dir).map(|_| settings.web_dir.clone());
@@ -144,7 +176,7 @@ impl Application {
         supervisor.spawn("changes", async move {
             let mut changes = changes;
             tokio::select! {
-                ended = &mut changes => Err(anyhow::anyhow!("the changes subscriber stopped: {ended:?}")),
+                ended = &mut changes => Err(anyhow::anyhow!("the changes subscriber or the event hub stopped: {ended:?}")),
                 () = stop.wait() => {
                     changes.abort();
                     Ok(())

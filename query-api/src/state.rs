@@ -1,11 +1,12 @@
 //! What every handler shares, built once in `startup`: pools, the partition count, the
-//! page-token key, the clock and the change feed. It holds no per-request state.
+//! page-token key, the clock, the change feed and the event hub. It holds no per-request state.
 
 use platform::clock::SharedClock;
 use sqlx::MySqlPool;
 
 use crate::config::ConsistencySettings;
 use crate::consistency::ChangeFeed;
+use crate::events::EventHub;
 use crate::page_token::PageTokenKey;
 
 pub struct AppState {
@@ -19,4 +20,6 @@ pub struct AppState {
     pub clock: SharedClock,
     pub consistency: ConsistencySettings,
     pub feed: ChangeFeed,
+    /// Live audit rows for SSE streams.
+    pub events: EventHub,
 }

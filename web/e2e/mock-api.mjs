@@ -769,6 +769,41 @@ function tick() {
 }
 setInterval(tick, 250).unref();
 
+// ---- audit feed ----------------------------------------------------------------------------------------------------
+// The mock keeps no audit log: its stream announces a change of every kind each second (pages reload as they did when
+// they polled), and the feed lists those announcements.
+const audit = [];
+let auditSeq = 0;
+function announce() {
+  const at = now();
+  for (const kind of ["droplet", "cluster", "job"]) {
+    auditSeq += 1;
+    audit.unshift({
+      kind: "event", id: randomUUID(), type: `${kind}.changed`, schema_version: 1, aggregate: { kind, id: randomUUID() },
+      aggregate_version: 1, command: "mock.tick", principal: "dev", owner: "dev", correlation_id: "", partition: 0,
+      offset: auditSeq, position: `0:${auditSeq}`, recorded_at: at, summary: { message: "mock tick" },
+    });
+  }
+  audit.length = Math.min(audit.length, 300);
+}
+setInterval(announce, 1000).unref();
+
+function eventRoutes(req, res, url, parts) {
+  if (parts[0] === "events:stream") {
+    res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-cache", ...res.rateHeaders });
+    let sent = auditSeq;
+    res.write(`event: ready\nid: 0:${sent}\ndata: {}\n\n`);
+    const timer = setInterval(() => {
+      for (const e of audit.filter((a) => a.offset > sent).reverse()) res.write(`event: audit\nid: 0:${e.offset}\ndata: ${JSON.stringify(e)}\n\n`);
+      sent = auditSeq;
+    }, 250);
+    req.on("close", () => clearInterval(timer));
+    return;
+  }
+  const kind = url.searchParams.get("aggregate_type");
+  return page(res, "events", audit.filter((e) => !kind || e.aggregate.kind === kind), url);
+}
+
 // ---- server --------------------------------------------------------------------------------------------------------
 async function api(req, res, url) {
   if (req.headers.authorization !== "Bearer dev") return problem(res, 401, "UNAUTHENTICATED", "missing or invalid token");
@@ -794,6 +829,9 @@ async function api(req, res, url) {
       return jobRoutes(req, res, url, parts);
     case "queues":
       return queueRoutes(req, res, url, parts);
+    case "events":
+    case "events:stream":
+      return eventRoutes(req, res, url, parts);
     case "observability":
       return observabilityRoutes(req, res, url, parts);
     case "rate_limit":

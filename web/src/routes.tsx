@@ -6,6 +6,7 @@ import { ClustersPage } from "./pages/ClustersPage";
 import { CreateClusterPage } from "./pages/CreateClusterPage";
 import { DashboardPage } from "./pages/DashboardPage";
 import { DropletsPage } from "./pages/DropletsPage";
+import { EventsPage } from "./pages/EventsPage";
 import { JobDetailPage } from "./pages/JobDetailPage";
 import { JobsPage } from "./pages/JobsPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
@@ -28,6 +29,7 @@ export const routes: RouteObject[] = [
       { path: "jobs", element: <JobsPage /> },
       { path: "jobs/:id", element: <JobDetailPage /> },
       { path: "queues", element: <QueuesPage /> },
+      { path: "events", element: <EventsPage /> },
       { path: "rate-limits", element: <RateLimitsPage /> },
       { path: "observability", element: <ObservabilityPage /> },
       { path: "*", element: <NotFoundPage /> },

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::audit::AuditEvent;
 use crate::catalog::{Image, Region, Size};
 use crate::cluster::{Cluster, ClusterEvent, NodePool};
 use crate::droplet::Droplet;
@@ -61,6 +62,10 @@ page!(
 page!(
     /// A page of a cluster's timeline, oldest first.
     ClusterEventPage, events, ClusterEvent
+);
+page!(
+    /// A page of the audit feed.
+    AuditEventPage, events, AuditEvent
 );
 page!(
     /// Every region.

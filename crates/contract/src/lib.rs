@@ -4,6 +4,7 @@
 //! services serialise these very types, so the published spec is the bytes on the wire.
 //! Holds no behaviour: no validation, no I/O, no domain rules.
 
+pub mod audit;
 pub mod catalog;
 pub mod cluster;
 pub mod droplet;

@@ -4,6 +4,7 @@
 //! once here so writer and reader can never drift apart. No queries run here except the
 //! row mapping; no decisions are made here.
 
+pub mod audit;
 pub mod cluster;
 pub mod droplet;
 pub mod job;

@@ -4,6 +4,7 @@
 mod broker;
 mod clusters;
 mod cutover;
+mod events;
 mod jobs;
 mod rate_limits;
 mod read_your_writes;

@@ -4,6 +4,7 @@
 //! built in `startup.rs` with one line per view. Views copy facts out of events; they
 //! never compute derived numbers or call another service.
 
+pub mod audit;
 pub mod job_detail;
 pub mod operation;
 pub mod state;
@@ -14,7 +15,7 @@ use std::sync::Arc;
 
 use domain::Aggregate;
 use domain::operation::OperationFact;
-use domain::record::BatchHeader;
+use domain::record::{BatchHeader, RawEvent};
 use futures::future::BoxFuture;
 use proto::WireEvent;
 use sqlx::MySqlConnection;
@@ -32,6 +33,8 @@ pub struct Applicable<'a> {
     pub header: &'a BatchHeader,
     /// The id of each event, in order.
     pub event_ids: &'a [Uuid],
+    /// The events as recorded (type, schema version), in order.
+    pub raw_events: &'a [RawEvent],
     /// `Vec<A::Event>` of the header's aggregate type (see `kinds::events_of`).
     pub events: &'a (dyn Any + Send + Sync),
     /// The operation facts the events state.

@@ -165,7 +165,7 @@ impl ViewBatch for TimelineBatch {
     }
 }
 
-fn cluster_message(event: &ClusterEvent) -> String {
+pub(crate) fn cluster_message(event: &ClusterEvent) -> String {
     use ClusterEvent as E;
     match event {
         E::Created(c) => format!(

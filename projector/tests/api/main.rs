@@ -2,6 +2,7 @@
 //! Kafka (the shared test broker, topics per test). Tests poll conditions with deadlines and never sleep to
 //! synchronise; none is ignored.
 
+mod audit;
 mod checksum;
 mod crash;
 mod fixture;

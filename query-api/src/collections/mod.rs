@@ -4,6 +4,7 @@
 
 pub mod clusters;
 pub mod droplets;
+pub mod events;
 pub mod jobs;
 pub mod operations;
 pub mod timeline;

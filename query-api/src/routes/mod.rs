@@ -5,6 +5,7 @@
 
 pub mod catalog;
 pub mod clusters;
+pub mod events;
 pub mod jobs;
 pub mod observability;
 pub mod operations;
@@ -110,6 +111,8 @@ pub fn table() -> Vec<ApiRoute> {
         get("/api/v1/jobs/{id}/logs", web::get().to(jobs::logs)),
         get("/api/v1/jobs/{id}/logs:stream", web::get().to(jobs::stream)),
         get("/api/v1/queues", web::get().to(queues::list)),
+        get("/api/v1/events", web::get().to(events::list)),
+        get("/api/v1/events:stream", web::get().to(events::stream)),
     ]
 }
 

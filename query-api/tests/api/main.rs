@@ -6,6 +6,7 @@ mod catalog;
 mod clusters;
 mod consistency;
 mod docs;
+mod events;
 mod forward;
 mod get;
 mod jobs;

@@ -1,6 +1,6 @@
 // Status cards of the clusters page (provisioning/running/degraded/error + total): counts from meta.total, a click filters the list.
 import { CARD_STATES, countClusters } from "../api/clusters";
-import { useResource } from "../hooks/useResource";
+import { aggregates, FALLBACK_POLL_MS, useResource } from "../hooks/useResource";
 
 interface Props {
   active: string;
@@ -17,7 +17,7 @@ export function ClusterStatusCards({ active, onPick, refreshKey = 0 }: Props) {
       return Object.fromEntries(states.map((s, i) => [s, values[i]])) as Record<string, number>;
     },
     [refreshKey],
-    { pollMs: 5000 },
+    { pollMs: FALLBACK_POLL_MS, live: aggregates("cluster") },
   );
   const cards = [{ state: "", label: "total" }, ...CARD_STATES.map((s) => ({ state: s, label: s }))];
 

@@ -1,12 +1,12 @@
-// Timeline tab of a cluster: GET /clusters/{id}/events, newest first, polled while open.
+// Timeline tab of a cluster: GET /clusters/{id}/events, newest first, reloaded by live events of the cluster and its nodes.
 import { listClusterEvents } from "../api/clusters";
 import { formatTime } from "../format";
-import { useResource } from "../hooks/useResource";
+import { aggregates, FALLBACK_POLL_MS, useResource } from "../hooks/useResource";
 import { ProblemMessage } from "./ProblemMessage";
 import { TargetLink } from "./TargetLink";
 
 export function ClusterTimeline({ clusterId }: { clusterId: string }) {
-  const events = useResource(async (signal) => (await listClusterEvents(clusterId, signal)).data, [clusterId], { pollMs: 3000 });
+  const events = useResource(async (signal) => (await listClusterEvents(clusterId, signal)).data, [clusterId], { pollMs: FALLBACK_POLL_MS, live: aggregates("cluster", "droplet") });
   const list = events.data?.events ?? [];
   return (
     <div data-testid="cluster-timeline">

@@ -5,7 +5,7 @@ import { deleteDroplet, dropletAction, getDroplet, patchDroplet, type DropletAct
 import { useConfirm } from "../context/confirm";
 import { useToast } from "../context/toast";
 import { formatTime, shortId } from "../format";
-import { useResource } from "../hooks/useResource";
+import { aggregate, FALLBACK_POLL_MS, useResource } from "../hooks/useResource";
 import { DropletActions } from "./DropletActions";
 import { DropletOperations } from "./DropletOperations";
 import { ProblemMessage } from "./ProblemMessage";
@@ -28,7 +28,7 @@ export function DropletDetail({ id, onChanged }: Props) {
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<unknown>(null);
   // Right after a create or command the client sends the pending Consistency-Token itself.
-  const res = useResource(async (signal) => (await getDroplet(id, undefined, signal)).data, [id], { pollMs: 3000 });
+  const res = useResource(async (signal) => (await getDroplet(id, undefined, signal)).data, [id], { pollMs: FALLBACK_POLL_MS, live: aggregate(id) });
 
   async function run(label: string, command: () => Promise<{ consistencyToken?: string }>) {
     setBusy(true);

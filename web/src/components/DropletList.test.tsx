@@ -1,8 +1,8 @@
 // Component tests for the droplet list: rendering, catalog-driven filters, tag filter, paging, visible-only polling, errors.
 import { fireEvent, screen, waitFor } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
-import { DropletList } from "./DropletList";
-import { calls, CLUSTER_ID, mockApi } from "../test/api";
+import { DropletList, POLL_MS } from "./DropletList";
+import { calls, CLUSTER_ID, mockApi, sseStream } from "../test/api";
 import { droplet, json } from "../test/http";
 import { renderWithProviders } from "../test/render";
 
@@ -59,7 +59,7 @@ describe("DropletList", () => {
     expect(screen.getByText("Page 2")).toBeTruthy();
   });
 
-  it("polls every 3 s while the page is visible and not while it is hidden", async () => {
+  it("polls every POLL_MS while the event stream is down and the page is visible, not while it is hidden", async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
     try {
       let n = 0;
@@ -71,15 +71,42 @@ describe("DropletList", () => {
       });
       renderWithProviders(<DropletList refreshKey={0} onSelect={() => {}} />);
       await screen.findByText("new", { selector: ".pill" });
-      await vi.advanceTimersByTimeAsync(3100);
+      await vi.advanceTimersByTimeAsync(POLL_MS + 100);
       await screen.findByText("active", { selector: ".pill" });
       const visibility = vi.spyOn(document, "visibilityState", "get").mockReturnValue("hidden");
       const before = listCalls(fetch).length;
-      await vi.advanceTimersByTimeAsync(9500);
+      await vi.advanceTimersByTimeAsync(3 * POLL_MS);
       expect(listCalls(fetch).length).toBe(before);
       visibility.mockReturnValue("visible");
       document.dispatchEvent(new Event("visibilitychange"));
       await waitFor(() => expect(listCalls(fetch).length).toBe(before + 1));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("reloads on a live droplet event and does not poll while the stream is live", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const sse = sseStream();
+      let provisioned = false;
+      const fetch = mockApi({
+        "GET /api/v1/droplets": () => json(200, { droplets: [droplet({ status: provisioned ? "active" : "new" })], meta: { total: 1 } }),
+        "GET /api/v1/events:stream": () => sse.response(),
+      });
+      renderWithProviders(<DropletList refreshKey={0} onSelect={() => {}} />);
+      await screen.findByText("new", { selector: ".pill" });
+      sse.push(`event: ready\nid: 0:1\ndata: {}\n\n`);
+      // Turning live reloads once (events before the stream opened are not missed); then no polling.
+      await waitFor(() => expect(listCalls(fetch).length).toBe(2));
+      const before = listCalls(fetch).length;
+      await vi.advanceTimersByTimeAsync(3 * POLL_MS);
+      expect(listCalls(fetch).length).toBe(before);
+      provisioned = true;
+      const event = { kind: "event", id: "e1", type: "droplet.provisioned", aggregate: { kind: "droplet", id: "d" }, summary: {} };
+      sse.push(`event: audit\nid: 0:2\ndata: ${JSON.stringify(event)}\n\n`);
+      await screen.findByText("active", { selector: ".pill" });
+      expect(listCalls(fetch).length).toBe(before + 1);
     } finally {
       vi.useRealTimers();
     }

@@ -1,15 +1,16 @@
-// Droplet table with status/region/tag filters, name search, paging and 3 s polling while the tab is visible.
+// Droplet table with status/region/tag filters, name search and paging, reloaded by live droplet events (polled
+// every POLL_MS only while the event stream is down).
 import { useState } from "react";
 import { Link } from "react-router";
 import { listDroplets, STATUSES } from "../api/droplets";
 import { shortId } from "../format";
 import { useCatalog } from "../hooks/useCatalog";
-import { useResource } from "../hooks/useResource";
+import { aggregates, FALLBACK_POLL_MS, useResource } from "../hooks/useResource";
 import { ProblemMessage } from "./ProblemMessage";
 import { StatusPill } from "./StatusPill";
 import { Pager, usePageTokens } from "./Pager";
 
-export const POLL_MS = 3000;
+export const POLL_MS = FALLBACK_POLL_MS;
 
 interface Props {
   /** Bumped by the parent to force a reload (new token, a command was accepted). */
@@ -30,7 +31,7 @@ export function DropletList({ refreshKey, selectedId, onSelect }: Props) {
   const { data: page, error, loading, reload } = useResource(
     async (signal) => (await listDroplets({ status, region, name, tag, pageToken }, undefined, signal)).data,
     [status, region, name, tag, pageToken, refreshKey],
-    { pollMs: POLL_MS },
+    { pollMs: POLL_MS, live: aggregates("droplet") },
   );
   const filtered = !!(status || region || name || tag);
 

@@ -1,11 +1,11 @@
-// Operations tab of the droplet panel: GET /droplets/{id}/operations, polled while the tab is open.
+// Operations tab of the droplet panel: GET /droplets/{id}/operations, reloaded by the droplet's live events.
 import { dropletOperations } from "../api/droplets";
-import { useResource } from "../hooks/useResource";
+import { aggregate, FALLBACK_POLL_MS, useResource } from "../hooks/useResource";
 import { OperationTable } from "./OperationTable";
 import { ProblemMessage } from "./ProblemMessage";
 
 export function DropletOperations({ id }: { id: string }) {
-  const ops = useResource(async (signal) => (await dropletOperations(id, signal)).data, [id], { pollMs: 3000 });
+  const ops = useResource(async (signal) => (await dropletOperations(id, signal)).data, [id], { pollMs: FALLBACK_POLL_MS, live: aggregate(id) });
   return (
     <div data-testid="droplet-operations">
       <ProblemMessage error={ops.error} />

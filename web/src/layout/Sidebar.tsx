@@ -1,4 +1,4 @@
-// Left navigation: Dashboard, Droplets, Clusters (+ New cluster), Operations, Jobs (+ Queues), Rate limits, Observability.
+// Left navigation: Dashboard, Droplets, Clusters (+ New cluster), Operations, Jobs (+ Queues), Events, Rate limits, Observability.
 import { NavLink } from "react-router";
 
 const ITEMS = [
@@ -9,6 +9,7 @@ const ITEMS = [
   { to: "/operations", label: "Operations", testid: "nav-operations", end: false },
   { to: "/jobs", label: "Jobs", testid: "nav-jobs", end: false },
   { to: "/queues", label: "Queues", testid: "nav-queues", end: true, sub: true },
+  { to: "/events", label: "Events", testid: "nav-events", end: true },
   { to: "/rate-limits", label: "Rate limits", testid: "nav-rate-limits", end: true },
   { to: "/observability", label: "Observability", testid: "nav-observability", end: true },
 ];

@@ -1,4 +1,5 @@
-// /clusters/:id: status, facts, rename/tags (PATCH), delete with If-Match after a confirm, pools & nodes; Timeline and Operations tabs.
+// /clusters/:id: status, facts, rename/tags (PATCH), delete with If-Match after a confirm, pools & nodes; Timeline and Operations tabs;
+// reloaded by live events of the cluster and of droplets (its nodes).
 import { useSearchParams, useParams, Link } from "react-router";
 import { deleteCluster, getCluster, listNodePools, patchCluster } from "../api/clusters";
 import { ApiError } from "../api/client";
@@ -15,9 +16,8 @@ import { TagEditor } from "../components/TagEditor";
 import { useConfirm } from "../context/confirm";
 import { useToast } from "../context/toast";
 import { formatTime } from "../format";
-import { useResource } from "../hooks/useResource";
+import { aggregate, aggregates, FALLBACK_POLL_MS, useResource } from "../hooks/useResource";
 
-const POLL_MS = 2500;
 type Tab = "overview" | "timeline" | "operations";
 
 export function ClusterDetailPage() {
@@ -26,8 +26,12 @@ export function ClusterDetailPage() {
   const tab = (["timeline", "operations"].includes(params.get("tab") ?? "") ? params.get("tab") : "overview") as Tab;
   const toast = useToast();
   const confirm = useConfirm();
-  const cluster = useResource(async (signal) => (await getCluster(id, signal)).data, [id], { pollMs: POLL_MS, resetOnChange: true });
-  const pools = useResource(async (signal) => (await listNodePools(id, signal)).data, [id], { pollMs: POLL_MS, resetOnChange: true });
+  const cluster = useResource(async (signal) => (await getCluster(id, signal)).data, [id], { pollMs: FALLBACK_POLL_MS, live: aggregate(id), resetOnChange: true });
+  const pools = useResource(async (signal) => (await listNodePools(id, signal)).data, [id], {
+    pollMs: FALLBACK_POLL_MS,
+    live: aggregates("cluster", "droplet"),
+    resetOnChange: true,
+  });
 
   const reloadAll = () => Promise.all([cluster.reload(), pools.reload()]).then(() => undefined);
   const c = cluster.data;

@@ -1,11 +1,11 @@
-// /clusters: status cards that filter (?status=), name search (?name=*x*), and the cluster table with paging; polled every 3 s.
+// /clusters: status cards that filter (?status=), name search (?name=*x*), and the cluster table with paging; reloaded by live cluster events.
 import { Link, useSearchParams } from "react-router";
 import { listClusters } from "../api/clusters";
 import { ClusterStatusCards } from "../components/ClusterStatusCards";
 import { ProblemMessage } from "../components/ProblemMessage";
 import { StatusPill } from "../components/StatusPill";
 import { formatTime } from "../format";
-import { useResource } from "../hooks/useResource";
+import { aggregates, FALLBACK_POLL_MS, useResource } from "../hooks/useResource";
 import { Pager, usePageTokens } from "../components/Pager";
 
 export function ClustersPage() {
@@ -15,7 +15,8 @@ export function ClustersPage() {
   const pages = usePageTokens();
   const pageToken = pages.token;
   const list = useResource(async (signal) => (await listClusters({ status, search, pageToken }, signal)).data, [status, search, pageToken], {
-    pollMs: 3000,
+    pollMs: FALLBACK_POLL_MS,
+    live: aggregates("cluster"),
   });
 
   function setParam(key: string, value: string) {

@@ -1,4 +1,4 @@
-// /: readiness with per-dependency status, droplet/cluster/operation/job counts from meta.total, recent operations, quick links.
+// /: readiness with per-dependency status, droplet/cluster/operation/job counts from meta.total, recent operations, quick links; reloaded by live events.
 import { Link } from "react-router";
 import { countClusters } from "../api/clusters";
 import { listDroplets } from "../api/droplets";
@@ -8,7 +8,7 @@ import { fetchReadiness } from "../api/readiness";
 import { OperationTable } from "../components/OperationTable";
 import { ProblemMessage } from "../components/ProblemMessage";
 import { StatusPill } from "../components/StatusPill";
-import { useResource } from "../hooks/useResource";
+import { aggregates, FALLBACK_POLL_MS, useResource } from "../hooks/useResource";
 
 interface Counts {
   droplets: number;
@@ -49,13 +49,13 @@ function Card({ label, value, sub, to, testid }: { label: string; value?: number
 
 export function DashboardPage() {
   const ready = useResource(() => fetchReadiness(), [], { pollMs: 10_000 });
-  const counts = useResource(loadCounts, [], { pollMs: 5000 });
+  const counts = useResource(loadCounts, [], { pollMs: FALLBACK_POLL_MS, live: aggregates("droplet", "cluster", "job") });
   // Its own resource: a backend without jobs must not blank the other cards.
   const jobs = useResource(async (signal) => {
     const [running, queued, dead] = await Promise.all([countJobs("running", signal), countJobs("queued", signal), countJobs("dead", signal)]);
     return { running, queued, dead };
-  }, [], { pollMs: 5000 });
-  const recent = useResource(async (signal) => (await listOperations({ pageSize: 5 }, signal)).data, [], { pollMs: 3000 });
+  }, [], { pollMs: FALLBACK_POLL_MS, live: aggregates("job") });
+  const recent = useResource(async (signal) => (await listOperations({ pageSize: 5 }, signal)).data, [], { pollMs: FALLBACK_POLL_MS, live: (e) => ["droplet", "cluster", "job"].includes(e.aggregate.kind) });
   const c = counts.data;
 
   return (

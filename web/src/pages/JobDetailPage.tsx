@@ -1,5 +1,5 @@
 // /jobs/:id: status, times, arguments, progress, result / last error, Cancel / Retry / Delete by status (§12.3),
-// the attempts table and the live log tail. Polled every 2 s until the job is finished.
+// the attempts table and the live log tail. Reloaded by the job's live events.
 import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { ApiError } from "../api/client";
@@ -11,9 +11,8 @@ import { StatusPill } from "../components/StatusPill";
 import { useConfirm } from "../context/confirm";
 import { useToast } from "../context/toast";
 import { formatTime, shortId } from "../format";
-import { useResource } from "../hooks/useResource";
+import { aggregate, FALLBACK_POLL_MS, useResource } from "../hooks/useResource";
 
-const POLL_MS = 2000;
 
 function Json({ value, testid }: { value: unknown; testid?: string }) {
   return (
@@ -25,7 +24,8 @@ function Json({ value, testid }: { value: unknown; testid?: string }) {
 
 function Attempts({ job, terminal }: { job: Job; terminal: boolean }) {
   const attempts = useResource(async (signal) => (await listAttempts(job.id, signal)).data?.attempts ?? [], [job.id, job.attempt, job.status], {
-    pollMs: terminal ? 0 : 3000,
+    pollMs: terminal ? 0 : FALLBACK_POLL_MS,
+    live: aggregate(job.id),
   });
   const rows = attempts.data ?? [];
   return (
@@ -78,7 +78,7 @@ export function JobDetailPage() {
   const [busy, setBusy] = useState(false);
   const [run, setRun] = useState(0);
   const [terminalSeen, setTerminalSeen] = useState(false);
-  const job = useResource(async (signal) => (await getJob(id, signal)).data, [id], { pollMs: terminalSeen ? 0 : POLL_MS, resetOnChange: true });
+  const job = useResource(async (signal) => (await getJob(id, signal)).data, [id], { pollMs: terminalSeen ? 0 : FALLBACK_POLL_MS, live: aggregate(id), resetOnChange: true });
   const j = job.data;
   const terminal = j ? isTerminal(j.status) : false;
   if (j && terminal !== terminalSeen) {

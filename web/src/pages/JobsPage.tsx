@@ -1,12 +1,12 @@
 // /jobs: the caller's jobs filtered by status, type, queue, priority and cluster (all in the URL), ordered, paged by
-// page_token and polled every 2.5 s; the enqueue form beside the list.
+// page_token and reloaded by live job events; the enqueue form beside the list.
 import { useSearchParams } from "react-router";
 import { JOB_STATUSES, JOB_TYPES, listJobs } from "../api/jobs";
 import { CreateJobForm } from "../components/CreateJobForm";
 import { JobTable } from "../components/JobTable";
 import { Pager, usePageTokens } from "../components/Pager";
 import { ProblemMessage } from "../components/ProblemMessage";
-import { useResource } from "../hooks/useResource";
+import { aggregates, FALLBACK_POLL_MS, useResource } from "../hooks/useResource";
 
 export const JOB_FILTERS = ["status", "type", "queue", "priority", "cluster_id", "order_by"] as const;
 
@@ -26,7 +26,7 @@ export function JobsPage() {
     async (signal) =>
       (await listJobs({ status: f.status, type: f.type, queue: f.queue, priority: f.priority, clusterId: f.cluster_id, orderBy: f.order_by, pageToken }, signal)).data,
     [f.status, f.type, f.queue, f.priority, f.cluster_id, f.order_by, pageToken],
-    { pollMs: 2500 },
+    { pollMs: FALLBACK_POLL_MS, live: aggregates("job") },
   );
 
   function setFilter(key: string, value: string, replace = false) {

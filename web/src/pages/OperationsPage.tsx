@@ -1,9 +1,9 @@
-// /operations: every operation of the caller, filtered by status and type, with progress and Cancel; polled every 2.5 s.
+// /operations: every operation of the caller, filtered by status and type, with progress and Cancel; reloaded by live events.
 import { useSearchParams } from "react-router";
 import { listOperations, OPERATION_STATUSES, OPERATION_TYPES } from "../api/operations";
 import { OperationTable } from "../components/OperationTable";
 import { ProblemMessage } from "../components/ProblemMessage";
-import { useResource } from "../hooks/useResource";
+import { FALLBACK_POLL_MS, useResource } from "../hooks/useResource";
 import { Pager, usePageTokens } from "../components/Pager";
 
 export function OperationsPage() {
@@ -13,7 +13,8 @@ export function OperationsPage() {
   const pages = usePageTokens();
   const pageToken = pages.token;
   const ops = useResource(async (signal) => (await listOperations({ status, type, pageToken }, signal)).data, [status, type, pageToken], {
-    pollMs: 2500,
+    pollMs: FALLBACK_POLL_MS,
+    live: (e) => ["droplet", "cluster", "job"].includes(e.aggregate.kind),
   });
 
   function setFilter(key: string, value: string) {

@@ -1,5 +1,5 @@
 // /queues: every job queue with depth / capacity, running jobs, the age of its oldest queued job and whether it is paused;
-// Pause / Resume (admin only: a 403 shows as a toast). Polled every 3 s.
+// Pause / Resume (admin only: a 403 shows as a toast). Reloaded by live job events.
 import { useState } from "react";
 import { Link } from "react-router";
 import { listQueues, setQueuePaused, type Queue } from "../api/jobs";
@@ -8,12 +8,12 @@ import { ProgressBar } from "../components/ProgressBar";
 import { StatusPill } from "../components/StatusPill";
 import { useToast } from "../context/toast";
 import { formatSeconds } from "../format";
-import { useResource } from "../hooks/useResource";
+import { aggregates, FALLBACK_POLL_MS, useResource } from "../hooks/useResource";
 
 export function QueuesPage() {
   const toast = useToast();
   const [busy, setBusy] = useState<string | null>(null);
-  const queues = useResource(async (signal) => (await listQueues(signal)).data?.queues ?? [], [], { pollMs: 3000 });
+  const queues = useResource(async (signal) => (await listQueues(signal)).data?.queues ?? [], [], { pollMs: FALLBACK_POLL_MS, live: aggregates("job", "job_queue") });
 
   async function toggle(q: Queue) {
     setBusy(q.name);

@@ -8,6 +8,7 @@
 pub mod catalog;
 pub mod clusters;
 pub mod droplets;
+pub mod events;
 pub mod jobs;
 pub mod observability;
 pub mod operations;
@@ -51,6 +52,7 @@ use crate::problem::Problem;
         jobs::list_jobs, jobs::create_job, jobs::get_job, jobs::delete_job, jobs::cancel_job,
         jobs::retry_job, jobs::job_attempts, jobs::job_logs, jobs::job_log_stream,
         jobs::list_queues, jobs::pause_queue, jobs::resume_queue,
+        events::list_events, events::stream_events,
     ),
     components(schemas(Problem)),
     modifiers(&Everywhere),
@@ -62,6 +64,7 @@ use crate::problem::Problem;
         (name = "observability", description = "Runtime state: write ownership, projection lag, worker pools"),
         (name = "rate_limits", description = "Rate limits and their policies (api.md §8)"),
         (name = "jobs", description = "Background jobs and their queues (api.md §12.3)"),
+        (name = "events", description = "The audit feed and its live streams (api.md §11)"),
     )
 )]
 struct ApiDoc;
