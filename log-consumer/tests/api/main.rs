@@ -4,6 +4,7 @@
 //! (`readiness`).
 
 mod at_least_once;
+mod limits;
 mod parking;
 mod readiness;
 mod receiver;
