@@ -50,6 +50,7 @@ cat <<MSG
     command-api      http://127.0.0.1:8080/readyz
     projector        http://127.0.0.1:8082/readyz
     log-consumer     http://127.0.0.1:8083/readyz
+    Loki             ${CG_LOKI__URL:-off (no Loki here; set CG_LOKI__URL to push to one — lines still reach log_lines)}
     metrics          http://127.0.0.1:808{0,1,2,3}/metrics
     Prometheus       http://127.0.0.1:9090/         (scrapes all four, with the alert rules of monitoring/)
     Kafka            $brokers  ($STACK_BROKER_KIND)

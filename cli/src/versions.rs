@@ -14,11 +14,13 @@ use platform::config::DatabaseSettings;
 use serde::Serialize;
 use sqlx::{AssertSqlSafe, MySqlConnection, MySqlPool};
 
-/// Tables that stay in the primary schema whatever version is live.
-pub const PRIMARY_ONLY: [&str; 3] = [
+/// Tables that stay in the primary schema whatever version is live (`log_parked` is
+/// log-consumer's, not a read model).
+pub const PRIMARY_ONLY: [&str; 4] = [
     "_sqlx_migrations",
     "read_model_version",
     "parked_event_skip",
+    "log_parked",
 ];
 
 /// The primary database: its pool and its name.
@@ -225,7 +227,26 @@ impl Primary {
         sqlx::query(AssertSqlSafe(format!("RENAME TABLE {}", moves.join(", "))))
             .execute(&self.pool)
             .await?;
+        self.carry_log_sink_lines(outgoing).await?;
         Ok(tables)
+    }
+
+    /// `log_lines` is shared: beside the projector's job-event lines (rebuilt in every
+    /// version) it holds the lines log-consumer wrote, which no rebuild reproduces. They
+    /// follow the live table across a swap; `source_key` makes the copy idempotent, and a
+    /// line log-consumer writes meanwhile lands in the new live table directly.
+    async fn carry_log_sink_lines(&self, outgoing: &str) -> sqlx::Result<()> {
+        let columns = views::job::log::INSERT_COLUMNS.join(", ");
+        let primary = &self.schema;
+        let sql = format!(
+            "INSERT IGNORE INTO `{primary}`.`log_lines` ({columns}) SELECT {columns} \
+             FROM `{outgoing}`.`log_lines` WHERE service <> ? ORDER BY id"
+        );
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(views::job::log::WORKER_SERVICE)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// Makes sure `schema` exists and is migrated for nothing: an empty schema that can

@@ -162,6 +162,19 @@ fn query_api_never_touches_the_log() {
     }
 }
 
+/// log-consumer is a log sink: it reads `logs.*` and writes `log_lines` / `log_parked`
+/// (see ARCHITECTURE.md, *log sink*); it never decodes the event log nor knows the domain.
+#[test]
+fn log_consumer_never_reads_the_event_log() {
+    let deps = dependencies("log-consumer");
+    for forbidden in ["proto", "domain"] {
+        assert!(
+            !deps.contains(forbidden),
+            "log-consumer depends on {forbidden}"
+        );
+    }
+}
+
 /// The admin CLI reuses the projector's code paths (decode, validity rule, `project()`)
 /// and `platform::kafka`; it never borrows from the other binaries, and no service
 /// depends on it.

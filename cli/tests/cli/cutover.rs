@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use cli::args::{Command, Selection};
 use platform::kafka::LogEntry;
 
-use crate::world::{World, droplets, ends, fixture};
+use crate::world::{World, droplets, ends, fixture, insert_log_sink_rows, log_sink_lines};
 
 /// The records of each partition split at the given fractions of its length.
 fn thirds(entries: &[LogEntry]) -> [Vec<LogEntry>; 3] {
@@ -50,6 +50,7 @@ async fn a_rebuilt_version_goes_live_under_a_running_projector() {
     assert_eq!(built.json["totals"]["read"], first.len());
 
     world.produce(&second).await;
+    insert_log_sink_rows(&world.pool, "logs.command-api:0:7").await;
     let cut = world.run(Command::Cutover { version }).await;
     assert_eq!(
         (cut.json["live"].as_u64(), cut.json["retired"].as_u64()),
@@ -60,6 +61,16 @@ async fn a_rebuilt_version_goes_live_under_a_running_projector() {
 
     world.produce(&third).await;
     world.wait_for_live(&ends(&recording)).await;
+    assert_eq!(
+        log_sink_lines(&world.pool).await,
+        ["logs.command-api:0:7"],
+        "log-consumer's lines follow the live table"
+    );
+    let parked: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM log_parked")
+        .fetch_one(&world.pool)
+        .await
+        .unwrap();
+    assert_eq!(parked, 1, "log_parked stays in the primary schema");
     let again = world.run(Command::Cutover { version }).await;
     assert_eq!(again.json["already_live"], true, "{}", again.text);
     let verified = world.run(Command::Verify { keep: false }).await;

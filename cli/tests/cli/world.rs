@@ -214,3 +214,32 @@ pub async fn droplets(pool: &MySqlPool) -> Vec<views::droplet::DropletRow> {
         .await
         .expect("droplets")
 }
+
+/// A line as log-consumer writes it into the shared `log_lines` (a log sink, not a read
+/// model: no rebuild reproduces it), and a record it parked.
+pub async fn insert_log_sink_rows(pool: &sqlx::MySqlPool, source_key: &str) {
+    sqlx::query(
+        "INSERT INTO log_lines (service, level, ts, message, source_key) \
+         VALUES ('command-api', 'info', NOW(6), 'shipped by log-consumer', ?)",
+    )
+    .bind(source_key)
+    .execute(pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO log_parked (source_key, topic, kafka_partition, kafka_offset, reason, \
+         payload, parked_at) VALUES (?, 'logs.command-api', 0, 0, 'not JSON', 'x', NOW(6))",
+    )
+    .bind(source_key)
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
+/// The source keys of the lines log-consumer wrote into `log_lines` of `pool`.
+pub async fn log_sink_lines(pool: &sqlx::MySqlPool) -> Vec<String> {
+    sqlx::query_scalar("SELECT source_key FROM log_lines WHERE service <> 'worker'")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}

@@ -68,6 +68,18 @@ pub async fn table_digest(
     table: &str,
     excluded: &[&str],
 ) -> sqlx::Result<TableDigest> {
+    table_digest_where(conn, schema, table, excluded, None).await
+}
+
+/// [`table_digest`] of the rows matching `rows` (a fixed SQL condition written by the
+/// caller, never user input), e.g. only the rows one writer of a shared table owns.
+pub async fn table_digest_where(
+    conn: &mut MySqlConnection,
+    schema: &str,
+    table: &str,
+    excluded: &[&str],
+    rows: Option<&'static str>,
+) -> sqlx::Result<TableDigest> {
     let columns: Vec<String> = column_names(conn, schema, table, "")
         .await?
         .into_iter()
@@ -92,8 +104,9 @@ pub async fn table_digest(
         .map(|c| format!("`{c}`"))
         .collect::<Vec<_>>()
         .join(", ");
+    let condition = rows.map(|r| format!(" WHERE {r}")).unwrap_or_default();
     let sql = format!(
-        "SELECT CONCAT_WS('|', {}), MD5(CONCAT_WS('|', {})) FROM `{schema}`.`{table}` ORDER BY {order}",
+        "SELECT CONCAT_WS('|', {}), MD5(CONCAT_WS('|', {})) FROM `{schema}`.`{table}`{condition} ORDER BY {order}",
         text(&key),
         text(&columns)
     );

@@ -1,35 +1,13 @@
-//! log-consumer's integration tests: it starts and answers health and metrics.
+//! log-consumer's integration tests on real Kafka and MariaDB with a fake Loki that
+//! decodes the real wire format: what is shipped and how (`shipping`), retries and
+//! at-least-once across a restart (`at_least_once`), parking (`parking`) and `/readyz`
+//! (`readiness`).
 
-use log_consumer::config::Settings;
-use log_consumer::startup::Application;
-
-#[tokio::test]
-async fn it_answers_health_readiness_and_metrics() {
-    let mut settings = Settings::load().expect("embedded settings");
-    settings.http.port = 0;
-    let app = Application::build(&settings).expect("builds");
-    let base = format!("http://127.0.0.1:{}", app.port());
-    let (_trigger, shutdown) = platform::shutdown::channel();
-    tokio::spawn(app.run_until_stopped(shutdown));
-    let client = reqwest::Client::new();
-    for path in ["/healthz", "/readyz"] {
-        let response = client
-            .get(format!("{base}{path}"))
-            .send()
-            .await
-            .expect("answers");
-        assert_eq!(response.status(), 200, "{path}");
-    }
-    let metrics = client
-        .get(format!("{base}/metrics"))
-        .send()
-        .await
-        .expect("answers")
-        .text()
-        .await
-        .expect("text");
-    assert!(
-        metrics.contains("cg_http_server_requests_total"),
-        "request metrics exported: {metrics}"
-    );
-}
+mod at_least_once;
+mod limits;
+mod parking;
+mod readiness;
+mod receiver;
+mod shipping;
+mod support;
+mod wire;
