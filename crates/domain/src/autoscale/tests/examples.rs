@@ -27,6 +27,11 @@ fn scale_up_example_four_nodes_at_90_percent_cpu_scale_to_six() {
         (4, 6, ScaleReason::ScaleUp)
     );
     assert!(decision.record);
+    assert_eq!(
+        decision.reason(),
+        "cpu_utilization 1.50× target → 6; raw 6, clamped 6, stabilized 6, limited 6; \
+         scale 4 → 6 (SCALE_UP)"
+    );
 }
 
 fn flapping_policy() -> crate::autoscale::Policy {
@@ -146,4 +151,11 @@ fn scale_down_with_flapping_example_nothing_within_ten_minutes_of_a_scale_up() {
     assert_eq!(decision.scale, None);
     assert!(!decision.conditions[0].status, "AbleToScale is false");
     assert_eq!(decision.conditions[0].reason, "DelayAfterScaleUp");
+    assert!(
+        decision
+            .reason()
+            .ends_with("ScaleDownLimit; held by DelayAfterScaleUp until 2026-12-03T10:00:10Z"),
+        "{}",
+        decision.reason()
+    );
 }

@@ -6,6 +6,7 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::autoscale::policy::MetricTarget;
+use crate::autoscale::schedule::{Schedule, Window};
 use crate::autoscale::tick::{Decision, evaluate};
 
 /// A generated world: a pool, its histories and a policy's knobs.
@@ -14,6 +15,8 @@ struct World {
     min: u32,
     max: u32,
     cost_cap_nodes: Option<u64>,
+    /// A schedule window (start hour, end hour, min override, max override), if any.
+    schedule: Option<(u32, u32, Option<u32>, Option<u32>)>,
     /// Per node: CPU sample (None = missing) and seconds since ready.
     nodes: Vec<(Option<f64>, i64)>,
     with_memory: bool,
@@ -28,6 +31,12 @@ fn world() -> impl Strategy<Value = World> {
         0u32..5,
         1u32..12,
         prop::option::of(1u64..10),
+        prop::option::of((
+            0u32..24,
+            0u32..24,
+            prop::option::of(0u32..6),
+            prop::option::of(6u32..14),
+        )),
         prop::collection::vec((prop::option::weighted(0.9, 0.0f64..1.5), 0i64..400), 0..14),
         any::<bool>(),
         prop::bool::weighted(0.2),
@@ -35,10 +44,21 @@ fn world() -> impl Strategy<Value = World> {
         prop::collection::vec((0u32..16, 0u32..16, 0i64..1200, any::<bool>()), 0..4),
     )
         .prop_map(
-            |(min, span, cost_cap_nodes, nodes, with_memory, in_flight, history, events)| World {
+            |(
+                min,
+                span,
+                cost_cap_nodes,
+                schedule,
+                nodes,
+                with_memory,
+                in_flight,
+                history,
+                events,
+            )| World {
                 min,
                 max: min + span,
                 cost_cap_nodes,
+                schedule,
                 nodes,
                 with_memory,
                 in_flight,
@@ -58,6 +78,19 @@ struct Built {
 fn build(w: &World) -> Built {
     let mut policy = policy(w.min, w.max);
     policy.cost_limit_monthly_micro = w.cost_cap_nodes.map(|n| n * 24_000_000);
+    if let Some((start, end, min_nodes, max_nodes)) = w.schedule {
+        let hour = |h| chrono::NaiveTime::from_hms_opt(h, 0, 0).expect("hour");
+        policy.schedules.push(Schedule {
+            window: Window {
+                start: hour(start),
+                end: hour(end),
+            },
+            timezone: chrono_tz::Europe::Berlin,
+            days: Vec::new(),
+            min_nodes,
+            max_nodes,
+        });
+    }
     if w.with_memory {
         policy.metrics.push(MetricTarget {
             kind: MetricKind::MemoryUtilization,
@@ -117,6 +150,13 @@ proptest! {
         let built = build(&w);
         let d = decide(&built, false);
         prop_assert!(d.bounds.contains(d.desired), "{} outside {:?}", d.desired, d.bounds);
+        // Whether or not a window is open, the bounds are the policy's or the window's.
+        let (min, max) = match (w.schedule, d.bounds.schedule) {
+            (Some((_, _, smin, smax)), Some(_)) => (smin.unwrap_or(w.min), smax.unwrap_or(w.max)),
+            _ => (w.min, w.max),
+        };
+        let min = min.min(max);
+        prop_assert!(d.desired <= max && (d.desired >= min || d.bounds.cost_cap.is_some()));
         if let Some(cap) = w.cost_cap_nodes {
             prop_assert!(u64::from(d.desired) <= cap);
         }

@@ -11,6 +11,7 @@ mod gather;
 mod input;
 mod proposal;
 mod rate;
+mod reason;
 mod stabilize;
 
 pub use bounds::Bounds;
@@ -75,6 +76,13 @@ pub struct Decision {
     /// Whether to store the decision: it proposed a change or was clamped, stabilized,
     /// limited or gated.
     pub record: bool,
+}
+
+impl Decision {
+    /// One line saying what the tick saw and did, for the decision log.
+    pub fn reason(&self) -> String {
+        reason::describe(self)
+    }
 }
 
 /// The idempotency key of the scale a tick issues, so a retried tick scales once.
