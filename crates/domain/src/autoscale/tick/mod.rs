@@ -119,6 +119,8 @@ pub fn evaluate(input: &TickInput) -> Decision {
         notes.push(Note::TooFewReplicas);
     }
 
+    // Step 5 runs on the clamped value, and that is what the log keeps: the windows then
+    // hold what the policy could actually have done when each entry was recorded.
     let stabilized = stabilize::stabilize(
         clamped,
         capacity,
