@@ -4,6 +4,7 @@
 //! first and pass them in.
 
 pub mod aggregate;
+pub mod autoscale;
 pub mod catalog;
 pub mod cluster;
 pub mod droplet;
