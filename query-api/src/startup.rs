@@ -105,6 +105,7 @@ impl Application {
         );
         let changes = with_hub(changes, events.clone(), feed.clone());
         let limits = rate_limits(&settings, &metrics)?;
+        let waits = crate::consistency::WaitMetrics::new(&metrics);
         let probes = Probes::new(readiness.clone())
             .mariadb(db.clone())
             .redis(redis.clone())
@@ -121,6 +122,7 @@ impl Application {
             ),
             clock: Arc::new(SystemClock),
             consistency: settings.consistency.clone(),
+            waits,
             feed,
             events,
         });

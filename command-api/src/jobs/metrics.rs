@@ -1,6 +1,7 @@
 //! The worker pool's metrics, labels bounded by queue, type and outcome:
-//! `cg_jobs_finished_total{queue,type,outcome}`, `cg_jobs_running{queue}`,
-//! `cg_jobs_queue_depth{queue}` and `cg_job_duration_seconds{queue,type,outcome}`.
+//! `cg_jobs_finished_total{queue,job_type,outcome}`, `cg_jobs_running{queue}`,
+//! `cg_jobs_queue_depth{queue}`, `cg_job_duration_seconds{queue,job_type,outcome}` and this
+//! instance's `cg_workers` / `cg_workers_busy`.
 //! Queue names are user input, so only the first `MAX_QUEUE_LABELS` distinct queues
 //! get their own label; the rest share `other`.
 
@@ -18,6 +19,8 @@ pub struct JobMetrics {
     running: Gauge<u64>,
     depth: Gauge<u64>,
     duration: Histogram<f64>,
+    workers: Gauge<u64>,
+    busy: Gauge<u64>,
     labelled: Mutex<HashSet<String>>,
 }
 
@@ -35,6 +38,8 @@ impl JobMetrics {
                     0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 1800.0,
                 ])
                 .build(),
+            workers: meter.u64_gauge("cg_workers").build(),
+            busy: meter.u64_gauge("cg_workers_busy").build(),
             labelled: Mutex::new(HashSet::new()),
         }
     }
@@ -59,11 +64,17 @@ impl JobMetrics {
     ) {
         let labels = [
             KeyValue::new("queue", self.queue_label(queue)),
-            KeyValue::new("type", job_type),
+            KeyValue::new("job_type", job_type),
             KeyValue::new("outcome", outcome),
         ];
         self.finished.add(1, &labels);
         self.duration.record(seconds.max(0.0), &labels);
+    }
+
+    /// The worker slots of this instance and how many run an attempt now.
+    pub fn workers(&self, total: usize, busy: usize) {
+        self.workers.record(total as u64, &[]);
+        self.busy.record(busy as u64, &[]);
     }
 
     /// Depth and running jobs per queue, from one look at every queue's jobs. Queues

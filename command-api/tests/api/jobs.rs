@@ -295,7 +295,7 @@ async fn a_sleep_job_runs_to_success_reporting_progress_and_lines() {
             .lines()
             .any(|l| l.starts_with("cg_jobs_finished_total{")
                 && l.contains("outcome=\"succeeded\"")
-                && l.contains("type=\"sleep\"")),
+                && l.contains("job_type=\"sleep\"")),
         "{metrics}"
     );
 }
