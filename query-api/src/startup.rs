@@ -125,6 +125,7 @@ impl Application {
             waits,
             feed,
             events,
+            grafana_url: settings.grafana_url.clone().filter(|u| !u.is_empty()),
         });
         let (listener, port) = platform::service::bind(&settings.http)?;
         let web_dir = service::spa(&settings.web_dir).map(|_| settings.web_dir.clone());

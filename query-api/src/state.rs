@@ -24,4 +24,6 @@ pub struct AppState {
     pub feed: ChangeFeed,
     /// Live audit rows for SSE streams.
     pub events: EventHub,
+    /// Grafana's base URL for the SPA's embed; `None` = not configured.
+    pub grafana_url: Option<String>,
 }
