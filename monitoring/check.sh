@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Validates everything under monitoring/: Prometheus config and rules (promtool), rule unit tests,
 # dashboard PromQL, the dashboard lint (lint_dashboards.py), the Alertmanager config (amtool),
-# and every JSON/YAML file. Installs promtool and PyYAML when missing.
+# and every JSON/YAML file. Installs promtool, amtool and PyYAML when missing.
 # Prints "N passed, M failed" last and exits non-zero if any check failed.
 set -uo pipefail
 
@@ -36,6 +36,11 @@ ensure_tools() {
       echo "error: promtool not found; run: apt-get install --no-install-recommends prometheus" >&2
       exit 2
     fi
+  fi
+  if ! command -v amtool >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "amtool missing: installing Debian's prometheus-alertmanager package"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus-alertmanager >/dev/null \
+      || echo "warning: could not install prometheus-alertmanager; the amtool check will fail" >&2
   fi
   if ! python3 -c 'import yaml' >/dev/null 2>&1; then
     echo "PyYAML missing: installing with pip"

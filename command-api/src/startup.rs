@@ -296,6 +296,7 @@ fn http_server(
         .check("log_ownership", move || log_ownership(&writer))
         .check("rate_limiter", limits.readiness());
     let outcomes = web::Data::new(crate::outcomes::CommandOutcomes::new(&metrics));
+    let enqueues = web::Data::new(crate::jobs::metrics::EnqueueMetrics::new(&metrics));
     let common = Common::new(metrics, probes, settings.http.body_limit).rate_limits(limits);
     let tokens = web::Data::new(TokenTable::parse(&settings.auth.tokens)?);
     let writer = web::Data::new(services.writer.clone());
@@ -311,6 +312,7 @@ fn http_server(
             .app()
             .wrap(actix_web::middleware::from_fn(crate::outcomes::middleware))
             .app_data(outcomes.clone())
+            .app_data(enqueues.clone())
             .app_data(services.clone())
             .app_data(writer.clone())
             .app_data(names.clone())

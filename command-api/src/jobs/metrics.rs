@@ -1,7 +1,8 @@
 //! The worker pool's metrics, labels bounded by queue, type and outcome:
 //! `cg_jobs_finished_total{queue,job_type,outcome}`, `cg_jobs_running{queue}`,
 //! `cg_jobs_queue_depth{queue}`, `cg_job_duration_seconds{queue,job_type,outcome}` and this
-//! instance's `cg_workers` / `cg_workers_busy`.
+//! instance's `cg_workers` / `cg_workers_busy`; at the route, `cg_jobs_enqueued_total{job_type}`
+//! and `cg_jobs_rejected_total{job_type,reason="queue_full|duplicate|refused"}` (`EnqueueMetrics`).
 //! Queue names are user input, so only the first `MAX_QUEUE_LABELS` distinct queues
 //! get their own label; the rest share `other`.
 
@@ -101,5 +102,35 @@ impl JobMetrics {
             self.depth.record(depth, &label);
             self.running.record(running, &label);
         }
+    }
+}
+
+/// Enqueues as the route answered them: new jobs by type (idempotent replays not counted
+/// again) and refusals by reason.
+#[derive(Clone)]
+pub struct EnqueueMetrics {
+    enqueued: Counter<u64>,
+    rejected: Counter<u64>,
+}
+
+impl EnqueueMetrics {
+    pub fn new(metrics: &Metrics) -> Self {
+        let meter = metrics.meter("command-api");
+        Self {
+            enqueued: meter.u64_counter("cg_jobs_enqueued").build(),
+            rejected: meter.u64_counter("cg_jobs_rejected").build(),
+        }
+    }
+
+    pub fn enqueued(&self, job_type: &'static str) {
+        self.enqueued.add(1, &[KeyValue::new("job_type", job_type)]);
+    }
+
+    pub fn rejected(&self, job_type: &'static str, reason: &'static str) {
+        let labels = [
+            KeyValue::new("job_type", job_type),
+            KeyValue::new("reason", reason),
+        ];
+        self.rejected.add(1, &labels);
     }
 }
