@@ -298,6 +298,18 @@ async fn a_sleep_job_runs_to_success_reporting_progress_and_lines() {
                 && l.contains("job_type=\"sleep\"")),
         "{metrics}"
     );
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l.starts_with("cg_jobs_enqueued_total{")
+                && l.contains("job_type=\"sleep\"")
+                && l.ends_with(" 1")),
+        "one enqueue counted: {metrics}"
+    );
+    assert!(
+        metrics.lines().any(|l| l.starts_with("cg_workers ")),
+        "{metrics}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
