@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Validates everything under monitoring/: Prometheus config and rules (promtool), rule unit tests,
-# dashboard PromQL, and every JSON/YAML file. Installs promtool and PyYAML when missing.
+# dashboard PromQL, the dashboard lint (lint_dashboards.py), the Alertmanager config (amtool),
+# and every JSON/YAML file. Installs promtool, amtool and PyYAML when missing.
 # Prints "N passed, M failed" last and exits non-zero if any check failed.
 set -uo pipefail
 
@@ -36,6 +37,11 @@ ensure_tools() {
       exit 2
     fi
   fi
+  if ! command -v amtool >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "amtool missing: installing Debian's prometheus-alertmanager package"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus-alertmanager >/dev/null \
+      || echo "warning: could not install prometheus-alertmanager; the amtool check will fail" >&2
+  fi
   if ! python3 -c 'import yaml' >/dev/null 2>&1; then
     echo "PyYAML missing: installing with pip"
     python3 -m pip install --quiet pyyaml >/dev/null 2>&1 \
@@ -43,18 +49,14 @@ ensure_tools() {
   fi
 }
 
-# Parses one JSON or YAML file (all documents); a dashboard must also have uniquely numbered panels.
+# Parses one JSON or YAML file (all documents); dashboards are linted by lint_dashboards.py.
 validate_file() {
   python3 - "$1" <<'PY'
 import json, sys, yaml
 path = sys.argv[1]
 with open(path) as f:
     if path.endswith(".json"):
-        doc = json.load(f)
-        if "panels" in doc:
-            ids = [p["id"] for p in doc["panels"]]
-            assert len(ids) == len(set(ids)), f"duplicate panel ids in {path}"
-            assert doc.get("uid") and doc.get("title"), f"dashboard without uid/title: {path}"
+        json.load(f)
     else:
         docs = [d for d in yaml.safe_load_all(f)]
         assert docs and docs[0] is not None, f"empty YAML: {path}"
@@ -66,14 +68,17 @@ check_dashboard_promql() {
   local tmp
   tmp="$(mktemp -d)"
   python3 - "$here/grafana/dashboards" "$tmp/dashboard-exprs.yml" <<'PY' || { rm -rf "$tmp"; return 1; }
-import glob, json, os, sys, yaml
+import glob, json, os, re, sys, yaml
 rules = []
 for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.json"))):
     for panel in json.load(open(path))["panels"]:
-        if panel.get("datasource", {}).get("type") != "prometheus":
+        if (panel.get("datasource") or {}).get("type") != "prometheus":
             continue
         for t in panel.get("targets", []):
-            expr = t["expr"].replace("$__rate_interval", "5m").replace("$job", ".*")
+            expr = t["expr"]
+            for var, value in (("$__rate_interval", "5m"), ("$__range", "1h"), ("$__interval", "15s")):
+                expr = expr.replace(var, value)
+            expr = re.sub(r"\$\{?[A-Za-z_]\w*\}?", ".*", expr)
             rules.append({"record": f"dashboard:panel_{panel['id']}_{t['refId']}", "expr": expr})
 yaml.safe_dump({"groups": [{"name": "dashboard", "rules": rules}]}, open(sys.argv[2], "w"))
 PY
@@ -96,6 +101,15 @@ check_compose_config() {
   return $rc
 }
 
+# amtool comes with Debian's prometheus-alertmanager (scripts/ensure-deps.sh installs it).
+check_alertmanager() {
+  if ! command -v amtool >/dev/null 2>&1; then
+    echo "amtool not found; run scripts/ensure-deps.sh (apt-get install prometheus-alertmanager)"
+    return 1
+  fi
+  amtool check-config "$here/alertmanager.yml" "$repo/deploy/compose/alertmanager.yml"
+}
+
 ensure_tools
 
 check "promtool check config monitoring/prometheus.yml" promtool check config monitoring/prometheus.yml
@@ -106,6 +120,9 @@ for f in monitoring/tests/*.yml; do
   check "promtool test rules $f" promtool test rules "$f"
 done
 check "dashboard PromQL parses" check_dashboard_promql
+check "dashboard lint (ids, datasources, variables, LogQL labels)" \
+  python3 "$here/lint_dashboards.py" "$here/grafana/dashboards" "$here/grafana/provisioning/datasources/datasources.yml"
+check "amtool check-config monitoring/alertmanager.yml deploy/compose/alertmanager.yml" check_alertmanager
 check "promtool check config deploy/compose/prometheus.yml" check_compose_config
 
 while IFS= read -r f; do

@@ -2,7 +2,8 @@
 # `make dev`: runs the whole system on embedded defaults. Installs what is missing,
 # starts MariaDB and Redis if needed, Apache Kafka (single-node KRaft from its Maven
 # jars, data under var/dev/kafka, kept across restarts; unless KAFKA_BROKERS names a
-# cluster to use), the four services, the SPA and Prometheus, seeds demo data, and
+# cluster to use), the four services, the SPA, Prometheus and Alertmanager (alerts to a
+# webhook sink that appends them to var/dev/alerts.log), seeds demo data, and
 # prints the URLs, a signed-in SPA link and a dev token. Ctrl-C (or `make down`) stops only what this script
 # started. `make dev-reset` wipes the log and the read models together.
 set -euo pipefail
@@ -37,6 +38,12 @@ brokers=$STACK_BROKERS
 stack_spawn prometheus prometheus --config.file="$CG_ROOT/monitoring/prometheus.yml" \
   --storage.tsdb.path="$run/prometheus" --web.listen-address=127.0.0.1:9090
 wait_for "Prometheus" 30 curl -fsS http://127.0.0.1:9090/-/ready
+# Alertmanager on 9095 (9093 is the dev broker's controller), no cluster listener; its one
+# receiver is the webhook sink on 9096 (monitoring/alertmanager.yml).
+stack_spawn alert-sink python3 "$CG_ROOT/scripts/alert-sink.py" 127.0.0.1 9096 "$run/alerts.log"
+stack_spawn alertmanager prometheus-alertmanager --config.file="$CG_ROOT/monitoring/alertmanager.yml" \
+  --storage.path="$run/alertmanager" --web.listen-address=127.0.0.1:9095 --cluster.listen-address=
+wait_for "Alertmanager" 30 curl -fsS http://127.0.0.1:9095/-/ready
 
 say "seeding demo data (in the background; log in var/dev/logs/seed.log)"
 mkdir -p "$run/logs"
@@ -53,6 +60,7 @@ cat <<MSG
     Loki             ${CG_LOKI__URL:-off (no Loki here; set CG_LOKI__URL to push to one — lines still reach log_lines)}
     metrics          http://127.0.0.1:808{0,1,2,3}/metrics
     Prometheus       http://127.0.0.1:9090/         (scrapes all four, with the alert rules of monitoring/)
+    Alertmanager     http://127.0.0.1:9095/         (alerts are appended to var/dev/alerts.log)
     Kafka            $brokers  ($STACK_BROKER_KIND)
 
   Open the SPA, already signed in:  http://127.0.0.1:8081/#token=$token

@@ -19,6 +19,7 @@ need npm npm
 need python3 python3
 need curl curl
 need promtool prometheus
+need prometheus-alertmanager prometheus-alertmanager
 need chromium chromium
 need java openjdk-17-jre-headless
 need mvn maven

@@ -295,6 +295,8 @@ fn http_server(
     let probes = Probes::new(readiness)
         .check("log_ownership", move || log_ownership(&writer))
         .check("rate_limiter", limits.readiness());
+    let outcomes = web::Data::new(crate::outcomes::CommandOutcomes::new(&metrics));
+    let enqueues = web::Data::new(crate::jobs::metrics::EnqueueMetrics::new(&metrics));
     let common = Common::new(metrics, probes, settings.http.body_limit).rate_limits(limits);
     let tokens = web::Data::new(TokenTable::parse(&settings.auth.tokens)?);
     let writer = web::Data::new(services.writer.clone());
@@ -308,6 +310,9 @@ fn http_server(
         common
             .clone()
             .app()
+            .wrap(actix_web::middleware::from_fn(crate::outcomes::middleware))
+            .app_data(outcomes.clone())
+            .app_data(enqueues.clone())
             .app_data(services.clone())
             .app_data(writer.clone())
             .app_data(names.clone())

@@ -64,7 +64,8 @@ impl LagProbe {
             })
             .await?;
             for row in &rows {
-                self.metrics.lag(row.partition, row.lag_records);
+                self.metrics
+                    .lag(row.partition, row.lag_records, row.lag_seconds);
             }
             self.publish(rows).await;
         }

@@ -1,5 +1,5 @@
 //! The projector's own instruments: records by outcome, batch duration and lag per
-//! partition, parked records and the oldest one's age. Labels are bounded (outcome,
+//! partition (records and seconds), parked records and the oldest one's age. Labels are bounded (outcome,
 //! partition number), never aggregate ids.
 
 use opentelemetry::KeyValue;
@@ -13,6 +13,7 @@ pub struct ProjectorMetrics {
     records: Counter<u64>,
     batch_duration: Histogram<f64>,
     lag: Gauge<i64>,
+    lag_seconds: Gauge<f64>,
     cache_failures: Counter<u64>,
     retries: Counter<u64>,
     parked: Gauge<i64>,
@@ -32,6 +33,7 @@ impl ProjectorMetrics {
                 ])
                 .build(),
             lag: meter.i64_gauge("cg_projector_lag_records").build(),
+            lag_seconds: meter.f64_gauge("cg_projector_lag").with_unit("s").build(),
             cache_failures: meter.u64_counter("cg_projector_cache_failures").build(),
             retries: meter.u64_counter("cg_projector_batch_retries").build(),
             parked: meter.i64_gauge("cg_projector_parked_records").build(),
@@ -56,9 +58,12 @@ impl ProjectorMetrics {
         }
     }
 
-    pub fn lag(&self, partition: i32, records: i64) {
-        self.lag
-            .record(records, &[KeyValue::new("partition", i64::from(partition))]);
+    /// Records behind the high watermark, and how old the oldest of them is
+    /// (`cg_projector_lag_seconds{partition}`, 0 when caught up).
+    pub fn lag(&self, partition: i32, records: i64, seconds: f64) {
+        let labels = [KeyValue::new("partition", i64::from(partition))];
+        self.lag.record(records, &labels);
+        self.lag_seconds.record(seconds, &labels);
     }
 
     pub fn cache_failure(&self) {

@@ -32,6 +32,10 @@ pub struct Settings {
     /// SSE streams of the audit feed (heartbeat, per-client buffer).
     #[serde(default)]
     pub events: StreamSettings,
+    /// Grafana's base URL as browsers reach it; the SPA embeds its `cg-demo` dashboard.
+    /// Unset (the default) = no embed, the Monitoring page says so.
+    #[serde(default)]
+    pub grafana_url: Option<String>,
 }
 
 #[derive(Clone, Deserialize)]

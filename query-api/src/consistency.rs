@@ -8,6 +8,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use actix_web::HttpRequest;
+use opentelemetry::KeyValue;
+use opentelemetry::metrics::{Counter, Histogram};
+use platform::metrics::Metrics;
 use sqlx::MySqlPool;
 use tokio::sync::{oneshot, watch};
 use tokio::time::{Instant, timeout_at};
@@ -178,6 +181,42 @@ pub async fn wait(feed: &ChangeFeed, token: &ConsistencyToken, budget: Duration)
     WaitOutcome {
         caught_up: caught_up && token.satisfied_by(&next_offsets),
         next_offsets,
+    }
+}
+
+/// `cg_consistency_waits_total{outcome="caught_up|stale"}` and
+/// `cg_consistency_wait_duration_seconds{outcome}`: reads that carried a token, whether
+/// the projector reached it within the budget, and how long they waited.
+#[derive(Debug, Clone)]
+pub struct WaitMetrics {
+    waits: Counter<u64>,
+    duration: Histogram<f64>,
+}
+
+impl WaitMetrics {
+    pub fn new(metrics: &Metrics) -> Self {
+        let meter = metrics.meter("query-api");
+        Self {
+            waits: meter.u64_counter("cg_consistency_waits").build(),
+            duration: meter
+                .f64_histogram("cg_consistency_wait_duration")
+                .with_unit("s")
+                .with_boundaries(vec![
+                    0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0,
+                ])
+                .build(),
+        }
+    }
+
+    pub fn record(&self, outcome: &WaitOutcome, seconds: f64) {
+        let label = if outcome.caught_up {
+            "caught_up"
+        } else {
+            "stale"
+        };
+        let labels = [KeyValue::new("outcome", label)];
+        self.waits.add(1, &labels);
+        self.duration.record(seconds, &labels);
     }
 }
 

@@ -105,6 +105,7 @@ impl Application {
         );
         let changes = with_hub(changes, events.clone(), feed.clone());
         let limits = rate_limits(&settings, &metrics)?;
+        let waits = crate::consistency::WaitMetrics::new(&metrics);
         let probes = Probes::new(readiness.clone())
             .mariadb(db.clone())
             .redis(redis.clone())
@@ -121,8 +122,10 @@ impl Application {
             ),
             clock: Arc::new(SystemClock),
             consistency: settings.consistency.clone(),
+            waits,
             feed,
             events,
+            grafana_url: settings.grafana_url.clone().filter(|u| !u.is_empty()),
         });
         let (listener, port) = platform::service::bind(&settings.http)?;
         let web_dir = service::spa(&settings.web_dir).map(|_| settings.web_dir.clone());

@@ -5,7 +5,7 @@ use platform::clock::SharedClock;
 use sqlx::MySqlPool;
 
 use crate::config::ConsistencySettings;
-use crate::consistency::ChangeFeed;
+use crate::consistency::{ChangeFeed, WaitMetrics};
 use crate::events::EventHub;
 use crate::page_token::PageTokenKey;
 
@@ -19,7 +19,11 @@ pub struct AppState {
     pub page_tokens: PageTokenKey,
     pub clock: SharedClock,
     pub consistency: ConsistencySettings,
+    /// Consistency-token waits and how they ended.
+    pub waits: WaitMetrics,
     pub feed: ChangeFeed,
     /// Live audit rows for SSE streams.
     pub events: EventHub,
+    /// Grafana's base URL for the SPA's embed; `None` = not configured.
+    pub grafana_url: Option<String>,
 }

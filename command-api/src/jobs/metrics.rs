@@ -1,6 +1,8 @@
 //! The worker pool's metrics, labels bounded by queue, type and outcome:
-//! `cg_jobs_finished_total{queue,type,outcome}`, `cg_jobs_running{queue}`,
-//! `cg_jobs_queue_depth{queue}` and `cg_job_duration_seconds{queue,type,outcome}`.
+//! `cg_jobs_finished_total{queue,job_type,outcome}`, `cg_jobs_running{queue}`,
+//! `cg_jobs_queue_depth{queue}`, `cg_job_duration_seconds{queue,job_type,outcome}` and this
+//! instance's `cg_workers` / `cg_workers_busy`; at the route, `cg_jobs_enqueued_total{job_type}`
+//! and `cg_jobs_rejected_total{job_type,reason="queue_full|duplicate|refused"}` (`EnqueueMetrics`).
 //! Queue names are user input, so only the first `MAX_QUEUE_LABELS` distinct queues
 //! get their own label; the rest share `other`.
 
@@ -18,6 +20,8 @@ pub struct JobMetrics {
     running: Gauge<u64>,
     depth: Gauge<u64>,
     duration: Histogram<f64>,
+    workers: Gauge<u64>,
+    busy: Gauge<u64>,
     labelled: Mutex<HashSet<String>>,
 }
 
@@ -35,6 +39,8 @@ impl JobMetrics {
                     0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 1800.0,
                 ])
                 .build(),
+            workers: meter.u64_gauge("cg_workers").build(),
+            busy: meter.u64_gauge("cg_workers_busy").build(),
             labelled: Mutex::new(HashSet::new()),
         }
     }
@@ -59,11 +65,17 @@ impl JobMetrics {
     ) {
         let labels = [
             KeyValue::new("queue", self.queue_label(queue)),
-            KeyValue::new("type", job_type),
+            KeyValue::new("job_type", job_type),
             KeyValue::new("outcome", outcome),
         ];
         self.finished.add(1, &labels);
         self.duration.record(seconds.max(0.0), &labels);
+    }
+
+    /// The worker slots of this instance and how many run an attempt now.
+    pub fn workers(&self, total: usize, busy: usize) {
+        self.workers.record(total as u64, &[]);
+        self.busy.record(busy as u64, &[]);
     }
 
     /// Depth and running jobs per queue, from one look at every queue's jobs. Queues
@@ -90,5 +102,35 @@ impl JobMetrics {
             self.depth.record(depth, &label);
             self.running.record(running, &label);
         }
+    }
+}
+
+/// Enqueues as the route answered them: new jobs by type (idempotent replays not counted
+/// again) and refusals by reason.
+#[derive(Clone)]
+pub struct EnqueueMetrics {
+    enqueued: Counter<u64>,
+    rejected: Counter<u64>,
+}
+
+impl EnqueueMetrics {
+    pub fn new(metrics: &Metrics) -> Self {
+        let meter = metrics.meter("command-api");
+        Self {
+            enqueued: meter.u64_counter("cg_jobs_enqueued").build(),
+            rejected: meter.u64_counter("cg_jobs_rejected").build(),
+        }
+    }
+
+    pub fn enqueued(&self, job_type: &'static str) {
+        self.enqueued.add(1, &[KeyValue::new("job_type", job_type)]);
+    }
+
+    pub fn rejected(&self, job_type: &'static str, reason: &'static str) {
+        let labels = [
+            KeyValue::new("job_type", job_type),
+            KeyValue::new("reason", reason),
+        ];
+        self.rejected.add(1, &labels);
     }
 }

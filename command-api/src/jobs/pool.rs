@@ -215,6 +215,10 @@ impl WorkerPool {
         }
         let counts = per_queue.into_iter().map(|(q, (d, r))| (q, d, r));
         self.shared.metrics.queues(counts);
+        let shared = &self.shared;
+        shared
+            .metrics
+            .workers(shared.settings.workers, shared.busy());
     }
 
     /// Purges dead jobs past their retention (api.md §12.3: dead jobs are kept 30

@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 use super::common::{self, Services, finish, forward_to, parse_id};
 use super::{body, input, respond};
 use crate::jobs::admission::Admission;
+use crate::jobs::metrics::EnqueueMetrics;
 use crate::jobs::{JobSettings, queue_partition};
 use crate::preconditions;
 use crate::workflows::jobs::{self as flow, Enqueue, EnqueueError};
@@ -30,6 +31,7 @@ pub async fn create(
     services: web::Data<Services>,
     settings: web::Data<JobSettings>,
     admission: web::Data<Admission>,
+    counted: web::Data<EnqueueMetrics>,
 ) -> Result<HttpResponse, Problem> {
     principal.require_mutation()?;
     let body::JsonBody { raw, object } = body::json_object(&req, payload).await?;
@@ -41,6 +43,7 @@ pub async fn create(
     if !writer.serves(partition) {
         return forward_to(&req, raw, partition, &services).await;
     }
+    let job_type = input.args.type_name();
     let ctx = Enqueue {
         writer,
         names: &services.names,
@@ -51,7 +54,15 @@ pub async fn create(
         idempotency,
         trace: common::trace(&req),
     };
-    match flow::enqueue(ctx, input).await {
+    let outcome = flow::enqueue(ctx, input).await;
+    match &outcome {
+        Ok(accepted) if !accepted.replayed => counted.enqueued(job_type),
+        Ok(_) => {}
+        Err(EnqueueError::QueueFull { .. }) => counted.rejected(job_type, "queue_full"),
+        Err(EnqueueError::Duplicate(_)) => counted.rejected(job_type, "duplicate"),
+        Err(EnqueueError::Submit(_)) => counted.rejected(job_type, "refused"),
+    }
+    match outcome {
         Ok(accepted) => respond::outcome(Ok(accepted)),
         Err(EnqueueError::Submit(error)) => finish(&req, raw, &services, Err(error)).await,
         Err(refused) => Err(refused.problem().unwrap_or_else(Problem::internal)),

@@ -101,6 +101,12 @@ struct WriterMetrics {
     restore: Histogram<f64>,
     /// `cg_snapshots_total{outcome="written|failed"}`.
     snapshots: Counter<u64>,
+    /// `cg_events_appended_total{aggregate_type,event_type}`, counted once the broker
+    /// acknowledged the batch.
+    appended: Counter<u64>,
+    /// `cg_writer_append_failures_total{reason="enqueue|delivery|fenced|read_back_timeout"}`:
+    /// producer errors and writes refused because another writer fenced this one.
+    append_failures: Counter<u64>,
 }
 
 /// The parts a writer is made of.
@@ -142,6 +148,8 @@ impl Writer {
                 ])
                 .build(),
             snapshots: meter.u64_counter("cg_snapshots").build(),
+            appended: meter.u64_counter("cg_events_appended").build(),
+            append_failures: meter.u64_counter("cg_writer_append_failures").build(),
         };
         let inner = Inner {
             config,

@@ -50,6 +50,7 @@ impl Writer {
                 read_back,
                 response,
                 state,
+                appended,
             } => {
                 let enqueued = Instant::now();
                 let delivered = delivery.await;
@@ -58,10 +59,18 @@ impl Writer {
                     .append_ack
                     .record(enqueued.elapsed().as_secs_f64(), &stage_labels);
                 if !matches!(delivered, Ok(Ok(_))) {
+                    self.append_failed("delivery");
                     self.abandon(index, &command_id);
                     return Err(SubmitError::Unavailable(
                         "the log did not accept the record",
                     ));
+                }
+                for (kind, event_type) in appended {
+                    let labels = [
+                        KeyValue::new("aggregate_type", kind),
+                        KeyValue::new("event_type", event_type),
+                    ];
+                    metrics.appended.add(1, &labels);
                 }
                 (read_back, response, state)
             }
@@ -79,9 +88,13 @@ impl Writer {
                 state: Some(state),
             }),
             Ok(Ok(ReadBack::Invalid)) | Ok(Err(_)) => {
+                self.append_failed("fenced");
                 Err(SubmitError::Unavailable("this writer was fenced"))
             }
-            Err(_) => Err(SubmitError::Unavailable("read-back timed out")),
+            Err(_) => {
+                self.append_failed("read_back_timeout");
+                Err(SubmitError::Unavailable("read-back timed out"))
+            }
         }
     }
 
@@ -135,15 +148,17 @@ impl Writer {
             correlation_id: sub.correlation_id.as_deref(),
             traceparent: sub.traceparent.as_deref(),
         };
-        let (bytes, headers) = record::encode(
-            &record::batch(&meta, decided.events),
-            sub.traceparent.as_deref(),
-        );
+        let record = record::batch(&meta, decided.events);
+        let (bytes, headers) = record::encode(&record, sub.traceparent.as_deref());
+        let appended = decided_types(sub.kind, &record);
         let key = sub.aggregate_id.to_string();
         let delivery = self
             .inner
             .enqueue(state.partition, &key, &bytes, headers)
-            .map_err(|_| SubmitError::Unavailable("the producer queue is full"))?;
+            .map_err(|_| {
+                self.append_failed("enqueue");
+                SubmitError::Unavailable("the producer queue is full")
+            })?;
         let (reply, read_back) = oneshot::channel();
         let snapshot = decided.state_after.clone_box();
         state.register_pending(
@@ -159,7 +174,13 @@ impl Writer {
             read_back,
             response: decided.response,
             state: snapshot,
+            appended,
         })
+    }
+
+    fn append_failed(&self, reason: &'static str) {
+        let labels = [KeyValue::new("reason", reason)];
+        self.inner.metrics.append_failures.add(1, &labels);
     }
 
     /// The record may or may not be in the log: stop serving the partition and claim it
@@ -184,5 +205,22 @@ enum Enqueued {
         read_back: oneshot::Receiver<ReadBack>,
         response: domain::record::StoredResponse,
         state: Box<dyn super::kinds::AnyState>,
+        /// `(aggregate type, event type)` of every event in the batch, for the counter.
+        appended: Vec<(&'static str, String)>,
     },
+}
+
+/// The event types a batch appends (a bounded set: the domain's event names).
+fn decided_types(
+    kind: &'static str,
+    record: &domain::record::Record,
+) -> Vec<(&'static str, String)> {
+    let domain::record::Record::Batch(batch) = record else {
+        return Vec::new();
+    };
+    batch
+        .events
+        .iter()
+        .map(|e| (kind, e.event_type.clone()))
+        .collect()
 }

@@ -295,7 +295,19 @@ async fn a_sleep_job_runs_to_success_reporting_progress_and_lines() {
             .lines()
             .any(|l| l.starts_with("cg_jobs_finished_total{")
                 && l.contains("outcome=\"succeeded\"")
-                && l.contains("type=\"sleep\"")),
+                && l.contains("job_type=\"sleep\"")),
+        "{metrics}"
+    );
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l.starts_with("cg_jobs_enqueued_total{")
+                && l.contains("job_type=\"sleep\"")
+                && l.ends_with(" 1")),
+        "one enqueue counted: {metrics}"
+    );
+    assert!(
+        metrics.lines().any(|l| l.starts_with("cg_workers ")),
         "{metrics}"
     );
 }

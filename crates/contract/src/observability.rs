@@ -123,3 +123,16 @@ pub struct ParkedEvent {
     /// Later records of the same aggregate parked behind this one.
     pub queued_behind: u64,
 }
+
+/// `GET /observability/grafana`: where the SPA's Monitoring page finds Grafana. Without a
+/// configured URL the page shows a note instead of the embed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GrafanaLinks {
+    /// Grafana's base URL as the browser reaches it; `null` when none is configured.
+    #[schema(required = true, example = "http://localhost:3000")]
+    pub url: Option<String>,
+    /// The uid of the dashboard the Monitoring page embeds.
+    #[schema(example = "cg-demo")]
+    pub demo_dashboard: String,
+}

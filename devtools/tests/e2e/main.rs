@@ -4,6 +4,7 @@
 mod broker;
 mod clusters;
 mod cutover;
+mod dashboards;
 mod events;
 mod jobs;
 mod rate_limits;

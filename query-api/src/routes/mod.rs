@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod clusters;
 pub mod events;
 pub mod jobs;
+pub mod monitoring;
 pub mod observability;
 pub mod operations;
 pub mod parked_events;
@@ -91,6 +92,14 @@ pub fn table() -> Vec<ApiRoute> {
         get(
             "/api/v1/observability/parked_events",
             web::get().to(parked_events::list),
+        ),
+        get(
+            "/api/v1/observability/logs",
+            web::get().to(monitoring::logs),
+        ),
+        get(
+            "/api/v1/observability/grafana",
+            web::get().to(monitoring::grafana),
         ),
         get("/api/v1/rate_limit", web::get().to(status::status)),
         get(

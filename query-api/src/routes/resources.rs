@@ -170,7 +170,12 @@ pub async fn wait(
         return Ok(None);
     };
     let budget = consistency::budget(req, &state.consistency);
-    Ok(Some(consistency::wait(&state.feed, token, budget).await))
+    let started = std::time::Instant::now();
+    let outcome = consistency::wait(&state.feed, token, budget).await;
+    state
+        .waits
+        .record(&outcome, started.elapsed().as_secs_f64());
+    Ok(Some(outcome))
 }
 
 fn headers(

@@ -11,6 +11,7 @@ mod forward;
 mod get;
 mod jobs;
 mod list;
+mod monitoring;
 mod observability;
 mod operations;
 mod parked_events;

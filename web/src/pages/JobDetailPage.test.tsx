@@ -1,5 +1,5 @@
 // Page tests for /jobs/:id: facts, progress, result and last error; Cancel / Retry / Delete enabled by status (§12.3);
-// the attempts table; the live log tail appending streamed lines, and its fallback to paged logs.
+// the attempts table; the live log tail appending streamed lines, and its fallback to paged logs; the trace link.
 import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { calls, job, JOB_ID, logLine, mockApi, sseDone, sseStream } from "../test/api";
@@ -45,6 +45,13 @@ describe("JobDetailPage", () => {
     expect(button("job-cancel").disabled).toBe(false);
     expect(button("job-retry").disabled).toBe(true);
     expect(button("job-delete").disabled).toBe(true);
+  });
+
+  it("links the job's trace to its log lines on the Monitoring page", async () => {
+    detailApi(job({ trace_id: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" }));
+    renderRoute(`/jobs/${JOB_ID}`);
+    const link = await screen.findByTestId("job-trace");
+    expect(link.getAttribute("href")).toBe("/observability?trace_id=4bf92f3577b34da6a3ce929d0e0e4736");
   });
 
   it("enables Retry and Delete for a dead job and shows its last error", async () => {

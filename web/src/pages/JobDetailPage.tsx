@@ -4,6 +4,7 @@ import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { ApiError } from "../api/client";
 import { canCancel, canDelete, canRetry, cancelJob, deleteJob, getJob, isTerminal, listAttempts, retryJob, type Job } from "../api/jobs";
+import { traceIdOf } from "../api/observability";
 import { JobLogTail } from "../components/JobLogTail";
 import { ProblemMessage } from "../components/ProblemMessage";
 import { ProgressBar } from "../components/ProgressBar";
@@ -206,7 +207,11 @@ export function JobDetailPage() {
           {j.trace_id && (
             <>
               <dt>Trace</dt>
-              <dd className="mono">{j.trace_id}</dd>
+              <dd className="mono">
+                <Link to={`/observability?trace_id=${encodeURIComponent(traceIdOf(j.trace_id))}`} title="Log lines of this trace" data-testid="job-trace">
+                  {j.trace_id}
+                </Link>
+              </dd>
             </>
           )}
           <dt>Arguments</dt>

@@ -1,10 +1,14 @@
-// /observability: the worker pool of each command-api instance (size, busy, leases, first queued jobs), write ownership per
-// partition (owner, epoch, phase, next offset) and the projector's lag per partition (highlighted when lagging); every 3 s.
-import { Link } from "react-router";
+// /observability (the Monitoring page): the embedded Grafana dashboard (or a note when none is configured), the worker
+// pool of each command-api instance (size, busy, leases, first queued jobs), write ownership per partition (owner, epoch,
+// phase, next offset) and the projector's lag per partition (highlighted when lagging), every 3 s; and log lines by
+// trace id (`?trace_id=` opens one).
+import { Link, useSearchParams } from "react-router";
 import { getPartitions, getProjection, getWorkers, isLagging, LAG_RECORDS, LAG_SECONDS } from "../api/observability";
+import { GrafanaEmbed } from "../components/GrafanaEmbed";
 import { ProblemMessage } from "../components/ProblemMessage";
 import { ProgressBar } from "../components/ProgressBar";
 import { StatusPill } from "../components/StatusPill";
+import { TraceLogs } from "../components/TraceLogs";
 import { formatSeconds, formatTime, shortId } from "../format";
 import { useResource } from "../hooks/useResource";
 
@@ -153,13 +157,16 @@ function Projection() {
 }
 
 export function ObservabilityPage() {
+  const [params] = useSearchParams();
   return (
     <div className="page">
+      <GrafanaEmbed cluster={params.get("cluster") ?? undefined} />
       <Workers />
       <div className="grid-2">
         <Projection />
         <Partitions />
       </div>
+      <TraceLogs initialTraceId={params.get("trace_id") ?? ""} />
     </div>
   );
 }

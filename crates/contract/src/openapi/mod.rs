@@ -45,6 +45,7 @@ use crate::problem::Problem;
         operations::cancel_operation,
         observability::observability_partitions, observability::observability_projection,
         observability::observability_workers, observability::observability_parked_events,
+        observability::observability_logs, observability::observability_grafana,
         rate_limits::get_rate_limit, rate_limits::list_rate_limit_policies,
         rate_limits::get_default_rate_limit_policy, rate_limits::put_default_rate_limit_policy,
         rate_limits::get_user_rate_limit_policy, rate_limits::put_user_rate_limit_policy,

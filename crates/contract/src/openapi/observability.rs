@@ -2,7 +2,8 @@
 //! snapshots services publish; `parked_events` from the `parked_event` read model). Bodies are empty: these functions only carry the route
 //! descriptions.
 
-use crate::observability::{ParkedEventPage, Partitions, Projection, Workers};
+use crate::job::LogLinePage;
+use crate::observability::{GrafanaLinks, ParkedEventPage, Partitions, Projection, Workers};
 use crate::problem::Problem;
 
 #[utoipa::path(get, path = "/api/v1/observability/partitions", tag = "observability",
@@ -42,3 +43,28 @@ pub fn observability_workers() {}
             content_type = "application/problem+json"),
     ))]
 pub fn observability_parked_events() {}
+
+#[utoipa::path(get, path = "/api/v1/observability/logs", tag = "observability",
+    params(
+        ("trace_id" = Option<String>, Query, description = "W3C trace id: 32 lower-case hex digits"),
+        ("job_id" = Option<String>, Query, description = "A job's id"),
+        ("service" = Option<String>, Query, description = "`command-api`, `projector`, `worker`, …"),
+        ("page_size" = Option<i64>, Query, description = "Default 100, at most 500"),
+        ("page_token" = Option<String>, Query),
+    ),
+    responses(
+        (status = 200, description = "Log lines from `log_lines`, oldest first, matching every \
+            filter given (at least one of trace_id, job_id, service). Admins see every line; \
+            others only the lines of their own resources", body = LogLinePage),
+        (status = 400, description = "INVALID_ARGUMENT (no filter, a malformed trace id, job id \
+            or service), INVALID_PAGE_TOKEN", body = Problem,
+            content_type = "application/problem+json"),
+    ))]
+pub fn observability_logs() {}
+
+#[utoipa::path(get, path = "/api/v1/observability/grafana", tag = "observability",
+    responses(
+        (status = 200, description = "Grafana's URL (or null) and the dashboard the \
+            Monitoring page embeds", body = GrafanaLinks),
+    ))]
+pub fn observability_grafana() {}
