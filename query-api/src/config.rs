@@ -32,6 +32,9 @@ pub struct Settings {
     /// SSE streams of the audit feed (heartbeat, per-client buffer).
     #[serde(default)]
     pub events: StreamSettings,
+    /// Logs and traces: environment, shipping to `logs.<service>`, OTLP export.
+    #[serde(default)]
+    pub telemetry: platform::config::TelemetrySettings,
 }
 
 #[derive(Clone, Deserialize)]
