@@ -21,6 +21,9 @@ pub struct Settings {
     #[serde(default)]
     pub rate_limit: RateLimitSettings,
     pub jobs: crate::jobs::JobSettings,
+    /// Logs and traces: environment, shipping to `logs.<service>`, OTLP export.
+    #[serde(default)]
+    pub telemetry: platform::config::TelemetrySettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]

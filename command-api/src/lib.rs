@@ -2,6 +2,9 @@
 //! `cluster-events` → read back → reply. Also runs the reconcilers next to the state
 //! they act on. It never reads or writes the read models.
 
+/// The service name in log lines, spans and `logs.<service>`.
+pub const SERVICE: &str = "command-api";
+
 /// Settings composed from platform parts.
 pub mod config;
 /// Submission errors → RFC 9457 problems.

@@ -12,11 +12,18 @@ use platform::clock::SystemClock;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    platform::telemetry::init("command-api", "info");
     let settings = Settings::load()?;
+    let telemetry = platform::telemetry::init_with(platform::telemetry::Options {
+        service: command_api::SERVICE,
+        default_filter: "info",
+        settings: &settings.telemetry,
+        kafka: Some(&settings.kafka),
+    })?;
     let application = Application::build(settings, Arc::new(SystemClock)).await?;
     tracing::info!(port = application.port(), "command-api listening");
     let (trigger, shutdown) = platform::shutdown::channel();
     platform::shutdown::fire_on_signals(trigger);
-    application.run_until_stopped(shutdown).await
+    let stopped = application.run_until_stopped(shutdown).await;
+    telemetry.shutdown();
+    stopped
 }

@@ -213,7 +213,7 @@ async fn log_task(
     let specs = [
         TopicSpec::events(&settings.kafka),
         TopicSpec::snapshots(&settings.kafka),
-        TopicSpec::logs(&settings.kafka, "command-api"),
+        TopicSpec::logs(&settings.kafka, crate::SERVICE),
     ];
     if !kafka::ensure_topics_with_backoff(brokers, &specs, &readiness, shutdown.clone()).await? {
         return Ok(());
@@ -297,7 +297,9 @@ fn http_server(
         .check("rate_limiter", limits.readiness());
     let outcomes = web::Data::new(crate::outcomes::CommandOutcomes::new(&metrics));
     let enqueues = web::Data::new(crate::jobs::metrics::EnqueueMetrics::new(&metrics));
-    let common = Common::new(metrics, probes, settings.http.body_limit).rate_limits(limits);
+    let common = Common::new(metrics, probes, settings.http.body_limit)
+        .named(crate::SERVICE)
+        .rate_limits(limits);
     let tokens = web::Data::new(TokenTable::parse(&settings.auth.tokens)?);
     let writer = web::Data::new(services.writer.clone());
     let names = web::Data::new(services.names.clone());

@@ -25,6 +25,8 @@ pub struct StackOptions {
     pub provisioner: bool,
     /// A broker of the test's own (e.g. one it kills); default: the shared test broker.
     pub brokers: Option<String>,
+    /// The topic prefix (e.g. one the test's log shipping also uses); default: a unique one.
+    pub prefix: Option<String>,
 }
 
 impl Default for StackOptions {
@@ -33,6 +35,7 @@ impl Default for StackOptions {
             partitions: 4,
             provisioner: true,
             brokers: None,
+            prefix: None,
         }
     }
 }
@@ -67,7 +70,10 @@ pub struct Stack {
 impl Stack {
     pub async fn start(options: StackOptions) -> anyhow::Result<Self> {
         let suffix = unique_suffix();
-        let prefix = format!("e{suffix}.");
+        let prefix = options
+            .prefix
+            .clone()
+            .unwrap_or_else(|| format!("e{suffix}."));
         let brokers = options
             .brokers
             .clone()

@@ -41,14 +41,9 @@ impl BatchReport {
                     self.changes.insert(key, change);
                 }
             }
-            Outcome::Ignored(reason) => {
-                tracing::debug!(?reason, partition = self.partition, "record ignored");
-                self.ignored += 1;
-            }
-            Outcome::Parked(reason) => {
-                tracing::warn!(%reason, partition = self.partition, "record parked");
-                self.parked += 1;
-            }
+            // Logged by `project()`, in the record's span.
+            Outcome::Ignored(_) => self.ignored += 1,
+            Outcome::Parked(_) => self.parked += 1,
         }
     }
 }
@@ -211,6 +206,8 @@ async fn project_alone(
             *checkpoint = before;
             let reason = format!("the store rejected the record: {error}");
             park(tx, projection, &mut Workspace::empty(), decoded, &reason).await?;
+            let (partition, offset) = (decoded.entry.partition, decoded.entry.offset);
+            tracing::warn!(%reason, partition, offset, "record parked");
             Ok(Outcome::Parked(reason))
         }
         Err(error) => Err(error),

@@ -17,6 +17,9 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub redis: RedisSettings,
     pub projector: ProjectorSettings,
+    /// Logs and traces: environment, shipping to `logs.<service>`, OTLP export.
+    #[serde(default)]
+    pub telemetry: platform::config::TelemetrySettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]

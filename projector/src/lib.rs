@@ -3,6 +3,9 @@
 //! per record thanks to a checkpoint kept in the same transaction as the rows. It never
 //! makes decisions or emits domain events.
 
+/// The service name in log lines, spans and `logs.<service>`.
+pub const SERVICE: &str = "projector";
+
 /// `projected_aggregate`: versions behind the validity rule.
 pub mod aggregates;
 /// One reader batch in one transaction.

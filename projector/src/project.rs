@@ -2,11 +2,18 @@
 //! the single code path of the live projector and of replay. It decodes (once, in the
 //! workspace), applies the log-validity rule (`domain::log_validity`, never a copy of
 //! it), hands valid batches to every registered view, and parks what cannot be applied.
-//! It never commits and never talks to Redis or Kafka.
+//! Each record is applied in a `record` span whose parent is the trace context the
+//! record carries (its `traceparent` header, else its batch header's), so the line
+//! logged per record joins the trace of the command that appended it. It never commits
+//! and never talks to Redis or Kafka; it never logs a payload.
 
 use domain::log_validity::{Ignored, check_batch, check_claim};
 use domain::record::{Batch, ClaimRecord, Record};
+use opentelemetry::trace::TraceContextExt;
+use platform::telemetry::context;
 use sqlx::MySqlConnection;
+use tracing::field::Empty;
+use tracing::{Instrument, Span};
 
 use crate::checkpoint::Checkpoint;
 use crate::error::RecordError;
@@ -38,6 +45,60 @@ pub struct Change {
 /// Applies one record to the batch's workspace (parking it, if it must be parked, right
 /// away). Only transient store failures are errors; the caller rolls back.
 pub async fn project(
+    conn: &mut MySqlConnection,
+    projection: &str,
+    ws: &mut Workspace,
+    checkpoint: &mut Checkpoint,
+    decoded: &Decoded<'_>,
+) -> sqlx::Result<Outcome> {
+    let span = record_span(decoded);
+    async {
+        let outcome = project_in(conn, projection, ws, checkpoint, decoded).await?;
+        log_outcome(decoded, &outcome);
+        Ok(outcome)
+    }
+    .instrument(span)
+    .await
+}
+
+/// The record's span, in the trace of the command that appended it.
+fn record_span(decoded: &Decoded<'_>) -> Span {
+    let entry = decoded.entry;
+    let span = tracing::info_span!(
+        "record",
+        service = crate::SERVICE,
+        partition = entry.partition,
+        offset = entry.offset,
+        aggregate_id = Empty,
+        event_type = Empty,
+    );
+    let mut parent = context::parent_from_record(&entry.headers);
+    if let Ok(Record::Batch(batch)) = &decoded.record {
+        span.record("aggregate_id", batch.header.aggregate_id.to_string());
+        let types: Vec<&str> = batch.events.iter().map(|e| e.event_type.as_str()).collect();
+        span.record("event_type", types.join(","));
+        if !parent.span().span_context().is_valid() && !batch.header.traceparent.is_empty() {
+            let state = Some(batch.header.tracestate.as_str()).filter(|s| !s.is_empty());
+            parent = context::parent_from(Some(&batch.header.traceparent), state);
+        }
+    }
+    context::adopt(&span, parent);
+    span
+}
+
+/// One line per record, under its span (so with its trace id); never the payload.
+fn log_outcome(decoded: &Decoded<'_>, outcome: &Outcome) {
+    match outcome {
+        Outcome::Applied(_) => match &decoded.record {
+            Ok(Record::Batch(_)) => tracing::info!("record applied"),
+            _ => tracing::debug!("claim observed"),
+        },
+        Outcome::Ignored(reason) => tracing::debug!(?reason, "record ignored"),
+        Outcome::Parked(reason) => tracing::warn!(%reason, "record parked"),
+    }
+}
+
+async fn project_in(
     conn: &mut MySqlConnection,
     projection: &str,
     ws: &mut Workspace,

@@ -114,7 +114,7 @@ impl Application {
                     "the projection loop is not running",
                 )
             });
-        let common = Common::new(metrics, probes, settings.http.body_limit);
+        let common = Common::new(metrics, probes, settings.http.body_limit).named(crate::SERVICE);
         let (listener, port) = platform::service::bind(&settings.http)?;
         let server = HttpServer::new(move || common.clone().app())
             .workers(1)
@@ -173,7 +173,7 @@ async fn log_task(
     let brokers = &settings.kafka.brokers;
     let specs = [
         TopicSpec::events(&settings.kafka),
-        TopicSpec::logs(&settings.kafka, "projector"),
+        TopicSpec::logs(&settings.kafka, crate::SERVICE),
     ];
     if !platform::kafka::ensure_topics_with_backoff(brokers, &specs, &readiness, shutdown.clone())
         .await?

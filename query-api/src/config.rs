@@ -36,6 +36,9 @@ pub struct Settings {
     /// Unset (the default) = no embed, the Monitoring page says so.
     #[serde(default)]
     pub grafana_url: Option<String>,
+    /// Logs and traces: environment, shipping to `logs.<service>`, OTLP export.
+    #[serde(default)]
+    pub telemetry: platform::config::TelemetrySettings,
 }
 
 #[derive(Clone, Deserialize)]

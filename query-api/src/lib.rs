@@ -1,6 +1,9 @@
 //! query-api: HTTP reads of the read models (MariaDB, Redis in front), consistency-token
 //! waits, the SPA, and a relay of mutations to command-api. It never writes a read model.
 
+/// The service name in log lines, spans and `logs.<service>`.
+pub const SERVICE: &str = "query-api";
+
 /// The changes subscriber that wakes consistency waiters.
 pub mod changes;
 /// The collection descriptor and the `Listed` trait of row types.

@@ -10,10 +10,17 @@ use query_api::startup::Application;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let settings = Settings::load()?;
-    platform::telemetry::init("query-api", "info");
+    let telemetry = platform::telemetry::init_with(platform::telemetry::Options {
+        service: query_api::SERVICE,
+        default_filter: "info",
+        settings: &settings.telemetry,
+        kafka: Some(&settings.kafka),
+    })?;
     tracing::info!(?settings, "starting query-api");
     let application = Application::build(settings).await?;
     let (trigger, shutdown) = platform::shutdown::channel();
     platform::shutdown::fire_on_signals(trigger);
-    application.run_until_stopped(shutdown).await
+    let stopped = application.run_until_stopped(shutdown).await;
+    telemetry.shutdown();
+    stopped
 }

@@ -110,7 +110,9 @@ impl Application {
             .mariadb(db.clone())
             .redis(redis.clone())
             .check("rate_limiter", limits.readiness());
-        let common = Common::new(metrics, probes, settings.http.body_limit).rate_limits(limits);
+        let common = Common::new(metrics, probes, settings.http.body_limit)
+            .named(crate::SERVICE)
+            .rate_limits(limits);
         let state = web::Data::new(AppState {
             db,
             redis,

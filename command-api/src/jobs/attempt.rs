@@ -3,6 +3,8 @@
 //! handler is signalled and the cancel acknowledged). Ends with exactly one report —
 //! success, failure with backoff, or the cancel's acknowledgement — unless the lease
 //! was lost, in which case the attempt reports nothing: the job is someone else's now.
+//! Every attempt runs in a `job attempt` span in the trace of the job's enqueue (its
+//! `trace_id`), so the attempt's commands and log lines carry `job_id` and that trace.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -11,6 +13,7 @@ use std::time::{Duration, Instant};
 use domain::Rejection;
 use domain::job::{Job, JobCommand, JobError};
 use domain::rejection::RejectionKind;
+use platform::telemetry::context;
 
 use super::handlers::{self, Cancel, Failure, Reporter, Run};
 use super::pool::{Shared, report_command};
@@ -21,6 +24,26 @@ use crate::writer::{Accepted, SubmitError};
 struct Flags {
     cancel_requested: AtomicBool,
     lease_lost: AtomicBool,
+}
+
+/// The span of the next attempt of `job` (as claimed: `attempt` is the one to run).
+pub fn span(job: &Job) -> tracing::Span {
+    let span = tracing::info_span!(
+        "job attempt",
+        service = crate::SERVICE,
+        job_id = %job.id,
+        attempt = job.attempt + 1,
+        job_type = job.type_name(),
+        queue = %job.queue,
+    );
+    if let Some(parent) = job
+        .trace_id
+        .as_deref()
+        .and_then(|trace_id| context::parent_in_trace(trace_id, job.id.as_bytes()))
+    {
+        context::adopt(&span, parent);
+    }
+    span
 }
 
 pub async fn run(shared: Arc<Shared>, job: Job, worker_id: String, cancel: Cancel) {

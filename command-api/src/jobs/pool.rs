@@ -18,6 +18,7 @@ use domain::job::{Job, JobCommand, JobStatus, delay};
 use domain::record::StoredResponse;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use tracing::Instrument;
 use uuid::Uuid;
 
 use super::JobSettings;
@@ -189,16 +190,20 @@ impl WorkerPool {
                 worker_id: worker_id.clone(),
                 at: now,
             };
+            // The claim and everything the attempt does run in its span.
+            let span = attempt::span(job);
             let submitted = shared
                 .writer
                 .submit(job_command(&shared.writer, job, command, "job.claim"))
+                .instrument(span.clone())
                 .await;
             let Some(job) = submitted.ok().and_then(|a| a.state::<Job>().cloned()) else {
                 continue;
             };
             let cancel = Cancel::default();
             shared.start(job.id, cancel.clone());
-            claimed_jobs.push(attempt::run(Arc::clone(shared), job, worker_id, cancel).boxed());
+            let attempt = attempt::run(Arc::clone(shared), job, worker_id, cancel);
+            claimed_jobs.push(attempt.instrument(span).boxed());
         }
         claimed_jobs
     }

@@ -446,7 +446,7 @@ impl NodePoolReconciler {
             partition: self.writer.partition_of(&cluster.id),
             principal: system(),
             idempotency: None,
-            trace: (None, None),
+            correlation: None,
         }
     }
 

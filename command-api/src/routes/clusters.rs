@@ -41,7 +41,7 @@ pub async fn create(
     if !writer.serves(partition) {
         return forward_to(&req, raw, partition, &services).await;
     }
-    let trace = common::trace(&req);
+    let correlation = common::correlation(&req);
     let result = flow::create(
         writer,
         &services.names,
@@ -49,7 +49,7 @@ pub async fn create(
         partition,
         principal,
         idempotency,
-        trace,
+        correlation,
     )
     .await;
     finish(&req, raw, &services, result).await
@@ -94,13 +94,13 @@ pub async fn delete(
         operation_id,
         at: writer.clock().now(),
     };
-    let (correlation, traceparent) = common::trace(&req);
+    let correlation = common::correlation(&req);
     let by = principal.id.clone();
     let submission =
         Command::<Cluster>::new(id, command, operation_id, principal, "cluster.delete")
             .expecting(expected)
             .idempotency(idempotency)
-            .traced(correlation, traceparent)
+            .correlated(correlation)
             .respond(move |state, events, command_id| {
                 respond::accepted_row::<ClusterRow>(
                     state,

@@ -75,9 +75,10 @@ pub fn request_id(req: &HttpRequest) -> Option<String> {
         .map(|r| r.0.clone())
 }
 
-/// The request's correlation and trace context, for the batch header.
-pub fn trace(req: &HttpRequest) -> (Option<String>, Option<String>) {
-    (request_id(req), header(req, "traceparent"))
+/// The request's correlation id (its request id), for the batch header. The trace
+/// context is the writer's business: it records the current span's.
+pub fn correlation(req: &HttpRequest) -> Option<String> {
+    request_id(req)
 }
 
 /// A dangerous mutation must carry `If-Match` (api.md §6); `*` satisfies it.

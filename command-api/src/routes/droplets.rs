@@ -68,7 +68,7 @@ pub async fn create(
                 }
                 key
             }),
-            trace: common::trace(&req),
+            correlation: common::correlation(&req),
         })
         .collect();
     if !input.bulk {
@@ -172,7 +172,7 @@ pub async fn action(
         operation_id,
         at: writer.clock().now(),
     };
-    let (correlation, traceparent) = common::trace(&req);
+    let correlation = common::correlation(&req);
     let by = principal.id.clone();
     let submission = Command::<Droplet>::new(
         id,
@@ -183,7 +183,7 @@ pub async fn action(
     )
     .expecting(preconditions::expected_version(&req))
     .idempotency(idempotency)
-    .traced(correlation, traceparent)
+    .correlated(correlation)
     .respond(move |state, events, command_id| {
         respond::accepted_row::<DropletRow>(
             state,
@@ -226,13 +226,13 @@ pub async fn delete(
         origin: Origin::User,
         at: writer.clock().now(),
     };
-    let (correlation, traceparent) = common::trace(&req);
+    let correlation = common::correlation(&req);
     let by = principal.id.clone();
     let submission =
         Command::<Droplet>::new(id, command, operation_id, principal, "droplet.delete")
             .expecting(preconditions::expected_version(&req))
             .idempotency(idempotency)
-            .traced(correlation, traceparent)
+            .correlated(correlation)
             .respond(move |state, events, command_id| {
                 respond::accepted_row::<DropletRow>(
                     state,

@@ -52,7 +52,7 @@ pub async fn create(
         partition,
         principal,
         idempotency,
-        trace: common::trace(&req),
+        correlation: common::correlation(&req),
     };
     let outcome = flow::enqueue(ctx, input).await;
     match &outcome {
@@ -124,11 +124,11 @@ async fn verb(
     let idempotency =
         preconditions::idempotency(&req, &principal, route, &Value::Object(Map::new()))?;
     let command_id = services.writer.id_beside(&id);
-    let (correlation, traceparent) = common::trace(&req);
+    let correlation = common::correlation(&req);
     let submission = Command::<Job>::new(id, command, command_id, principal, name)
         .expecting(preconditions::expected_version(&req))
         .idempotency(idempotency)
-        .traced(correlation, traceparent)
+        .correlated(correlation)
         .respond(|state, _, _| flow::job_response(state, 200));
     common::run(&req, web::Bytes::new(), &services, submission).await
 }
@@ -149,11 +149,11 @@ pub async fn delete(
     let command = JobCommand::Delete {
         at: writer.clock().now(),
     };
-    let (correlation, traceparent) = common::trace(&req);
+    let correlation = common::correlation(&req);
     let submission = Command::<Job>::new(id, command, command_id, principal, "job.delete")
         .expecting(preconditions::expected_version(&req))
         .idempotency(idempotency)
-        .traced(correlation, traceparent)
+        .correlated(correlation)
         .respond(|_, _, _| StoredResponse {
             status: 204,
             headers: Vec::new(),

@@ -50,7 +50,7 @@ where
     let writer = &services.writer;
     let rename_to = input.name.clone();
     let command = (route.update)(input, writer.clock().now());
-    let (correlation, traceparent) = common::trace(&req);
+    let correlation = common::correlation(&req);
     let submission = Command::<R::State>::new(
         id,
         command,
@@ -60,7 +60,7 @@ where
     )
     .expecting(preconditions::expected_version(&req))
     .idempotency(idempotency)
-    .traced(correlation, traceparent)
+    .correlated(correlation)
     .respond(|state, _, _| respond::ok_row::<R>(state));
     let result =
         common::submit_renaming::<R::State>(&services, &principal, id, rename_to, submission).await;

@@ -214,12 +214,12 @@ fn pool_command(
     let writer = &services.writer;
     let operation_id = writer.id_beside(&id);
     let command = command(operation_id, writer.clock().now());
-    let (correlation, traceparent) = common::trace(req);
+    let correlation = common::correlation(req);
     let by = principal.id.clone();
     Command::<Cluster>::new(id, command, operation_id, principal, name)
         .expecting(preconditions::expected_version(req))
         .idempotency(idempotency)
-        .traced(correlation, traceparent)
+        .correlated(correlation)
         .respond(move |state, events, command_id| {
             pool_accepted(state, events, command_id, &by, pool_id)
         })

@@ -74,7 +74,7 @@ pub async fn delete_user(
     let command = PolicyCommand::Delete {
         at: writer.clock().now(),
     };
-    let (correlation, traceparent) = common::trace(&req);
+    let correlation = common::correlation(&req);
     let submission = Command::<RateLimitPolicy>::new(
         id,
         command,
@@ -84,7 +84,7 @@ pub async fn delete_user(
     )
     .expecting(preconditions::expected_version(&req))
     .idempotency(idempotency)
-    .traced(correlation, traceparent)
+    .correlated(correlation)
     .respond(|state, _, _| no_content(state));
     let result = writer.submit(submission).await;
     publish(&limits, &result).await;
@@ -122,7 +122,7 @@ impl Put {
             rules: serde_json::to_string(&rules).map_err(|e| Problem::from_internal(&e.into()))?,
             at: writer.clock().now(),
         };
-        let (correlation, traceparent) = common::trace(req);
+        let correlation = common::correlation(req);
         let submission = Command::<RateLimitPolicy>::new(
             id,
             command,
@@ -132,7 +132,7 @@ impl Put {
         )
         .expecting(preconditions::expected_version(req))
         .idempotency(idempotency)
-        .traced(correlation, traceparent)
+        .correlated(correlation)
         .respond(|state, _, _| respond::ok_row::<RateLimitPolicyRow>(state));
         let result = writer.submit(submission).await;
         publish(limits, &result).await;

@@ -19,7 +19,7 @@ pub async fn create(
     partition: i32,
     principal: Principal,
     idempotency: Option<IdempotencyRequest>,
-    trace: (Option<String>, Option<String>),
+    correlation: Option<String>,
 ) -> Result<Accepted, SubmitError> {
     let owner = principal.id.clone();
     let fresh = writer.id_in_partition(partition);
@@ -46,7 +46,7 @@ pub async fn create(
         let submission =
             Command::<Cluster>::new(id, command, operation_id, principal, "cluster.create")
                 .idempotency(idempotency)
-                .traced(trace.0, trace.1)
+                .correlated(correlation)
                 .respond(move |state, events, command_id| {
                     respond::accepted_row::<ClusterRow>(
                         state,

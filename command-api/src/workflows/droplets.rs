@@ -26,7 +26,7 @@ pub struct NewDroplet {
     pub partition: i32,
     pub principal: Principal,
     pub idempotency: Option<IdempotencyRequest>,
-    pub trace: (Option<String>, Option<String>),
+    pub correlation: Option<String>,
 }
 
 /// Reserves the name (a retried request gets its earlier droplet back), creates the
@@ -81,7 +81,7 @@ pub async fn create_reserved(
         let submission =
             Command::<Droplet>::new(id, command, operation_id, new.principal, "droplet.create")
                 .idempotency(new.idempotency)
-                .traced(new.trace.0, new.trace.1)
+                .correlated(new.correlation)
                 .respond(move |state, events, command_id| {
                     respond::accepted_row::<DropletRow>(
                         state,

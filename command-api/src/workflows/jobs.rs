@@ -90,7 +90,7 @@ pub struct Enqueue<'a> {
     pub partition: i32,
     pub principal: Principal,
     pub idempotency: Option<IdempotencyRequest>,
-    pub trace: (Option<String>, Option<String>),
+    pub correlation: Option<String>,
 }
 
 /// Checks the queue's capacity, reserves the unique key (if any), creates the job.
@@ -144,12 +144,14 @@ async fn submit(ctx: &Enqueue<'_>, id: Uuid, input: JobInput) -> Result<Accepted
         heartbeat_timeout_seconds: ctx.settings.heartbeat_timeout_s,
         retry: input.retry,
         unique_key: input.unique_key,
-        trace_id: input.trace_id.or_else(|| ctx.trace.0.clone()),
+        trace_id: input
+            .trace_id
+            .or_else(platform::telemetry::context::current_trace_id),
         at: now,
     });
     let submission = Command::<Job>::new(id, command, id, ctx.principal.clone(), "job.enqueue")
         .idempotency(ctx.idempotency.clone())
-        .traced(ctx.trace.0.clone(), ctx.trace.1.clone())
+        .correlated(ctx.correlation.clone())
         .respond(|state, _, _| created(state));
     ctx.writer.submit(submission).await
 }

@@ -10,6 +10,7 @@ pub mod droplets;
 pub mod jobs;
 
 use domain::name::ResourceName;
+use tracing::Instrument;
 
 use crate::names::{Names, Reserved};
 use crate::writer::{Accepted, SubmitError};
@@ -90,9 +91,11 @@ fn confirm_later(names: &Names, owner: &str, kind: &str, name: &ResourceName, ho
         kind.to_owned(),
         name.clone(),
     );
-    tokio::spawn(async move {
+    // Still part of the request's trace, though it outlives the request.
+    let confirming = async move {
         if let Err(error) = names.confirm(&owner, &kind, &name, holder).await {
             tracing::debug!(%error, "confirming the name failed; the reservation reconciler will");
         }
-    });
+    };
+    tokio::spawn(confirming.in_current_span());
 }

@@ -108,7 +108,7 @@ impl Log {
             idempotency: request.as_ref().map(|r| (r, &response)),
             recorded_at: at(self.clock),
             correlation_id: None,
-            traceparent: None,
+            trace: None,
         };
         if self.versions.get(&id).copied().unwrap_or(0) == from && claim.epoch > 0 {
             self.versions.insert(id, from + events.len() as u64);

@@ -1,5 +1,6 @@
 //! Building the Kafka records the writer appends: event batches stamped with the claim
-//! and the idempotency record, and ownership claims; plus their `cg-*` headers. Pure
+//! and the idempotency record, and ownership claims; plus their `cg-*` headers and the
+//! W3C trace context (`traceparent`, `tracestate`) of the command that made them. Pure
 //! construction through `proto`: it never sends anything.
 
 use chrono::{DateTime, Utc};
@@ -7,6 +8,7 @@ use domain::log_validity::WriterClaim;
 use domain::record::{
     Batch, BatchHeader, ClaimRecord, IdempotencyRecord, RawEvent, Record, StoredResponse,
 };
+use platform::telemetry::context::{TRACEPARENT, TRACESTATE, TraceHeaders};
 use rdkafka::message::{Header, OwnedHeaders};
 use uuid::Uuid;
 
@@ -28,7 +30,8 @@ pub struct BatchMeta<'a> {
     pub idempotency: Option<(&'a IdempotencyRequest, &'a StoredResponse)>,
     pub recorded_at: DateTime<Utc>,
     pub correlation_id: Option<&'a str>,
-    pub traceparent: Option<&'a str>,
+    /// The command span's context, also in the record's Kafka headers.
+    pub trace: Option<&'a TraceHeaders>,
 }
 
 pub fn batch(meta: &BatchMeta<'_>, events: Vec<RawEvent>) -> Record {
@@ -53,8 +56,11 @@ pub fn batch(meta: &BatchMeta<'_>, events: Vec<RawEvent>) -> Record {
             recorded_at: meta.recorded_at,
             correlation_id: meta.correlation_id.map_or(command_id, str::to_owned),
             causation_id: String::new(),
-            traceparent: meta.traceparent.unwrap_or_default().to_owned(),
-            tracestate: String::new(),
+            traceparent: meta
+                .trace
+                .map(|t| t.traceparent.clone())
+                .unwrap_or_default(),
+            tracestate: meta.trace.map(|t| t.tracestate.clone()).unwrap_or_default(),
         },
         events,
     })
@@ -68,8 +74,8 @@ pub fn claim(claim: &WriterClaim, advertised_url: &str, at: DateTime<Utc>) -> Re
     })
 }
 
-/// Encodes a record and its routing headers.
-pub fn encode(record: &Record, traceparent: Option<&str>) -> (Vec<u8>, OwnedHeaders) {
+/// Encodes a record, its routing headers and the trace context it was appended in.
+pub fn encode(record: &Record, trace: Option<&TraceHeaders>) -> (Vec<u8>, OwnedHeaders) {
     let (kind, aggregate_type, event_types) = proto::header_values(record);
     let mut headers = OwnedHeaders::new()
         .insert(Header {
@@ -91,11 +97,17 @@ pub fn encode(record: &Record, traceparent: Option<&str>) -> (Vec<u8>, OwnedHead
                 value: Some(event_types.as_str()),
             });
     }
-    if let Some(traceparent) = traceparent.filter(|t| !t.is_empty()) {
+    if let Some(trace) = trace {
         headers = headers.insert(Header {
-            key: "traceparent",
-            value: Some(traceparent),
+            key: TRACEPARENT,
+            value: Some(trace.traceparent.as_str()),
         });
+        if !trace.tracestate.is_empty() {
+            headers = headers.insert(Header {
+                key: TRACESTATE,
+                value: Some(trace.tracestate.as_str()),
+            });
+        }
     }
     (proto::encode_record(record), headers)
 }

@@ -1,13 +1,17 @@
 //! Submitting one command: idempotency check → ownership → decide on speculative state
 //! (If-Match and visibility inside) → enqueue one record → wait for read-back → answer.
 //! The partition lock is held only while deciding and enqueueing, never across an
-//! await. A command that changes nothing appends nothing and answers at once.
+//! await. A command that changes nothing appends nothing and answers at once. Each
+//! command runs in a `command` span (a child of the caller's: the request's, a job
+//! attempt's, or a new trace for a reconciler) whose W3C context the record carries.
 
 use std::time::{Duration, Instant};
 
 use opentelemetry::KeyValue;
 use platform::consistency::Position;
+use platform::telemetry::context;
 use tokio::sync::oneshot;
+use tracing::Instrument;
 use uuid::Uuid;
 
 use super::Writer;
@@ -19,7 +23,14 @@ impl Writer {
     /// Runs one command through the write path.
     pub async fn submit(&self, submission: Submission) -> Result<Accepted, SubmitError> {
         let command = submission.command_name;
-        let result = self.submit_inner(submission).await;
+        let span = tracing::info_span!(
+            "command",
+            service = crate::SERVICE,
+            command,
+            aggregate_id = %submission.aggregate_id,
+            command_id = %submission.command_id,
+        );
+        let result = self.submit_inner(submission).instrument(span).await;
         let outcome = match &result {
             Ok(accepted) if accepted.replayed => "replayed",
             Ok(_) => "accepted",
@@ -134,6 +145,8 @@ impl Writer {
             .my_claim
             .clone()
             .ok_or(SubmitError::Unavailable("no claim"))?;
+        // The `command` span's context: the one place a record gets its trace.
+        let trace = context::current();
         let meta = BatchMeta {
             kind: sub.kind,
             aggregate_id: sub.aggregate_id,
@@ -146,10 +159,10 @@ impl Writer {
             idempotency: idem.map(|i| (i, &decided.response)),
             recorded_at: now,
             correlation_id: sub.correlation_id.as_deref(),
-            traceparent: sub.traceparent.as_deref(),
+            trace: trace.as_ref(),
         };
         let record = record::batch(&meta, decided.events);
-        let (bytes, headers) = record::encode(&record, sub.traceparent.as_deref());
+        let (bytes, headers) = record::encode(&record, trace.as_ref());
         let appended = decided_types(sub.kind, &record);
         let key = sub.aggregate_id.to_string();
         let delivery = self

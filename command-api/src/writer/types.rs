@@ -43,7 +43,6 @@ pub struct Submission {
     pub command_name: &'static str,
     pub idempotency: Option<IdempotencyRequest>,
     pub correlation_id: Option<String>,
-    pub traceparent: Option<String>,
     pub(super) decide: Decide,
 }
 
@@ -57,7 +56,6 @@ pub struct Command<A: Aggregate> {
     expected_version: Option<u64>,
     idempotency: Option<IdempotencyRequest>,
     correlation_id: Option<String>,
-    traceparent: Option<String>,
 }
 
 impl<A> Command<A>
@@ -81,7 +79,6 @@ where
             expected_version: None,
             idempotency: None,
             correlation_id: None,
-            traceparent: None,
         }
     }
 
@@ -96,9 +93,10 @@ where
         self
     }
 
-    pub fn traced(mut self, correlation_id: Option<String>, traceparent: Option<String>) -> Self {
+    /// The id that ties the record to what caused it (the request id). The trace context
+    /// is not passed in: the writer takes the current span's.
+    pub fn correlated(mut self, correlation_id: Option<String>) -> Self {
         self.correlation_id = correlation_id;
-        self.traceparent = traceparent;
         self
     }
 
@@ -117,7 +115,6 @@ where
             expected_version,
             idempotency,
             correlation_id,
-            traceparent,
         } = self;
         let viewer = principal.clone();
         let decide: Decide = Box::new(move |current, command_id| {
@@ -138,7 +135,6 @@ where
             command_name,
             idempotency,
             correlation_id,
-            traceparent,
             decide,
         }
     }

@@ -70,6 +70,33 @@ impl KafkaSettings {
     }
 }
 
+/// Logs and traces (`[telemetry]`; every field has a default).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct TelemetrySettings {
+    /// `environment` of every log line and span, e.g. `dev`, `prod`.
+    pub environment: String,
+    /// Also send log lines to `<prefix>logs.<service>` (when brokers are configured).
+    pub ship_logs: bool,
+    /// Lines waiting for Kafka; beyond it lines are dropped and counted, never waited for.
+    pub log_buffer: usize,
+    /// OTLP http/protobuf collector (base URL or `.../v1/traces`); unset or blank: no
+    /// export (`OTEL_EXPORTER_OTLP_ENDPOINT` is read when this is unset).
+    pub otlp_endpoint: Option<String>,
+}
+
+impl Default for TelemetrySettings {
+    fn default() -> Self {
+        Self {
+            environment: std::env::var("CG_TELEMETRY__ENVIRONMENT")
+                .unwrap_or_else(|_| "dev".into()),
+            ship_logs: true,
+            log_buffer: 10_000,
+            otlp_endpoint: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct DatabaseSettings {
     /// `mysql://user:password@host:port/database`.

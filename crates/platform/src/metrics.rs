@@ -24,6 +24,8 @@ impl Metrics {
             .without_target_info()
             .build()?;
         let provider = SdkMeterProvider::builder().with_reader(exporter).build();
+        // The log sink's counters, on every binary's `/metrics`.
+        crate::telemetry::stats::register(&provider.meter("logs"));
         Ok(Self { registry, provider })
     }
 

@@ -1,7 +1,9 @@
 //! Passing an HTTP request on to another service unchanged and returning its answer
 //! unchanged: query-api relays mutations to command-api, and a command-api instance
 //! forwards a command to the instance that owns its partition. It never interprets,
-//! retries or rewrites a request; hop-by-hop headers are dropped (RFC 9110 §7.6.1).
+//! retries or rewrites a request; hop-by-hop headers are dropped (RFC 9110 §7.6.1). The
+//! one header it sets itself is the W3C trace context: the relaying request's span is
+//! the parent of the next hop's.
 
 use std::time::Duration;
 
@@ -12,8 +14,11 @@ use futures::StreamExt;
 use crate::problem::{Code, Problem};
 use crate::request_id::RequestId;
 
-/// Hop-by-hop headers, and those the client library sets itself.
+/// Hop-by-hop headers, those the client library sets itself, and the trace context
+/// (replaced by this hop's).
 const SKIPPED: &[&str] = &[
+    crate::telemetry::context::TRACEPARENT,
+    crate::telemetry::context::TRACESTATE,
     "connection",
     "keep-alive",
     "proxy-authenticate",
@@ -67,6 +72,12 @@ impl Relay {
         }
         if let Some(id) = req.extensions().get::<RequestId>() {
             upstream = upstream.header(crate::request_id::HEADER, id.0.as_str());
+        }
+        if let Some(trace) = crate::telemetry::context::current() {
+            upstream = upstream.header(crate::telemetry::context::TRACEPARENT, trace.traceparent);
+            if !trace.tracestate.is_empty() {
+                upstream = upstream.header(crate::telemetry::context::TRACESTATE, trace.tracestate);
+            }
         }
         for (name, value) in extra {
             upstream = upstream.header(*name, *value);

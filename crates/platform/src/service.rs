@@ -1,4 +1,5 @@
-//! The one app builder all four binaries use: request ids, HTTP metrics, rate limits
+//! The one app builder all four binaries use: request ids, the request span (W3C trace
+//! context in and out, one access line; `telemetry::http`), HTTP metrics, rate limits
 //! (when the binary gives `RateLimits`; api.md §8), the extractor
 //! error handlers that turn bad query strings, paths and bodies into problems,
 //! `/healthz`, `/readyz` (reported checks plus live pings) and `/metrics`, and the HTTP
@@ -23,6 +24,7 @@ use crate::metrics::{Metrics, metrics_endpoint};
 use crate::problem::{Code, Problem};
 use crate::ratelimit::RateLimits;
 use crate::supervisor::Supervisor;
+use crate::telemetry::http::ServiceName;
 
 /// A check computed when `/readyz` is asked, from state the binary holds.
 pub type DynamicCheck = Arc<dyn Fn() -> Check + Send + Sync>;
@@ -71,6 +73,7 @@ pub struct Common {
     http_metrics: web::Data<HttpMetrics>,
     probes: web::Data<Probes>,
     rate_limits: Option<web::Data<RateLimits>>,
+    service: Option<web::Data<ServiceName>>,
     body_limit: usize,
 }
 
@@ -81,6 +84,7 @@ impl Common {
             metrics: web::Data::new(metrics),
             probes: web::Data::new(probes),
             rate_limits: None,
+            service: None,
             body_limit,
         }
     }
@@ -88,6 +92,13 @@ impl Common {
     /// Limits every authenticated `/api/v1` request and reports limits on every answer.
     pub fn rate_limits(mut self, limits: web::Data<RateLimits>) -> Self {
         self.rate_limits = Some(limits);
+        self
+    }
+
+    /// Names the service in its request spans (and so in every line logged under them),
+    /// which keeps services sharing one process (the in-process test stack) apart.
+    pub fn named(mut self, service: &'static str) -> Self {
+        self.service = Some(web::Data::new(ServiceName(service)));
         self
     }
 
@@ -114,9 +125,15 @@ impl Common {
             Some(limits) => app.app_data(limits),
             None => app,
         };
-        // Innermost, so a 429 is still counted and stamped with its request id.
+        let app = match self.service {
+            Some(service) => app.app_data(service),
+            None => app,
+        };
+        // Innermost, so a 429 is still counted and stamped with its request id. The
+        // request span sits inside the request id (which it records) and around the rest.
         app.wrap(from_fn(crate::ratelimit::middleware::middleware))
             .wrap(from_fn(crate::http_metrics::middleware))
+            .wrap(from_fn(crate::telemetry::http::middleware))
             .wrap(from_fn(crate::request_id::middleware))
             .app_data(self.metrics)
             .app_data(self.http_metrics)

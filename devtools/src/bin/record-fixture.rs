@@ -21,6 +21,7 @@ async fn main() -> anyhow::Result<()> {
         partitions: 4,
         provisioner: true,
         brokers: None,
+        prefix: None,
     })
     .await?;
     let web1 = create(&stack, "web-1", "nyc1", "s-1vcpu-1gb", "k-web-1").await?;
