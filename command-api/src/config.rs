@@ -21,6 +21,9 @@ pub struct Settings {
     #[serde(default)]
     pub rate_limit: RateLimitSettings,
     pub jobs: crate::jobs::JobSettings,
+    /// Node telemetry: the simulator and the push route (`[telemetry]`).
+    #[serde(default)]
+    pub telemetry: crate::telemetry::TelemetrySettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -17,6 +17,9 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub redis: RedisSettings,
     pub projector: ProjectorSettings,
+    /// The samples subscription, its retention and gauge (`[telemetry]`).
+    #[serde(default)]
+    pub telemetry: crate::samples::TelemetrySettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -29,6 +29,9 @@ pub struct Settings {
     /// Rate limits (api.md §8); api.md's defaults when the section is left out.
     #[serde(default)]
     pub rate_limit: RateLimitSettings,
+    /// Health's window (`[telemetry]`).
+    #[serde(default)]
+    pub telemetry: crate::routes::telemetry::HealthSettings,
     /// SSE streams of the audit feed (heartbeat, per-client buffer).
     #[serde(default)]
     pub events: StreamSettings,

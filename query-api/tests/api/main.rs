@@ -15,4 +15,5 @@ mod observability;
 mod operations;
 mod parked_events;
 mod rate_limits;
+mod telemetry;
 mod test_app;
