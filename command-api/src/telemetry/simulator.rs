@@ -2,7 +2,8 @@
 //! injected clock, reads the running clusters of the partitions this instance serves and
 //! their live nodes (same partition) through the writer's typed reads, and publishes four
 //! samples per node (`series.rs`) through the one publisher. It issues no command and
-//! keeps only the last tick it published; a tick published twice dedupes by sample id.
+//! keeps only the last tick it published per cluster; a tick published twice (a restart,
+//! a retry) dedupes by sample id.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -24,7 +25,9 @@ pub struct Simulator {
     publisher: SamplePublisher,
     settings: TelemetrySettings,
     demand: Demand,
-    last_tick: Option<u64>,
+    /// The last tick published per cluster: a cluster that starts running mid-tick gets
+    /// that tick too, and no cluster gets a tick twice from one process.
+    published: HashMap<Uuid, u64>,
 }
 
 impl Simulator {
@@ -39,14 +42,14 @@ impl Simulator {
             publisher,
             settings,
             demand,
-            last_tick: None,
+            published: HashMap::new(),
         })
     }
 
-    /// Looks every second (cheap: nothing happens between ticks), publishes once a tick.
+    /// Looks every second (cheap: nothing is due between ticks), publishes each running
+    /// cluster once a tick.
     pub async fn run(mut self, mut shutdown: Shutdown) {
-        let look = Duration::from_secs(1);
-        let mut ticks = tokio::time::interval(look);
+        let mut ticks = tokio::time::interval(Duration::from_secs(1));
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
@@ -57,20 +60,32 @@ impl Simulator {
     }
 
     async fn pass(&mut self) {
-        let interval = self.settings.interval_seconds;
-        let tick = tick_of(self.writer.clock().now(), interval);
-        if self.last_tick == Some(tick) {
+        let tick = tick_of(self.writer.clock().now(), self.settings.interval_seconds);
+        let running = self.running();
+        self.published.retain(|id, _| running.contains_key(id));
+        let due: Vec<(Uuid, Vec<Uuid>)> = running
+            .into_iter()
+            .filter(|(id, _)| self.published.get(id) != Some(&tick))
+            .collect();
+        if due.is_empty() {
             return;
         }
-        let samples = self.samples(tick);
+        let samples: Vec<MetricSample> = due
+            .iter()
+            .flat_map(|(id, nodes)| self.samples(*id, nodes, tick))
+            .collect();
         match self.publisher.publish(&samples).await {
-            Ok(()) => self.last_tick = Some(tick),
-            Err(error) => tracing::warn!(%error, tick, "simulated samples not published; retrying"),
+            Ok(()) => self
+                .published
+                .extend(due.into_iter().map(|(id, _)| (id, tick))),
+            Err(error) => {
+                tracing::warn!(%error, tick, "simulated samples not published; retrying");
+            }
         }
     }
 
-    /// Every sample of `tick` for the running clusters served here.
-    pub fn samples(&self, tick: u64) -> Vec<MetricSample> {
+    /// The running clusters served here, each with its live nodes (same partition).
+    fn running(&self) -> HashMap<Uuid, Vec<Uuid>> {
         let clusters = self.writer.observe::<Cluster>(|c| {
             c.exists()
                 && matches!(
@@ -78,31 +93,38 @@ impl Simulator {
                     Some(ClusterStatus::Running | ClusterStatus::Degraded)
                 )
         });
-        let mut nodes: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
-        for cluster in &clusters {
-            let id = cluster.state.id;
-            let of_cluster = self
-                .writer
-                .observe_partition::<Droplet>(cluster.partition, &|d| {
-                    d.cluster_id() == Some(id) && d.is_live()
-                });
-            nodes.insert(id, of_cluster.into_iter().map(|d| d.state.id).collect());
-        }
-        nodes
+        clusters
             .into_iter()
-            .flat_map(|(cluster_id, node_ids)| {
-                let count = u32::try_from(node_ids.len()).unwrap_or(u32::MAX);
-                node_ids.into_iter().flat_map(move |node_id| {
-                    node_samples(
-                        self.settings.seed,
-                        cluster_id,
-                        node_id,
-                        count,
-                        self.demand,
-                        tick,
-                        self.settings.interval_seconds,
-                    )
-                })
+            .map(|cluster| {
+                let id = cluster.state.id;
+                let nodes = self
+                    .writer
+                    .observe_partition::<Droplet>(cluster.partition, &|d| {
+                        d.cluster_id() == Some(id) && d.is_live()
+                    })
+                    .into_iter()
+                    .map(|d| d.state.id)
+                    .collect();
+                (id, nodes)
+            })
+            .collect()
+    }
+
+    /// Every sample of one cluster at `tick`.
+    fn samples(&self, cluster_id: Uuid, nodes: &[Uuid], tick: u64) -> Vec<MetricSample> {
+        let count = u32::try_from(nodes.len()).unwrap_or(u32::MAX);
+        nodes
+            .iter()
+            .flat_map(|node_id| {
+                node_samples(
+                    self.settings.seed,
+                    cluster_id,
+                    *node_id,
+                    count,
+                    self.demand,
+                    tick,
+                    self.settings.interval_seconds,
+                )
             })
             .collect()
     }

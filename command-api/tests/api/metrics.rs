@@ -11,6 +11,7 @@ use command_api::telemetry::series;
 use contract::telemetry::SampleBatchResult;
 use domain::telemetry::load::Demand;
 use domain::telemetry::{MetricSample, SampleSource};
+use platform::clock::Clock;
 use platform::testing::{assert_problem, conforms, eventually_some, read_topic};
 use serde_json::{Value, json};
 use uuid::Uuid;

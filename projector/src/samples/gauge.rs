@@ -28,7 +28,8 @@ pub struct ClusterGauge {
 impl ClusterGauge {
     /// Registers the observable gauge over `series`.
     pub fn register(metrics: &Metrics, series: Arc<Mutex<Series>>) {
-        let gauge = metrics
+        // The instrument lives as long as the provider; its handle is not needed.
+        let _gauge = metrics
             .meter("projector")
             .f64_observable_gauge("clustergenie_cluster_metric_value")
             .with_description("Mean of the latest node samples per cluster and metric type")
@@ -46,8 +47,6 @@ impl ClusterGauge {
                 }
             })
             .build();
-        // The instrument lives as long as the provider; the handle is not needed.
-        drop(gauge);
     }
 
     pub async fn run(self, mut shutdown: Shutdown) -> anyhow::Result<()> {

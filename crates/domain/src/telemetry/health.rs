@@ -96,7 +96,7 @@ pub fn evaluate(samples: &[Latest], now: DateTime<Utc>, window: Duration) -> Hea
 
 fn issue_of(sample: &Latest) -> Option<Issue> {
     let (limit, severity) = threshold(sample.metric)?;
-    (sample.value > limit).then(|| Issue {
+    (sample.value > limit).then_some(Issue {
         node_id: sample.node_id,
         metric: sample.metric,
         value: sample.value,

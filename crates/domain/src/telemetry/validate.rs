@@ -105,6 +105,9 @@ mod tests {
         }
     }
 
+    /// One way to spoil a good sample.
+    type Spoil = Box<dyn Fn(&mut ProposedSample)>;
+
     fn run(p: &ProposedSample) -> Result<MetricSample, SampleRejection> {
         check(
             p,
@@ -125,7 +128,7 @@ mod tests {
 
     #[test]
     fn each_defect_has_its_own_reason() {
-        let cases: Vec<(Box<dyn Fn(&mut ProposedSample)>, SampleRejection)> = vec![
+        let cases: Vec<(Spoil, SampleRejection)> = vec![
             (
                 Box::new(|p| p.metric = "cpu_usage".into()),
                 SampleRejection::UnknownType,
