@@ -20,6 +20,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         "job.proto",
         "queue.proto",
         "snapshot.proto",
+        "metrics.proto",
     ]
     .map(|f| schema.join(f));
     // Each file too, not only the directory: a new schema file must rebuild every

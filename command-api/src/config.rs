@@ -24,6 +24,9 @@ pub struct Settings {
     /// Logs and traces: environment, shipping to `logs.<service>`, OTLP export.
     #[serde(default)]
     pub telemetry: platform::config::TelemetrySettings,
+    /// Node telemetry: the simulator and the push route (`[node_metrics]`).
+    #[serde(default)]
+    pub node_metrics: crate::telemetry::TelemetrySettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -29,6 +29,8 @@ pub mod routes;
 pub mod startup;
 /// Runtime snapshots for the status board (`/observability/*`).
 pub mod status;
+
+pub mod telemetry;
 /// Commands spanning aggregates: creating and renaming under unique names.
 pub mod workflows;
 /// The log-arbitrated single writer.

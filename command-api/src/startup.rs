@@ -38,6 +38,8 @@ use crate::reconcile::droplets::DropletReconciler;
 use crate::reconcile::node_pools::NodePoolReconciler;
 use crate::reconcile::reservations::ReservationReconciler;
 use crate::routes::{self, body::BodyLimit, common::Services, forward::Forwarding};
+use crate::telemetry::publish::SamplePublisher;
+use crate::telemetry::simulator::Simulator;
 use crate::writer::{Kinds, Phase, SnapshotStore, Writer, WriterConfig, WriterParts};
 
 /// The aggregate types command-api writes: one line per type.
@@ -61,6 +63,7 @@ pub struct Application {
     settings: Settings,
     jobs: WorkerPool,
     board: StatusBoard,
+    samples: SamplePublisher,
 }
 
 impl Application {
@@ -115,7 +118,19 @@ impl Application {
             settings.jobs.clone(),
             JobMetrics::new(&metrics),
         );
-        let server = http_server(listener, &settings, services, metrics, readiness.clone())?;
+        let samples = SamplePublisher::new(
+            &settings.kafka.brokers,
+            &TopicSpec::metrics_samples(&settings.kafka).name,
+        )?;
+        settings.node_metrics.demand()?;
+        let server = http_server(
+            listener,
+            &settings,
+            services,
+            samples.clone(),
+            metrics,
+            readiness.clone(),
+        )?;
         Ok(Self {
             port,
             server,
@@ -126,6 +141,7 @@ impl Application {
             settings,
             jobs,
             board,
+            samples,
         })
     }
 
@@ -149,6 +165,7 @@ impl Application {
             settings,
             jobs,
             board,
+            samples,
             ..
         } = self;
         let mut supervisor = Supervisor::new(readiness.clone());
@@ -174,6 +191,14 @@ impl Application {
             let stop = supervisor.shutdown();
             supervisor.spawn("reservation_reconciler", async move {
                 reservations.run(stop).await;
+                Ok(())
+            });
+        }
+        if settings.node_metrics.enabled {
+            let simulator = Simulator::new(writer.clone(), samples, settings.node_metrics.clone())?;
+            let stop = supervisor.shutdown();
+            supervisor.spawn("telemetry_simulator", async move {
+                simulator.run(stop).await;
                 Ok(())
             });
         }
@@ -213,6 +238,7 @@ async fn log_task(
     let specs = [
         TopicSpec::events(&settings.kafka),
         TopicSpec::snapshots(&settings.kafka),
+        TopicSpec::metrics_samples(&settings.kafka),
         TopicSpec::logs(&settings.kafka, crate::SERVICE),
     ];
     if !kafka::ensure_topics_with_backoff(brokers, &specs, &readiness, shutdown.clone()).await? {
@@ -287,6 +313,7 @@ fn http_server(
     listener: std::net::TcpListener,
     settings: &Settings,
     services: Services,
+    samples: SamplePublisher,
     metrics: Metrics,
     readiness: Readiness,
 ) -> anyhow::Result<Server> {
@@ -308,6 +335,8 @@ fn http_server(
     let internal = web::Data::new(InternalToken::new(&settings.writer.internal_token));
     let jobs = web::Data::new(settings.jobs.clone());
     let admission = web::Data::new(crate::jobs::admission::Admission::default());
+    let samples = web::Data::new(samples);
+    let telemetry = web::Data::new(settings.node_metrics.clone());
     let server = HttpServer::new(move || {
         common
             .clone()
@@ -323,6 +352,8 @@ fn http_server(
             .app_data(internal.clone())
             .app_data(jobs.clone())
             .app_data(admission.clone())
+            .app_data(samples.clone())
+            .app_data(telemetry.clone())
             .configure(routes::configure)
             .default_service(web::to(platform::service::not_found))
     })

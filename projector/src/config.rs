@@ -20,6 +20,9 @@ pub struct Settings {
     /// Logs and traces: environment, shipping to `logs.<service>`, OTLP export.
     #[serde(default)]
     pub telemetry: platform::config::TelemetrySettings,
+    /// The samples subscription, its retention and gauge (`[node_metrics]`).
+    #[serde(default)]
+    pub node_metrics: crate::samples::TelemetrySettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]

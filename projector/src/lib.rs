@@ -36,6 +36,8 @@ pub mod project;
 pub mod release;
 /// Stored records through the live code path.
 pub mod replay;
+/// Node telemetry: the samples subscription, retention and the per-cluster gauge.
+pub mod samples;
 /// `Application`: wiring, HTTP server, run and shutdown.
 pub mod startup;
 /// The projector's instruments.

@@ -22,6 +22,9 @@ use crate::config::Settings;
 use crate::consumer::Projector;
 use crate::dead_letters::DeadLetterProbe;
 use crate::lag::{LagBoard, LagProbe};
+use crate::samples::consumer::SampleProjector;
+use crate::samples::gauge::ClusterGauge;
+use crate::samples::retention::Retention;
 use crate::telemetry::ProjectorMetrics;
 use crate::views::Projection;
 use crate::views::audit::AuditView;
@@ -58,6 +61,9 @@ pub struct Application {
     dead_letters: DeadLetterProbe,
     readiness: Readiness,
     settings: Settings,
+    samples: SampleProjector,
+    retention: Retention,
+    gauge: ClusterGauge,
 }
 
 impl Application {
@@ -102,6 +108,7 @@ impl Application {
             interval: settings.projector.lag_interval(),
             metrics: projector.metrics.clone(),
         };
+        let (samples, retention, gauge) = telemetry(&settings, &pool, &metrics);
         let readiness = Readiness::default();
         readiness.down(platform::kafka::KAFKA_CHECK, "connecting");
         let alive = Arc::clone(&projector.alive);
@@ -130,6 +137,9 @@ impl Application {
             dead_letters,
             readiness,
             settings,
+            samples,
+            retention,
+            gauge,
         })
     }
 
@@ -148,18 +158,93 @@ impl Application {
             dead_letters,
             readiness,
             settings,
+            samples,
+            retention,
+            gauge,
             ..
         } = self;
         let mut supervisor = Supervisor::new(readiness.clone());
         supervisor.spawn(
+            "samples",
+            samples_task(samples, settings.clone(), supervisor.shutdown()),
+        );
+        supervisor.spawn(
             "projection",
             log_task(projector, settings, readiness, supervisor.shutdown()),
         );
+        supervisor.spawn("sample_retention", retention.run(supervisor.shutdown()));
+        supervisor.spawn("cluster_metric_gauge", gauge.run(supervisor.shutdown()));
         supervisor.spawn("lag_probe", lag.run(supervisor.shutdown()));
         supervisor.spawn("dead_letter_probe", dead_letters.run(supervisor.shutdown()));
         platform::service::supervise_http(&mut supervisor, server);
         supervisor.run(shutdown).await
     }
+}
+
+/// The samples subscription, its retention purge and the per-cluster gauge.
+fn telemetry(
+    settings: &Settings,
+    pool: &sqlx::MySqlPool,
+    metrics: &Metrics,
+) -> (SampleProjector, Retention, ClusterGauge) {
+    let t = &settings.node_metrics;
+    let clock: platform::clock::SharedClock = Arc::new(platform::clock::SystemClock);
+    let samples = SampleProjector {
+        pool: pool.clone(),
+        projection: crate::samples::PROJECTION.to_owned(),
+        max_backoff: settings.projector.max_backoff(),
+    };
+    let retention = Retention {
+        pool: pool.clone(),
+        clock: clock.clone(),
+        retention: chrono::Duration::hours(t.retention_hours),
+        chunk: t.purge_chunk.max(1),
+        interval: std::time::Duration::from_secs(t.purge_interval_seconds.max(1)),
+    };
+    let series = Arc::default();
+    ClusterGauge::register(metrics, Arc::clone(&series));
+    let gauge = ClusterGauge {
+        pool: pool.clone(),
+        clock,
+        window: chrono::Duration::seconds(t.gauge_window_seconds),
+        interval: std::time::Duration::from_secs(t.gauge_interval_seconds.max(1)),
+        series,
+    };
+    (samples, retention, gauge)
+}
+
+/// Waits for the samples topic, joins the samples group from this subscription's
+/// checkpoints in MariaDB, and projects samples until shutdown.
+async fn samples_task(
+    samples: SampleProjector,
+    settings: Settings,
+    shutdown: Shutdown,
+) -> anyhow::Result<()> {
+    let brokers = &settings.kafka.brokers;
+    let spec = TopicSpec::metrics_samples(&settings.kafka);
+    let quiet = Readiness::default();
+    if !platform::kafka::ensure_topics_with_backoff(
+        brokers,
+        std::slice::from_ref(&spec),
+        &quiet,
+        shutdown.clone(),
+    )
+    .await?
+    {
+        return Ok(());
+    }
+    let start = crate::offsets::from_checkpoints(
+        samples.pool.clone(),
+        samples.projection.clone(),
+        tokio::runtime::Handle::current(),
+    );
+    let group = settings.node_metrics.group(&settings.projector.group_id);
+    let config = consumer_config(brokers, &group);
+    let (mut reader, events) = GroupReader::start(config, &spec.name, start, 16)
+        .context("Failed to start the samples reader")?;
+    let result = samples.run(events, shutdown).await;
+    tokio::task::spawn_blocking(move || reader.stop()).await?;
+    result
 }
 
 /// Waits for Kafka (topics ensured, with backoff), joins the projector group starting

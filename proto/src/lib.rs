@@ -7,6 +7,7 @@ mod cluster;
 mod codec;
 mod droplet;
 mod job;
+mod metrics;
 mod queue;
 mod rate_limit_policy;
 mod record;
@@ -28,6 +29,7 @@ pub const FILE_DESCRIPTOR_SET: &[u8] =
 pub use codec::{
     Encoded, UpcastFn, Upcaster, WireEvent, decode_event, decode_events, encode_events, event_id,
 };
+pub use metrics::{decode_sample, encode_sample};
 pub use record::{DecodeError, SCHEMA, decode_record, encode_record, header_values};
 pub use state::WireState;
 pub use time::{from_timestamp, to_timestamp};

@@ -29,6 +29,9 @@ pub struct Settings {
     /// Rate limits (api.md §8); api.md's defaults when the section is left out.
     #[serde(default)]
     pub rate_limit: RateLimitSettings,
+    /// Health's window (`[node_metrics]`).
+    #[serde(default)]
+    pub node_metrics: crate::routes::telemetry::HealthSettings,
     /// SSE streams of the audit feed (heartbeat, per-client buffer).
     #[serde(default)]
     pub events: StreamSettings,

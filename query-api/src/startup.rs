@@ -132,6 +132,7 @@ impl Application {
         let (listener, port) = platform::service::bind(&settings.http)?;
         let web_dir = service::spa(&settings.web_dir).map(|_| settings.web_dir.clone());
         let spec = contract::openapi::document();
+        let health = web::Data::new(settings.node_metrics.clone());
         let server = HttpServer::new(move || {
             let web_dir = web_dir.clone();
             common
@@ -140,6 +141,7 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(relay.clone())
                 .app_data(tokens.clone())
+                .app_data(health.clone())
                 .configure(routes::api)
                 .service(service::docs(spec.clone()))
                 .configure(move |cfg| match web_dir.as_deref().and_then(service::spa) {

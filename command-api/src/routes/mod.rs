@@ -11,6 +11,7 @@ pub mod forward;
 pub mod input;
 pub mod jobs;
 pub mod metadata;
+pub mod metrics;
 pub mod node_pools;
 pub mod operations;
 pub mod queues;
@@ -93,6 +94,11 @@ pub fn table() -> Vec<ApiRoute> {
             M::DELETE,
             "/api/v1/clusters/{id}/node_pools/{pool_id}/nodes/{node_id}",
             web::delete().to(node_pools::remove_node),
+        ),
+        route(
+            M::POST,
+            "/api/v1/clusters/{id}/metrics",
+            web::post().to(metrics::push),
         ),
         route(
             M::POST,

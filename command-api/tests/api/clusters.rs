@@ -32,7 +32,11 @@ impl TestApp {
     }
 
     /// Creates a cluster as alice; returns its id and the 202 body.
-    async fn create_cluster(&self, name: &str, counts: &[u32]) -> (Uuid, ClusterAccepted) {
+    pub(crate) async fn create_cluster(
+        &self,
+        name: &str,
+        counts: &[u32],
+    ) -> (Uuid, ClusterAccepted) {
         let response = self
             .post("/api/v1/clusters", MEMBER)
             .json(&cluster_body(name, counts))
@@ -54,7 +58,7 @@ impl TestApp {
     }
 
     /// The cluster's node droplets that are not gone.
-    fn live_nodes(&self, cluster: Uuid) -> Vec<Droplet> {
+    pub(crate) fn live_nodes(&self, cluster: Uuid) -> Vec<Droplet> {
         self.writer
             .observe::<Droplet>(|d| {
                 d.node_of.is_some_and(|n| n.cluster_id == cluster)
@@ -82,7 +86,7 @@ impl TestApp {
 
     /// Waits until the cluster is running with no operation pending and `total` nodes
     /// active; returns the cluster.
-    async fn running_with(&self, id: Uuid, total: usize) -> Cluster {
+    pub(crate) async fn running_with(&self, id: Uuid, total: usize) -> Cluster {
         self.settle(&format!("cluster running with {total} nodes"), |app| {
             let cluster = app.cluster(id)?;
             let nodes = app.live_nodes(id);

@@ -13,6 +13,7 @@ mod helpers;
 mod idempotency;
 mod job_clusters;
 mod jobs;
+mod metrics;
 mod names;
 mod patch;
 mod rate_limits;

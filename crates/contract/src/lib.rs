@@ -16,6 +16,7 @@ pub mod operation;
 pub mod problem;
 pub mod rate_limit;
 pub mod requests;
+pub mod telemetry;
 
 /// Declares the fields a request body may carry, for the command side's "unknown field"
 /// check; a test holds each list equal to the type's OpenAPI properties.

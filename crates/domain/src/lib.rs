@@ -17,6 +17,7 @@ pub mod rate_limit_policy;
 pub mod record;
 pub mod rejection;
 pub mod reservation;
+pub mod telemetry;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 

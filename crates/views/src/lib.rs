@@ -13,6 +13,7 @@ pub mod operation;
 pub mod parked;
 pub mod rate_limit_policy;
 pub mod row;
+pub mod telemetry;
 pub mod timeline;
 
 pub use row::{StateRow, rfc3339};

@@ -11,6 +11,7 @@ mod projection;
 mod rate_limit_policy;
 mod records;
 mod restart;
+mod samples;
 mod test_app;
 mod transient;
 mod validity;

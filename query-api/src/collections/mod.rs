@@ -6,5 +6,6 @@ pub mod clusters;
 pub mod droplets;
 pub mod events;
 pub mod jobs;
+pub mod metrics;
 pub mod operations;
 pub mod timeline;

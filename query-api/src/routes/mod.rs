@@ -15,6 +15,7 @@ pub mod queues;
 pub mod rate_limits;
 pub mod resources;
 pub mod service;
+pub mod telemetry;
 
 use actix_web::http::Method;
 use actix_web::{Route, web};
@@ -67,6 +68,14 @@ pub fn table() -> Vec<ApiRoute> {
         get(
             "/api/v1/clusters/{id}/events",
             web::get().to(clusters::events),
+        ),
+        get(
+            "/api/v1/clusters/{id}/metrics",
+            web::get().to(telemetry::metrics),
+        ),
+        get(
+            "/api/v1/clusters/{id}/health",
+            web::get().to(telemetry::health),
         ),
         get("/api/v1/operations", web::get().to(list::<OperationRow>)),
         get(

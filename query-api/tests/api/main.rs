@@ -16,4 +16,5 @@ mod observability;
 mod operations;
 mod parked_events;
 mod rate_limits;
+mod telemetry;
 mod test_app;

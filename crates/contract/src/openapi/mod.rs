@@ -14,6 +14,7 @@ pub mod observability;
 pub mod operations;
 pub mod params;
 pub mod rate_limits;
+pub mod telemetry;
 
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
@@ -54,6 +55,7 @@ use crate::problem::Problem;
         jobs::retry_job, jobs::job_attempts, jobs::job_logs, jobs::job_log_stream,
         jobs::list_queues, jobs::pause_queue, jobs::resume_queue,
         events::list_events, events::stream_events,
+        telemetry::push_metrics, telemetry::list_metrics, telemetry::cluster_health,
     ),
     components(schemas(Problem)),
     modifiers(&Everywhere),
@@ -66,6 +68,7 @@ use crate::problem::Problem;
         (name = "rate_limits", description = "Rate limits and their policies (api.md §8)"),
         (name = "jobs", description = "Background jobs and their queues (api.md §12.3)"),
         (name = "events", description = "The audit feed and its live streams (api.md §11)"),
+        (name = "telemetry", description = "Node samples and derived health (features.md §2.6)"),
     )
 )]
 struct ApiDoc;

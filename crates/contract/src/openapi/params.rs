@@ -82,3 +82,17 @@ pub struct WaitParams {
     /// `30s`, `2m` or seconds; default 30 s, capped at 60 s.
     pub timeout: Option<String>,
 }
+
+/// `?type=&since=` and paging on `GET /clusters/{id}/metrics`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MetricsParams {
+    /// `cpu`, `memory`, `disk` or `network`.
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub metric_type: Option<String>,
+    /// Only samples taken at or after this RFC 3339 time.
+    pub since: Option<String>,
+    pub page_size: Option<i64>,
+    pub page_token: Option<String>,
+}

@@ -63,6 +63,21 @@ impl TopicSpec {
         }
     }
 
+    /// `metrics.samples`: node telemetry (not domain events), keyed by cluster id, kept
+    /// for a week; the projector's read model enforces the shorter retention window.
+    pub fn metrics_samples(settings: &KafkaSettings) -> Self {
+        Self {
+            name: format!("{}metrics.samples", settings.topic_prefix),
+            partitions: settings.partitions,
+            replication: settings.replication_factor,
+            configs: vec![
+                ("cleanup.policy", "delete".into()),
+                ("retention.ms", LOG_RETENTION_MS.into()),
+                ("min.insync.replicas", min_insync(settings).to_string()),
+            ],
+        }
+    }
+
     /// `logs.<service>`: structured logs, kept for a week.
     pub fn logs(settings: &KafkaSettings, service: &str) -> Self {
         Self {

@@ -1,0 +1,131 @@
+//! The telemetry simulator (architecture.md §5): a reconciler that, once per tick of the
+//! injected clock, reads the running clusters of the partitions this instance serves and
+//! their live nodes (same partition) through the writer's typed reads, and publishes four
+//! samples per node (`series.rs`) through the one publisher. It issues no command and
+//! keeps only the last tick it published per cluster; a tick published twice (a restart,
+//! a retry) dedupes by sample id.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use domain::cluster::{Cluster, ClusterStatus};
+use domain::droplet::Droplet;
+use domain::telemetry::MetricSample;
+use domain::telemetry::load::Demand;
+use platform::shutdown::Shutdown;
+use uuid::Uuid;
+
+use super::TelemetrySettings;
+use super::publish::SamplePublisher;
+use super::series::{node_samples, tick_of};
+use crate::writer::Writer;
+
+pub struct Simulator {
+    writer: Writer,
+    publisher: SamplePublisher,
+    settings: TelemetrySettings,
+    demand: Demand,
+    /// The last tick published per cluster: a cluster that starts running mid-tick gets
+    /// that tick too, and no cluster gets a tick twice from one process.
+    published: HashMap<Uuid, u64>,
+}
+
+impl Simulator {
+    pub fn new(
+        writer: Writer,
+        publisher: SamplePublisher,
+        settings: TelemetrySettings,
+    ) -> anyhow::Result<Self> {
+        let demand = settings.demand()?;
+        Ok(Self {
+            writer,
+            publisher,
+            settings,
+            demand,
+            published: HashMap::new(),
+        })
+    }
+
+    /// Looks every second (cheap: nothing is due between ticks), publishes each running
+    /// cluster once a tick.
+    pub async fn run(mut self, mut shutdown: Shutdown) {
+        let mut ticks = tokio::time::interval(Duration::from_secs(1));
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                () = shutdown.wait() => return,
+                _ = ticks.tick() => self.pass().await,
+            }
+        }
+    }
+
+    async fn pass(&mut self) {
+        let tick = tick_of(self.writer.clock().now(), self.settings.interval_seconds);
+        let running = self.running();
+        self.published.retain(|id, _| running.contains_key(id));
+        let due: Vec<(Uuid, Vec<Uuid>)> = running
+            .into_iter()
+            .filter(|(id, _)| self.published.get(id) != Some(&tick))
+            .collect();
+        if due.is_empty() {
+            return;
+        }
+        let samples: Vec<MetricSample> = due
+            .iter()
+            .flat_map(|(id, nodes)| self.samples(*id, nodes, tick))
+            .collect();
+        match self.publisher.publish(&samples).await {
+            Ok(()) => self
+                .published
+                .extend(due.into_iter().map(|(id, _)| (id, tick))),
+            Err(error) => {
+                tracing::warn!(%error, tick, "simulated samples not published; retrying");
+            }
+        }
+    }
+
+    /// The running clusters served here, each with its live nodes (same partition).
+    fn running(&self) -> HashMap<Uuid, Vec<Uuid>> {
+        let clusters = self.writer.observe::<Cluster>(|c| {
+            c.exists()
+                && matches!(
+                    c.status,
+                    Some(ClusterStatus::Running | ClusterStatus::Degraded)
+                )
+        });
+        clusters
+            .into_iter()
+            .map(|cluster| {
+                let id = cluster.state.id;
+                let nodes = self
+                    .writer
+                    .observe_partition::<Droplet>(cluster.partition, &|d| {
+                        d.cluster_id() == Some(id) && d.is_live()
+                    })
+                    .into_iter()
+                    .map(|d| d.state.id)
+                    .collect();
+                (id, nodes)
+            })
+            .collect()
+    }
+
+    /// Every sample of one cluster at `tick`.
+    fn samples(&self, cluster_id: Uuid, nodes: &[Uuid], tick: u64) -> Vec<MetricSample> {
+        let count = u32::try_from(nodes.len()).unwrap_or(u32::MAX);
+        nodes
+            .iter()
+            .flat_map(|node_id| {
+                node_samples(
+                    self.settings.seed,
+                    cluster_id,
+                    *node_id,
+                    count,
+                    self.demand,
+                    tick,
+                    self.settings.interval_seconds,
+                )
+            })
+            .collect()
+    }
+}
