@@ -15,12 +15,16 @@ use serde::Serialize;
 use sqlx::{AssertSqlSafe, MySqlConnection, MySqlPool};
 
 /// Tables that stay in the primary schema whatever version is live (`log_parked` is
-/// log-consumer's, not a read model).
-pub const PRIMARY_ONLY: [&str; 4] = [
+/// log-consumer's, the metric tables the samples subscription's: neither is a read model
+/// of the event log).
+pub const PRIMARY_ONLY: [&str; 6] = [
     "_sqlx_migrations",
     "read_model_version",
     "parked_event_skip",
     "log_parked",
+    // Node telemetry is not folded from the event log: a rebuild cannot recreate it.
+    "metric_sample",
+    "metric_latest",
 ];
 
 /// The primary database: its pool and its name.

@@ -2,12 +2,14 @@
 //! `traceparent` is answered with a `traceparent` of the same trace, and that trace id is
 //! in the command record's Kafka headers, in command-api's access line and the
 //! projector's per-record line as both services shipped them to `logs.<service>` on the
-//! real broker. A test binary of its own: it installs the process's log subscriber with
+//! real broker, and in the entry log-consumer then pushed to Loki (structured metadata)
+//! and wrote to `log_lines`. A test binary of its own: it installs the process's log subscriber with
 //! shipping on, to the stack's topic prefix.
 
 use std::time::Duration;
 
 use devtools::stack::{Stack, StackOptions, TOKEN};
+use log_consumer::loki::wire::{EntryAdapter, PushRequest};
 use platform::config::{KafkaSettings, TelemetrySettings};
 use platform::kafka::LogEntry;
 use platform::testing::{eventually_some, shared_brokers, unique_suffix};
@@ -135,7 +137,115 @@ async fn one_trace_id_joins_the_request_the_record_and_the_shipped_log_lines() {
     );
     assert_ne!(applied["span_id"], access["span_id"]);
 
-    // TODO(issue 10, after merging log-consumer): start log-consumer on this prefix with
-    // the fake Loki receiver and assert the pushed entry with structured metadata
-    // `trace_id` = `trace_id` (and its `log_lines` row) — the fourth hop of the trace.
+
+    // The fourth hop: log-consumer, on the same topics, pushes the projector's line to a
+    // Loki (a fake that keeps the decoded pushes) with the trace id as structured
+    // metadata, and writes it to `log_lines`.
+    let loki = FakeLoki::start();
+    let (trigger, consumer) = start_log_consumer(&stack, &loki.url).await;
+    let pushed = eventually_some(wait, || async {
+        loki.entries()
+            .into_iter()
+            .find(|(labels, entry)| {
+                labels.contains("service=\"projector\"")
+                    && entry.structured_metadata.iter().any(|m| m.name == "trace_id" && m.value == trace_id)
+            })
+    })
+    .await
+    .expect("log-consumer pushed the projector's line of this trace to Loki");
+    let (labels, entry) = pushed;
+    assert!(!labels.contains("trace_id"), "ids are metadata, never labels: {labels}");
+    assert!(entry.line.contains(&droplet_id), "{}", entry.line);
+    let pool = sqlx::MySqlPool::connect(&stack.database_url).await.unwrap();
+    let row = eventually_some(wait, || async {
+        sqlx::query_as::<_, (String, String)>(
+            "SELECT service, message FROM log_lines WHERE trace_id = ? AND service = 'projector'",
+        )
+        .bind(&trace_id)
+        .fetch_optional(&pool)
+        .await
+        .ok()
+        .flatten()
+    })
+    .await
+    .expect("log-consumer wrote the projector's line of this trace to log_lines");
+    assert_eq!(row.1, "record applied");
+    trigger.fire();
+    consumer.await.unwrap().unwrap();
+}
+
+/// log-consumer in-process on the stack's topics and database, pushing to `loki_url`.
+async fn start_log_consumer(
+    stack: &Stack,
+    loki_url: &str,
+) -> (
+    platform::shutdown::Trigger,
+    tokio::task::JoinHandle<anyhow::Result<()>>,
+) {
+    let mut settings = log_consumer::config::Settings::load().expect("embedded settings");
+    settings.http.port = 0;
+    settings.kafka.brokers = stack.brokers.clone();
+    settings.kafka.topic_prefix = stack.prefix.clone();
+    settings.database.url = stack.database_url.clone();
+    settings.loki.url = loki_url.to_owned();
+    settings.batch.max_wait_ms = 200;
+    let app = log_consumer::startup::Application::build(settings)
+        .await
+        .expect("log-consumer builds");
+    let (trigger, shutdown) = platform::shutdown::channel();
+    (trigger, tokio::spawn(app.run_until_stopped(shutdown)))
+}
+
+/// A Loki push endpoint on port 0 that keeps every push, decoded from the real wire
+/// format (snappy block + `logproto.PushRequest`).
+struct FakeLoki {
+    url: String,
+    pushes: std::sync::Arc<std::sync::Mutex<Vec<PushRequest>>>,
+}
+
+impl FakeLoki {
+    fn start() -> Self {
+        let pushes = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = actix_web::web::Data::from(std::sync::Arc::clone(&pushes));
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let server = actix_web::HttpServer::new(move || {
+            actix_web::App::new()
+                .app_data(kept.clone())
+                .route("/loki/api/v1/push", actix_web::web::post().to(keep_push))
+                .route("/ready", actix_web::web::get().to(actix_web::HttpResponse::Ok))
+        })
+        .listen(listener)
+        .unwrap()
+        .workers(1)
+        .disable_signals()
+        .run();
+        tokio::spawn(server);
+        Self { url, pushes }
+    }
+
+    /// Every pushed entry with its stream's labels.
+    fn entries(&self) -> Vec<(String, EntryAdapter)> {
+        let pushes = self.pushes.lock().unwrap();
+        pushes
+            .iter()
+            .flat_map(|p| p.streams.iter())
+            .flat_map(|s| s.entries.iter().map(|e| (s.labels.clone(), e.clone())))
+            .collect()
+    }
+}
+
+async fn keep_push(
+    kept: actix_web::web::Data<std::sync::Mutex<Vec<PushRequest>>>,
+    body: actix_web::web::Bytes,
+) -> actix_web::HttpResponse {
+    use prost::Message;
+    let Ok(raw) = snap::raw::Decoder::new().decompress_vec(&body) else {
+        return actix_web::HttpResponse::BadRequest().finish();
+    };
+    let Ok(request) = PushRequest::decode(raw.as_slice()) else {
+        return actix_web::HttpResponse::BadRequest().finish();
+    };
+    kept.lock().unwrap().push(request);
+    actix_web::HttpResponse::NoContent().finish()
 }
