@@ -146,7 +146,7 @@ sample_rss() {
 # projector_lag: the projector's lag gauge summed over partitions (empty if unreadable).
 projector_lag() {
   { curl -fsS "http://127.0.0.1:$projector_port/metrics" 2>/dev/null || true; } \
-    | awk '/^cg_projector_lag_records[{ ]/ { s += $NF; n++ } END { if (n) print s }'
+    | awk '/^clustergenie_projector_lag_records[{ ]/ { s += $NF; n++ } END { if (n) print s }'
 }
 
 # sample_lag PHASE: the projector's summed lag gauge every 0.25 s into lag.tsv.
@@ -203,10 +203,10 @@ stages() {
     { curl -fsS "$command_url/metrics" 2>/dev/null || true; }
     { curl -fsS "http://127.0.0.1:$projector_port/metrics" 2>/dev/null || true; }
   } | awk -v p="$1" -v e="$edge" '
-    /^cg_writer_(append_ack|read_back)_duration_seconds_(sum|count)[{ ]/ ||
-    /^cg_projector_batch_duration_seconds_(sum|count)[{ ]/ ||
-    /^cg_projector_records_total[{ ]/ ||
-    (/^cg_http_server_request_duration_seconds_(sum|count)[{ ]/ && /method="POST"/ && /route="\/api\/v1\/droplets"/) {
+    /^clustergenie_writer_(append_ack|read_back)_duration_seconds_(sum|count)[{ ]/ ||
+    /^clustergenie_projector_batch_duration_seconds_(sum|count)[{ ]/ ||
+    /^clustergenie_projector_records_total[{ ]/ ||
+    (/^http_server_request_duration_seconds_(sum|count)[{ ]/ && /http_request_method="POST"/ && /http_route="\/api\/v1\/droplets"/) {
       split($1, name, "{"); key = name[1]
       if (match($0, /command="[^"]*"/)) key = key "|" substr($0, RSTART + 9, RLENGTH - 10)
       sum[key] += $NF }
@@ -225,7 +225,7 @@ stop_samplers() {
 # and the projector has no lag, so a phase does not start while the provisioner or the
 # projector is still working off the last one (the latency phase needs an idle system).
 commands_total() {
-  { curl -fsS "$command_url/metrics" 2>/dev/null || true; } | awk '/^cg_commands_total[{ ]/ { s += $NF } END { print s + 0 }'
+  { curl -fsS "$command_url/metrics" 2>/dev/null || true; } | awk '/^clustergenie_commands_total[{ ]/ { s += $NF } END { print s + 0 }'
 }
 quiesce() {
   local deadline=$((SECONDS + 60)) a b
@@ -372,7 +372,7 @@ cpu_mark upsert end
 # snapshots_written: command-api on $restore_port has stored a snapshot of every partition.
 snapshots_written() {
   curl -fsS "http://127.0.0.1:$restore_port/metrics" |
-    awk -v want="$partitions" '/^cg_snapshots_total\{/ && /outcome="written"/ { n += $NF } END { exit !(n >= want) }'
+    awk -v want="$partitions" '/^clustergenie_snapshots_total\{/ && /outcome="written"/ { n += $NF } END { exit !(n >= want) }'
 }
 
 # restore_time PREFIX NAME [SNAPSHOT_EVERY]: seconds from spawning command-api on topic

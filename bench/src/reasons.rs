@@ -66,11 +66,11 @@ impl Run {
     fn command_stage_ms(&self, phase: &str, stage: &str, command: &str) -> Option<f64> {
         let sum = self.stage(
             phase,
-            &format!("cg_writer_{stage}_duration_seconds_sum|{command}"),
+            &format!("clustergenie_writer_{stage}_duration_seconds_sum|{command}"),
         )?;
         let count = self.stage(
             phase,
-            &format!("cg_writer_{stage}_duration_seconds_count|{command}"),
+            &format!("clustergenie_writer_{stage}_duration_seconds_count|{command}"),
         )?;
         (count > 0.0).then(|| sum * 1000.0 / count)
     }
@@ -91,7 +91,7 @@ impl Run {
         let in_log = [reserve_ack, reserve_read, create_ack, create_read]
             .into_iter()
             .sum::<Option<f64>>();
-        let server = self.stage_mean_ms(phase, "cg_http_server_request_duration_seconds");
+        let server = self.stage_mean_ms(phase, "http_server_request_duration_seconds");
         let client = self.num(phase, "summary.latency_ms.mean");
         let cpu = self.phase_cpu(phase).map_or("no CPU marks".into(), |c| {
             c.describe(self.num(phase, "summary.requests").map(|r| r + 100.0))
@@ -114,10 +114,10 @@ impl Run {
 
     /// Freshness: is it command-api, the projector's transactions, or the machine.
     pub(crate) fn why_freshness(&self, phase: &str) -> String {
-        let records = self.stage(phase, "cg_projector_records_total");
-        let batches = self.stage(phase, "cg_projector_batch_duration_seconds_count");
-        let batch_ms = self.stage_mean_ms(phase, "cg_projector_batch_duration_seconds");
-        let busy = self.stage(phase, "cg_projector_batch_duration_seconds_sum");
+        let records = self.stage(phase, "clustergenie_projector_records_total");
+        let batches = self.stage(phase, "clustergenie_projector_batch_duration_seconds_count");
+        let batch_ms = self.stage_mean_ms(phase, "clustergenie_projector_batch_duration_seconds");
+        let busy = self.stage(phase, "clustergenie_projector_batch_duration_seconds_sum");
         let asked = self.num(phase, "rate");
         let accepted = self.num(phase, "summary.ok_per_second");
         let lag = self

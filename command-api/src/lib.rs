@@ -15,7 +15,7 @@ pub mod internal;
 pub mod jobs;
 /// Names unique per owner across partitions: reservations.
 pub mod names;
-/// `cg_command_responses_total{method,outcome}`: how mutations ended.
+/// `clustergenie_command_responses_total{method,outcome}`: how mutations ended.
 pub mod outcomes;
 /// Which instance serves which partition (Redis), for forwarding.
 pub mod ownership;

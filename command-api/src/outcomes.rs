@@ -1,4 +1,4 @@
-//! `cg_command_responses_total{method,outcome}`: how every mutation on `/api/v1` ended —
+//! `clustergenie_command_responses_total{method,outcome}`: how every mutation on `/api/v1` ended —
 //! `replayed` (an idempotent retry answered from the log), else the HTTP status code
 //! (`201`, `409`, `412`, `428`, `429`, `503`, …). Status codes and methods are bounded
 //! sets; this never labels by path, id or user.
@@ -20,7 +20,7 @@ impl CommandOutcomes {
     pub fn new(metrics: &Metrics) -> Self {
         let meter = metrics.meter("command-api");
         Self {
-            responses: meter.u64_counter("cg_command_responses").build(),
+            responses: meter.u64_counter("clustergenie_command_responses").build(),
         }
     }
 }

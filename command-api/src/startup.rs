@@ -101,7 +101,7 @@ impl Application {
             ))?,
             forwarded: metrics
                 .meter("command-api")
-                .u64_counter("cg_commands_forwarded")
+                .u64_counter("clustergenie_commands_forwarded")
                 .build(),
         };
         let readiness = Readiness::default();

@@ -137,24 +137,27 @@ async fn one_trace_id_joins_the_request_the_record_and_the_shipped_log_lines() {
     );
     assert_ne!(applied["span_id"], access["span_id"]);
 
-
     // The fourth hop: log-consumer, on the same topics, pushes the projector's line to a
     // Loki (a fake that keeps the decoded pushes) with the trace id as structured
     // metadata, and writes it to `log_lines`.
     let loki = FakeLoki::start();
     let (trigger, consumer) = start_log_consumer(&stack, &loki.url).await;
     let pushed = eventually_some(wait, || async {
-        loki.entries()
-            .into_iter()
-            .find(|(labels, entry)| {
-                labels.contains("service=\"projector\"")
-                    && entry.structured_metadata.iter().any(|m| m.name == "trace_id" && m.value == trace_id)
-            })
+        loki.entries().into_iter().find(|(labels, entry)| {
+            labels.contains("service=\"projector\"")
+                && entry
+                    .structured_metadata
+                    .iter()
+                    .any(|m| m.name == "trace_id" && m.value == trace_id)
+        })
     })
     .await
     .expect("log-consumer pushed the projector's line of this trace to Loki");
     let (labels, entry) = pushed;
-    assert!(!labels.contains("trace_id"), "ids are metadata, never labels: {labels}");
+    assert!(
+        !labels.contains("trace_id"),
+        "ids are metadata, never labels: {labels}"
+    );
     assert!(entry.line.contains(&droplet_id), "{}", entry.line);
     let pool = sqlx::MySqlPool::connect(&stack.database_url).await.unwrap();
     let row = eventually_some(wait, || async {
@@ -213,7 +216,10 @@ impl FakeLoki {
             actix_web::App::new()
                 .app_data(kept.clone())
                 .route("/loki/api/v1/push", actix_web::web::post().to(keep_push))
-                .route("/ready", actix_web::web::get().to(actix_web::HttpResponse::Ok))
+                .route(
+                    "/ready",
+                    actix_web::web::get().to(actix_web::HttpResponse::Ok),
+                )
         })
         .listen(listener)
         .unwrap()

@@ -26,17 +26,27 @@ impl ShipMetrics {
     pub fn new(metrics: &Metrics) -> Self {
         let meter = metrics.meter("log-consumer");
         Self {
-            records: meter.u64_counter("cg_log_consumer_records").build(),
-            lines_pushed: meter.u64_counter("cg_log_consumer_lines_pushed").build(),
-            push_errors: meter.u64_counter("cg_log_consumer_push_errors").build(),
-            sink_errors: meter.u64_counter("cg_log_consumer_sink_errors").build(),
-            parked: meter.u64_counter("cg_log_consumer_parked_records").build(),
+            records: meter
+                .u64_counter("clustergenie_log_consumer_records")
+                .build(),
+            lines_pushed: meter
+                .u64_counter("clustergenie_log_consumer_lines_pushed")
+                .build(),
+            push_errors: meter
+                .u64_counter("clustergenie_log_consumer_push_errors")
+                .build(),
+            sink_errors: meter
+                .u64_counter("clustergenie_log_consumer_sink_errors")
+                .build(),
+            parked: meter
+                .u64_counter("clustergenie_log_consumer_parked_records")
+                .build(),
             batch_lines: meter
-                .u64_histogram("cg_log_consumer_batch_lines")
+                .u64_histogram("clustergenie_log_consumer_batch_lines")
                 .with_boundaries(vec![1.0, 10.0, 50.0, 100.0, 250.0, 500.0, 1000.0, 5000.0])
                 .build(),
             batch_bytes: meter
-                .u64_histogram("cg_log_consumer_batch_size")
+                .u64_histogram("clustergenie_log_consumer_batch_size")
                 .with_unit("By")
                 .with_boundaries(vec![
                     1024.0,
@@ -48,12 +58,16 @@ impl ShipMetrics {
                 ])
                 .build(),
             push_duration: meter
-                .f64_histogram("cg_log_consumer_push_duration")
+                .f64_histogram("clustergenie_log_consumer_push_duration")
                 .with_unit("s")
                 .with_boundaries(vec![0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0])
                 .build(),
-            lag: meter.i64_gauge("cg_log_consumer_lag_records").build(),
-            purged: meter.u64_counter("cg_log_consumer_lines_purged").build(),
+            lag: meter
+                .i64_gauge("clustergenie_log_consumer_lag_records")
+                .build(),
+            purged: meter
+                .u64_counter("clustergenie_log_consumer_lines_purged")
+                .build(),
         }
     }
 

@@ -24,21 +24,32 @@ impl ProjectorMetrics {
     pub fn new(metrics: &Metrics) -> Self {
         let meter = metrics.meter("projector");
         Self {
-            records: meter.u64_counter("cg_projector_records").build(),
+            records: meter.u64_counter("clustergenie_projector_records").build(),
             batch_duration: meter
-                .f64_histogram("cg_projector_batch_duration")
+                .f64_histogram("clustergenie_projector_batch_duration")
                 .with_unit("s")
                 .with_boundaries(vec![
                     0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
                 ])
                 .build(),
-            lag: meter.i64_gauge("cg_projector_lag_records").build(),
-            lag_seconds: meter.f64_gauge("cg_projector_lag").with_unit("s").build(),
-            cache_failures: meter.u64_counter("cg_projector_cache_failures").build(),
-            retries: meter.u64_counter("cg_projector_batch_retries").build(),
-            parked: meter.i64_gauge("cg_projector_parked_records").build(),
+            lag: meter
+                .i64_gauge("clustergenie_projector_lag_records")
+                .build(),
+            lag_seconds: meter
+                .f64_gauge("clustergenie_projector_lag")
+                .with_unit("s")
+                .build(),
+            cache_failures: meter
+                .u64_counter("clustergenie_projector_cache_failures")
+                .build(),
+            retries: meter
+                .u64_counter("clustergenie_projector_batch_retries")
+                .build(),
+            parked: meter
+                .i64_gauge("clustergenie_projector_parked_records")
+                .build(),
             oldest_parked: meter
-                .f64_gauge("cg_projector_parked_oldest_age")
+                .f64_gauge("clustergenie_projector_parked_oldest_age")
                 .with_unit("s")
                 .build(),
         }
@@ -59,7 +70,7 @@ impl ProjectorMetrics {
     }
 
     /// Records behind the high watermark, and how old the oldest of them is
-    /// (`cg_projector_lag_seconds{partition}`, 0 when caught up).
+    /// (`clustergenie_projector_lag_seconds{partition}`, 0 when caught up).
     pub fn lag(&self, partition: i32, records: i64, seconds: f64) {
         let labels = [KeyValue::new("partition", i64::from(partition))];
         self.lag.record(records, &labels);

@@ -184,8 +184,8 @@ pub async fn wait(feed: &ChangeFeed, token: &ConsistencyToken, budget: Duration)
     }
 }
 
-/// `cg_consistency_waits_total{outcome="caught_up|stale"}` and
-/// `cg_consistency_wait_duration_seconds{outcome}`: reads that carried a token, whether
+/// `clustergenie_consistency_waits_total{outcome="caught_up|stale"}` and
+/// `clustergenie_consistency_wait_duration_seconds{outcome}`: reads that carried a token, whether
 /// the projector reached it within the budget, and how long they waited.
 #[derive(Debug, Clone)]
 pub struct WaitMetrics {
@@ -197,9 +197,9 @@ impl WaitMetrics {
     pub fn new(metrics: &Metrics) -> Self {
         let meter = metrics.meter("query-api");
         Self {
-            waits: meter.u64_counter("cg_consistency_waits").build(),
+            waits: meter.u64_counter("clustergenie_consistency_waits").build(),
             duration: meter
-                .f64_histogram("cg_consistency_wait_duration")
+                .f64_histogram("clustergenie_consistency_wait_duration")
                 .with_unit("s")
                 .with_boundaries(vec![
                     0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0,

@@ -1,8 +1,8 @@
 //! The worker pool's metrics, labels bounded by queue, type and outcome:
-//! `cg_jobs_finished_total{queue,job_type,outcome}`, `cg_jobs_running{queue}`,
-//! `cg_jobs_queue_depth{queue}`, `cg_job_duration_seconds{queue,job_type,outcome}` and this
-//! instance's `cg_workers` / `cg_workers_busy`; at the route, `cg_jobs_enqueued_total{job_type}`
-//! and `cg_jobs_rejected_total{job_type,reason="queue_full|duplicate|refused"}` (`EnqueueMetrics`).
+//! `clustergenie_jobs_finished_total{queue,job_type,outcome}`, `clustergenie_jobs_running{queue}`,
+//! `clustergenie_job_queue_depth{queue}`, `clustergenie_job_duration_seconds{queue,job_type,outcome}` and this
+//! instance's `clustergenie_workers` / `clustergenie_workers_busy`; at the route, `clustergenie_jobs_enqueued_total{job_type}`
+//! and `clustergenie_jobs_rejected_total{job_type,reason="queue_full|duplicate|refused"}` (`EnqueueMetrics`).
 //! Queue names are user input, so only the first `MAX_QUEUE_LABELS` distinct queues
 //! get their own label; the rest share `other`.
 
@@ -29,18 +29,18 @@ impl JobMetrics {
     pub fn new(metrics: &Metrics) -> Self {
         let meter = metrics.meter("command-api");
         Self {
-            finished: meter.u64_counter("cg_jobs_finished").build(),
-            running: meter.u64_gauge("cg_jobs_running").build(),
-            depth: meter.u64_gauge("cg_jobs_queue_depth").build(),
+            finished: meter.u64_counter("clustergenie_jobs_finished").build(),
+            running: meter.u64_gauge("clustergenie_jobs_running").build(),
+            depth: meter.u64_gauge("clustergenie_job_queue_depth").build(),
             duration: meter
-                .f64_histogram("cg_job_duration")
+                .f64_histogram("clustergenie_job_duration")
                 .with_unit("s")
                 .with_boundaries(vec![
                     0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 1800.0,
                 ])
                 .build(),
-            workers: meter.u64_gauge("cg_workers").build(),
-            busy: meter.u64_gauge("cg_workers_busy").build(),
+            workers: meter.u64_gauge("clustergenie_workers").build(),
+            busy: meter.u64_gauge("clustergenie_workers_busy").build(),
             labelled: Mutex::new(HashSet::new()),
         }
     }
@@ -117,8 +117,8 @@ impl EnqueueMetrics {
     pub fn new(metrics: &Metrics) -> Self {
         let meter = metrics.meter("command-api");
         Self {
-            enqueued: meter.u64_counter("cg_jobs_enqueued").build(),
-            rejected: meter.u64_counter("cg_jobs_rejected").build(),
+            enqueued: meter.u64_counter("clustergenie_jobs_enqueued").build(),
+            rejected: meter.u64_counter("clustergenie_jobs_rejected").build(),
         }
     }
 

@@ -48,11 +48,11 @@ impl TelemetrySettings {
     /// The configured demand; an unknown profile name is refused at start.
     pub fn demand(&self) -> anyhow::Result<Demand> {
         let profile = Profile::parse(&self.demand_profile).ok_or_else(|| {
-            anyhow::anyhow!("telemetry.demand_profile must be calm, spike, leak or flapping")
+            anyhow::anyhow!("node_metrics.demand_profile must be calm, spike, leak or flapping")
         })?;
         anyhow::ensure!(
             self.demand_level <= 100,
-            "telemetry.demand_level must be 0..=100"
+            "node_metrics.demand_level must be 0..=100"
         );
         Ok(Demand {
             level: self.demand_level,

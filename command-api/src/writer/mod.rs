@@ -97,14 +97,14 @@ struct WriterMetrics {
     ignored: Counter<u64>,
     quarantined: Counter<u64>,
     serving: Gauge<u64>,
-    /// `cg_partition_restore_duration_seconds{source="snapshot|log"}`.
+    /// `clustergenie_partition_restore_duration_seconds{source="snapshot|log"}`.
     restore: Histogram<f64>,
-    /// `cg_snapshots_total{outcome="written|failed"}`.
+    /// `clustergenie_snapshots_total{outcome="written|failed"}`.
     snapshots: Counter<u64>,
-    /// `cg_events_appended_total{aggregate_type,event_type}`, counted once the broker
+    /// `clustergenie_events_appended_total{aggregate_type,event_type}`, counted once the broker
     /// acknowledged the batch.
     appended: Counter<u64>,
-    /// `cg_writer_append_failures_total{reason="enqueue|delivery|fenced|read_back_timeout"}`:
+    /// `clustergenie_writer_append_failures_total{reason="enqueue|delivery|fenced|read_back_timeout"}`:
     /// producer errors and writes refused because another writer fenced this one.
     append_failures: Counter<u64>,
 }
@@ -134,22 +134,28 @@ impl Writer {
         let n = usize::try_from(config.partitions).unwrap_or(0);
         let meter = metrics.meter("command-api");
         let metrics = WriterMetrics {
-            commands: meter.u64_counter("cg_commands").build(),
-            append_ack: stage_histogram(&meter, "cg_writer_append_ack_duration"),
-            read_back: stage_histogram(&meter, "cg_writer_read_back_duration"),
-            ignored: meter.u64_counter("cg_log_records_ignored").build(),
-            quarantined: meter.u64_counter("cg_log_records_quarantined").build(),
-            serving: meter.u64_gauge("cg_partitions_serving").build(),
+            commands: meter.u64_counter("clustergenie_commands").build(),
+            append_ack: stage_histogram(&meter, "clustergenie_writer_append_ack_duration"),
+            read_back: stage_histogram(&meter, "clustergenie_writer_read_back_duration"),
+            ignored: meter
+                .u64_counter("clustergenie_log_records_ignored")
+                .build(),
+            quarantined: meter
+                .u64_counter("clustergenie_log_records_quarantined")
+                .build(),
+            serving: meter.u64_gauge("clustergenie_partitions_serving").build(),
             restore: meter
-                .f64_histogram("cg_partition_restore_duration")
+                .f64_histogram("clustergenie_partition_restore_duration")
                 .with_unit("s")
                 .with_boundaries(vec![
                     0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0,
                 ])
                 .build(),
-            snapshots: meter.u64_counter("cg_snapshots").build(),
-            appended: meter.u64_counter("cg_events_appended").build(),
-            append_failures: meter.u64_counter("cg_writer_append_failures").build(),
+            snapshots: meter.u64_counter("clustergenie_snapshots").build(),
+            appended: meter.u64_counter("clustergenie_events_appended").build(),
+            append_failures: meter
+                .u64_counter("clustergenie_writer_append_failures")
+                .build(),
         };
         let inner = Inner {
             config,

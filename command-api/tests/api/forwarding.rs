@@ -38,7 +38,7 @@ async fn commands_reach_the_owner_of_their_partition_from_any_instance() {
         ids.push(body["droplet"]["id"].as_str().unwrap().to_owned());
     }
     assert!(
-        first.metric("cg_commands_forwarded_total").await > 0.0,
+        first.metric("clustergenie_commands_forwarded_total").await > 0.0,
         "some creates were forwarded"
     );
     for id in &ids {
@@ -53,7 +53,7 @@ async fn commands_reach_the_owner_of_their_partition_from_any_instance() {
         let problem: Value = response.json().await.unwrap();
         assert_eq!(problem["code"], "RESOURCE_LOCKED");
     }
-    assert!(second.metric("cg_commands_forwarded_total").await > 0.0);
+    assert!(second.metric("clustergenie_commands_forwarded_total").await > 0.0);
 }
 
 /// Each instance publishes the partitions it serves on the status board

@@ -293,7 +293,7 @@ async fn a_sleep_job_runs_to_success_reporting_progress_and_lines() {
     assert!(
         metrics
             .lines()
-            .any(|l| l.starts_with("cg_jobs_finished_total{")
+            .any(|l| l.starts_with("clustergenie_jobs_finished_total{")
                 && l.contains("outcome=\"succeeded\"")
                 && l.contains("job_type=\"sleep\"")),
         "{metrics}"
@@ -301,13 +301,15 @@ async fn a_sleep_job_runs_to_success_reporting_progress_and_lines() {
     assert!(
         metrics
             .lines()
-            .any(|l| l.starts_with("cg_jobs_enqueued_total{")
+            .any(|l| l.starts_with("clustergenie_jobs_enqueued_total{")
                 && l.contains("job_type=\"sleep\"")
                 && l.ends_with(" 1")),
         "one enqueue counted: {metrics}"
     );
     assert!(
-        metrics.lines().any(|l| l.starts_with("cg_workers ")),
+        metrics
+            .lines()
+            .any(|l| l.starts_with("clustergenie_workers ")),
         "{metrics}"
     );
 }

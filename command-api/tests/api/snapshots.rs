@@ -62,7 +62,8 @@ async fn restores(app: &TestApp, source: &str) -> f64 {
     let needle = format!("source=\"{source}\"");
     text.lines()
         .filter(|l| {
-            l.starts_with("cg_partition_restore_duration_seconds_count") && l.contains(&needle)
+            l.starts_with("clustergenie_partition_restore_duration_seconds_count")
+                && l.contains(&needle)
         })
         .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
         .sum()

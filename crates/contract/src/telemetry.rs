@@ -24,7 +24,7 @@ pub struct SampleIn {
     pub at: String,
 }
 
-/// `POST /clusters/{id}/metrics`: up to `telemetry.max_batch` samples (default 500).
+/// `POST /clusters/{id}/metrics`: up to `node_metrics.max_batch` samples (default 500).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SampleBatch {

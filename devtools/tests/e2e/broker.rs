@@ -288,7 +288,7 @@ async fn positions_resume_after_a_broker_restart_without_gaps_or_repeats() {
     );
 }
 
-/// The live projector's `cg_projector_records_total`, summed over outcomes.
+/// The live projector's `clustergenie_projector_records_total`, summed over outcomes.
 async fn projector_records(stack: &Stack) -> f64 {
     let text = reqwest::get(format!("{}/metrics", stack.projector_url))
         .await
@@ -297,7 +297,7 @@ async fn projector_records(stack: &Stack) -> f64 {
         .await
         .unwrap();
     text.lines()
-        .filter(|l| l.starts_with("cg_projector_records_total"))
+        .filter(|l| l.starts_with("clustergenie_projector_records_total"))
         .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
         .sum()
 }

@@ -45,7 +45,7 @@ async fn a_failing_loki_loses_nothing_and_duplicates_no_line() {
     assert!(loki.entries().is_empty());
     assert!(
         first
-            .metric("cg_log_consumer_push_errors_total{reason=\"server_error\"}")
+            .metric("clustergenie_log_consumer_push_errors_total{reason=\"server_error\"}")
             .await
             >= 2.0
     );

@@ -37,12 +37,12 @@ async fn invalid_records_are_parked_and_counted_and_the_rest_ships() {
     assert!(parked[1].1.contains("message"), "{}", parked[1].1);
     assert_eq!(world.log_lines().await.len(), 2);
     assert_eq!(
-        app.metric("cg_log_consumer_parked_records_total{reason=\"invalid\"}")
+        app.metric("clustergenie_log_consumer_parked_records_total{reason=\"invalid\"}")
             .await,
         2.0
     );
     assert_eq!(
-        app.metric("cg_log_consumer_records_total{outcome=\"invalid\"}")
+        app.metric("clustergenie_log_consumer_records_total{outcome=\"invalid\"}")
             .await,
         2.0
     );
@@ -89,12 +89,12 @@ async fn a_batch_loki_refuses_is_parked_and_committed() {
         "the lines stay in log_lines"
     );
     assert_eq!(
-        app.metric("cg_log_consumer_push_errors_total{reason=\"rejected\"}")
+        app.metric("clustergenie_log_consumer_push_errors_total{reason=\"rejected\"}")
             .await,
         1.0
     );
     assert_eq!(
-        app.metric("cg_log_consumer_parked_records_total{reason=\"rejected\"}")
+        app.metric("clustergenie_log_consumer_parked_records_total{reason=\"rejected\"}")
             .await,
         2.0
     );

@@ -62,7 +62,7 @@ async fn with_loki_off_lines_still_reach_log_lines_and_the_service_is_ready() {
     let (status, metrics) = app.get("/metrics").await;
     assert_eq!(status, 200);
     assert!(
-        metrics.contains("cg_http_server_requests_total"),
+        metrics.contains("http_server_request_duration_seconds_count"),
         "{metrics}"
     );
     eventually("offsets committed", || async {

@@ -173,9 +173,13 @@ async fn lines_reach_loki_as_protobuf_streams_with_metadata_in_time_order() {
         done.then_some(())
     })
     .await;
-    assert_eq!(app.metric("cg_log_consumer_lines_pushed_total").await, 5.0);
     assert_eq!(
-        app.metric("cg_log_consumer_records_total{outcome=\"own\"}")
+        app.metric("clustergenie_log_consumer_lines_pushed_total")
+            .await,
+        5.0
+    );
+    assert_eq!(
+        app.metric("clustergenie_log_consumer_records_total{outcome=\"own\"}")
             .await,
         1.0
     );

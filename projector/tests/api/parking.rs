@@ -85,14 +85,17 @@ async fn unappliable_records_are_parked_and_block_only_their_aggregate() {
             .is_none()
     );
     assert_eq!(
-        app.metric("cg_projector_records_total{outcome=\"parked\"}")
+        app.metric("clustergenie_projector_records_total{outcome=\"parked\"}")
             .await,
         3.0
     );
     // The dead-letter probe's gauges: how many are parked, and the oldest one's age.
     let gauged = platform::testing::eventually(std::time::Duration::from_secs(10), || async {
-        app.metric("cg_projector_parked_records").await == 3.0
-            && app.metric("cg_projector_parked_oldest_age_seconds").await > 0.0
+        app.metric("clustergenie_projector_parked_records").await == 3.0
+            && app
+                .metric("clustergenie_projector_parked_oldest_age_seconds")
+                .await
+                > 0.0
     })
     .await;
     assert!(gauged, "the parked gauges report the parked records");

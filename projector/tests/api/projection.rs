@@ -103,13 +103,13 @@ async fn valid_batches_become_a_row_a_cache_entry_and_a_notification() {
     let (status, body) = app.get("/readyz").await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(
-        app.metric("cg_projector_records_total{outcome=\"applied\"}")
+        app.metric("clustergenie_projector_records_total{outcome=\"applied\"}")
             .await,
         3.0
     );
     let (_, metrics) = app.get("/metrics").await;
     assert!(
-        metrics.contains("cg_projector_batch_duration_seconds"),
+        metrics.contains("clustergenie_projector_batch_duration_seconds"),
         "{metrics}"
     );
     app.stop().await;

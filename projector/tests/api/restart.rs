@@ -51,12 +51,12 @@ async fn a_restarted_projector_resumes_from_its_checkpoint() {
     );
     // Only the three new records went through the second instance.
     assert_eq!(
-        app.metric("cg_projector_records_total{outcome=\"applied\"}")
+        app.metric("clustergenie_projector_records_total{outcome=\"applied\"}")
             .await,
         3.0
     );
     assert_eq!(
-        app.metric("cg_projector_records_total{outcome=\"ignored\"}")
+        app.metric("clustergenie_projector_records_total{outcome=\"ignored\"}")
             .await,
         0.0
     );

@@ -27,7 +27,10 @@ async fn a_failing_store_is_retried_without_advancing() {
         .produce(&batch(p, id, 1, (1, "w1"), &[provisioned(4, 2)]))
         .await;
     eventually("two retries", || async {
-        (app.metric("cg_projector_batch_retries_total").await >= 2.0).then_some(())
+        (app.metric("clustergenie_projector_batch_retries_total")
+            .await
+            >= 2.0)
+            .then_some(())
     })
     .await;
     assert_eq!(checkpoints(&app.pool).await[&p], created_at + 1);

@@ -36,7 +36,7 @@ async fn zombie_batches_version_gaps_and_stale_claims_are_ignored() {
         ("new", None, 1)
     );
     assert_eq!(
-        app.metric("cg_projector_records_total{outcome=\"ignored\"}")
+        app.metric("clustergenie_projector_records_total{outcome=\"ignored\"}")
             .await,
         3.0
     );

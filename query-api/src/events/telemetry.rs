@@ -15,9 +15,13 @@ impl StreamMetrics {
     pub fn new(metrics: &Metrics) -> Self {
         let meter = metrics.meter("query-api");
         Self {
-            open: meter.i64_up_down_counter("cg_event_streams_open").build(),
-            rows: meter.u64_counter("cg_event_hub_rows").build(),
-            overflows: meter.u64_counter("cg_event_stream_overflows").build(),
+            open: meter
+                .i64_up_down_counter("clustergenie_event_streams_open")
+                .build(),
+            rows: meter.u64_counter("clustergenie_event_hub_rows").build(),
+            overflows: meter
+                .u64_counter("clustergenie_event_stream_overflows")
+                .build(),
         }
     }
 

@@ -59,7 +59,7 @@ async fn service_routes_answer_without_a_token() {
             .text()
             .await
             .unwrap()
-            .contains("cg_http_server_requests")
+            .contains("http_server_request_duration_seconds_count")
     );
 }
 

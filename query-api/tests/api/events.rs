@@ -580,7 +580,7 @@ async fn a_slow_client_is_disconnected_with_overflow_and_resumes_without_loss() 
         stream.next().await.is_none(),
         "the stream ends after overflow"
     );
-    assert!(metric(&app, "cg_event_stream_overflows_total").await >= 1.0);
+    assert!(metric(&app, "clustergenie_event_stream_overflows_total").await >= 1.0);
     let resume_id = overflow.id.expect("overflow carries the cursor");
 
     let mut resumed = Sse::open(&app, ALICE, "", Some(&resume_id)).await;

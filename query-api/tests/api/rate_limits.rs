@@ -371,7 +371,7 @@ async fn an_unreachable_redis_falls_back_to_per_instance_limits() {
         .await
         .unwrap();
     assert!(
-        metrics.contains("cg_rate_limit_fallback_active 1"),
+        metrics.contains("clustergenie_rate_limit_fallback_active 1"),
         "{metrics}"
     );
     assert!(metrics.contains("outcome=\"limited\""), "{metrics}");

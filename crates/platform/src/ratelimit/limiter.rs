@@ -1,8 +1,8 @@
 //! The limiter a service asks once per request: Redis first (one `EVALSHA`, see
 //! `script`), the in-process `Fallback` when Redis fails or is slow. While degraded it
 //! asks Redis again at most once a second, so a dead Redis costs no latency and a
-//! recovered one is used again within a second. Reports `cg_rate_limit_requests_total
-//! {policy,route,outcome}` and `cg_rate_limit_fallback_active`; labels never carry a
+//! recovered one is used again within a second. Reports `clustergenie_rate_limit_requests_total
+//! {policy,route,outcome}` and `clustergenie_rate_limit_fallback_active`; labels never carry a
 //! user or cluster id.
 
 use std::sync::Mutex;
@@ -54,7 +54,9 @@ impl Limiter {
         let keys = Keys::new(key_prefix, document_key);
         let defaults_doc = serde_json::to_string(&keys.default_document(&defaults, 0))?;
         let meter = metrics.meter("ratelimit");
-        let fallback_active = meter.u64_gauge("cg_rate_limit_fallback_active").build();
+        let fallback_active = meter
+            .u64_gauge("clustergenie_rate_limit_fallback_active")
+            .build();
         fallback_active.record(0, &[]);
         Ok(Self {
             redis,
@@ -66,7 +68,9 @@ impl Limiter {
             timeout: Duration::from_millis(settings.redis_timeout_ms.unwrap_or(250)),
             degraded: AtomicBool::new(false),
             last_try: Mutex::new(None),
-            requests: meter.u64_counter("cg_rate_limit_requests").build(),
+            requests: meter
+                .u64_counter("clustergenie_rate_limit_requests")
+                .build(),
             fallback_active,
         })
     }

@@ -395,9 +395,17 @@ async fn the_limiter_falls_back_while_redis_is_down_and_returns_when_it_is_back(
     drop(redis);
     until("the fallback", async || ask().await.fallback).await;
     assert!(limiter.readiness().degraded);
-    assert!(metrics.encode().contains("cg_rate_limit_fallback_active 1"));
+    assert!(
+        metrics
+            .encode()
+            .contains("clustergenie_rate_limit_fallback_active 1")
+    );
     let _back = OwnRedis::start(port);
     until("Redis again", async || !ask().await.fallback).await;
     assert!(!limiter.readiness().degraded && !limiter.is_degraded());
-    assert!(metrics.encode().contains("cg_rate_limit_fallback_active 0"));
+    assert!(
+        metrics
+            .encode()
+            .contains("clustergenie_rate_limit_fallback_active 0")
+    );
 }

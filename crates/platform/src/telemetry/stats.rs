@@ -1,7 +1,7 @@
 //! Counters of the log sink, per service: lines handed to Kafka and acknowledged, and
 //! lines dropped (the buffer was full, the producer's queue was full, or delivery
-//! failed). Exported by every binary's `/metrics` as `cg_log_records_sent_total{service}`
-//! and `cg_log_records_dropped_total{service,reason}`. Counting is the only thing the sink
+//! failed). Exported by every binary's `/metrics` as `clustergenie_log_records_sent_total{service}`
+//! and `clustergenie_log_records_dropped_total{service,reason}`. Counting is the only thing the sink
 //! does about its own trouble: it never logs per line.
 
 use std::collections::BTreeMap;
@@ -73,7 +73,7 @@ pub fn global() -> Arc<SinkStats> {
 /// Registers the sink's counters as observable instruments of `meter`.
 pub fn register(meter: &Meter) {
     let _sent = meter
-        .u64_observable_counter("cg_log_records_sent")
+        .u64_observable_counter("clustergenie_log_records_sent")
         .with_description("Log records the broker acknowledged")
         .with_callback(|observer| {
             global().each(|service, c| {
@@ -83,7 +83,7 @@ pub fn register(meter: &Meter) {
         })
         .build();
     let _dropped = meter
-        .u64_observable_counter("cg_log_records_dropped")
+        .u64_observable_counter("clustergenie_log_records_dropped")
         .with_description("Log records not shipped to Kafka, by reason")
         .with_callback(|observer| {
             global().each(|service, c| {
