@@ -11,7 +11,7 @@ mod fields;
 pub mod http;
 mod json;
 mod kafka_sink;
-mod otlp;
+pub mod otlp;
 pub mod sink;
 pub mod stats;
 #[cfg(test)]
