@@ -10,6 +10,7 @@ use actix_web::{Error, web};
 use opentelemetry::KeyValue;
 use opentelemetry::metrics::Counter;
 use platform::metrics::Metrics;
+use platform::ratelimit::middleware::is_mutation;
 
 #[derive(Clone)]
 pub struct CommandOutcomes {
@@ -34,7 +35,10 @@ pub async fn middleware(
     let counted = req.path().starts_with("/api/v1/") && is_mutation(req.method());
     let outcomes = req.app_data::<web::Data<CommandOutcomes>>().cloned();
     let response = next.call(req).await?;
-    if let (true, Some(outcomes)) = (counted, outcomes) {
+    // Pushed telemetry is not a command: it never reaches the event log.
+    let telemetry =
+        response.request().match_pattern().as_deref() == Some(crate::routes::metrics::PUSH_ROUTE);
+    if let (true, false, Some(outcomes)) = (counted, telemetry, outcomes) {
         let replayed = response.headers().contains_key("idempotent-replayed");
         let outcome = if replayed {
             "replayed".to_owned()
@@ -48,9 +52,4 @@ pub async fn middleware(
         outcomes.responses.add(1, &labels);
     }
     Ok(response)
-}
-
-fn is_mutation(method: &actix_web::http::Method) -> bool {
-    use actix_web::http::Method;
-    [Method::POST, Method::PUT, Method::PATCH, Method::DELETE].contains(method)
 }

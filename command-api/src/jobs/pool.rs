@@ -36,6 +36,9 @@ use futures::future::BoxFuture;
 use tokio::task::JoinSet;
 
 /// What the pool and its attempts share.
+/// How often (on the injected clock) dead jobs past their retention are looked for.
+const PURGE_EVERY: chrono::Duration = chrono::Duration::minutes(1);
+
 pub struct Shared {
     pub writer: Writer,
     pub internal: InternalClient,
@@ -48,6 +51,8 @@ pub struct Shared {
     claims: AtomicU64,
     /// Deleted jobs whose unique key this process already released.
     released: Mutex<HashSet<Uuid>>,
+    /// When expired dead jobs were last looked for (a retention in days needs no 100 ms tick).
+    last_purge: Mutex<Option<DateTime<Utc>>>,
 }
 
 impl Shared {
@@ -101,6 +106,7 @@ impl WorkerPool {
                 running: Mutex::new(HashMap::new()),
                 claims: AtomicU64::new(0),
                 released: Mutex::new(HashSet::new()),
+                last_purge: Mutex::new(None),
             }),
         }
     }
@@ -229,6 +235,17 @@ impl WorkerPool {
     /// Purges dead jobs past their retention (api.md §12.3: dead jobs are kept 30
     /// days), as `DELETE /jobs/{id}` would; their unique keys are released after.
     async fn purge_expired_dead(&self, now: DateTime<Utc>) {
+        {
+            let mut last = self
+                .shared
+                .last_purge
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            if last.is_some_and(|t| now - t < PURGE_EVERY) {
+                return;
+            }
+            *last = Some(now);
+        }
         let writer = &self.shared.writer;
         let kept = chrono::Duration::days(i64::from(self.shared.settings.dead_retention_days));
         let expired = writer.observe::<Job>(|j| {

@@ -11,7 +11,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Duration, Utc};
 use contract::telemetry::{RejectedSample, SampleBatchResult};
 use domain::cluster::Cluster;
-use domain::droplet::Droplet;
 use domain::telemetry::MetricSample;
 use domain::telemetry::validate::{self, ProposedSample};
 use platform::auth::Principal;
@@ -46,17 +45,13 @@ pub async fn push(
         }
         Err(error) => return Err(crate::error::problem(&error)),
     };
-    if !principal.can_see(&cluster.owner) {
+    if !principal.can_see(&cluster.owner) || !cluster.is_live() {
         return Err(Problem::not_found("cluster"));
     }
-    let nodes: HashSet<Uuid> = services
-        .writer
-        .observe_partition::<Droplet>(services.writer.partition_of(&id), &|d| {
-            d.cluster_id() == Some(id) && d.exists()
-        })
-        .into_iter()
-        .map(|d| d.state.id)
-        .collect();
+    let nodes: HashSet<Uuid> =
+        crate::telemetry::live_nodes(&services.writer, services.writer.partition_of(&id), id)
+            .into_iter()
+            .collect();
     let now = services.writer.clock().now();
     let skew = Duration::seconds(settings.clock_skew_seconds);
     let mut accepted: Vec<MetricSample> = Vec::new();
@@ -113,6 +108,10 @@ fn batch_items(object: &Map<String, Value>, max: usize) -> Result<Vec<Value>, Pr
         _ => Err(invalid("`samples` must be an array of samples".into())),
     }
 }
+
+/// The route's pattern: `outcomes` leaves it out of the command counts (telemetry is
+/// not a command).
+pub const PUSH_ROUTE: &str = "/api/v1/clusters/{id}/metrics";
 
 const ITEM_FIELDS: [&str; 6] = ["sample_id", "node_id", "type", "value", "unit", "at"];
 

@@ -95,11 +95,7 @@ pub fn table() -> Vec<ApiRoute> {
             "/api/v1/clusters/{id}/node_pools/{pool_id}/nodes/{node_id}",
             web::delete().to(node_pools::remove_node),
         ),
-        route(
-            M::POST,
-            "/api/v1/clusters/{id}/metrics",
-            web::post().to(metrics::push),
-        ),
+        route(M::POST, metrics::PUSH_ROUTE, web::post().to(metrics::push)),
         route(
             M::POST,
             "/api/v1/operations/{id:[^/:]+}:cancel",

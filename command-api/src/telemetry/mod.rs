@@ -60,3 +60,19 @@ impl TelemetrySettings {
         })
     }
 }
+
+/// The live nodes of `cluster_id` (its droplets live in its partition): what the
+/// simulator samples and what a pushed sample may name.
+pub fn live_nodes(
+    writer: &crate::writer::Writer,
+    partition: i32,
+    cluster_id: uuid::Uuid,
+) -> Vec<uuid::Uuid> {
+    writer
+        .observe_partition::<domain::droplet::Droplet>(partition, &|d| {
+            d.cluster_id() == Some(cluster_id) && d.is_live()
+        })
+        .into_iter()
+        .map(|d| d.state.id)
+        .collect()
+}

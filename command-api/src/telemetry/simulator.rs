@@ -9,7 +9,6 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use domain::cluster::{Cluster, ClusterStatus};
-use domain::droplet::Droplet;
 use domain::telemetry::MetricSample;
 use domain::telemetry::load::Demand;
 use platform::shutdown::Shutdown;
@@ -63,9 +62,11 @@ impl Simulator {
         let tick = tick_of(self.writer.clock().now(), self.settings.interval_seconds);
         let running = self.running();
         self.published.retain(|id, _| running.contains_key(id));
+        // Nodes are looked up only for the clusters due this tick (once per interval).
         let due: Vec<(Uuid, Vec<Uuid>)> = running
             .into_iter()
             .filter(|(id, _)| self.published.get(id) != Some(&tick))
+            .map(|(id, partition)| (id, super::live_nodes(&self.writer, partition, id)))
             .collect();
         if due.is_empty() {
             return;
@@ -84,29 +85,18 @@ impl Simulator {
         }
     }
 
-    /// The running clusters served here, each with its live nodes (same partition).
-    fn running(&self) -> HashMap<Uuid, Vec<Uuid>> {
-        let clusters = self.writer.observe::<Cluster>(|c| {
-            c.exists()
-                && matches!(
-                    c.status,
-                    Some(ClusterStatus::Running | ClusterStatus::Degraded)
-                )
-        });
-        clusters
-            .into_iter()
-            .map(|cluster| {
-                let id = cluster.state.id;
-                let nodes = self
-                    .writer
-                    .observe_partition::<Droplet>(cluster.partition, &|d| {
-                        d.cluster_id() == Some(id) && d.is_live()
-                    })
-                    .into_iter()
-                    .map(|d| d.state.id)
-                    .collect();
-                (id, nodes)
+    /// The running clusters served here, each with its partition.
+    fn running(&self) -> HashMap<Uuid, i32> {
+        self.writer
+            .observe::<Cluster>(|c| {
+                c.exists()
+                    && matches!(
+                        c.status,
+                        Some(ClusterStatus::Running | ClusterStatus::Degraded)
+                    )
             })
+            .into_iter()
+            .map(|cluster| (cluster.state.id, cluster.partition))
             .collect()
     }
 

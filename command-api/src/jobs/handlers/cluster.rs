@@ -10,7 +10,11 @@ use uuid::Uuid;
 use super::{Failure, Run};
 use crate::jobs::pool_steps::{self, PoolFacts, PoolStep, SetCount, StepAnswer};
 
-const POLL: Duration = Duration::from_millis(50);
+/// The first wait before asking the pool's owner again, doubled up to `LONGEST_POLL`: a
+/// pool settles in seconds, and an owner elsewhere costs an ownership lookup and an HTTP
+/// call per ask.
+const FIRST_POLL: Duration = Duration::from_millis(50);
+const LONGEST_POLL: Duration = Duration::from_secs(1);
 
 /// The job owner's pool, as the owner of its cluster's partition knows it for certain.
 pub async fn pool(ctx: &Run<'_>, cluster_id: Uuid, pool_id: Uuid) -> Result<PoolFacts, Failure> {
@@ -32,12 +36,13 @@ pub async fn set_count(
 
 /// Waits until the pool is no longer scaling (its nodes reached the count).
 pub async fn settled(ctx: &Run<'_>, cluster_id: Uuid, pool_id: Uuid) -> Result<PoolFacts, Failure> {
+    let mut wait = FIRST_POLL;
     loop {
         let pool = pool(ctx, cluster_id, pool_id).await?;
         if !pool.scaling {
             return Ok(pool);
         }
-        pause(ctx).await?;
+        pause(ctx, &mut wait).await?;
     }
 }
 
@@ -53,6 +58,7 @@ async fn step(
         pool_id,
         set_count,
     };
+    let mut wait = FIRST_POLL;
     loop {
         let answer = match pool_steps::run_here(ctx.writer, &step).await {
             Ok(answer) => answer,
@@ -67,14 +73,17 @@ async fn step(
         match answer {
             StepAnswer::Done { pool } => return Ok(pool),
             StepAnswer::Failed { failure } => return Err(failure),
-            StepAnswer::Uncertain => pause(ctx).await?,
+            StepAnswer::Uncertain => pause(ctx, &mut wait).await?,
         }
     }
 }
 
-async fn pause(ctx: &Run<'_>) -> Result<(), Failure> {
+/// Waits `wait` (unless the attempt is stopped) and doubles it, up to `LONGEST_POLL`.
+async fn pause(ctx: &Run<'_>, wait: &mut Duration) -> Result<(), Failure> {
+    let this = *wait;
+    *wait = (this * 2).min(LONGEST_POLL);
     tokio::select! {
-        () = tokio::time::sleep(POLL) => Ok(()),
+        () = tokio::time::sleep(this) => Ok(()),
         () = ctx.cancel.cancelled() => Err(Failure::retryable("CANCELLED", "the attempt was stopped")),
     }
 }

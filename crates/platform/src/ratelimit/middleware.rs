@@ -85,7 +85,8 @@ impl RateLimits {
     }
 }
 
-fn is_mutation(method: &Method) -> bool {
+/// Whether a request with `method` changes something (the command side's methods).
+pub fn is_mutation(method: &Method) -> bool {
     [Method::POST, Method::PATCH, Method::PUT, Method::DELETE].contains(method)
 }
 
