@@ -17,27 +17,20 @@ use crate::world::{World, ends, record_file};
 
 const WORLD: &str = include_str!("../fixtures/world.records.jsonl");
 
-/// Columns a faithful replay may write differently (wall clock, auto-increment ids, and
-/// the reason of a queued record, which names the id its head got: a crash mid-batch
-/// burns auto-increment values). Parked reasons are compared normalised instead.
-fn excluded(table: &str) -> &'static [&'static str] {
-    match table {
-        "projection_checkpoint" => &["updated_at"],
-        "parked_event" => &["parked_event_id", "parked_at", "reason"],
-        "log_lines" => &["id"],
-        _ => &[],
-    }
-}
-
 /// Every read-model table as `{rows, sha256}`, plus the parked records in order.
 async fn snapshot(world: &World) -> Value {
     let primary = world.ctx.primary().await.unwrap();
     let mut conn = world.pool.acquire().await.unwrap();
     let mut tables = BTreeMap::new();
     for table in primary.model_tables(&primary.schema).await.unwrap() {
-        let digest = table_digest(&mut conn, &primary.schema, &table, excluded(&table))
-            .await
-            .unwrap();
+        let digest = table_digest(
+            &mut conn,
+            &primary.schema,
+            &table,
+            cli::commands::verify::excluded(&table),
+        )
+        .await
+        .unwrap();
         tables.insert(
             table,
             json!({"rows": digest.rows.len(), "sha256": digest.sha256}),

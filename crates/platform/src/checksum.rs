@@ -78,7 +78,7 @@ pub async fn table_digest_where(
     schema: &str,
     table: &str,
     excluded: &[&str],
-    rows: Option<&'static str>,
+    rows: Option<&str>,
 ) -> sqlx::Result<TableDigest> {
     let columns: Vec<String> = column_names(conn, schema, table, "")
         .await?

@@ -168,7 +168,15 @@ impl EventHub {
         for (partition, next_offset) in target {
             let end = record_position(*next_offset);
             loop {
-                let start = self.lock().read_to.next(*partition);
+                let start = {
+                    let mut fanout = self.lock();
+                    // Nobody listening: nothing to read. A stream that subscribes later
+                    // reads its own catch-up from the table (`page`).
+                    if fanout.subscribers.is_empty() {
+                        fanout.advance(*partition, end);
+                    }
+                    fanout.read_to.next(*partition)
+                };
                 if start >= end {
                     break;
                 }
