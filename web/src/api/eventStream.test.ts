@@ -1,6 +1,6 @@
 // The shared event stream client: resumes with the last cursor after a break and after an overflow, tells pages
 // when it is live or down, closes when the last listener leaves, and stops on 401.
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiError } from "./client";
 import type { AuditEvent, StreamHandlers } from "./events";
 import { EventStream, type StreamStatus } from "./eventStream";
@@ -46,6 +46,8 @@ const hang: Script = (_h, signal) => new Promise((resolve) => signal.addEventLis
 const networkBreak = () => new ApiError({ type: "about:blank", title: "Stream closed", status: 0 });
 
 describe("EventStream", () => {
+  afterEach(() => vi.useRealTimers());
+
   it("reconnects after a break with the last cursor, so nothing is lost or repeated", async () => {
     const { open, opened } = scripted(
       async (h) => {
@@ -86,6 +88,7 @@ describe("EventStream", () => {
   });
 
   it("is down between failed attempts, backing off, and stops for good on 401", async () => {
+    vi.useFakeTimers();
     const { open, opened } = scripted(
       async () => {
         throw networkBreak();
@@ -106,7 +109,9 @@ describe("EventStream", () => {
     await vi.waitFor(() => expect(opened).toHaveLength(2));
     await vi.waitFor(() => expect(stream.status).toBe("down"));
     expect(delays).toEqual([1]);
-    await new Promise((r) => setTimeout(r, 20));
+    // Every pending timer and promise settled: no reconnect after the 401.
+    await vi.runAllTimersAsync();
+    expect(delays).toEqual([1]);
     expect(opened).toHaveLength(2);
     stop();
   });

@@ -58,7 +58,10 @@ describe("EventsPage", () => {
     });
     // A live event of another type does not show under the cluster filter.
     sse.push(`event: audit\nid: 0:4\ndata: ${JSON.stringify(ev("e4", "droplet", "droplet.renamed"))}\n\n`);
-    await new Promise((r) => setTimeout(r, 50));
+    // A matching event sent after it shows, so the one before it was seen and left out.
+    const matching = { ...ev("e5", "cluster", "cluster.renamed"), aggregate: { kind: "cluster", id: "abc" } };
+    sse.push(`event: audit\nid: 0:5\ndata: ${JSON.stringify(matching)}\n\n`);
+    expect(await screen.findByText(/cluster\.renamed/)).toBeTruthy();
     expect(screen.queryByText(/droplet\.renamed/)).toBeNull();
   });
 
