@@ -68,24 +68,13 @@ impl Sink {
     /// Writes `lines` and `parked` in one transaction; nothing on failure.
     pub async fn write(&self, lines: &[NewLogLine], parked: &[ParkedRecord]) -> sqlx::Result<()> {
         let mut tx = self.pool.begin().await?;
-        for chunk in lines.chunks(CHUNK) {
-            let sql = format!(
-                "INSERT IGNORE INTO log_lines ({}) VALUES {}",
-                log::INSERT_COLUMNS.join(", "),
-                rows(log::INSERT_COLUMNS.len(), chunk.len())
-            );
-            let mut query = sqlx::query(AssertSqlSafe(sql));
-            for line in chunk {
-                query = line.bind(query);
-            }
-            query.execute(&mut *tx).await?;
-        }
+        log::insert_ignore(&mut tx, lines).await?;
         let now = Utc::now();
         for chunk in parked.chunks(CHUNK) {
             let sql = format!(
                 "INSERT IGNORE INTO log_parked (source_key, topic, kafka_partition, \
                  kafka_offset, reason, payload, parked_at) VALUES {}",
-                rows(7, chunk.len())
+                views::row::value_rows(7, chunk.len())
             );
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for parked in chunk {
@@ -130,10 +119,6 @@ impl Sink {
             }
         }
     }
-}
-
-fn rows(columns: usize, count: usize) -> String {
-    vec![format!("({})", platform::db::placeholders(columns)); count].join(", ")
 }
 
 #[cfg(test)]

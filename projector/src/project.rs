@@ -72,6 +72,10 @@ fn record_span(decoded: &Decoded<'_>) -> Span {
         aggregate_id = Empty,
         event_type = Empty,
     );
+    if span.is_disabled() {
+        // Not logged at this level (the CLI replays at warn): skip building its fields.
+        return span;
+    }
     let mut parent = context::parent_from_record(&entry.headers);
     if let Ok(Record::Batch(batch)) = &decoded.record {
         span.record("aggregate_id", batch.header.aggregate_id.to_string());

@@ -68,3 +68,10 @@ pub fn json_text<T: Serialize>(value: &T) -> String {
 pub fn from_json_text<T: DeserializeOwned>(raw: &str, column: &str) -> Result<T, String> {
     serde_json::from_str(raw).map_err(|e| format!("stored {column}: {e}"))
 }
+
+/// `(?, …), (?, …), …`: `count` rows of `columns` placeholders, for a multi-row `VALUES`
+/// (values are always bound, never spliced into the SQL).
+pub fn value_rows(columns: usize, count: usize) -> String {
+    let one = format!("({})", vec!["?"; columns].join(", "));
+    vec![one; count].join(", ")
+}

@@ -116,7 +116,7 @@ impl ViewBatch for JobDetailBatch {
                 let sql = format!(
                     "INSERT INTO job_attempt ({}) VALUES {} ON DUPLICATE KEY UPDATE {}",
                     attempt::COLUMNS.join(", "),
-                    rows(attempt::COLUMNS.len(), chunk.len()),
+                    views::row::value_rows(attempt::COLUMNS.len(), chunk.len()),
                     updates.join(", ")
                 );
                 let mut query = sqlx::query(AssertSqlSafe(sql));
@@ -125,18 +125,7 @@ impl ViewBatch for JobDetailBatch {
                 }
                 query.execute(&mut *conn).await?;
             }
-            for chunk in self.lines.chunks(CHUNK) {
-                let sql = format!(
-                    "INSERT IGNORE INTO log_lines ({}) VALUES {}",
-                    log::INSERT_COLUMNS.join(", "),
-                    rows(log::INSERT_COLUMNS.len(), chunk.len())
-                );
-                let mut query = sqlx::query(AssertSqlSafe(sql));
-                for line in chunk {
-                    query = line.bind(query);
-                }
-                query.execute(&mut *conn).await?;
-            }
+            log::insert_ignore(conn, &self.lines).await?;
             Ok(())
         }
         .boxed()
@@ -154,8 +143,4 @@ fn touches_attempt(event: &JobEvent) -> bool {
             | JobEvent::TimedOut { .. }
             | JobEvent::Cancelled { .. }
     )
-}
-
-fn rows(columns: usize, count: usize) -> String {
-    vec![format!("({})", platform::db::placeholders(columns)); count].join(", ")
 }

@@ -150,8 +150,7 @@ impl ViewBatch for TimelineBatch {
                 let sql = format!(
                     "INSERT IGNORE INTO cluster_event ({}) VALUES {}",
                     COLUMNS.join(", "),
-                    vec![format!("({})", platform::db::placeholders(COLUMNS.len())); chunk.len()]
-                        .join(", ")
+                    views::row::value_rows(COLUMNS.len(), chunk.len())
                 );
                 let mut query = sqlx::query(AssertSqlSafe(sql));
                 for row in chunk {

@@ -1,9 +1,10 @@
 //! The log line row (table `log_lines`): generic over sources — a job's attempt lines
 //! (projected from job events, `service` = `worker`) and, later, any service's lines
-//! written by log-consumer. `source_key` makes a re-applied source line insert nothing.
+//! written by log-consumer. `source_key` makes a re-applied source line insert nothing;
+//! both writers insert through `insert_ignore`.
 
 use chrono::{DateTime, Utc};
-use sqlx::FromRow;
+use sqlx::{AssertSqlSafe, FromRow, MySqlConnection};
 use uuid::Uuid;
 
 use crate::row::{Bound, rfc3339};
@@ -81,4 +82,25 @@ impl LogLineRow {
             trace_id: self.trace_id.clone(),
         }
     }
+}
+
+/// Rows per multi-row `INSERT` (well under MariaDB's placeholder limit).
+const INSERT_CHUNK: usize = 200;
+
+/// Inserts `lines`, skipping those whose `source_key` is already there (a re-applied or
+/// redelivered source line), in chunks.
+pub async fn insert_ignore(conn: &mut MySqlConnection, lines: &[NewLogLine]) -> sqlx::Result<()> {
+    for chunk in lines.chunks(INSERT_CHUNK) {
+        let sql = format!(
+            "INSERT IGNORE INTO log_lines ({}) VALUES {}",
+            INSERT_COLUMNS.join(", "),
+            crate::row::value_rows(INSERT_COLUMNS.len(), chunk.len())
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for line in chunk {
+            query = line.bind(query);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
 }
