@@ -40,6 +40,7 @@ use crate::reconcile::reservations::ReservationReconciler;
 use crate::routes::{self, body::BodyLimit, common::Services, forward::Forwarding};
 use crate::telemetry::publish::SamplePublisher;
 use crate::telemetry::simulator::Simulator;
+use crate::telemetry::window::SampleWindow;
 use crate::writer::{Kinds, Phase, SnapshotStore, Writer, WriterConfig, WriterParts};
 
 /// The aggregate types command-api writes: one line per type.
@@ -64,6 +65,7 @@ pub struct Application {
     jobs: WorkerPool,
     board: StatusBoard,
     samples: SamplePublisher,
+    window: SampleWindow,
 }
 
 impl Application {
@@ -123,6 +125,9 @@ impl Application {
             &TopicSpec::metrics_samples(&settings.kafka).name,
         )?;
         settings.node_metrics.demand()?;
+        let window = SampleWindow::new(chrono::Duration::seconds(
+            settings.node_metrics.window_seconds.max(1),
+        ));
         let server = http_server(
             listener,
             &settings,
@@ -142,6 +147,7 @@ impl Application {
             jobs,
             board,
             samples,
+            window,
         })
     }
 
@@ -151,6 +157,11 @@ impl Application {
 
     pub fn writer(&self) -> Writer {
         self.writer.clone()
+    }
+
+    /// The recent samples the load-judging reconcilers read.
+    pub fn sample_window(&self) -> SampleWindow {
+        self.window.clone()
     }
 
     /// Runs until `shutdown` fires or a supervised task (the log reader, a reconciler,
@@ -166,6 +177,7 @@ impl Application {
             jobs,
             board,
             samples,
+            window,
             ..
         } = self;
         let mut supervisor = Supervisor::new(readiness.clone());
@@ -202,6 +214,15 @@ impl Application {
                 Ok(())
             });
         }
+        supervisor.spawn(
+            "sample_window",
+            crate::telemetry::window_reader::run(
+                window,
+                writer.clone(),
+                settings.clone(),
+                supervisor.shutdown(),
+            ),
+        );
         supervisor.spawn(
             "status_publisher",
             crate::status::publish(board.clone(), writer.clone(), supervisor.shutdown()),

@@ -4,7 +4,7 @@
 
 use cli::args::{Command, Selection};
 
-use crate::world::{World, fixture, record_file};
+use crate::world::{World, fixture};
 
 /// Each record's line without the broker timestamp (the recording has none).
 fn comparable(entries: &[platform::kafka::LogEntry]) -> Vec<String> {
@@ -22,7 +22,7 @@ fn comparable(entries: &[platform::kafka::LogEntry]) -> Vec<String> {
 async fn an_imported_recording_exports_to_the_same_records() {
     let world = World::new().await;
     let recording = fixture();
-    let input = record_file(&recording);
+    let input = world.record_file(&recording);
     let imported = world
         .run(Command::Import {
             input: input.clone(),
@@ -33,10 +33,7 @@ async fn an_imported_recording_exports_to_the_same_records() {
     assert_eq!(imported.json["records"], recording.len());
     assert_eq!(imported.json["offsets_changed"], 0, "{}", imported.text);
 
-    let out = std::env::temp_dir().join(format!(
-        "cg-export-{}.jsonl",
-        platform::testing::unique_suffix()
-    ));
+    let out = world.file("export");
     let exported = world
         .run(Command::Export {
             out: out.clone(),
@@ -55,10 +52,7 @@ async fn an_imported_recording_exports_to_the_same_records() {
 
     // One aggregate: its records and the claims of its partition, nothing else.
     let aggregate = "01a21fde-d67c-70db-b322-a5f0a122051e";
-    let narrow = std::env::temp_dir().join(format!(
-        "cg-export-{}.jsonl",
-        platform::testing::unique_suffix()
-    ));
+    let narrow = world.file("export");
     world
         .run(Command::Export {
             out: narrow.clone(),
@@ -100,10 +94,7 @@ async fn an_imported_recording_exports_to_the_same_records() {
             create: Some(crate::world::PARTITIONS),
         })
         .await;
-    let again = std::env::temp_dir().join(format!(
-        "cg-export-{}.jsonl",
-        platform::testing::unique_suffix()
-    ));
+    let again = world.file("export");
     world
         .run(Command::Export {
             out: again.clone(),
@@ -137,10 +128,7 @@ async fn since_selects_the_records_appended_after_a_time() {
         since: Some(boundary.fixed_offset()),
         ..Selection::default()
     };
-    let out = std::env::temp_dir().join(format!(
-        "cg-export-{}.jsonl",
-        platform::testing::unique_suffix()
-    ));
+    let out = world.file("export");
     let exported = world
         .run(Command::Export {
             out,

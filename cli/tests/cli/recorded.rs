@@ -13,7 +13,7 @@ use platform::checksum::table_digest;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 
-use crate::world::{World, ends, record_file};
+use crate::world::{World, ends};
 
 const WORLD: &str = include_str!("../fixtures/world.records.jsonl");
 
@@ -67,7 +67,7 @@ async fn imported_world() -> (World, BTreeMap<i32, i64>) {
     );
     world
         .run(Command::Import {
-            input: record_file(&recording),
+            input: world.record_file(&recording),
             topic: world.topic(),
             create: None,
         })

@@ -4,7 +4,7 @@
 
 use cli::args::{Command, Selection};
 
-use crate::world::{World, droplets, fixture, insert_log_sink_rows, record_file};
+use crate::world::{World, droplets, fixture, insert_log_sink_rows};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn verify_finds_nothing_on_a_faithful_projection_and_names_a_tampered_row() {
@@ -12,7 +12,7 @@ async fn verify_finds_nothing_on_a_faithful_projection_and_names_a_tampered_row(
     let recording = fixture();
     world
         .run(Command::Import {
-            input: record_file(&recording),
+            input: world.record_file(&recording),
             topic: world.topic(),
             create: None,
         })
@@ -61,7 +61,7 @@ async fn a_rebuild_of_one_aggregate_is_partial_and_never_goes_live() {
     let recording = fixture();
     world
         .run(Command::Import {
-            input: record_file(&recording),
+            input: world.record_file(&recording),
             topic: world.topic(),
             create: None,
         })

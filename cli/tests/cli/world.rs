@@ -29,6 +29,8 @@ pub struct World {
     pub database_url: String,
     pub pool: MySqlPool,
     producer: FutureProducer,
+    /// Record files of this test; removed with the world.
+    files: tempfile::TempDir,
 }
 
 impl World {
@@ -64,7 +66,23 @@ impl World {
             database_url,
             pool,
             producer: platform::kafka::producer(&brokers).expect("producer"),
+            files: tempfile::tempdir().expect("temp dir"),
         }
+    }
+
+    /// A fresh path for a record file inside this test's temporary directory.
+    pub fn file(&self, stem: &str) -> std::path::PathBuf {
+        self.files
+            .path()
+            .join(format!("{stem}-{}.jsonl", unique_suffix()))
+    }
+
+    /// Writes `entries` to a record file of this test and returns its path.
+    pub fn record_file(&self, entries: &[LogEntry]) -> std::path::PathBuf {
+        let path = self.file("records");
+        let mut file = std::fs::File::create(&path).expect("temp file");
+        platform::kafka::fixture::write(&mut file, entries).expect("written");
+        path
     }
 
     pub fn topic(&self) -> String {
@@ -193,14 +211,6 @@ pub fn ends(entries: &[LogEntry]) -> BTreeMap<i32, i64> {
         *end = (*end).max(e.offset + 1);
     }
     ends
-}
-
-/// Writes `entries` to a temporary record file and returns its path.
-pub fn record_file(entries: &[LogEntry]) -> std::path::PathBuf {
-    let path = std::env::temp_dir().join(format!("cg-cli-{}.jsonl", unique_suffix()));
-    let mut file = std::fs::File::create(&path).expect("temp file");
-    platform::kafka::fixture::write(&mut file, entries).expect("written");
-    path
 }
 
 /// The droplet rows of the primary schema, as comparable JSON.

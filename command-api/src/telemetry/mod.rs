@@ -2,11 +2,15 @@
 //! commands, so they bypass the writer and go to their own topic `<prefix>metrics.samples`
 //! through one publisher (`publish.rs`), fed by the simulator reconciler (`simulator.rs`,
 //! pure series in `series.rs`) and by `POST /clusters/{id}/metrics`
-//! (`routes/metrics.rs`). Never appends to `cluster-events`, never reads a read model.
+//! (`routes/metrics.rs`). The reconcilers that judge load read recent samples from the
+//! in-memory `window.rs`, fed from the same topic by `window_reader.rs`. Never appends to
+//! `cluster-events`, never reads a read model.
 
 pub mod publish;
 pub mod series;
 pub mod simulator;
+pub mod window;
+pub mod window_reader;
 
 use domain::telemetry::load::{Demand, Profile};
 use serde::Deserialize;
@@ -28,6 +32,8 @@ pub struct TelemetrySettings {
     pub max_batch: usize,
     /// How far in the future a pushed sample's `at` may be.
     pub clock_skew_seconds: i64,
+    /// How far back the in-memory sample window reaches (autoscaler, diagnosis).
+    pub window_seconds: i64,
 }
 
 impl Default for TelemetrySettings {
@@ -40,6 +46,7 @@ impl Default for TelemetrySettings {
             demand_profile: Profile::Calm.as_str().to_owned(),
             max_batch: 500,
             clock_skew_seconds: 30,
+            window_seconds: 900,
         }
     }
 }

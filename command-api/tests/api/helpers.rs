@@ -27,6 +27,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub clock: Arc<ManualClock>,
     pub writer: Writer,
+    pub window: command_api::telemetry::window::SampleWindow,
     _trigger: Trigger,
 }
 
@@ -115,6 +116,7 @@ pub async fn spawn_with(settings: Settings) -> TestApp {
         .expect("application builds");
     let address = format!("http://127.0.0.1:{}", application.port());
     let writer = application.writer();
+    let window = application.sample_window();
     let (trigger, shutdown) = platform::shutdown::channel();
     tokio::spawn(application.run_until_stopped(shutdown));
     let app = TestApp {
@@ -122,6 +124,7 @@ pub async fn spawn_with(settings: Settings) -> TestApp {
         client: reqwest::Client::new(),
         clock,
         writer,
+        window,
         _trigger: trigger,
     };
     app.wait_until_ready().await;

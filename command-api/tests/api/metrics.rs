@@ -2,7 +2,8 @@
 //! (a bad item never fails the batch) and publishes exactly the accepted samples to
 //! `<prefix>metrics.samples`; batch-shape errors are 422, unknown or foreign clusters
 //! 404; and the simulator publishes four deterministic samples per node each tick of the
-//! manual clock, through the same topic.
+//! manual clock, through the same topic, which feeds command-api's in-memory window of
+//! recent samples.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -102,7 +103,23 @@ async fn a_mixed_batch_is_answered_item_by_item_and_only_good_items_are_publishe
         ]
     );
     let ids: BTreeSet<Uuid> = published(&log, id).iter().map(|s| s.sample_id).collect();
-    assert_eq!(ids, good_ids.into_iter().collect());
+    assert_eq!(ids, good_ids.iter().copied().collect());
+    let windowed = eventually_some(Duration::from_secs(30), || async {
+        let latest = app.window.latest(id, now - chrono::Duration::minutes(1));
+        (latest.len() == 2).then_some(latest)
+    })
+    .await
+    .expect("the accepted samples reach the sample window");
+    let mut seen: Vec<(Uuid, &str, f64)> = windowed
+        .iter()
+        .map(|l| (l.node_id, l.metric.as_str(), l.value))
+        .collect();
+    seen.sort_by(|a, b| a.1.cmp(b.1));
+    assert_eq!(
+        seen,
+        vec![(nodes[0], "cpu", 42.0), (nodes[1], "network", 950.0)],
+        "the reconcilers' window holds exactly the accepted samples"
+    );
     assert!(
         published(&log, id)
             .iter()

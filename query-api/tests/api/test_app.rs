@@ -95,12 +95,18 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     }
 }
 
-/// A built-SPA stand-in: a directory with an index.html.
+/// A built-SPA stand-in: one directory with an index.html under cargo's scratch directory
+/// for integration tests, written once per test process and shared by every test, so runs
+/// leave nothing behind in the system's temp directory.
 fn spa_dir() -> String {
-    let dir = std::env::temp_dir().join(format!("cg-spa-{}", unique_suffix()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    std::fs::write(dir.join("index.html"), "<html>ClusterGenie SPA</html>").expect("index");
-    dir.to_string_lossy().into_owned()
+    static DIR: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("query-api-spa");
+        std::fs::create_dir_all(&dir).expect("spa dir");
+        std::fs::write(dir.join("index.html"), "<html>ClusterGenie SPA</html>").expect("index");
+        dir.to_string_lossy().into_owned()
+    })
+    .clone()
 }
 
 /// A fake command-api that echoes what it received with status 202.
