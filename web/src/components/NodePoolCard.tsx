@@ -80,8 +80,8 @@ export function NodePoolCard({ clusterId, pool, frozen, onChanged }: Props) {
       {!frozen && (
         <div className="pool-actions">
           {pool.auto_scale ? (
-            <span className="muted">
-              Autoscaled ({pool.min_nodes}–{pool.max_nodes} nodes)
+            <span className="muted" data-testid="pool-count-readonly" title="An autoscaling policy owns this pool's count (edit it in the Autoscaling tab).">
+              {pool.count} node(s), set by the autoscaler ({pool.min_nodes}–{pool.max_nodes})
             </span>
           ) : (
             <form className="inline-form" onSubmit={scale}>

@@ -1,9 +1,16 @@
-// /clusters/:id: status, facts, rename/tags (PATCH), delete with If-Match after a confirm, pools & nodes; Timeline and Operations tabs;
-// reloaded by live events of the cluster and of droplets (its nodes).
+// /clusters/:id: status, facts, rename/tags (PATCH), delete with If-Match after a confirm, pools & nodes; Metrics (with the
+// demo demand control), Health, Autoscaling, Diagnosis, Timeline and Operations tabs; reloaded by live events of the
+// cluster and of droplets (its nodes).
 import { useSearchParams, useParams, Link } from "react-router";
-import { deleteCluster, getCluster, listNodePools, patchCluster } from "../api/clusters";
+import { deleteCluster, getCluster, listNodePools, patchCluster, type NodePoolWithNodes } from "../api/clusters";
 import { ApiError } from "../api/client";
+import type { ClusterWithDemand } from "../api/telemetry";
 import { AddPoolForm } from "../components/AddPoolForm";
+import { AutoscalingTab } from "../components/AutoscalingTab";
+import { ClusterHealthPanel } from "../components/ClusterHealthPanel";
+import { ClusterMetrics } from "../components/ClusterMetrics";
+import { DemandControl } from "../components/DemandControl";
+import { DiagnosisTab } from "../components/DiagnosisTab";
 import { ClusterOperations } from "../components/ClusterOperations";
 import { ClusterTimeline } from "../components/ClusterTimeline";
 import { NodePoolCard } from "../components/NodePoolCard";
@@ -18,12 +25,31 @@ import { useToast } from "../context/toast";
 import { formatTime } from "../format";
 import { aggregate, aggregates, FALLBACK_POLL_MS, useResource } from "../hooks/useResource";
 
-type Tab = "overview" | "timeline" | "operations";
+const TABS = [
+  { id: "overview", label: "Pools & nodes" },
+  { id: "metrics", label: "Metrics" },
+  { id: "health", label: "Health" },
+  { id: "autoscaling", label: "Autoscaling" },
+  { id: "diagnosis", label: "Diagnosis" },
+  { id: "timeline", label: "Timeline" },
+  { id: "operations", label: "Operations" },
+] as const;
+type Tab = (typeof TABS)[number]["id"];
+
+/** Node and droplet ids → node names, so charts and health name nodes as the pools do. */
+function nodeNamesOf(pools: NodePoolWithNodes[]): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (const n of pools.flatMap((p) => p.nodes ?? [])) {
+    names[n.id] = n.name;
+    names[n.droplet_id] = n.name;
+  }
+  return names;
+}
 
 export function ClusterDetailPage() {
   const { id = "" } = useParams();
   const [params, setParams] = useSearchParams();
-  const tab = (["timeline", "operations"].includes(params.get("tab") ?? "") ? params.get("tab") : "overview") as Tab;
+  const tab: Tab = TABS.find((t) => t.id === params.get("tab"))?.id ?? "overview";
   const toast = useToast();
   const confirm = useConfirm();
   const cluster = useResource(async (signal) => (await getCluster(id, signal)).data, [id], { pollMs: FALLBACK_POLL_MS, live: aggregate(id), resetOnChange: true });
@@ -34,7 +60,7 @@ export function ClusterDetailPage() {
   });
 
   const reloadAll = () => Promise.all([cluster.reload(), pools.reload()]).then(() => undefined);
-  const c = cluster.data;
+  const c = cluster.data as ClusterWithDemand | undefined;
 
   if (!c) {
     return (
@@ -137,11 +163,7 @@ export function ClusterDetailPage() {
       <section className="panel" aria-label="Cluster details">
         <Tabs<Tab>
           label="Cluster"
-          tabs={[
-            { id: "overview", label: "Pools & nodes" },
-            { id: "timeline", label: "Timeline" },
-            { id: "operations", label: "Operations" },
-          ]}
+          tabs={[...TABS]}
           active={tab}
           onChange={(t) =>
             setParams(
@@ -154,6 +176,15 @@ export function ClusterDetailPage() {
             )
           }
         />
+        {tab === "metrics" && (
+          <>
+            {!frozen && <DemandControl clusterId={c.id} version={c.version} current={c.demand} onChanged={() => void cluster.reload()} />}
+            <ClusterMetrics clusterId={c.id} nodeNames={nodeNamesOf(poolList)} />
+          </>
+        )}
+        {tab === "health" && <ClusterHealthPanel clusterId={c.id} nodeNames={nodeNamesOf(poolList)} />}
+        {tab === "autoscaling" && <AutoscalingTab clusterId={c.id} pools={poolList} onPoolsChanged={reloadAll} />}
+        {tab === "diagnosis" && <DiagnosisTab clusterId={c.id} />}
         {tab === "timeline" && <ClusterTimeline clusterId={c.id} />}
         {tab === "operations" && <ClusterOperations clusterId={c.id} />}
         {tab === "overview" && (
