@@ -1,5 +1,6 @@
 // Page tests for /clusters/:id: status, pools and nodes; scale, add/delete pool, replace node; rename/tags;
-// delete with If-Match after the confirm dialog (and 412); the Timeline and Operations tabs.
+// delete with If-Match after the confirm dialog (and 412); the Timeline, Operations, Metrics, Health, Autoscaling and
+// Diagnosis tabs; a pool under a policy shows its count read-only.
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { bodyOf, calls, CLUSTER_ID, cluster, mockApi, node, operation, POOL_ID, poolWithNodes } from "../test/api";
@@ -162,5 +163,29 @@ describe("ClusterDetailPage", () => {
     mockApi({ [`GET ${BASE}`]: () => json(404, { title: "Not Found", status: 404, code: "NOT_FOUND", detail: "cluster not found" }) });
     renderRoute(`/clusters/${CLUSTER_ID}`);
     expect((await screen.findByRole("alert")).textContent).toContain("cluster not found");
+  });
+  it("shows a pool under an autoscaling policy with its count read-only", async () => {
+    clusterApi({ [`GET ${BASE}/node_pools`]: { node_pools: [poolWithNodes({ auto_scale: true, min_nodes: 1, max_nodes: 5 })] } });
+    renderRoute(`/clusters/${CLUSTER_ID}`);
+    expect((await screen.findByTestId("pool-count-readonly")).textContent).toBe("2 node(s), set by the autoscaler (1–5)");
+    expect(screen.queryByTestId("pool-scale-input")).toBeNull();
+  });
+
+  it("opens the Metrics, Health, Autoscaling and Diagnosis tabs from the tab strip and the address", async () => {
+    clusterApi({
+      [`GET ${BASE}/metrics`]: { metrics: [] },
+      [`GET ${BASE}/health`]: { kind: "cluster_health", cluster_id: CLUSTER_ID, status: "warning", issues: [], evaluated_at: "2026-12-03T07:00:00Z", window: "PT300S" },
+      "GET /api/v1/autoscaling_policies": { autoscaling_policies: [] },
+    });
+    const { router } = renderRoute(`/clusters/${CLUSTER_ID}?tab=diagnosis`);
+    expect(await screen.findByTestId("diagnosis-unavailable")).toBeTruthy();
+    fireEvent.click(screen.getByTestId("tab-metrics"));
+    expect(await screen.findByTestId("demand-control")).toBeTruthy();
+    expect(await screen.findByTestId("chart-cpu")).toBeTruthy();
+    expect(router.state.location.search).toBe("?tab=metrics");
+    fireEvent.click(screen.getByTestId("tab-health"));
+    expect((await screen.findByTestId("health-status")).textContent).toBe("warning");
+    fireEvent.click(screen.getByTestId("tab-autoscaling"));
+    expect((await screen.findByTestId("autoscaling-summary")).textContent).toContain("no policy");
   });
 });
