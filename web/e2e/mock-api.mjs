@@ -1,4 +1,5 @@
-// In-memory stand-in for query-api: serves web/dist and a fake API (catalog, droplets, clusters with pools and nodes, operations,
+// In-memory stand-in for query-api: serves web/dist and a fake API (catalog, droplets, clusters with pools and nodes, their
+// telemetry (metrics, health, demand; no autoscaling or diagnosis routes, so the SPA's "not offered" path shows), operations,
 // jobs with a 4-worker pool, queues, rate limits with RateLimit headers, observability), to try the SPA and smoke.mjs without the
 // Rust stack. Nodes come up 1-3 s after they are asked for; a reconcile tick drives it all.
 // Usage: node e2e/mock-api.mjs [port]   (token "dev"); not used by CI against the real services.
@@ -198,6 +199,64 @@ async function dropletRoutes(req, res, url, parts) {
   return send(res, 202, { operation: publicOp(op) }, { ...accepted(), ...opLocation(op), ETag: `"${d.version}"` });
 }
 
+// ---- telemetry -----------------------------------------------------------------------------------------------------
+// Samples are a pure function of (node, type, time, the cluster's demand), computed on read every 15 s of the last
+// 15 minutes: enough for the charts to move. The real stack has a seeded simulator behind a Kafka topic instead.
+const SAMPLE_STEP_MS = 15_000;
+const METRIC_UNITS = { cpu: "%", memory: "%", disk: "%", network: "Mbps" };
+const HEALTH_RULES = [["cpu", 80, "warning"], ["memory", 85, "critical"], ["disk", 90, "critical"]];
+
+function sampleValue(c, node, index, type, t) {
+  const { level, profile } = c.demand ?? { level: 40, profile: "calm" };
+  const wave = Math.sin(t / 60_000 + index) * 5;
+  const shape = { calm: 1, spike: Math.floor(t / 180_000) % 2 ? 1.6 : 0.8, leak: 1, flapping: Math.floor(t / 30_000) % 2 ? 1.5 : 0.6 }[profile];
+  const leak = profile === "leak" ? ((t / 1000) % 900) / 10 : 0;
+  const base = { cpu: level * 0.9 * shape, memory: 30 + level * 0.4 + leak, disk: 10 + index * 3, network: level * 2 * shape }[type];
+  return Math.round(Math.max(0, type === "network" ? base + wave : Math.min(100, base + wave)) * 10) / 10;
+}
+
+function samplesOf(c, type, sinceMs) {
+  const nodes = c.node_pools.flatMap((p) => liveNodes(p)).filter((d) => d.status === "active");
+  const out = [];
+  const last = Math.floor(Date.now() / SAMPLE_STEP_MS) * SAMPLE_STEP_MS;
+  for (let t = last; t > Math.max(sinceMs, Date.now() - 15 * 60_000); t -= SAMPLE_STEP_MS) {
+    nodes.forEach((d, i) => {
+      out.push({ kind: "metric_sample", id: `${d.id}-${type}-${t}`, cluster_id: c.id, node_id: d.id, type, value: sampleValue(c, d, i, type, t), unit: METRIC_UNITS[type], sampled_at: new Date(t).toISOString(), source: "simulator" });
+    });
+  }
+  return out;
+}
+
+async function telemetryRoutes(req, res, url, what, c) {
+  if (what === "metrics" && req.method === "GET") {
+    const type = url.searchParams.get("type");
+    if (type && !METRIC_UNITS[type]) return problem(res, 400, "INVALID_ARGUMENT", `type "${type}" is not one of cpu, memory, disk, network`);
+    const since = Date.parse(url.searchParams.get("since") ?? "") || 0;
+    return page(res, "metrics", (type ? [type] : Object.keys(METRIC_UNITS)).flatMap((t) => samplesOf(c, t, since)), url);
+  }
+  if (what === "health" && req.method === "GET") {
+    const issues = HEALTH_RULES.flatMap(([type, threshold, severity]) =>
+      samplesOf(c, type, Date.now() - SAMPLE_STEP_MS)
+        .filter((s) => s.value > threshold)
+        .map((s) => ({ node_id: s.node_id, metric: type, value: s.value, threshold, unit: "%", severity, sampled_at: s.sampled_at, message: `${type} at ${s.value}% is over ${threshold}% on node ${s.node_id}` })),
+    ).sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "critical" ? -1 : 1));
+    const status = issues[0]?.severity ?? "healthy";
+    return send(res, 200, { kind: "cluster_health", cluster_id: c.id, status, issues, evaluated_at: now(), window: "PT300S", window_seconds: 300 });
+  }
+  if (what === "demand" && req.method === "PUT") {
+    if (req.headers["if-match"] && req.headers["if-match"] !== `"${c.version}"`) return problem(res, 412, "PRECONDITION_FAILED", `version is ${c.version}`);
+    const b = await readBody(req);
+    const errors = [];
+    if (!Number.isInteger(b.level) || b.level < 0 || b.level > 100) errors.push({ pointer: "#/level", code: "OUT_OF_RANGE", detail: "level must be an integer from 0 to 100" });
+    if (!["calm", "spike", "leak", "flapping"].includes(b.profile)) errors.push({ pointer: "#/profile", code: "UNKNOWN_PROFILE", detail: "profile must be calm, spike, leak or flapping" });
+    if (errors.length) return problem(res, 422, "VALIDATION_FAILED", `${errors.length} field(s) are invalid.`, errors);
+    c.demand = { level: b.level, profile: b.profile };
+    touch(c);
+    return send(res, 200, publicCluster(c), { ...accepted(), ETag: `"${c.version}"` });
+  }
+  return problem(res, 405, "METHOD_NOT_ALLOWED", "method not allowed");
+}
+
 // ---- clusters ------------------------------------------------------------------------------------------------------
 const liveNodes = (pool) => [...droplets.values()].filter((d) => d.node_pool_id === pool.id && d.status !== "deleted" && d.status !== "deleting");
 const nodeState = (d) => ({ new: "provisioning", active: "running", off: "running", deleting: "deleting", error: "failed" })[d.status] ?? "deleted";
@@ -288,6 +347,7 @@ async function clusterRoutes(req, res, url, parts) {
     const list = events.filter((e) => e.cluster_id === c.id).map(({ cluster_id: _cluster, ...e }) => e);
     return page(res, "events", (url.searchParams.get("order_by") ?? "").includes("desc") ? list.reverse() : list, url);
   }
+  if (["metrics", "health", "demand"].includes(parts[2]) && parts.length === 3) return telemetryRoutes(req, res, url, parts[2], c);
   if (parts[2] !== "node_pools") return problem(res, 404, "NOT_FOUND", "no such route");
   if (parts.length === 3 && req.method === "GET") return page(res, "node_pools", c.node_pools.map((p) => poolWithNodes(c, p)), url);
   if (frozen && req.method !== "GET") return problem(res, 409, "INVALID_STATE_TRANSITION", `the cluster is ${c.status.state}`);
@@ -771,15 +831,21 @@ setInterval(tick, 250).unref();
 
 // ---- audit feed ----------------------------------------------------------------------------------------------------
 // The mock keeps no audit log: its stream announces a change of every kind each second (pages reload as they did when
-// they polled), and the feed lists those announcements.
+// they polled), and the feed lists those announcements. Live clusters and jobs changed in the last 3 s are announced by
+// their own ids too, so the pages of one cluster or job, which listen for their own aggregate, follow them.
 const audit = [];
 let auditSeq = 0;
 function announce() {
   const at = now();
-  for (const kind of ["droplet", "cluster", "job"]) {
+  const recent = Date.now() - 3000;
+  const live = [
+    ...[...clusters.values()].filter((c) => c.status.state !== "deleted").map((c) => ["cluster", c.id]),
+    ...[...jobs.values()].filter((j) => Date.parse(j.updated_at) > recent).map((j) => ["job", j.id]),
+  ];
+  for (const [kind, id] of [["droplet", randomUUID()], ["cluster", randomUUID()], ["job", randomUUID()], ...live]) {
     auditSeq += 1;
     audit.unshift({
-      kind: "event", id: randomUUID(), type: `${kind}.changed`, schema_version: 1, aggregate: { kind, id: randomUUID() },
+      kind: "event", id: randomUUID(), type: `${kind}.changed`, schema_version: 1, aggregate: { kind, id },
       aggregate_version: 1, command: "mock.tick", principal: "dev", owner: "dev", correlation_id: "", partition: 0,
       offset: auditSeq, position: `0:${auditSeq}`, recorded_at: at, summary: { message: "mock tick" },
     });

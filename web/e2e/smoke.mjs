@@ -1,5 +1,7 @@
 // Browser smoke test: signs in through the `#token=` link, creates a droplet and waits until the list shows it, then creates
-// a cluster with two pools (2 + 1 nodes) and waits until its page shows status "running" and 3 running nodes, then enqueues
+// a cluster with two pools (2 + 1 nodes) and waits until its page shows status "running" and 3 running nodes, opens its
+// Health, Metrics (sets a demand), Autoscaling (creates a policy, dry run) and Diagnosis (runs one) tabs — the last two
+// and the demand route are skipped, with a line saying so, when the server answers 404 — then enqueues
 // a `sleep` job and watches it live on its page: running with a partial progress bar and log lines already tailed, then
 // succeeded at 100 % with every step's line.
 // Usage: CG_WEB_URL=http://127.0.0.1:8081/ CG_TOKEN=... [CG_SMOKE_TIMEOUT_MS=120000] node e2e/smoke.mjs  (needs Debian's chromium)
@@ -132,6 +134,63 @@ async function clusterScenario(page) {
   console.log(`smoke: cluster ${name} running with 3 running nodes`);
 }
 
+/** Runs `action` and returns the answer to the first request matching `method` and `path`, or null if none came in time. */
+async function answerTo(page, method, path, action) {
+  const answer = page.waitForResponse((r) => r.request().method() === method && path.test(new URL(r.url()).pathname), { timeout: left() }).catch(() => null);
+  await action();
+  return answer;
+}
+
+/**
+ * On the new cluster's page: Health shows a status badge; Metrics draws the four charts with their thresholds and the
+ * demand control sets a spike; Autoscaling creates the "CPU autoscale" policy on the first pool and evaluates it (dry
+ * run); Diagnosis runs one and shows its insights. The autoscaling, diagnosis and demand routes are new: when they
+ * answer 404 that step is reported as skipped, not failed.
+ */
+async function clusterTabsScenario(page) {
+  await page.click(tid("tab-health"));
+  const health = page.locator(tid("health-status"));
+  await readyOrRefused(page.locator(tid("cluster-health")), health, "cluster health");
+  console.log(`smoke: health ${await health.innerText()}`);
+
+  await page.click(tid("tab-metrics"));
+  await page.locator(tid("chart-network")).waitFor({ timeout: left() });
+  const charts = await page.locator('[data-testid^="chart-"] figcaption').count();
+  if (charts !== 4) throw new Error(`metrics tab shows ${charts} charts, not 4`);
+  await page.locator(tid("demand-control")).locator('input[type="range"]').fill("90");
+  await page.locator(tid("demand-control")).locator("select").selectOption("spike");
+  const demand = await answerTo(page, "PUT", /\/demand$/, () => page.click(tid("demand-submit")));
+  if (demand?.status() === 404) console.log("smoke: demand route answers 404: skipped");
+  else if (!demand?.ok()) throw new Error(`demand PUT answered ${demand?.status() ?? "nothing"}`);
+  else console.log("smoke: demand set to 90 (spike)");
+
+  await page.click(tid("tab-autoscaling"));
+  const tab = page.locator(tid("cluster-autoscaling"));
+  await tab.locator(`${tid("autoscaling-unavailable")}, ${tid("autoscaling-pool")}`).first().waitFor({ timeout: left() });
+  if (await tab.locator(tid("autoscaling-unavailable")).count()) console.log("smoke: autoscaling routes answer 404: skipped");
+  else {
+    const pool = tab.locator(tid("autoscaling-pool")).first();
+    await pool.locator(tid("policy-edit")).click();
+    await pool.locator(tid("template-cpu_autoscale")).click();
+    const created = await answerTo(page, "POST", /\/autoscaling_policies$/, () => pool.locator(tid("policy-submit")).click());
+    if (created?.status() !== 201) throw new Error(`policy create answered ${created?.status() ?? "nothing"}: ${await pool.innerText()}`);
+    await pool.locator(tid("policy-evaluate")).click({ timeout: left() });
+    await pool.locator(tid("dry-run-reason")).waitFor({ timeout: left() });
+    console.log(`smoke: policy created; dry run: ${await pool.locator(tid("dry-run-reason")).innerText()}`);
+  }
+
+  await page.click(tid("tab-diagnosis"));
+  await page.locator(`${tid("diagnosis-unavailable")}, ${tid("diagnosis-run")}`).first().waitFor({ timeout: left() });
+  if (await page.locator(tid("diagnosis-unavailable")).count()) console.log("smoke: diagnosis routes answer 404: skipped");
+  else {
+    const before = await page.locator(tid("diagnosis-row")).count();
+    await page.click(tid("diagnosis-run"));
+    await readyOrRefused(page.locator(tid("cluster-diagnosis")), page.locator(tid("diagnosis-row")).nth(before), "diagnosis");
+    await page.locator(`${tid("diagnosis-result")} ${tid("insight")}`).first().waitFor({ timeout: left() });
+    console.log(`smoke: diagnosis shows ${await page.locator(tid("insight")).count()} insight(s)`);
+  }
+}
+
 /** The job page's status, progress percent and tailed log lines, read from the DOM. */
 async function jobView(page) {
   return page.evaluate(() => ({
@@ -196,6 +255,7 @@ async function main() {
     await signIn(page);
     await dropletScenario(page);
     await clusterScenario(page);
+    await clusterTabsScenario(page);
     await jobScenario(page);
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     console.log(`smoke: OK in ${Date.now() - started} ms; screenshot ${SCREENSHOT}`);
