@@ -1,5 +1,5 @@
 // In-memory stand-in for query-api: serves web/dist and a fake API (catalog, droplets, clusters with pools and nodes, their
-// telemetry (metrics, health, demand; no autoscaling or diagnosis routes, so the SPA's "not offered" path shows), operations,
+// telemetry (metrics, health, demand), autoscaling policies (no autoscaler behind them) and diagnoses, operations,
 // jobs with a 4-worker pool, queues, rate limits with RateLimit headers, observability), to try the SPA and smoke.mjs without the
 // Rust stack. Nodes come up 1-3 s after they are asked for; a reconcile tick drives it all.
 // Usage: node e2e/mock-api.mjs [port]   (token "dev"); not used by CI against the real services.
@@ -100,7 +100,7 @@ function startOperation(type, target, finish) {
 function endOperation(op, status, error) {
   Object.assign(op, { status, done: true, completed_at: now(), version: op.version + 1 });
   op.progress = { ...op.progress, percent: status === "succeeded" ? 100 : op.progress.percent, step: status, message: status, steps_done: op.progress.steps_total };
-  if (status === "succeeded") op.result = { ...op.target };
+  if (status === "succeeded") op.result = op.resultOnSuccess ?? { ...op.target };
   if (error) op.error = { type: "about:blank", title: "The operation failed", status: 500, code: "INTERNAL", detail: error };
   const owner = op.target.kind === "cluster" ? clusters.get(op.target.id) : droplets.get(op.target.id);
   if (owner && owner.pending_operation_id === op.id) {
@@ -257,6 +257,128 @@ async function telemetryRoutes(req, res, url, what, c) {
   return problem(res, 405, "METHOD_NOT_ALLOWED", "method not allowed");
 }
 
+// ---- autoscaling policies and diagnoses ----------------------------------------------------------------------------
+// Enough to drive their tabs: CRUD with If-Match and 422 pointers, a dry run from the mean cpu, and diagnoses whose
+// insights are the health issues. The mock never scales by itself, so events and decisions stay empty.
+const policies = new Map();
+const diagnoses = [];
+
+function policyErrors(b) {
+  const errors = [];
+  const int = (v) => Number.isInteger(v) && v >= 0;
+  if (!int(b.min_nodes)) errors.push({ pointer: "#/min_nodes", code: "INVALID_VALUE", detail: "min_nodes must be a whole number ≥ 0" });
+  if (!int(b.max_nodes) || b.max_nodes < 1 || b.max_nodes > 100) errors.push({ pointer: "#/max_nodes", code: "OUT_OF_RANGE", detail: "max_nodes must be from 1 to 100" });
+  else if (int(b.min_nodes) && b.min_nodes > b.max_nodes) errors.push({ pointer: "#/max_nodes", code: "OUT_OF_RANGE", detail: "max_nodes must be at least min_nodes" });
+  (b.metrics ?? []).forEach((m, i) => {
+    if (!(m.target > 0) || (m.type.endsWith("utilization") && m.target > 1)) errors.push({ pointer: `#/metrics/${i}/target`, code: "OUT_OF_RANGE", detail: "a utilization target is a fraction in (0, 1]" });
+  });
+  if (b.cost_limit_monthly !== null && b.cost_limit_monthly !== undefined && !/^\d+(\.\d{1,2})?$/.test(b.cost_limit_monthly)) errors.push({ pointer: "#/cost_limit_monthly", code: "INVALID_MONEY", detail: "a decimal string such as \"100.00\"" });
+  return errors;
+}
+
+async function policyRoutes(req, res, url, parts) {
+  const [id, verb] = (parts[1] ?? "").split(":");
+  if (parts.length === 1 && req.method === "GET") {
+    const cluster = /target\.cluster_id="([^"]*)"/.exec(url.searchParams.get("filter") ?? "")?.[1];
+    return page(res, "autoscaling_policies", [...policies.values()].filter((p) => !cluster || p.target.cluster_id === cluster), url);
+  }
+  if (parts.length === 1 && req.method === "POST") {
+    const b = await readBody(req);
+    const c = clusters.get(b.target?.cluster_id);
+    const pool = c?.node_pools.find((p) => p.id === b.target?.node_pool_id);
+    if (!pool) return problem(res, 422, "VALIDATION_FAILED", "1 field is invalid.", [{ pointer: "#/target", code: "UNKNOWN_NODE_POOL", detail: "no such node pool" }]);
+    if ([...policies.values()].some((p) => p.target.node_pool_id === pool.id)) return problem(res, 409, "ALREADY_EXISTS", "the pool has a policy");
+    const errors = policyErrors(b);
+    if (errors.length) return problem(res, 422, "VALIDATION_FAILED", `${errors.length} field(s) are invalid.`, errors);
+    const p = { kind: "autoscaling_policy", id: randomUUID(), version: 1, ...b, status: { conditions: [{ type: "AbleToScale", status: true, reason: "ReadyForNewScale" }] }, created_at: now(), updated_at: now() };
+    policies.set(p.id, p);
+    Object.assign(pool, { auto_scale: true, min_nodes: b.min_nodes, max_nodes: b.max_nodes });
+    touch(c);
+    return send(res, 201, p, { ...accepted(), ETag: `"${p.version}"`, Location: `/api/v1/autoscaling_policies/${p.id}` });
+  }
+  const p = policies.get(id);
+  if (!p) return problem(res, 404, "NOT_FOUND", "policy not found");
+  const c = clusters.get(p.target.cluster_id);
+  const pool = c?.node_pools.find((x) => x.id === p.target.node_pool_id);
+  if (req.headers["if-match"] && req.headers["if-match"] !== `"${p.version}"` && req.method !== "GET") return problem(res, 412, "PRECONDITION_FAILED", `version is ${p.version}`);
+  if (parts.length === 2 && !verb && req.method === "GET") return send(res, 200, p, { ETag: `"${p.version}"` });
+  if (parts.length === 2 && !verb && req.method === "PATCH") {
+    const b = await readBody(req);
+    const next = { ...p, ...b };
+    const errors = policyErrors(next);
+    if (errors.length) return problem(res, 422, "VALIDATION_FAILED", `${errors.length} field(s) are invalid.`, errors);
+    Object.assign(p, b, { version: p.version + 1, updated_at: now() });
+    if (pool) Object.assign(pool, { min_nodes: p.min_nodes, max_nodes: p.max_nodes });
+    return send(res, 200, p, { ...accepted(), ETag: `"${p.version}"` });
+  }
+  if (parts.length === 2 && !verb && req.method === "DELETE") {
+    policies.delete(p.id);
+    if (pool) pool.auto_scale = false;
+    if (c) touch(c);
+    res.writeHead(204, { ...res.rateHeaders, ...accepted() });
+    return res.end();
+  }
+  if (req.method === "POST" && verb === "evaluate") {
+    const nodes = pool ? liveNodes(pool).filter((d) => d.status === "active") : [];
+    const t = Math.floor(Date.now() / SAMPLE_STEP_MS) * SAMPLE_STEP_MS;
+    const target = p.metrics?.[0]?.target ?? 0.6;
+    const mean = nodes.length ? nodes.reduce((n, d, i) => n + sampleValue(c, d, i, "cpu", t), 0) / nodes.length / 100 : 0;
+    const ratio = mean / target;
+    const raw = Math.abs(ratio - 1) <= 0.1 ? nodes.length : Math.ceil(nodes.length * ratio);
+    const clamped = Math.min(p.max_nodes, Math.max(p.min_nodes, raw));
+    const scale = clamped !== pool.count ? { from: pool.count, to: clamped, reason: clamped > pool.count ? "SCALE_UP" : "SCALE_DOWN" } : null;
+    const reason = `cpu_utilization ${ratio.toFixed(2)}× target → ${raw}; raw ${raw}, clamped ${clamped}, stabilized ${clamped}, limited ${clamped}; ${scale ? `scale ${scale.from} → ${scale.to} (${scale.reason})` : `no change at ${pool.count}`}`;
+    return send(res, 200, {
+      decision: { evaluated_at: now(), capacity: nodes.length, proposals: [{ metric: "cpu_utilization", ratio, count: raw }], bounds: { min: p.min_nodes, max: p.max_nodes }, steps: { raw, clamped, stabilized: clamped, limited: clamped, final_count: clamped }, gate: null, notes: [], desired: clamped, scale, reason },
+    });
+  }
+  if (req.method === "GET" && parts[2] === "events") return page(res, "events", [], url);
+  if (req.method === "GET" && parts[2] === "decisions") return page(res, "decisions", [], url);
+  return problem(res, 404, "NOT_FOUND", "no such route");
+}
+
+function insightsOf(c) {
+  const t = Math.floor(Date.now() / SAMPLE_STEP_MS) * SAMPLE_STEP_MS;
+  const out = [];
+  for (const pool of c.node_pools) {
+    const nodes = liveNodes(pool).filter((d) => d.status === "active");
+    if (!nodes.length) continue;
+    const mean = nodes.reduce((n, d, i) => n + sampleValue(c, d, i, "cpu", t), 0) / nodes.length / 100;
+    if (mean <= 0.8) continue;
+    const count = Math.min(100, pool.count + 1);
+    out.push({
+      check: "pool_cpu_saturation", category: "capacity", severity: "warning", title: `CPU saturation on pool ${pool.name}`,
+      message: `Mean CPU use on pool ${pool.name} is ${Math.round(mean * 100)} % (threshold 80 %).`,
+      evidence: { metric: "cpu_utilization", value: Math.round(mean * 100) / 100, threshold: 0.8, window: "10m" },
+      object: { kind: "node_pool", id: pool.id, name: pool.name },
+      recommendation: {
+        action: "scale_node_pool",
+        request_hint: { method: "PATCH", path: `/api/v1/clusters/${c.id}/node_pools/${pool.id}`, body: { count } },
+        job_request: { type: "scale", args: { cluster_id: c.id, node_pool_id: pool.id, count } },
+      },
+    });
+  }
+  return out.length ? out : [{ check: "looks_good", category: "general", severity: "suggestion", title: "Configuration looks good", message: "No rule matched." }];
+}
+
+async function diagnosisRoutes(req, res, url, parts, c) {
+  if (parts.length === 3 && req.method === "GET") return page(res, "diagnoses", diagnoses.filter((d) => d.cluster_id === c.id).reverse(), url);
+  if (parts.length === 3 && req.method === "POST") {
+    const d = { kind: "diagnosis", id: randomUUID(), cluster_id: c.id, engine: "rules", insights: insightsOf(c), created_at: now() };
+    const at = Date.now() + 1500;
+    const op = startOperation("cluster.diagnose", { kind: "cluster", id: c.id }, () => {
+      if (Date.now() < at) return false;
+      diagnoses.push(d);
+      return true;
+    });
+    op.resultOnSuccess = { diagnosis_id: d.id };
+    return send(res, 202, { operation: publicOp(op) }, { ...accepted(), ...opLocation(op) });
+  }
+  const d = diagnoses.find((x) => x.id === parts[3] && x.cluster_id === c.id);
+  if (parts.length === 4 && req.method === "GET" && d) return send(res, 200, d);
+  return problem(res, 404, "NOT_FOUND", "diagnosis not found");
+}
+
 // ---- clusters ------------------------------------------------------------------------------------------------------
 const liveNodes = (pool) => [...droplets.values()].filter((d) => d.node_pool_id === pool.id && d.status !== "deleted" && d.status !== "deleting");
 const nodeState = (d) => ({ new: "provisioning", active: "running", off: "running", deleting: "deleting", error: "failed" })[d.status] ?? "deleted";
@@ -348,6 +470,7 @@ async function clusterRoutes(req, res, url, parts) {
     return page(res, "events", (url.searchParams.get("order_by") ?? "").includes("desc") ? list.reverse() : list, url);
   }
   if (["metrics", "health", "demand"].includes(parts[2]) && parts.length === 3) return telemetryRoutes(req, res, url, parts[2], c);
+  if (parts[2] === "diagnoses") return diagnosisRoutes(req, res, url, parts, c);
   if (parts[2] !== "node_pools") return problem(res, 404, "NOT_FOUND", "no such route");
   if (parts.length === 3 && req.method === "GET") return page(res, "node_pools", c.node_pools.map((p) => poolWithNodes(c, p)), url);
   if (frozen && req.method !== "GET") return problem(res, 409, "INVALID_STATE_TRANSITION", `the cluster is ${c.status.state}`);
@@ -889,6 +1012,8 @@ async function api(req, res, url) {
       return dropletRoutes(req, res, url, parts);
     case "clusters":
       return clusterRoutes(req, res, url, parts);
+    case "autoscaling_policies":
+      return policyRoutes(req, res, url, parts);
     case "operations":
       return operationRoutes(req, res, url, parts);
     case "jobs":
