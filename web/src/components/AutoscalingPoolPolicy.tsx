@@ -1,5 +1,5 @@
 // Autoscaling of one node pool: without a policy, a create form (templates, §13.1 defaults); with one, its state
-// (enabled, bounds, conditions), the editor (merge-patch with If-Match), delete (If-Match, after a confirm),
+// (enabled, bounds, conditions), enable/disable and the editor (merge-patch with If-Match), delete (If-Match, after a confirm),
 // "Evaluate now" (the dry run: shows the decision, writes nothing), the decision log and the scaling history.
 import { useState } from "react";
 import {
@@ -74,6 +74,16 @@ export function AutoscalingPoolPolicy({ clusterId, pool, policy, onChanged }: Pr
     await onChanged();
   }
 
+  async function toggle() {
+    try {
+      await patchPolicy(policy!.id, policy!.version, { enabled: !policy!.enabled });
+      toast.success(`Autoscaling of ${pool.name} ${policy!.enabled ? "disabled" : "enabled"}.`);
+      await onChanged();
+    } catch (err) {
+      toast.error(err);
+    }
+  }
+
   async function remove() {
     const ok = await confirm({
       title: `Delete the autoscaling policy of ${pool.name}?`,
@@ -137,6 +147,9 @@ export function AutoscalingPoolPolicy({ clusterId, pool, policy, onChanged }: Pr
         </button>
         {policy && (
           <>
+            <button type="button" onClick={toggle} data-testid="policy-toggle">
+              {policy.enabled ? "Disable" : "Enable"}
+            </button>
             <button type="button" onClick={evaluate} disabled={evaluating} data-testid="policy-evaluate">
               {evaluating ? "Evaluating…" : "Evaluate now"}
             </button>

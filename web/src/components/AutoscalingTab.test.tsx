@@ -1,5 +1,5 @@
 // Tests for the Autoscaling tab: create a policy from a template (POST with target), 422 `errors[]` shown at their
-// fields (and unknown pointers listed), save with merge-patch + If-Match, delete with If-Match after a confirm,
+// fields (and unknown pointers listed), save and disable with merge-patch + If-Match, delete with If-Match after a confirm,
 // "Evaluate now" as a dry run that writes nothing, the decision log and scaling history, and a server without the routes.
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
@@ -80,7 +80,7 @@ describe("AutoscalingTab", () => {
     expect((await screen.findByTestId("toast-success")).textContent).toContain("created");
   });
 
-  it("saves with merge-patch and If-Match, and deletes with If-Match only after confirming", async () => {
+  it("saves and disables with merge-patch and If-Match, and deletes with If-Match only after confirming", async () => {
     const fetch = renderTab({
       [`GET ${BASE}`]: { autoscaling_policies: [policy()] },
       [`GET ${BASE}/p1/decisions`]: { decisions: [] },
@@ -98,6 +98,12 @@ describe("AutoscalingTab", () => {
     expect(headers(patch.init)["Content-Type"]).toBe("application/merge-patch+json");
     expect(bodyOf(patch.init)).toMatchObject({ cost_limit_monthly: "250.00", min_nodes: 1, max_nodes: 5 });
     expect(bodyOf(patch.init)).not.toHaveProperty("target");
+
+    fireEvent.click(screen.getByTestId("policy-toggle"));
+    await waitFor(() => expect(calls(fetch).filter((c) => c.method === "PATCH")).toHaveLength(2));
+    const toggle = calls(fetch).filter((c) => c.method === "PATCH")[1];
+    expect(bodyOf(toggle.init)).toEqual({ enabled: false });
+    expect(headers(toggle.init)["If-Match"]).toBe('"3"');
 
     fireEvent.click(screen.getByTestId("policy-delete"));
     fireEvent.click(await screen.findByTestId("confirm-cancel"));

@@ -61,6 +61,29 @@ describe("DiagnosisTab", () => {
     expect(bodyOf(calls(fetch).find((c) => c.method === "POST")!.init)).toEqual({});
   });
 
+  it("notices a second run whose operation is already done at its first poll", async () => {
+    const made: string[] = [];
+    mockApi({
+      [`GET ${BASE}`]: () => json(200, { diagnoses: made.map((id) => diagnosis(id, [{ ...good, title: `result ${id}` }])).reverse() }),
+      [`GET ${BASE}/*`]: (u: URL) => json(200, diagnosis(u.pathname.split("/").pop()!, [{ ...good, title: `result ${u.pathname.split("/").pop()}` }])),
+      [`POST ${BASE}`]: () => {
+        made.push(`d${made.length + 1}`);
+        return json(202, { operation: operation({ id: `op-${made.length}`, type: "cluster.diagnose" }) });
+      },
+      "GET /api/v1/operations/*": (u: URL) => {
+        const n = u.pathname.split("-").pop();
+        return json(200, operation({ id: `op-${n}`, type: "cluster.diagnose", status: "succeeded", done: true, result: { diagnosis_id: `d${n}` } }));
+      },
+    });
+    renderWithProviders(<DiagnosisTab clusterId={CLUSTER_ID} />);
+    fireEvent.click(await screen.findByTestId("diagnosis-run"));
+    expect(await screen.findByText("result d1")).toBeTruthy();
+    await waitFor(() => expect((screen.getByTestId("diagnosis-run") as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.click(screen.getByTestId("diagnosis-run"));
+    expect(await screen.findByText("result d2")).toBeTruthy();
+    await waitFor(() => expect(screen.getAllByTestId("diagnosis-row")).toHaveLength(2));
+  });
+
   it("shows the request before Implement sends it, and sends nothing on cancel", async () => {
     const fetch = mockApi({
       [`GET ${BASE}`]: { diagnoses: [diagnosis("d2", [hot])] },

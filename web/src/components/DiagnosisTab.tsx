@@ -27,16 +27,17 @@ export function DiagnosisTab({ clusterId }: { clusterId: string }) {
   const [starting, setStarting] = useState(false);
   const [runError, setRunError] = useState<unknown>(null);
   const history = useResource(async (signal) => (await listDiagnoses(clusterId, signal)).data, [clusterId]);
-  const op = useResource(async (signal) => (await getOperation(opId!, signal)).data, [opId], { enabled: !!opId, pollMs: DIAGNOSIS_POLL_MS });
+  const op = useResource(async (signal) => (await getOperation(opId!, signal)).data, [opId], { enabled: !!opId, pollMs: DIAGNOSIS_POLL_MS, resetOnChange: true });
   const list = history.data?.diagnoses ?? [];
   const shownId = selected ?? list[0]?.id ?? null;
   const shown = useResource(async (signal) => (await getDiagnosis(clusterId, shownId!, signal)).data, [clusterId, shownId], { enabled: !!shownId });
   const unavailable = history.error instanceof ApiError && history.error.status === 404;
 
-  // A finished diagnosis operation: show its result and refresh the history.
+  // A finished diagnosis operation: show its result and refresh the history. Keyed by id too, so a second run whose
+  // operation is already done at its first poll is noticed.
   const o = op.data;
   useEffect(() => {
-    if (!o?.done) return;
+    if (!o?.done || o.id !== opId) return;
     setOpId(null);
     if (o.status === "succeeded") {
       const id = diagnosisIdOf(o);
@@ -45,7 +46,7 @@ export function DiagnosisTab({ clusterId }: { clusterId: string }) {
     } else {
       setRunError(new ApiError(o.error ?? { type: "about:blank", title: `Diagnosis ${o.status}`, status: 0 }));
     }
-  }, [o?.done]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [o?.id, o?.done]); // eslint-disable-line react-hooks/exhaustive-deps
 
   async function run() {
     setStarting(true);
