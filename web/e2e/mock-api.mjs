@@ -290,7 +290,7 @@ async function policyRoutes(req, res, url, parts) {
     if ([...policies.values()].some((p) => p.target.node_pool_id === pool.id)) return problem(res, 409, "ALREADY_EXISTS", "the pool has a policy");
     const errors = policyErrors(b);
     if (errors.length) return problem(res, 422, "VALIDATION_FAILED", `${errors.length} field(s) are invalid.`, errors);
-    const p = { kind: "autoscaling_policy", id: randomUUID(), version: 1, ...b, status: { conditions: [{ type: "AbleToScale", status: true, reason: "ReadyForNewScale" }] }, created_at: now(), updated_at: now() };
+    const p = { kind: "autoscaling_policy", id: randomUUID(), version: 1, ...b, status: { current_nodes: pool.count, desired_nodes: pool.count, last_evaluated_at: null, last_scale_at: null, conditions: [{ type: "AbleToScale", status: "True", reason: "ReadyForNewScale" }] }, created_at: now(), updated_at: now() };
     policies.set(p.id, p);
     Object.assign(pool, { auto_scale: true, min_nodes: b.min_nodes, max_nodes: b.max_nodes });
     touch(c);
@@ -326,10 +326,13 @@ async function policyRoutes(req, res, url, parts) {
     const ratio = mean / target;
     const raw = Math.abs(ratio - 1) <= 0.1 ? nodes.length : Math.ceil(nodes.length * ratio);
     const clamped = Math.min(p.max_nodes, Math.max(p.min_nodes, raw));
-    const scale = clamped !== pool.count ? { from: pool.count, to: clamped, reason: clamped > pool.count ? "SCALE_UP" : "SCALE_DOWN" } : null;
-    const reason = `cpu_utilization ${ratio.toFixed(2)}× target → ${raw}; raw ${raw}, clamped ${clamped}, stabilized ${clamped}, limited ${clamped}; ${scale ? `scale ${scale.from} → ${scale.to} (${scale.reason})` : `no change at ${pool.count}`}`;
+    const action = clamped === pool.count ? "hold" : clamped > pool.count ? "scale_up" : "scale_down";
+    const reason = `cpu_utilization ${ratio.toFixed(2)}× target → ${raw}; raw ${raw}, clamped ${clamped}, stabilized ${clamped}, limited ${clamped}; ${action === "hold" ? `no change at ${pool.count}` : `scale ${pool.count} → ${clamped} (${action.toUpperCase()})`}`;
+    const metrics = [{ type: "cpu_utilization", target, ratio, adjusted_ratio: null, nodes_without_sample: 0, proposal: raw }];
     return send(res, 200, {
-      decision: { evaluated_at: now(), capacity: nodes.length, proposals: [{ metric: "cpu_utilization", ratio, count: raw }], bounds: { min: p.min_nodes, max: p.max_nodes }, steps: { raw, clamped, stabilized: clamped, limited: clamped, final_count: clamped }, gate: null, notes: [], desired: clamped, scale, reason },
+      decision: { policy_id: p.id, evaluated_at: now(), current_count: pool.count, capacity: nodes.length, metrics, min_nodes: p.min_nodes, max_nodes: p.max_nodes, raw, clamped, stabilized: clamped, limited: clamped, final: clamped, desired: clamped, gate: null, notes: [], action, reason },
+      would_record: action !== "hold",
+      conditions: [{ type: "AbleToScale", status: "True", reason: "ReadyForNewScale" }],
     });
   }
   if (req.method === "GET" && parts[2] === "events") return page(res, "events", [], url);
@@ -349,7 +352,7 @@ function insightsOf(c) {
     out.push({
       check: "pool_cpu_saturation", category: "capacity", severity: "warning", title: `CPU saturation on pool ${pool.name}`,
       message: `Mean CPU use on pool ${pool.name} is ${Math.round(mean * 100)} % (threshold 80 %).`,
-      evidence: { metric: "cpu_utilization", value: Math.round(mean * 100) / 100, threshold: 0.8, window: "10m" },
+      evidence: { metric: "cpu", value: Math.round(mean * 1000) / 10, threshold: 80, window: "10m" },
       object: { kind: "node_pool", id: pool.id, name: pool.name },
       recommendation: {
         action: "scale_node_pool",
@@ -358,16 +361,20 @@ function insightsOf(c) {
       },
     });
   }
-  return out.length ? out : [{ check: "looks_good", category: "general", severity: "suggestion", title: "Configuration looks good", message: "No rule matched." }];
+  return out.length ? out : [{ check: "looks_good", category: "general", severity: "suggestion", title: "Configuration looks good", message: "No rule matched.", evidence: null, object: { kind: "cluster", id: c.id, name: c.name }, recommendation: { action: "none", request_hint: null, job_request: null } }];
 }
 
 async function diagnosisRoutes(req, res, url, parts, c) {
   if (parts.length === 3 && req.method === "GET") return page(res, "diagnoses", diagnoses.filter((d) => d.cluster_id === c.id).reverse(), url);
   if (parts.length === 3 && req.method === "POST") {
-    const d = { kind: "diagnosis", id: randomUUID(), cluster_id: c.id, engine: "rules", insights: insightsOf(c), created_at: now() };
+    const insights = insightsOf(c);
+    const counts = { error: 0, warning: 0, suggestion: 0 };
+    for (const i of insights) counts[i.severity] += 1;
+    const d = { kind: "diagnosis", id: randomUUID(), version: 1, cluster_id: c.id, status: "succeeded", source: "rules", operation_id: null, job_id: null, requested_by: "dev", requested_at: now(), completed_at: now(), counts, insights };
     const at = Date.now() + 1500;
     const op = startOperation("cluster.diagnose", { kind: "cluster", id: c.id }, () => {
       if (Date.now() < at) return false;
+      Object.assign(d, { operation_id: op.id, completed_at: now() });
       diagnoses.push(d);
       return true;
     });

@@ -1,5 +1,5 @@
 // Tests for the autoscaling API module: the three templates and the §13.1 defaults, and the requests each call sends
-// (create body with target, list filter, merge-patch + If-Match, delete If-Match, dry run unwrapped either way).
+// (create body with target, list filter, merge-patch + If-Match, delete If-Match, dry run with the current samples).
 import { describe, expect, it } from "vitest";
 import { bodyOf, calls, mockApi } from "../test/api";
 import { json } from "../test/http";
@@ -26,13 +26,13 @@ describe("autoscaling API", () => {
       "GET /api/v1/autoscaling_policies": { autoscaling_policies: [] },
       "PATCH /api/v1/autoscaling_policies/p1": { kind: "autoscaling_policy", id: "p1", version: 4 },
       "DELETE /api/v1/autoscaling_policies/p1": () => new Response(null, { status: 204 }),
-      "POST /api/v1/autoscaling_policies/p1:evaluate": { decision: { capacity: 2, proposals: [], desired: 3, reason: "scale 2 → 3" } },
+      "POST /api/v1/autoscaling_policies/p1:evaluate": { decision: { desired: 3, reason: "scale 2 → 3" }, would_record: true, conditions: [] },
     });
     await createPolicy({ ...defaultFields(), target: { cluster_id: "c1", node_pool_id: "np1" } });
     await listPolicies("c1");
     await patchPolicy("p1", 3, { max_nodes: 9 });
     await deletePolicy("p1", 4);
-    expect((await evaluatePolicy("p1")).desired).toBe(3);
+    expect((await evaluatePolicy("p1")).decision.desired).toBe(3);
     const [create, list, patch, del, evaluate] = calls(fetch);
     expect(bodyOf(create.init)).toMatchObject({ target: { cluster_id: "c1", node_pool_id: "np1" }, min_nodes: 1, max_nodes: 3 });
     expect(headers(create.init)["Idempotency-Key"]).toBeTruthy();
@@ -42,10 +42,8 @@ describe("autoscaling API", () => {
     expect(headers(patch.init)["Content-Type"]).toBe("application/merge-patch+json");
     expect([del.method, headers(del.init)["If-Match"]]).toEqual(["DELETE", '"4"']);
     expect([evaluate.method, evaluate.url.pathname]).toEqual(["POST", "/api/v1/autoscaling_policies/p1:evaluate"]);
+    // No supplied metrics: the dry run uses the current samples.
+    expect(bodyOf(evaluate.init)).toEqual({});
   });
 
-  it("takes a bare decision from the dry run too", async () => {
-    mockApi({ "POST /api/v1/autoscaling_policies/p1:evaluate": { capacity: 2, proposals: [], desired: 2, reason: "no change at 2" } });
-    expect((await evaluatePolicy("p1")).reason).toBe("no change at 2");
-  });
 });

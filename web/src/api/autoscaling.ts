@@ -3,15 +3,14 @@
 // templates. Never decides anything: evaluation is the server's (`:evaluate` is its dry run).
 import { query, request, seg, type ApiResponse } from "./client";
 
-export type MetricKind = "cpu_utilization" | "memory_utilization" | "jobs_backlog_per_node" | "custom";
-export const METRIC_KINDS: MetricKind[] = ["cpu_utilization", "memory_utilization", "jobs_backlog_per_node", "custom"];
+/** The built-in metric types; any other `type` is a custom metric's name. */
+export const BUILTIN_METRICS = ["cpu_utilization", "memory_utilization", "jobs_backlog_per_node"] as const;
 
 export interface PolicyMetric {
-  type: MetricKind;
+  /** `cpu_utilization`, `memory_utilization`, `jobs_backlog_per_node` or a custom metric's name. */
+  type: string;
   /** Utilizations are fractions (0.6 = 60 %); the backlog is queued jobs per node. */
   target: number;
-  /** The custom metric's name (only with `type: "custom"`). */
-  name?: string;
 }
 
 /** At most `nodes` nodes, or `percent` % of the count at the period's start, within any `period_seconds`. */
@@ -78,18 +77,26 @@ export interface CreatePolicyInput extends PolicyFields {
 /** HPA-style condition of `status.conditions` (`AbleToScale`, `ScalingActive`, `ScalingLimited`). */
 export interface PolicyCondition {
   type: string;
-  status: boolean | "True" | "False";
+  /** `True` or `False`, as Kubernetes writes conditions. */
+  status: string;
   reason: string;
-  message?: string;
-  last_transition_time?: string;
 }
 
+export interface PolicyStatus {
+  current_nodes: number;
+  desired_nodes: number;
+  last_evaluated_at?: string | null;
+  last_scale_at?: string | null;
+  conditions: PolicyCondition[];
+}
+
+/** A policy as the API shows it: every §13.1 field with the defaults filled in, plus `status`. */
 export interface AutoscalingPolicy extends PolicyFields {
   kind: "autoscaling_policy";
   id: string;
   version: number;
   target: PolicyTarget;
-  status?: { conditions?: PolicyCondition[]; desired?: number; last_evaluated_at?: string | null };
+  status?: PolicyStatus;
   created_at?: string;
   updated_at?: string;
 }
@@ -100,33 +107,52 @@ export interface PolicyPage {
   meta?: { total: number };
 }
 
-/** One metric's proposal in a decision. */
-export interface DecisionProposal {
-  metric: string;
-  ratio?: number | null;
+/** One metric's part of a tick. */
+export interface MetricRatio {
+  type: string;
+  target: number;
+  /** `mean / target` over usable nodes; null when it could not be computed. */
+  ratio: number | null;
+  /** The conservative recompute, when one was made. */
   adjusted_ratio?: number | null;
-  nodes_without_sample?: number;
-  count?: number | null;
+  nodes_without_sample: number;
+  /** This metric's proposal; null when it could not be computed. */
+  proposal: number | null;
 }
 
-/** One tick's decision (the decision log and `:evaluate`). */
+/** What one tick decided and why (§13.2 step 10): a decision-log row and the `:evaluate` answer. */
 export interface Decision {
-  id?: string;
-  policy_id?: string;
-  evaluated_at?: string;
+  policy_id: string;
+  evaluated_at: string;
+  /** The pool's count when the tick started. */
+  current_count: number;
   /** `C`: usable plus warming nodes. */
   capacity: number;
-  proposals: DecisionProposal[];
-  bounds?: { min: number; max: number; schedule?: number | null; cost_cap?: number | null };
-  steps?: { raw: number; clamped: number; stabilized: number; limited: number; final_count: number };
-  /** What held the change back, e.g. `DelayAfterScaleUp`. */
-  gate?: string | { reason: string; until?: string | null } | null;
-  notes?: string[];
+  metrics: MetricRatio[];
+  min_nodes: number;
+  max_nodes: number;
+  raw: number;
+  clamped: number;
+  stabilized: number;
+  limited: number;
+  final: number;
+  /** The pool's count after the tick. */
   desired: number;
-  scale?: { from: number; to: number; reason: string } | null;
+  /** Why the tick did not act (`ScaleInFlight`, `DelayAfterScaleUp`, …), if it did not. */
+  gate: string | null;
+  /** `TooManyReplicas`, `ScaleDownStabilized`, `ScaleUpLimit`, … */
+  notes: string[];
+  action: "scale_up" | "scale_down" | "hold";
   /** One line: what the tick saw and did. */
   reason: string;
-  conditions?: PolicyCondition[];
+}
+
+/** `POST /{id}:evaluate`: the decision a tick would take now, recording and scaling nothing. */
+export interface EvaluateResponse {
+  decision: Decision;
+  /** Whether a real tick would store this decision. */
+  would_record: boolean;
+  conditions: PolicyCondition[];
 }
 
 export interface DecisionPage {
@@ -134,16 +160,16 @@ export interface DecisionPage {
   next_page_token?: string;
 }
 
-/** One scaling of the pool the autoscaler started (the scaling history). */
+/** One scaling the autoscaler started (DO autoscale-pool history shape). */
 export interface ScalingEvent {
-  id: string;
-  policy_id?: string;
-  from: number;
-  to: number;
+  policy_id: string;
+  operation_id: string;
+  current_count: number;
+  desired_count: number;
+  /** `SCALE_UP` or `SCALE_DOWN`. */
   reason: string;
+  /** `in_progress`, `success` or `error`. */
   status: string;
-  operation_id?: string | null;
-  message?: string | null;
   started_at: string;
   finished_at?: string | null;
 }
@@ -247,10 +273,8 @@ export function deletePolicy(id: string, version: number): Promise<ApiResponse<v
 }
 
 /** Dry run of one tick with the current metrics: records nothing, scales nothing. */
-export async function evaluatePolicy(id: string): Promise<Decision> {
-  const res = await request<Decision | { decision: Decision }>(`${BASE}/${seg(id)}:evaluate`, { method: "POST", body: {} });
-  const data = res.data;
-  return data && "decision" in data ? data.decision : (data as Decision);
+export async function evaluatePolicy(id: string): Promise<EvaluateResponse> {
+  return (await request<EvaluateResponse>(`${BASE}/${seg(id)}:evaluate`, { method: "POST", body: {} })).data;
 }
 
 export function listScalingEvents(id: string, signal?: AbortSignal): Promise<ApiResponse<ScalingEventPage>> {

@@ -10,10 +10,11 @@ export type Severity = "error" | "warning" | "suggestion";
 export const SEVERITIES: Severity[] = ["error", "warning", "suggestion"];
 
 export interface Evidence {
+  /** `cpu`, `memory`, `disk` (in %), `node_count`, `samples`, `dead_jobs` or `jobs_backlog_per_node`. */
   metric: string;
   value: number;
   threshold: number;
-  /** e.g. `10m`. */
+  /** `10m`, `5m`, … or `now` for a point-in-time count. */
   window: string;
 }
 
@@ -21,39 +22,48 @@ export interface Evidence {
 export interface RequestHint {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   path: string;
-  body?: unknown;
+  body: unknown;
 }
 
 export interface Recommendation {
   action: string;
-  request_hint?: RequestHint | null;
-  /** A `POST /api/v1/jobs` body, when the recommendation can run as a job. */
-  job_request?: CreateJobInput | null;
+  /** null when no single request follows the recommendation. */
+  request_hint: RequestHint | null;
+  /** A `POST /api/v1/jobs` body doing the same as the hint, when a job type does it. */
+  job_request: CreateJobInput | null;
 }
 
 export interface Insight {
   check: string;
-  category?: string;
+  category: string;
   severity: Severity;
   title: string;
   message: string;
-  evidence?: Evidence | null;
-  object?: { kind: string; id: string; name?: string } | null;
-  recommendation?: Recommendation | null;
+  evidence: Evidence | null;
+  /** `cluster`, `node_pool` or `node`. */
+  object: { kind: string; id: string; name: string };
+  recommendation: Recommendation;
 }
 
 export interface Diagnosis {
   kind: "diagnosis";
   id: string;
+  version: number;
   cluster_id: string;
-  version?: number;
-  status?: string;
+  /** `succeeded`: a diagnosis is recorded when its run is over. */
+  status: string;
   /** `rules`, or `llm` when the optional model path answered. */
-  engine?: string;
-  operation_id?: string | null;
+  source: string;
+  /** The operation of a requested run (null for a run by a `diagnose` job). */
+  operation_id: string | null;
+  /** The `diagnose` job that ran it (null for a requested run). */
+  job_id: string | null;
+  requested_by: string;
+  requested_at: string;
+  completed_at: string;
+  counts: Record<Severity, number>;
+  /** Worst severity first. */
   insights: Insight[];
-  created_at: string;
-  completed_at?: string | null;
 }
 
 export interface DiagnosisPage {
@@ -61,8 +71,8 @@ export interface DiagnosisPage {
   next_page_token?: string;
 }
 
-/** `202 {diagnosis?, operation}` with Operation-Location; rate policy `diagnoses` (429 when exhausted). */
-export function runDiagnosis(clusterId: string): Promise<ApiResponse<{ diagnosis?: Diagnosis; operation?: Operation }>> {
+/** `202 {diagnosis, operation}` with Operation-Location; rate policy `diagnoses` (429 when exhausted). */
+export function runDiagnosis(clusterId: string): Promise<ApiResponse<{ diagnosis?: Diagnosis; operation?: Operation | null }>> {
   return request(`/api/v1/clusters/${seg(clusterId)}/diagnoses`, { method: "POST", body: {} });
 }
 

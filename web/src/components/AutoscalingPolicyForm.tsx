@@ -2,7 +2,7 @@
 // shows each `errors[]` entry at its field (by JSON pointer); pointers the form has no field for are listed below it,
 // so none is lost. Saving is the caller's (create or merge-patch with If-Match); this form only edits a draft.
 import { useState, type FormEvent } from "react";
-import { METRIC_KINDS, templates, localTimezone, type MetricKind, type PolicyFields, type Schedule, type ScaleDown, type Weekday, WEEKDAYS } from "../api/autoscaling";
+import { BUILTIN_METRICS, templates, localTimezone, type PolicyFields, type Schedule, type ScaleDown, type Weekday, WEEKDAYS } from "../api/autoscaling";
 import { ApiError } from "../api/client";
 import { FieldError } from "./FieldError";
 import { NumberField } from "./NumberField";
@@ -21,9 +21,13 @@ interface Props {
 
 const required = (v: number | null) => v ?? Number.NaN;
 
+/** The select's value for a metric whose type is a custom name (never sent: the name is the type). */
+const CUSTOM = "\u0000custom";
+const isBuiltin = (type: string) => (BUILTIN_METRICS as readonly string[]).includes(type);
+
 /** Every pointer the form shows at a field; anything else is listed under the form. */
 const FIELD_POINTER =
-  /^(min_nodes|max_nodes|enabled|evaluation_interval_seconds|node_warmup_seconds|cost_limit_monthly|behavior\/cooldown_seconds|metrics\/\d+(\/(type|target|name))?|schedules\/\d+(\/(window|timezone|days(\/\d+)?|min_nodes|max_nodes))?|behavior\/scale_(up|down)\/(tolerance|stabilization_window_seconds|select_policy|policies(\/\d+(\/(nodes|percent|period_seconds))?)?)|behavior\/scale_down\/delay_after_(scale_up|failure)_seconds)$/;
+  /^(min_nodes|max_nodes|enabled|evaluation_interval_seconds|node_warmup_seconds|cost_limit_monthly|behavior\/cooldown_seconds|metrics\/\d+(\/(type|target))?|schedules\/\d+(\/(window|timezone|days(\/\d+)?|min_nodes|max_nodes))?|behavior\/scale_(up|down)\/(tolerance|stabilization_window_seconds|select_policy|policies(\/\d+(\/(nodes|percent|period_seconds))?)?)|behavior\/scale_down\/delay_after_(scale_up|failure)_seconds)$/;
 
 export function AutoscalingPolicyForm({ label, initial, submitLabel, onSubmit, onReload }: Props) {
   const [draft, setDraft] = useState<PolicyFields>(initial);
@@ -74,20 +78,24 @@ export function AutoscalingPolicyForm({ label, initial, submitLabel, onSubmit, o
           <div key={i} className="inline-fields" data-testid="policy-metric">
             <label>
               Metric {i + 1}
-              <select aria-label={`Metric ${i + 1} type`} value={m.type} onChange={(e) => setMetric(i, { type: e.target.value as MetricKind })}>
-                {METRIC_KINDS.map((k) => (
+              <select
+                aria-label={`Metric ${i + 1} type`}
+                value={isBuiltin(m.type) ? m.type : CUSTOM}
+                onChange={(e) => setMetric(i, { type: e.target.value === CUSTOM ? "" : e.target.value })}
+              >
+                {BUILTIN_METRICS.map((k) => (
                   <option key={k} value={k}>
                     {k}
                   </option>
                 ))}
+                <option value={CUSTOM}>custom…</option>
               </select>
               <FieldError text={at(`metrics/${i}/type`) ?? at(`metrics/${i}`)} />
             </label>
-            {m.type === "custom" && (
+            {!isBuiltin(m.type) && (
               <label>
-                Name
-                <input aria-label={`Metric ${i + 1} name`} value={m.name ?? ""} onChange={(e) => setMetric(i, { name: e.target.value })} />
-                <FieldError text={at(`metrics/${i}/name`)} />
+                Custom metric name
+                <input aria-label={`Metric ${i + 1} name`} value={m.type} onChange={(e) => setMetric(i, { type: e.target.value.trim() })} />
               </label>
             )}
             <NumberField label={`Metric ${i + 1} target`} step="any" min={0} value={m.target} onChange={(v) => setMetric(i, { target: required(v) })} error={at(`metrics/${i}/target`)} testid={`metric-${i}-target`} />

@@ -11,7 +11,7 @@ import {
   listScalingEvents,
   patchPolicy,
   type AutoscalingPolicy,
-  type Decision,
+  type EvaluateResponse,
   type PolicyFields,
 } from "../api/autoscaling";
 import type { NodePoolWithNodes } from "../api/clusters";
@@ -52,7 +52,7 @@ export function AutoscalingPoolPolicy({ clusterId, pool, policy, onChanged }: Pr
   const toast = useToast();
   const confirm = useConfirm();
   const [editing, setEditing] = useState(false);
-  const [dryRun, setDryRun] = useState<Decision | null>(null);
+  const [dryRun, setDryRun] = useState<EvaluateResponse | null>(null);
   const [dryRunError, setDryRunError] = useState<unknown>(null);
   const [evaluating, setEvaluating] = useState(false);
   const id = policy?.id;
@@ -125,7 +125,7 @@ export function AutoscalingPoolPolicy({ clusterId, pool, policy, onChanged }: Pr
             <>
               <span className={`pill ${policy.enabled ? "status-active" : "status-off"}`}>{policy.enabled ? "autoscaling" : "disabled"}</span> {policy.min_nodes}–{policy.max_nodes} nodes, now{" "}
               {pool.count}
-              {policy.status?.desired !== undefined && policy.status.desired !== pool.count ? `, desired ${policy.status.desired}` : ""}
+              {policy.status && policy.status.desired_nodes !== pool.count ? `, desired ${policy.status.desired_nodes}` : ""}
             </>
           ) : (
             <span className="muted">no policy; {pool.count} node(s), set by hand</span>
@@ -135,8 +135,8 @@ export function AutoscalingPoolPolicy({ clusterId, pool, policy, onChanged }: Pr
       {policy?.status?.conditions && policy.status.conditions.length > 0 && (
         <ul className="conditions chips" aria-label="Conditions">
           {policy.status.conditions.map((c) => (
-            <li key={c.type} className="chip" title={c.message}>
-              {c.type}: {String(c.status)} ({c.reason})
+            <li key={c.type} className="chip">
+              {c.type}: {c.status} ({c.reason})
             </li>
           ))}
         </ul>
@@ -173,8 +173,11 @@ export function AutoscalingPoolPolicy({ clusterId, pool, policy, onChanged }: Pr
       {dryRun && (
         <div className="dry-run" data-testid="dry-run">
           <h4>Dry run (nothing recorded, nothing scaled)</h4>
-          <p data-testid="dry-run-reason">{dryRun.reason}</p>
-          <DecisionTable decisions={[dryRun]} label="Dry-run decision" testid="dry-run-table" />
+          <p data-testid="dry-run-reason">{dryRun.decision.reason}</p>
+          <DecisionTable decisions={[dryRun.decision]} label="Dry-run decision" testid="dry-run-table" />
+          <p className="muted small-print">
+            A real tick would {dryRun.would_record ? "" : "not "}record this decision. Conditions: {dryRun.conditions.map((c) => `${c.type} ${c.status} (${c.reason})`).join(", ") || "—"}
+          </p>
         </div>
       )}
       {policy && (

@@ -14,19 +14,26 @@ const BASE = "/api/v1/autoscaling_policies";
 const headers = (init: RequestInit) => init.headers as Record<string, string>;
 
 function policy(over: Record<string, unknown> = {}) {
-  return { kind: "autoscaling_policy", id: "p1", version: 3, target: { cluster_id: CLUSTER_ID, node_pool_id: POOL_ID }, ...defaultFields(1, 5), status: { conditions: [{ type: "AbleToScale", status: true, reason: "ReadyForNewScale" }] }, ...over };
+  return { kind: "autoscaling_policy", id: "p1", version: 3, target: { cluster_id: CLUSTER_ID, node_pool_id: POOL_ID }, ...defaultFields(1, 5), status: { current_nodes: 2, desired_nodes: 2, last_evaluated_at: null, last_scale_at: null, conditions: [{ type: "AbleToScale", status: "True", reason: "ReadyForNewScale" }] }, ...over };
 }
 
 const decision = {
-  id: "d1",
+  policy_id: "p1",
   evaluated_at: "2026-12-03T07:00:00Z",
+  current_count: 2,
   capacity: 2,
-  proposals: [{ metric: "cpu_utilization", ratio: 1.5, count: 3 }],
-  steps: { raw: 3, clamped: 3, stabilized: 3, limited: 3, final_count: 3 },
+  metrics: [{ type: "cpu_utilization", target: 0.6, ratio: 1.5, adjusted_ratio: null, nodes_without_sample: 0, proposal: 3 }],
+  min_nodes: 1,
+  max_nodes: 5,
+  raw: 3,
+  clamped: 3,
+  stabilized: 3,
+  limited: 3,
+  final: 3,
+  desired: 3,
   gate: null,
   notes: [],
-  desired: 3,
-  scale: { from: 2, to: 3, reason: "SCALE_UP" },
+  action: "scale_up",
   reason: "cpu_utilization 1.50× target → 3; raw 3, clamped 3, stabilized 3, limited 3; scale 2 → 3 (SCALE_UP)",
 };
 
@@ -117,20 +124,39 @@ describe("AutoscalingTab", () => {
   it("evaluates as a dry run that writes nothing, and shows the decision log and scaling history", async () => {
     const fetch = renderTab({
       [`GET ${BASE}`]: { autoscaling_policies: [policy()] },
-      [`GET ${BASE}/p1/decisions`]: { decisions: [{ ...decision, id: "d0", scale: null, desired: 2, gate: "DelayAfterScaleUp", notes: ["ScaleDownStabilized"] }] },
-      [`GET ${BASE}/p1/events`]: { events: [{ id: "e1", from: 1, to: 2, reason: "SCALE_UP", status: "succeeded", operation_id: "op1", started_at: "2026-12-03T06:50:00Z", finished_at: "2026-12-03T06:51:00Z" }] },
-      [`POST ${BASE}/p1:evaluate`]: { decision },
+      [`GET ${BASE}/p1/decisions`]: { decisions: [{ ...decision, action: "hold", desired: 2, gate: "DelayAfterScaleUp", notes: ["ScaleDownStabilized"] }] },
+      [`GET ${BASE}/p1/events`]: { events: [{ policy_id: "p1", operation_id: "op1", current_count: 1, desired_count: 2, reason: "SCALE_UP", status: "success", started_at: "2026-12-03T06:50:00Z", finished_at: "2026-12-03T06:51:00Z" }] },
+      [`POST ${BASE}/p1:evaluate`]: { decision, would_record: true, conditions: [{ type: "ScalingLimited", status: "False", reason: "DesiredWithinRange" }] },
     });
     const log = await screen.findByTestId("decision-log");
     expect(within(log).getByTestId("decision-row").textContent).toContain("DelayAfterScaleUp, ScaleDownStabilized");
     expect(within(log).getByTestId("decision-result").textContent).toBe("stay at 2");
-    expect((await screen.findByTestId("scaling-event")).textContent).toContain("1 → 2");
+    const scaled = await screen.findByTestId("scaling-event");
+    expect(scaled.textContent).toContain("1 → 2");
+    expect(scaled.textContent).toContain("succeeded");
 
     fireEvent.click(screen.getByTestId("policy-evaluate"));
     expect((await screen.findByTestId("dry-run-reason")).textContent).toBe(decision.reason);
-    expect(within(screen.getByTestId("dry-run-table")).getByTestId("decision-result").textContent).toBe("scale 2 → 3 (SCALE_UP)");
+    expect(within(screen.getByTestId("dry-run-table")).getByTestId("decision-result").textContent).toBe("scale up 2 → 3");
+    expect(screen.getByTestId("dry-run").textContent).toContain("ScalingLimited False (DesiredWithinRange)");
     expect(calls(fetch).filter((c) => c.url.pathname.endsWith(":evaluate"))).toHaveLength(1);
     expect(writes(fetch)).toEqual([]);
+  });
+
+  it("sends a custom metric with its name as the type", async () => {
+    const fetch = renderTab({ [`GET ${BASE}`]: { autoscaling_policies: [] }, [`POST ${BASE}`]: () => json(201, policy()) });
+    fireEvent.click(await screen.findByTestId("policy-edit"));
+    fireEvent.click(screen.getByText("Add metric"));
+    fireEvent.change(screen.getByLabelText("Metric 2 type"), { target: { value: "\u0000custom" } });
+    fireEvent.change(screen.getByLabelText("Metric 2 name"), { target: { value: "queue_depth" } });
+    fireEvent.change(screen.getByTestId("metric-1-target"), { target: { value: "5" } });
+    fireEvent.click(screen.getByTestId("policy-submit"));
+    await waitFor(() => expect(calls(fetch).some((c) => c.method === "POST")).toBe(true));
+    const body = bodyOf(calls(fetch).find((c) => c.method === "POST")!.init) as { metrics: unknown[] };
+    expect(body.metrics).toEqual([
+      { type: "cpu_utilization", target: 0.6 },
+      { type: "queue_depth", target: 5 },
+    ]);
   });
 
   it("says so when the server has no autoscaling routes", async () => {

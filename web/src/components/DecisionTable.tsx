@@ -1,16 +1,14 @@
 // Autoscaler decisions as a table (the decision log, or the one decision of an `:evaluate` dry run): when, what each
-// metric proposed, the steps (raw → clamped → stabilized → limited), what held it back, and the result.
+// metric proposed, the steps (raw → clamped → stabilized → limited), what held it back or noted, and the result.
 import type { Decision } from "../api/autoscaling";
 import { formatTime } from "../format";
 
-function gateText(gate: Decision["gate"]): string {
-  if (!gate) return "";
-  if (typeof gate === "string") return gate;
-  return gate.until ? `${gate.reason} until ${formatTime(gate.until)}` : gate.reason;
+function metrics(d: Decision): string {
+  return d.metrics.map((m) => `${m.type} ${m.ratio === null ? "missing" : `${m.ratio.toFixed(2)}× → ${m.proposal ?? "—"}`}`).join("; ") || "—";
 }
 
-function proposals(d: Decision): string {
-  return d.proposals.map((p) => `${p.metric} ${p.ratio === null || p.ratio === undefined ? "missing" : `${p.ratio.toFixed(2)}× → ${p.count ?? "—"}`}`).join("; ") || "—";
+function result(d: Decision): string {
+  return d.action === "hold" ? `stay at ${d.desired}` : `${d.action.replace("_", " ")} ${d.current_count} → ${d.desired}`;
 }
 
 export function DecisionTable({ decisions, label, testid }: { decisions: Decision[]; label: string; testid: string }) {
@@ -20,7 +18,7 @@ export function DecisionTable({ decisions, label, testid }: { decisions: Decisio
         <thead>
           <tr>
             <th>When</th>
-            <th>Capacity</th>
+            <th>Nodes / capacity</th>
             <th>Metrics</th>
             <th>Steps</th>
             <th>Held by</th>
@@ -29,13 +27,17 @@ export function DecisionTable({ decisions, label, testid }: { decisions: Decisio
         </thead>
         <tbody>
           {decisions.map((d, i) => (
-            <tr key={d.id ?? i} data-testid="decision-row" title={d.reason}>
+            <tr key={`${d.evaluated_at}-${i}`} data-testid="decision-row" title={d.reason}>
               <td>{formatTime(d.evaluated_at)}</td>
-              <td>{d.capacity}</td>
-              <td>{proposals(d)}</td>
-              <td>{d.steps ? `raw ${d.steps.raw} → clamped ${d.steps.clamped} → stabilized ${d.steps.stabilized} → limited ${d.steps.limited}` : "—"}</td>
-              <td>{[gateText(d.gate), ...(d.notes ?? [])].filter(Boolean).join(", ") || "—"}</td>
-              <td data-testid="decision-result">{d.scale ? `scale ${d.scale.from} → ${d.scale.to} (${d.scale.reason})` : `stay at ${d.desired}`}</td>
+              <td>
+                {d.current_count} / {d.capacity}
+              </td>
+              <td>{metrics(d)}</td>
+              <td>
+                raw {d.raw} → clamped {d.clamped} ({d.min_nodes}–{d.max_nodes}) → stabilized {d.stabilized} → limited {d.limited}
+              </td>
+              <td>{[d.gate, ...(d.notes ?? [])].filter(Boolean).join(", ") || "—"}</td>
+              <td data-testid="decision-result">{result(d)}</td>
             </tr>
           ))}
         </tbody>

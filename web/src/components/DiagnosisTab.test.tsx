@@ -17,7 +17,7 @@ const hot = {
   severity: "warning",
   title: "CPU saturation on pool web",
   message: "Mean CPU use on pool web was 87 % over the last 10 minutes (threshold 80 %).",
-  evidence: { metric: "cpu_utilization", value: 0.87, threshold: 0.8, window: "10m" },
+  evidence: { metric: "cpu", value: 87, threshold: 80, window: "10m" },
   object: { kind: "node_pool", id: POOL_ID, name: "web" },
   recommendation: {
     action: "scale_node_pool",
@@ -25,11 +25,17 @@ const hot = {
     job_request: { type: "scale", args: { cluster_id: CLUSTER_ID, node_pool_id: POOL_ID, count: 4 } },
   },
 };
-const disk = { check: "node_disk_full", severity: "error", title: "Disk almost full", message: "disk at 93 %", evidence: { metric: "disk", value: 93, threshold: 90, window: "5m" }, object: { kind: "node", id: "n1" } };
-const good = { check: "all_good", severity: "suggestion", title: "Configuration looks good", message: "nothing matched" };
+const none = { action: "none", request_hint: null, job_request: null };
+const disk = { check: "node_disk_full", category: "capacity", severity: "error", title: "Disk almost full", message: "disk at 93 %", evidence: { metric: "disk", value: 93, threshold: 90, window: "5m" }, object: { kind: "node", id: "n1", name: "web-1" }, recommendation: { ...none, action: "use_larger_size" } };
+const good = { check: "all_good", category: "general", severity: "suggestion", title: "Configuration looks good", message: "nothing matched", evidence: null, object: { kind: "cluster", id: CLUSTER_ID, name: "prod-1" }, recommendation: none };
 
-function diagnosis(id: string, insights: unknown[]) {
-  return { kind: "diagnosis", id, cluster_id: CLUSTER_ID, engine: "rules", insights, created_at: "2026-12-03T07:00:00Z" };
+function diagnosis(id: string, insights: Record<string, unknown>[]) {
+  const counts = { error: 0, warning: 0, suggestion: 0 } as Record<string, number>;
+  for (const i of insights) counts[i.severity as string] += 1;
+  return {
+    kind: "diagnosis", id, version: 1, cluster_id: CLUSTER_ID, status: "succeeded", source: "rules", operation_id: null, job_id: null,
+    requested_by: "dev", requested_at: "2026-12-03T07:00:00Z", completed_at: "2026-12-03T07:00:00Z", counts, insights,
+  };
 }
 
 describe("DiagnosisTab", () => {
@@ -51,7 +57,7 @@ describe("DiagnosisTab", () => {
     const errors = await screen.findByTestId("insights-error");
     expect(errors.textContent).toContain("Disk almost full");
     const warnings = screen.getByTestId("insights-warning");
-    expect(within(warnings).getByTestId("insight-evidence").textContent).toBe("cpu_utilization 87 % against threshold 80 % over 10m");
+    expect(within(warnings).getByTestId("insight-evidence").textContent).toBe("cpu 87 % against threshold 80 % over 10m");
     expect(within(warnings).getByTestId("insight-object").textContent).toContain("node_pool web");
     expect(screen.queryByTestId("insights-suggestion")).toBeNull();
     // Worst first.

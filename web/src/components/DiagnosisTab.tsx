@@ -6,7 +6,7 @@ import { ApiError } from "../api/client";
 import { diagnosisIdOf, getDiagnosis, listDiagnoses, runDiagnosis, SEVERITIES, type Diagnosis } from "../api/diagnoses";
 import { getOperation } from "../api/operations";
 import { useToast } from "../context/toast";
-import { formatTime } from "../format";
+import { formatTime, shortId } from "../format";
 import { useResource } from "../hooks/useResource";
 import { InsightList } from "./InsightList";
 import { ProblemMessage } from "./ProblemMessage";
@@ -17,7 +17,7 @@ import { StatusPill } from "./StatusPill";
 export const DIAGNOSIS_POLL_MS = 1000;
 
 function counts(d: Diagnosis): string {
-  return SEVERITIES.map((s) => `${(d.insights ?? []).filter((i) => i.severity === s).length} ${s}`).join(", ");
+  return SEVERITIES.map((s) => `${d.counts?.[s] ?? (d.insights ?? []).filter((i) => i.severity === s).length} ${s}`).join(", ");
 }
 
 export function DiagnosisTab({ clusterId }: { clusterId: string }) {
@@ -89,7 +89,7 @@ export function DiagnosisTab({ clusterId }: { clusterId: string }) {
       {shown.data && (
         <section aria-label="Diagnosis result" data-testid="diagnosis-result">
           <h3>
-            Diagnosis of {formatTime(shown.data.created_at)} {shown.data.engine && <span className="muted">({shown.data.engine})</span>}
+            Diagnosis of {formatTime(shown.data.completed_at)} <span className="muted">({shown.data.source})</span>
           </h3>
           <InsightList insights={shown.data.insights} />
         </section>
@@ -103,6 +103,7 @@ export function DiagnosisTab({ clusterId }: { clusterId: string }) {
             <thead>
               <tr>
                 <th>When</th>
+                <th>By</th>
                 <th>Insights</th>
                 <th />
               </tr>
@@ -110,7 +111,8 @@ export function DiagnosisTab({ clusterId }: { clusterId: string }) {
             <tbody>
               {list.map((d) => (
                 <tr key={d.id} data-testid="diagnosis-row" aria-selected={d.id === shownId}>
-                  <td>{formatTime(d.created_at)}</td>
+                  <td>{formatTime(d.completed_at)}</td>
+                  <td>{d.job_id ? `job ${shortId(d.job_id)}` : d.requested_by}</td>
                   <td>{counts(d)}</td>
                   <td>
                     <button type="button" className="link" onClick={() => setSelected(d.id)} disabled={d.id === shownId}>

@@ -6,8 +6,11 @@ import { useConfirm } from "../context/confirm";
 import { useToast } from "../context/toast";
 import { shortId } from "../format";
 
-/** Utilizations are fractions on the wire; people read them as percent. */
+const PERCENT_METRICS = ["cpu", "memory", "disk"];
+
+/** cpu, memory and disk are in %; utilizations are fractions on the wire, read as percent; counts stay as they are. */
 export function evidenceValue(metric: string, v: number): string {
+  if (PERCENT_METRICS.includes(metric)) return `${Math.round(v * 10) / 10} %`;
   return metric.endsWith("utilization") ? `${Math.round(v * 1000) / 10} %` : String(v);
 }
 
@@ -23,7 +26,7 @@ function HintPreview({ hint }: { hint: RequestHint }) {
   return (
     <pre className="mono request-preview" data-testid="hint-preview">
       {`${hint.method} ${hint.path}`}
-      {hint.body !== undefined ? `\n\n${JSON.stringify(hint.body, null, 2)}` : ""}
+      {hint.body !== undefined && hint.body !== null ? `\n\n${JSON.stringify(hint.body, null, 2)}` : ""}
     </pre>
   );
 }
@@ -77,10 +80,10 @@ export function InsightList({ insights, onActed }: { insights: Insight[]; onActe
                       {insight.object && (
                         <span data-testid="insight-object">
                           {" "}
-                          · {insight.object.kind} {insight.object.name ?? shortId(insight.object.id)}
+                          · {insight.object.kind} {insight.object.name || shortId(insight.object.id)}
                         </span>
                       )}
-                      {insight.recommendation && <span> · recommends {insight.recommendation.action}</span>}
+                      {insight.recommendation && insight.recommendation.action !== "none" && <span> · recommends {insight.recommendation.action}</span>}
                     </p>
                     <div className="row-actions">
                       {hint && sendableHint(hint) && (

@@ -5,6 +5,9 @@ import { formatTime } from "../format";
 import { StatusPill } from "./StatusPill";
 import { TargetLink } from "./TargetLink";
 
+/** The history's DO-style statuses as the pills' usual vocabulary (colours). */
+const SHOWN_STATUS: Record<string, string> = { in_progress: "running", success: "succeeded", error: "failed" };
+
 export function ScalingHistory({ events }: { events: ScalingEvent[] }) {
   if (events.length === 0) return <p className="muted">The autoscaler has not scaled this pool yet.</p>;
   return (
@@ -22,17 +25,19 @@ export function ScalingHistory({ events }: { events: ScalingEvent[] }) {
         </thead>
         <tbody>
           {events.map((e) => (
-            <tr key={e.id} data-testid="scaling-event" title={e.message ?? undefined}>
+            <tr key={e.operation_id} data-testid="scaling-event">
               <td>{formatTime(e.started_at)}</td>
               <td>
-                {e.from} → {e.to}
+                {e.current_count} → {e.desired_count}
               </td>
               <td>{e.reason}</td>
               <td>
-                <StatusPill status={e.status} />
+                <StatusPill status={SHOWN_STATUS[e.status] ?? e.status} />
               </td>
               <td>{formatTime(e.finished_at)}</td>
-              <td>{e.operation_id ? <TargetLink kind="operation" id={e.operation_id} /> : "—"}</td>
+              <td>
+                <TargetLink kind="operation" id={e.operation_id} />
+              </td>
             </tr>
           ))}
         </tbody>
