@@ -70,9 +70,16 @@ export function listMetrics(
 
 /**
  * Every sample of one type since `since`, following `next_page_token` for at most `maxPages` pages (a chart needs
- * a bounded read, and the newest samples come first, so a cut keeps the recent end). Returned oldest first.
+ * a bounded read, and the newest samples come first, so a cut keeps the recent end). Samples come back oldest first;
+ * `complete` is false when the cut left older samples of the window unread.
  */
-export async function loadSeries(clusterId: string, type: MetricType, since: string, signal?: AbortSignal, maxPages = 5): Promise<MetricSample[]> {
+export async function loadSeries(
+  clusterId: string,
+  type: MetricType,
+  since: string,
+  signal?: AbortSignal,
+  maxPages = 5,
+): Promise<{ samples: MetricSample[]; complete: boolean }> {
   const out: MetricSample[] = [];
   let pageToken: string | undefined;
   for (let page = 0; page < maxPages; page++) {
@@ -81,7 +88,7 @@ export async function loadSeries(clusterId: string, type: MetricType, since: str
     pageToken = res.data?.next_page_token;
     if (!pageToken) break;
   }
-  return out.sort((a, b) => a.sampled_at.localeCompare(b.sampled_at));
+  return { samples: out.sort((a, b) => a.sampled_at.localeCompare(b.sampled_at)), complete: !pageToken };
 }
 
 export function getHealth(clusterId: string, signal?: AbortSignal): Promise<ApiResponse<ClusterHealth>> {

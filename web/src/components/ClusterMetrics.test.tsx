@@ -27,6 +27,8 @@ describe("ClusterMetrics", () => {
     });
     renderWithProviders(<ClusterMetrics clusterId={CLUSTER_ID} nodeNames={{ n1: "node-one" }} />);
     const cpu = await screen.findByTestId("chart-cpu");
+    expect(within(cpu).getByRole("img").getAttribute("aria-labelledby")).toBeTruthy();
+    expect(cpu.querySelector("figcaption")?.textContent).toBe("CPU per node, last 15 min (%)");
     expect(within(cpu).getAllByTestId("chart-line")).toHaveLength(2);
     expect(within(cpu).getAllByTestId("chart-legend-item").map((l) => l.textContent)).toEqual(["n2: 40%", "node-one: 91%"]);
     expect(within(cpu).getByTestId("chart-threshold").getAttribute("data-value")).toBe("80");
@@ -43,6 +45,21 @@ describe("ClusterMetrics", () => {
       expect(Math.abs(Date.now() - 15 * 60_000 - since)).toBeLessThan(60_000);
       expect(r.url.searchParams.get("page_size")).toBe("200");
     }
+  });
+
+  it("reads at most 5 pages a type and says when the window was cut", async () => {
+    const fetch = mockApi({
+      [`GET ${BASE}`]: (u: URL) => {
+        const n = Number(u.searchParams.get("page_token") ?? 0);
+        return json(200, { metrics: [sample(u.searchParams.get("type")!, "n1", 10 + n, `2026-12-03T07:0${9 - n}:00Z`)], next_page_token: String(n + 1), meta: { total: 99 } });
+      },
+    });
+    renderWithProviders(<ClusterMetrics clusterId={CLUSTER_ID} nodeNames={{}} />);
+    const disk = await screen.findByTestId("chart-disk");
+    expect(disk.querySelector("figcaption")?.textContent).toBe("Disk per node, newest samples of the last 15 min (%)");
+    // Oldest first on the chart: the newest sample (page 0, value 10) is the line's last point.
+    expect(within(disk).getByTestId("chart-legend-item").textContent).toBe("n1: 10%");
+    expect(calls(fetch).filter((c) => c.url.searchParams.get("type") === "disk")).toHaveLength(5);
   });
 
   it("shows the problem when the samples cannot be read", async () => {

@@ -1,5 +1,6 @@
 // Metrics tab of a cluster: cpu, memory, disk (%) and network (Mbps) per node over the last 15 minutes from
-// GET /clusters/{id}/metrics?type=&since= (paged), refreshed every 15 s while visible, health thresholds drawn as lines.
+// GET /clusters/{id}/metrics?type=&since= (paged, at most 5 pages of 200 per type: a big cluster's chart then says it
+// shows the newest samples only), refreshed every 15 s while visible, health thresholds drawn as lines.
 import { loadSeries, METRIC_TYPES, THRESHOLDS, type MetricSample, type MetricType } from "../api/telemetry";
 import { shortId } from "../format";
 import { useResource } from "../hooks/useResource";
@@ -27,7 +28,7 @@ export function ClusterMetrics({ clusterId, nodeNames }: { clusterId: string; no
     async (signal) => {
       const since = new Date(Date.now() - METRICS_WINDOW_MS).toISOString();
       const all = await Promise.all(METRIC_TYPES.map((t) => loadSeries(clusterId, t, since, signal)));
-      return Object.fromEntries(METRIC_TYPES.map((t, i) => [t, all[i]])) as Record<MetricType, MetricSample[]>;
+      return Object.fromEntries(METRIC_TYPES.map((t, i) => [t, all[i]])) as Record<MetricType, { samples: MetricSample[]; complete: boolean }>;
     },
     [clusterId],
     { pollMs: METRICS_REFRESH_MS },
@@ -43,10 +44,10 @@ export function ClusterMetrics({ clusterId, nodeNames }: { clusterId: string; no
             <LineChart
               key={t}
               testid={`chart-${t}`}
-              title={`${TITLES[t]} per node, last 15 min`}
+              title={`${TITLES[t]} per node, ${data.data![t].complete ? "last 15 min" : "newest samples of the last 15 min"}`}
               unit={t === "network" ? "Mbps" : "%"}
               yMax={t === "network" ? undefined : 100}
-              series={seriesByNode(data.data![t], nodeNames)}
+              series={seriesByNode(data.data![t].samples, nodeNames)}
               thresholds={th ? [{ value: th.value, label: `${th.severity} > ${th.value}%`, severity: th.severity }] : []}
             />
           );
