@@ -40,7 +40,7 @@ pub async fn run(
         Err(error) if error.is_not_found() => return Err(Problem::not_found("cluster")),
         Err(error) => return Err(crate::error::problem(&error)),
     };
-    if !principal.can_see(&cluster.owner) || !cluster.exists() {
+    if !principal.can_see(&cluster.owner) || !cluster.is_live() {
         return Err(Problem::not_found("cluster"));
     }
     let writer = &services.writer;

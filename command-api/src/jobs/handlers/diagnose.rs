@@ -22,7 +22,7 @@ const UNCERTAIN_WAIT: Duration = Duration::from_millis(20);
 
 pub async fn run(ctx: &Run<'_>, cluster_id: Uuid) -> Outcome {
     let cluster = cluster(ctx, cluster_id).await?;
-    if cluster.owner != ctx.job.owner || !cluster.exists() {
+    if cluster.owner != ctx.job.owner || !cluster.is_live() {
         return Err(Failure::fatal(
             "NOT_FOUND",
             format!("cluster {cluster_id} does not exist"),
