@@ -29,6 +29,7 @@ use platform::status::StatusBoard;
 use platform::supervisor::Supervisor;
 
 use crate::config::Settings;
+use crate::diagnosis::llm::Llm;
 use crate::internal::{InternalClient, InternalToken};
 use crate::jobs::metrics::JobMetrics;
 use crate::jobs::pool::WorkerPool;
@@ -363,6 +364,7 @@ fn http_server(
     let admission = web::Data::new(crate::jobs::admission::Admission::default());
     let samples = web::Data::new(samples);
     let window = web::Data::new(window);
+    let llm = web::Data::new(Llm::new(&settings.diagnosis)?);
     let telemetry = web::Data::new(settings.node_metrics.clone());
     let server = HttpServer::new(move || {
         common
@@ -381,6 +383,7 @@ fn http_server(
             .app_data(admission.clone())
             .app_data(samples.clone())
             .app_data(window.clone())
+            .app_data(llm.clone())
             .app_data(telemetry.clone())
             .configure(routes::configure)
             .default_service(web::to(platform::service::not_found))

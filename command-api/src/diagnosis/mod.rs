@@ -6,6 +6,7 @@
 //! Decides nothing itself: the rules are `domain::diagnosis`.
 
 pub mod facts;
+pub mod llm;
 
 use chrono::{DateTime, Utc};
 use domain::cluster::Cluster;
@@ -18,8 +19,9 @@ use crate::routes::respond;
 use crate::telemetry::window::SampleWindow;
 use crate::writer::{Command, IdempotencyRequest, Submission, Writer};
 
-/// Who wrote the insights; the LLM path would say `llm`.
+/// Who wrote the insights: the rule engine, or a language model (`llm.rs`).
 pub const RULES: &str = "rules";
+pub const LLM: &str = "llm";
 
 /// The rule engine's insights for `cluster` now.
 pub fn insights(
@@ -29,6 +31,29 @@ pub fn insights(
     now: DateTime<Utc>,
 ) -> Vec<Insight> {
     domain::diagnosis::diagnose(&facts::gather(writer, window, cluster, now))
+}
+
+/// The model's insights when the LLM path is on and answers well, else the rule engine's;
+/// with who wrote them.
+pub async fn insights_with(
+    llm: Option<&llm::Llm>,
+    writer: &Writer,
+    window: &SampleWindow,
+    cluster: &Cluster,
+    now: DateTime<Utc>,
+) -> (&'static str, Vec<Insight>) {
+    let facts = facts::gather(writer, window, cluster, now);
+    let rules = domain::diagnosis::diagnose(&facts);
+    let Some(llm) = llm else {
+        return (RULES, rules);
+    };
+    match llm.insights(&facts, &rules).await {
+        Ok(insights) => (LLM, insights),
+        Err(error) => {
+            tracing::warn!(%error, cluster_id = %cluster.id, "LLM diagnosis failed; the rule engine's stands");
+            (RULES, rules)
+        }
+    }
 }
 
 /// The path of one diagnosis.
@@ -42,6 +67,8 @@ pub struct Run {
     pub trigger: Trigger,
     /// The operation id of a request; the job id of a job (the command's id either way).
     pub command_id: Uuid,
+    /// `rules` or `llm`.
+    pub source: &'static str,
     pub insights: Vec<Insight>,
     pub at: DateTime<Utc>,
 }
@@ -63,7 +90,7 @@ pub fn submission(
         owner: cluster.owner.clone(),
         requested_by: principal.id.clone(),
         trigger: run.trigger,
-        source: RULES.into(),
+        source: run.source.into(),
         insights: run.insights,
         at: run.at,
     });

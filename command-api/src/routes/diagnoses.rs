@@ -3,7 +3,9 @@
 //! partition (a request landing elsewhere is forwarded there), and records the result as
 //! a `Diagnosis` in that partition: `202` with the diagnosis and operation
 //! `cluster.diagnose`, already succeeded. Rate policy `diagnoses` (keyed by the cluster)
-//! is enforced by the limiter middleware on this route's template.
+//! is enforced by the limiter middleware on this route's template. With the LLM path on
+//! (`diagnosis/llm.rs`) the model's insights are recorded instead, source `llm`, and the
+//! rule engine's whenever the model fails or is late.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use domain::cluster::Cluster;
@@ -13,6 +15,7 @@ use platform::problem::Problem;
 use serde_json::{Map, Value};
 
 use super::common::{self, Services, forward_to, parse_id, settled};
+use crate::diagnosis::llm::Llm;
 use crate::diagnosis::{self, Run};
 use crate::preconditions;
 use crate::telemetry::window::SampleWindow;
@@ -27,6 +30,7 @@ pub async fn run(
     principal: Principal,
     services: web::Data<Services>,
     window: web::Data<SampleWindow>,
+    llm: web::Data<Option<Llm>>,
 ) -> Result<HttpResponse, Problem> {
     principal.require_mutation()?;
     let id = parse_id(&path, "cluster")?;
@@ -46,11 +50,14 @@ pub async fn run(
     let writer = &services.writer;
     let now = writer.clock().now();
     let operation_id = writer.id_beside(&id);
+    let (source, insights) =
+        diagnosis::insights_with(llm.as_ref().as_ref(), writer, &window, &cluster, now).await;
     let run = Run {
         id: writer.id_beside(&id),
         trigger: Trigger::Request { operation_id },
         command_id: operation_id,
-        insights: diagnosis::insights(writer, &window, &cluster, now),
+        source,
+        insights,
         at: now,
     };
     let correlation = common::correlation(&req);

@@ -3,10 +3,15 @@
 //! `202` with operation `cluster.diagnose` already succeeded, insights that reflect the
 //! hot samples just pushed, a recommendation whose `job_request` the jobs route accepts;
 //! 404 for unknown and foreign clusters; an Idempotency-Key replays the same diagnosis;
-//! the `diagnose` job records one too; the `diagnoses` policy answers 429 past its burst.
+//! the `diagnose` job records one too; the `diagnoses` policy answers 429 past its burst;
+//! with the LLM path on, a local fake model's insights are recorded, and the rule engine's
+//! when it answers garbage, names a foreign object or is late.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use command_api::diagnosis::llm::LlmSettings;
 use contract::diagnosis::{DiagnosisAccepted, Insight};
 use domain::diagnosis::{Diagnosis, Trigger};
 use domain::job::{Job, JobStatus};
@@ -279,4 +284,123 @@ async fn the_diagnoses_policy_admits_its_burst_then_answers_429() {
     assert!(limited.headers().contains_key("retry-after"));
     let problem = assert_problem(limited, 429, "RATE_LIMITED").await;
     assert_eq!(problem["violated-policies"], json!(["diagnoses"]));
+}
+
+/// What the fake model answers: the message content, and how long it takes.
+#[derive(Clone, Default)]
+struct Script {
+    content: Arc<Mutex<String>>,
+    delay_ms: Arc<AtomicU64>,
+}
+
+/// A local OpenAI-compatible chat-completions endpoint playing `script`; it answers 401
+/// to any key but `test-key`. Returns its API root.
+fn fake_model(script: Script) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = actix_web::HttpServer::new(move || {
+        let script = script.clone();
+        actix_web::App::new().route(
+            "/v1/chat/completions",
+            actix_web::web::post().to(move |req: actix_web::HttpRequest| {
+                let script = script.clone();
+                async move {
+                    let key = req.headers().get("authorization").and_then(|v| v.to_str().ok());
+                    if key != Some("Bearer test-key") {
+                        return actix_web::HttpResponse::Unauthorized().finish();
+                    }
+                    // Simulates a slow model; not synchronisation.
+                    let delay = script.delay_ms.load(Ordering::SeqCst);
+                    tokio::time::sleep(Duration::from_millis(delay)).await;
+                    let content = script.content.lock().unwrap().clone();
+                    actix_web::HttpResponse::Ok().json(json!({
+                        "choices": [{ "index": 0, "message": { "role": "assistant", "content": content } }]
+                    }))
+                }
+            }),
+        )
+    })
+    .workers(1)
+    .listen(listener)
+    .unwrap()
+    .run();
+    tokio::spawn(server);
+    format!("http://127.0.0.1:{port}/v1")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_llm_path_records_the_models_insights_and_falls_back_to_the_rules() {
+    let log = Log::start();
+    let script = Script::default();
+    let mut s = settings(&log, true);
+    s.node_metrics.enabled = false;
+    s.diagnosis = LlmSettings {
+        api_key: "test-key".into(),
+        base_url: fake_model(script.clone()),
+        model: "fake".into(),
+        timeout_ms: 500,
+    };
+    let app = spawn_with(s).await;
+    let (id, pool, nodes) = running_cluster(&app, "diag-llm").await;
+    push_load(&app, id, &nodes, 95.0).await;
+    *script.content.lock().unwrap() = json!({"insights": [{
+        "check": "pool_cpu_saturation", "category": "capacity", "severity": "warning",
+        "title": "Hot pool", "message": "The model agrees: pool p0 is hot.",
+        "object_kind": "node_pool", "object_id": pool,
+        "metric": "cpu", "value": 95.0, "threshold": 80.0, "window": "10m"
+    }]})
+    .to_string();
+    let body: DiagnosisAccepted = conforms(
+        &diagnose(&app, id, MEMBER, None)
+            .await
+            .json::<Value>()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(body.diagnosis.source, "llm");
+    let [insight] = &body.diagnosis.insights[..] else {
+        panic!("one insight: {:?}", body.diagnosis.insights)
+    };
+    assert_eq!(insight.message, "The model agrees: pool p0 is hot.");
+    let hint = insight
+        .recommendation
+        .request_hint
+        .as_ref()
+        .expect("the rule's change");
+    assert_eq!(
+        hint.body,
+        json!({ "count": 3 }),
+        "the change is the rule engine's, never the model's"
+    );
+
+    let object_elsewhere = json!({"insights": [{"check": "x", "severity": "error", "title": "t",
+        "message": "m", "object_kind": "node_pool", "object_id": Uuid::now_v7()}]});
+    for content in [
+        "not json".to_owned(),
+        json!({"insights": []}).to_string(),
+        object_elsewhere.to_string(),
+    ] {
+        *script.content.lock().unwrap() = content.clone();
+        let body: DiagnosisAccepted = conforms(
+            &diagnose(&app, id, MEMBER, None)
+                .await
+                .json::<Value>()
+                .await
+                .unwrap(),
+        );
+        assert_eq!(body.diagnosis.source, "rules", "{content}");
+        find(&body.diagnosis.insights, "pool_cpu_saturation");
+    }
+    script.delay_ms.store(3_000, Ordering::SeqCst);
+    let body: DiagnosisAccepted = conforms(
+        &diagnose(&app, id, MEMBER, None)
+            .await
+            .json::<Value>()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        body.diagnosis.source, "rules",
+        "a late model is not waited for"
+    );
 }

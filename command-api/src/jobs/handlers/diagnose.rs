@@ -41,6 +41,7 @@ pub async fn run(ctx: &Run<'_>, cluster_id: Uuid) -> Outcome {
         id,
         trigger: Trigger::Job { job_id: ctx.job.id },
         command_id: ctx.job.id,
+        source: diagnosis::RULES,
         insights,
         at: now,
     };
