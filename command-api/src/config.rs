@@ -27,6 +27,9 @@ pub struct Settings {
     /// Node telemetry: the simulator and the push route (`[node_metrics]`).
     #[serde(default)]
     pub node_metrics: crate::telemetry::TelemetrySettings,
+    /// Diagnosis: the optional LLM path (`[diagnosis]`, `OPENAI_API_KEY`).
+    #[serde(default)]
+    pub diagnosis: crate::diagnosis::llm::LlmSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -86,6 +89,7 @@ impl Settings {
     pub fn load() -> anyhow::Result<Self> {
         let mut settings: Self = platform::config::load(BASE)?;
         settings.jobs.apply_env_aliases()?;
+        settings.diagnosis.apply_env();
         Ok(settings)
     }
 }

@@ -7,6 +7,8 @@ pub const SERVICE: &str = "command-api";
 
 /// Settings composed from platform parts.
 pub mod config;
+/// Diagnosis (api.md §15): a cluster's facts, the rule engine's run, its recording.
+pub mod diagnosis;
 /// Submission errors → RFC 9457 problems.
 pub mod error;
 /// The internal API between instances (name steps, holder look-ups).

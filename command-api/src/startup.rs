@@ -10,6 +10,7 @@ use std::time::Duration;
 use actix_web::dev::Server;
 use actix_web::{HttpServer, web};
 use domain::cluster::Cluster;
+use domain::diagnosis::Diagnosis;
 use domain::droplet::Droplet;
 use domain::job::Job;
 use domain::queue::QueueControl;
@@ -28,6 +29,7 @@ use platform::status::StatusBoard;
 use platform::supervisor::Supervisor;
 
 use crate::config::Settings;
+use crate::diagnosis::llm::Llm;
 use crate::internal::{InternalClient, InternalToken};
 use crate::jobs::metrics::JobMetrics;
 use crate::jobs::pool::WorkerPool;
@@ -52,6 +54,7 @@ pub fn kinds() -> Kinds {
         .register::<RateLimitPolicy>()
         .register::<Job>()
         .register::<QueueControl>()
+        .register::<Diagnosis>()
 }
 
 pub struct Application {
@@ -113,8 +116,12 @@ impl Application {
             forwarding,
             names: names.clone(),
         };
+        let window = SampleWindow::new(chrono::Duration::seconds(
+            settings.node_metrics.window_seconds.max(1),
+        ));
         let jobs = WorkerPool::new(
             writer.clone(),
+            window.clone(),
             internal.clone(),
             names.clone(),
             settings.jobs.clone(),
@@ -125,14 +132,12 @@ impl Application {
             &TopicSpec::metrics_samples(&settings.kafka).name,
         )?;
         settings.node_metrics.demand()?;
-        let window = SampleWindow::new(chrono::Duration::seconds(
-            settings.node_metrics.window_seconds.max(1),
-        ));
         let server = http_server(
             listener,
             &settings,
             services,
             samples.clone(),
+            window.clone(),
             metrics,
             readiness.clone(),
         )?;
@@ -335,6 +340,7 @@ fn http_server(
     settings: &Settings,
     services: Services,
     samples: SamplePublisher,
+    window: SampleWindow,
     metrics: Metrics,
     readiness: Readiness,
 ) -> anyhow::Result<Server> {
@@ -357,6 +363,8 @@ fn http_server(
     let jobs = web::Data::new(settings.jobs.clone());
     let admission = web::Data::new(crate::jobs::admission::Admission::default());
     let samples = web::Data::new(samples);
+    let window = web::Data::new(window);
+    let llm = web::Data::new(Llm::new(&settings.diagnosis)?);
     let telemetry = web::Data::new(settings.node_metrics.clone());
     let server = HttpServer::new(move || {
         common
@@ -374,6 +382,8 @@ fn http_server(
             .app_data(jobs.clone())
             .app_data(admission.clone())
             .app_data(samples.clone())
+            .app_data(window.clone())
+            .app_data(llm.clone())
             .app_data(telemetry.clone())
             .configure(routes::configure)
             .default_service(web::to(platform::service::not_found))

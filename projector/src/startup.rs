@@ -28,11 +28,13 @@ use crate::samples::retention::Retention;
 use crate::telemetry::ProjectorMetrics;
 use crate::views::Projection;
 use crate::views::audit::AuditView;
+use crate::views::diagnosis_history::DiagnosisHistoryView;
 use crate::views::job_detail::JobDetailView;
 use crate::views::operation::OperationView;
 use crate::views::timeline::TimelineView;
 use domain::reservation::NameReservation;
 use views::cluster::ClusterRow;
+use views::diagnosis::DiagnosisRow;
 use views::droplet::DropletRow;
 use views::job::JobRow;
 use views::job::queue::QueueRow;
@@ -46,11 +48,13 @@ pub fn projection() -> Projection {
         .state_view::<RateLimitPolicyRow>()
         .state_view::<JobRow>()
         .state_view::<QueueRow>()
+        .state_view::<DiagnosisRow>()
         .aggregate::<NameReservation>()
         .view(OperationView)
         .view(TimelineView)
         .view(JobDetailView)
         .view(AuditView)
+        .view(DiagnosisHistoryView)
 }
 
 pub struct Application {

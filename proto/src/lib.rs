@@ -5,6 +5,7 @@
 
 mod cluster;
 mod codec;
+mod diagnosis;
 mod droplet;
 mod job;
 mod metrics;

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use std::fmt::Debug;
 
 use domain::cluster::ClusterEvent;
+use domain::diagnosis::DiagnosisEvent;
 use domain::droplet::DropletEvent;
 use domain::job::JobEvent;
 use domain::queue::QueueEvent;
@@ -92,6 +93,7 @@ fn every_event_type_and_version_ever_written_decodes_to_current_state() {
         check::<ClusterEvent>("cluster"),
         check::<ReservationEvent>("name_reservation"),
         check::<PolicyEvent>("rate_limit_policy"),
+        check::<DiagnosisEvent>("diagnosis"),
         check::<JobEvent>("job"),
         check::<QueueEvent>("job_queue"),
     ]

@@ -53,6 +53,7 @@ pub async fn run(shared: Arc<Shared>, job: Job, worker_id: String, cancel: Cance
     let ctx = Run {
         job: &job,
         writer: &shared.writer,
+        window: &shared.window,
         internal: &shared.internal,
         clock: shared.writer.clock().clone(),
         report: &report,

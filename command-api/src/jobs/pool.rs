@@ -29,6 +29,7 @@ use super::queues;
 use crate::internal::InternalClient;
 use crate::names::{Names, system};
 use crate::reconcile::submit_all;
+use crate::telemetry::window::SampleWindow;
 use crate::workflows::jobs::release_key;
 use crate::writer::{Command, Observed, Submission, Writer};
 use futures::FutureExt;
@@ -41,6 +42,8 @@ const PURGE_EVERY: chrono::Duration = chrono::Duration::minutes(1);
 
 pub struct Shared {
     pub writer: Writer,
+    /// Recent samples, for the `diagnose` job.
+    pub window: SampleWindow,
     pub internal: InternalClient,
     pub names: Names,
     pub settings: JobSettings,
@@ -89,6 +92,7 @@ pub struct WorkerPool {
 impl WorkerPool {
     pub fn new(
         writer: Writer,
+        window: SampleWindow,
         internal: InternalClient,
         names: Names,
         settings: JobSettings,
@@ -98,6 +102,7 @@ impl WorkerPool {
         Self {
             shared: Arc::new(Shared {
                 writer,
+                window,
                 internal,
                 names,
                 settings,

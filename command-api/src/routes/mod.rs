@@ -6,6 +6,7 @@
 pub mod body;
 pub mod clusters;
 pub mod common;
+pub mod diagnoses;
 pub mod droplets;
 pub mod forward;
 pub mod input;
@@ -96,6 +97,7 @@ pub fn table() -> Vec<ApiRoute> {
             web::delete().to(node_pools::remove_node),
         ),
         route(M::POST, metrics::PUSH_ROUTE, web::post().to(metrics::push)),
+        route(M::POST, diagnoses::ROUTE, web::post().to(diagnoses::run)),
         route(
             M::POST,
             "/api/v1/operations/{id:[^/:]+}:cancel",

@@ -7,6 +7,7 @@ mod bulk;
 mod clusters;
 mod concurrency;
 mod delete;
+mod diagnoses;
 mod droplets;
 mod forwarding;
 mod helpers;

@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod catalog;
 pub mod cluster;
+pub mod diagnosis;
 pub mod droplet;
 pub mod envelope;
 pub mod job;

@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod cluster;
+pub mod diagnosis;
 pub mod droplet;
 pub mod job;
 pub mod notify;

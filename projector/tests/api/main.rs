@@ -5,6 +5,7 @@
 mod audit;
 mod checksum;
 mod crash;
+mod diagnosis;
 mod fixture;
 mod parking;
 mod projection;

@@ -5,6 +5,7 @@
 //! default.
 
 mod cluster;
+mod diagnosis;
 mod droplet;
 mod job;
 mod queue;

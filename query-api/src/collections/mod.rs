@@ -3,6 +3,7 @@
 //! them all.
 
 pub mod clusters;
+pub mod diagnoses;
 pub mod droplets;
 pub mod events;
 pub mod jobs;

@@ -5,6 +5,7 @@
 
 pub mod catalog;
 pub mod clusters;
+pub mod diagnoses;
 pub mod events;
 pub mod jobs;
 pub mod monitoring;
@@ -76,6 +77,14 @@ pub fn table() -> Vec<ApiRoute> {
         get(
             "/api/v1/clusters/{id}/health",
             web::get().to(telemetry::health),
+        ),
+        get(
+            "/api/v1/clusters/{id}/diagnoses",
+            web::get().to(diagnoses::list),
+        ),
+        get(
+            "/api/v1/clusters/{id}/diagnoses/{diag_id}",
+            web::get().to(diagnoses::get),
         ),
         get("/api/v1/operations", web::get().to(list::<OperationRow>)),
         get(

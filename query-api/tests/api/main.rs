@@ -5,6 +5,7 @@ mod auth;
 mod catalog;
 mod clusters;
 mod consistency;
+mod diagnoses;
 mod docs;
 mod events;
 mod forward;

@@ -5,6 +5,7 @@
 //! attempt repeats none of them.
 
 mod cluster;
+mod diagnose;
 mod fail;
 mod placeholder;
 mod provision;
@@ -20,6 +21,7 @@ use serde_json::Value;
 use tokio::sync::watch;
 
 use crate::internal::InternalClient;
+use crate::telemetry::window::SampleWindow;
 use crate::writer::Writer;
 
 /// Why an attempt failed.
@@ -143,6 +145,8 @@ impl Reporter {
 pub struct Run<'a> {
     pub job: &'a Job,
     pub writer: &'a Writer,
+    /// Recent samples (the `diagnose` job's telemetry).
+    pub window: &'a SampleWindow,
     /// Reaches the owners of partitions this instance does not serve.
     pub internal: &'a InternalClient,
     pub clock: SharedClock,
@@ -176,7 +180,7 @@ pub async fn run(ctx: &Run<'_>) -> Outcome {
             node_pool_id,
             to,
         } => scale::run(ctx, cluster_id, node_pool_id, to).await,
-        JobArgs::Diagnose { cluster_id } => placeholder::run(ctx, "diagnose", cluster_id).await,
+        JobArgs::Diagnose { cluster_id } => diagnose::run(ctx, cluster_id).await,
         JobArgs::Monitor { cluster_id } => placeholder::run(ctx, "monitor", cluster_id).await,
         JobArgs::Sleep { seconds, steps } => sleep::run(ctx, seconds, steps).await,
         JobArgs::Fail {

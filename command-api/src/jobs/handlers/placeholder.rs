@@ -1,5 +1,5 @@
-//! `diagnose {cluster_id}` and `monitor {cluster_id}`: placeholders until diagnosis and
-//! monitoring exist — they record that they ran for the cluster, as their result.
+//! `monitor {cluster_id}`: a placeholder until monitoring exists — it records that it ran
+//! for the cluster, as its result.
 
 use serde_json::json;
 use uuid::Uuid;

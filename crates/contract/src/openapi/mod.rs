@@ -7,6 +7,7 @@
 
 pub mod catalog;
 pub mod clusters;
+pub mod diagnoses;
 pub mod droplets;
 pub mod events;
 pub mod jobs;
@@ -56,6 +57,7 @@ use crate::problem::Problem;
         jobs::list_queues, jobs::pause_queue, jobs::resume_queue,
         events::list_events, events::stream_events,
         telemetry::push_metrics, telemetry::list_metrics, telemetry::cluster_health,
+        diagnoses::run_diagnosis, diagnoses::list_diagnoses, diagnoses::get_diagnosis,
     ),
     components(schemas(Problem)),
     modifiers(&Everywhere),
@@ -69,6 +71,7 @@ use crate::problem::Problem;
         (name = "jobs", description = "Background jobs and their queues (api.md §12.3)"),
         (name = "events", description = "The audit feed and its live streams (api.md §11)"),
         (name = "telemetry", description = "Node samples and derived health (features.md §2.6)"),
+        (name = "diagnoses", description = "Rule-based diagnosis with evidence and recommendations (api.md §15)"),
     )
 )]
 struct ApiDoc;

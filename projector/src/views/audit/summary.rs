@@ -5,6 +5,7 @@
 
 use domain::Aggregate;
 use domain::cluster::Cluster;
+use domain::diagnosis::Diagnosis;
 use domain::droplet::Droplet;
 use domain::job::Job;
 use domain::operation::{OperationChange, OperationFact};
@@ -34,6 +35,7 @@ pub fn of(record: &Applicable<'_>) -> Vec<String> {
         .or_else(|| typed::<QueueControl>(events, id, principal, |_| None))
         .or_else(|| typed::<RateLimitPolicy>(events, id, principal, |_| None))
         .or_else(|| typed::<NameReservation>(events, id, principal, |_| None))
+        .or_else(|| typed::<Diagnosis>(events, id, principal, |_| None))
         .unwrap_or_default()
 }
 
