@@ -6,6 +6,7 @@
 pub mod body;
 pub mod clusters;
 pub mod common;
+pub mod demand;
 pub mod droplets;
 pub mod forward;
 pub mod input;
@@ -95,6 +96,7 @@ pub fn table() -> Vec<ApiRoute> {
             "/api/v1/clusters/{id}/node_pools/{pool_id}/nodes/{node_id}",
             web::delete().to(node_pools::remove_node),
         ),
+        route(M::PUT, demand::ROUTE, web::put().to(demand::put)),
         route(M::POST, metrics::PUSH_ROUTE, web::post().to(metrics::push)),
         route(
             M::POST,
