@@ -30,7 +30,8 @@ use crate::views::Projection;
 use crate::views::audit::AuditView;
 use crate::views::job_detail::JobDetailView;
 use crate::views::operation::OperationView;
-use crate::views::timeline::TimelineView;
+use crate::views::timeline::{TimelineView, cluster_message};
+use domain::cluster::Cluster;
 use domain::reservation::NameReservation;
 use views::cluster::ClusterRow;
 use views::droplet::DropletRow;
@@ -43,6 +44,7 @@ pub fn projection() -> Projection {
     Projection::default()
         .state_view::<DropletRow>()
         .state_view::<ClusterRow>()
+        .audit_message::<Cluster>(|e| Some(cluster_message(e)))
         .state_view::<RateLimitPolicyRow>()
         .state_view::<JobRow>()
         .state_view::<QueueRow>()
