@@ -90,13 +90,16 @@ where
 pub struct Kinds(HashMap<&'static str, Arc<dyn KindCodec>>);
 
 impl Kinds {
-    /// Registers aggregate `A`; its audit summaries carry operation facts only.
+    /// Registers aggregate `A`; its audit summaries carry operation facts only. Keeps a
+    /// registration with a message, so the order of `projection()`'s lines never matters.
     pub fn register<A>(&mut self)
     where
         A: Aggregate,
         A::Event: WireEvent,
     {
-        self.register_with::<A>(|_| None);
+        if !self.0.contains_key(A::NAME) {
+            self.register_with::<A>(|_| None);
+        }
     }
 
     /// Registers aggregate `A` (again), its audit summaries with `message`'s line.
@@ -166,9 +169,11 @@ mod tests {
             Value::Object(Default::default())
         );
         kinds.register_with::<Cluster>(|e| Some(format!("said {}", e.type_name())));
+        kinds.register::<Cluster>();
         assert_eq!(
             summaries(&kinds, "cluster", recovered())[0]["message"],
-            "said cluster.recovered"
+            "said cluster.recovered",
+            "registering again keeps the hook"
         );
     }
 }
