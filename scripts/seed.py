@@ -2,7 +2,10 @@
 """`make dev` seed data, through the public API only (as a user would): standalone
 droplets (one powered off), a running production cluster with two pools, a staging
 cluster that is scaled up once it runs, and a lab cluster deleted once it runs, so the
-SPA shows resources in different states and operations of every kind; then jobs in
+SPA shows resources in different states and operations of every kind; the simulator's
+demand of prod (`spike`: CPU over 80 % three ticks in twelve) and staging (`flapping`:
+CPU alternating around 80 %) follows scenario profiles that cross the health thresholds,
+so charts and health move; then jobs in
 different states (a sleep that succeeds, a fail job that retries until dead, a job
 scheduled for later, a cancelled one, a provision job on prod). Idempotent: every
 request carries an Idempotency-Key, and names or unique keys already taken (409) count
@@ -84,6 +87,8 @@ def main():
     create("clusters", {"name": "staging", "region": "fra1", "tags": ["env:staging"],
                         "node_pools": [pool("default", "s-1vcpu-2gb", 1)]})
     create("clusters", {"name": "lab", "region": "sfo3", "node_pools": [pool("default", "s-1vcpu-1gb", 1)]})
+    for name, level, profile in SCENARIOS:
+        set_demand(find("clusters", name), level, profile)
 
     db = settled("droplets", "db-1", ["active", "off"])
     if db["status"] == "active":
@@ -96,8 +101,22 @@ def main():
     if lab["status"]["state"] == "running":
         call("DELETE", f"/api/v1/clusters/{lab['id']}", key="seed-lab-delete", if_match=f"\"{lab['version']}\"")
     seed_jobs(settled("clusters", "prod", ["running"]))
-    print("seeded: droplets web-1, web-2, db-1 (off); clusters prod, staging (scaled to 3), lab (deleted);"
-          " jobs: sleep, fail (retries to dead), scheduled, cancelled, provision on prod")
+    print("seeded: droplets web-1, web-2, db-1 (off); clusters prod (demand spike), staging (scaled to 3,"
+          " demand flapping), lab (deleted); jobs: sleep, fail (retries to dead), scheduled, cancelled,"
+          " provision on prod")
+
+
+# (cluster, level, profile): the simulator's demand of the seeded clusters.
+SCENARIOS = [("prod", 60, "spike"), ("staging", 40, "flapping")]
+
+
+def set_demand(cluster, level, profile):
+    """PUT the cluster's simulated demand (allowed while its creation runs)."""
+    body = {"level": level, "profile": profile}
+    status, answer, _ = call("PUT", f"/api/v1/clusters/{cluster['id']}/demand", body,
+                             key=f"seed-demand-{cluster['name']}-{profile}-{level}")
+    if status != 200 or answer.get("demand") != body:
+        raise SystemExit(f"seeding the demand of {cluster['name']}: {status} {answer}")
 
 
 def job(key, body):

@@ -198,6 +198,7 @@ fn apply_batch(
         raw_events: &batch.events,
         events: prepared.events.as_ref(),
         facts: &prepared.facts,
+        kind: prepared.kind.as_ref(),
     };
     let changes = ws.apply(&record)?;
     let version = header.from_version + batch.len();

@@ -31,7 +31,8 @@ use crate::views::audit::AuditView;
 use crate::views::diagnosis_history::DiagnosisHistoryView;
 use crate::views::job_detail::JobDetailView;
 use crate::views::operation::OperationView;
-use crate::views::timeline::TimelineView;
+use crate::views::timeline::{TimelineView, cluster_message};
+use domain::cluster::Cluster;
 use domain::reservation::NameReservation;
 use views::cluster::ClusterRow;
 use views::diagnosis::DiagnosisRow;
@@ -45,6 +46,7 @@ pub fn projection() -> Projection {
     Projection::default()
         .state_view::<DropletRow>()
         .state_view::<ClusterRow>()
+        .audit_message::<Cluster>(|e| Some(cluster_message(e)))
         .state_view::<RateLimitPolicyRow>()
         .state_view::<JobRow>()
         .state_view::<QueueRow>()

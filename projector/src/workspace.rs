@@ -5,6 +5,7 @@
 //! never commits and never decides validity itself.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use domain::operation::OperationFact;
 use domain::record::Record;
@@ -13,7 +14,7 @@ use sqlx::MySqlConnection;
 use uuid::Uuid;
 
 use crate::error::RecordError;
-use crate::kinds::{DecodedEvents, Kinds};
+use crate::kinds::{DecodedEvents, KindCodec, Kinds};
 use crate::project::Change;
 use crate::views::{Applicable, Candidate, Projection, View, ViewBatch};
 use crate::{aggregates, parked};
@@ -119,6 +120,8 @@ pub struct Decoded<'a> {
 
 /// A batch's events ready for the views.
 pub struct Prepared {
+    /// The codec the events were decoded with (their aggregate type's registration).
+    pub kind: Arc<dyn KindCodec>,
     pub events: DecodedEvents,
     pub event_ids: Vec<Uuid>,
     pub facts: Vec<OperationFact>,
@@ -181,6 +184,7 @@ fn prepare(batch: &domain::record::Batch, kinds: &Kinds) -> Result<Prepared, Str
         .map_err(|e| format!("undecodable event: {e}"))?;
     let facts = kind.facts(events.as_ref(), header.aggregate_id, &header.principal);
     Ok(Prepared {
+        kind: Arc::clone(kind),
         events,
         event_ids: batch.events.iter().map(|e| e.event_id).collect(),
         facts,

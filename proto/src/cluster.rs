@@ -2,6 +2,7 @@
 //! milestones share `ClusterTransitioned`; the type name says which one it is.
 
 use domain::cluster::{ClusterCreated, ClusterEvent, PoolFacts};
+use domain::telemetry::load::{Demand, Profile};
 use prost::Message;
 
 use crate::DecodeError;
@@ -37,6 +38,7 @@ impl WireEvent for ClusterEvent {
         ("cluster.cancel_requested", SCHEMA_VERSION),
         ("cluster.operation_cancelled", SCHEMA_VERSION),
         ("cluster.name_released", SCHEMA_VERSION),
+        ("cluster.demand_set", SCHEMA_VERSION),
     ];
 
     fn encode(&self) -> Encoded {
@@ -241,6 +243,12 @@ fn encode(event: &ClusterEvent) -> Vec<u8> {
             at,
         } => transitioned(Some(*operation_id), None, reason, *at),
         E::NameReleased { name, at } => transitioned(None, None, name.as_ref(), *at),
+        E::DemandSet { demand, at } => wire::ClusterDemandSet {
+            level: u32::from(demand.level),
+            profile: demand.profile.as_str().to_owned(),
+            at: ts(at),
+        }
+        .encode_to_vec(),
     }
 }
 
@@ -345,7 +353,25 @@ fn decode(event_type: &str, bytes: &[u8]) -> Result<ClusterEvent, DecodeError> {
                 at: at(e.at.as_ref())?,
             }
         }
+        "cluster.demand_set" => {
+            let e: wire::ClusterDemandSet = payload(bytes)?;
+            E::DemandSet {
+                demand: demand(e.level, &e.profile)?,
+                at: at(e.at.as_ref())?,
+            }
+        }
         other => transition(other, payload(bytes)?)?,
+    })
+}
+
+/// A demand as recorded: a level within 0..=100 and a known profile.
+pub(crate) fn demand(level: u32, profile: &str) -> Result<Demand, DecodeError> {
+    Ok(Demand {
+        level: u8::try_from(level)
+            .ok()
+            .filter(|l| *l <= 100)
+            .ok_or(DecodeError::Invalid("demand level"))?,
+        profile: Profile::parse(profile).ok_or(DecodeError::Invalid("demand profile"))?,
     })
 }
 

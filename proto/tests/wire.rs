@@ -12,6 +12,7 @@ use domain::log_validity::WriterClaim;
 use domain::name::ResourceName;
 use domain::record::{Batch, BatchHeader, ClaimRecord, IdempotencyRecord, Record, StoredResponse};
 use domain::reservation::ReservationEvent;
+use domain::telemetry::load::{Demand, Profile};
 use proto::WireEvent;
 use uuid::Uuid;
 
@@ -302,6 +303,13 @@ fn cluster_events() -> Vec<ClusterEvent> {
         ClusterEvent::NameReleased {
             name: name("prod"),
             at: at(20),
+        },
+        ClusterEvent::DemandSet {
+            demand: Demand {
+                level: 85,
+                profile: Profile::Flapping,
+            },
+            at: at(21),
         },
     ]
 }

@@ -6,6 +6,7 @@
 pub mod body;
 pub mod clusters;
 pub mod common;
+pub mod demand;
 pub mod diagnoses;
 pub mod droplets;
 pub mod forward;
@@ -96,6 +97,7 @@ pub fn table() -> Vec<ApiRoute> {
             "/api/v1/clusters/{id}/node_pools/{pool_id}/nodes/{node_id}",
             web::delete().to(node_pools::remove_node),
         ),
+        route(M::PUT, demand::ROUTE, web::put().to(demand::put)),
         route(M::POST, metrics::PUSH_ROUTE, web::post().to(metrics::push)),
         route(M::POST, diagnoses::ROUTE, web::post().to(diagnoses::run)),
         route(

@@ -24,7 +24,7 @@ pub struct TelemetrySettings {
     pub interval_seconds: u64,
     /// Seed of the simulator's RNG; with the node id and tick it fixes every reading.
     pub seed: u64,
-    /// The demand of every cluster (settable per cluster later: see ARCHITECTURE.md).
+    /// The demand of every cluster that has none set with `PUT /clusters/{id}/demand`.
     pub demand_level: u8,
     /// `calm`, `spike`, `leak` or `flapping`.
     pub demand_profile: String,

@@ -1,7 +1,8 @@
 //! The telemetry simulator (architecture.md §5): a reconciler that, once per tick of the
 //! injected clock, reads the running clusters of the partitions this instance serves and
 //! their live nodes (same partition) through the writer's typed reads, and publishes four
-//! samples per node (`series.rs`) through the one publisher. It issues no command and
+//! samples per node (`series.rs`) through the one publisher, under each cluster's demand
+//! (`PUT /clusters/{id}/demand`, else `[node_metrics]`'s default). It issues no command and
 //! keeps only the last tick it published per cluster; a tick published twice (a restart,
 //! a retry) dedupes by sample id.
 
@@ -23,7 +24,8 @@ pub struct Simulator {
     writer: Writer,
     publisher: SamplePublisher,
     settings: TelemetrySettings,
-    demand: Demand,
+    /// The demand of a cluster that has none set through the API.
+    default_demand: Demand,
     /// The last tick published per cluster: a cluster that starts running mid-tick gets
     /// that tick too, and no cluster gets a tick twice from one process.
     published: HashMap<Uuid, u64>,
@@ -35,12 +37,12 @@ impl Simulator {
         publisher: SamplePublisher,
         settings: TelemetrySettings,
     ) -> anyhow::Result<Self> {
-        let demand = settings.demand()?;
+        let default_demand = settings.demand()?;
         Ok(Self {
             writer,
             publisher,
             settings,
-            demand,
+            default_demand,
             published: HashMap::new(),
         })
     }
@@ -63,30 +65,34 @@ impl Simulator {
         let running = self.running();
         self.published.retain(|id, _| running.contains_key(id));
         // Nodes are looked up only for the clusters due this tick (once per interval).
-        let due: Vec<(Uuid, Vec<Uuid>)> = running
+        let due: Vec<(Uuid, Demand, Vec<Uuid>)> = running
             .into_iter()
             .filter(|(id, _)| self.published.get(id) != Some(&tick))
-            .map(|(id, partition)| (id, super::live_nodes(&self.writer, partition, id)))
+            .map(|(id, (partition, demand))| {
+                (id, demand, super::live_nodes(&self.writer, partition, id))
+            })
             .collect();
         if due.is_empty() {
             return;
         }
         let samples: Vec<MetricSample> = due
             .iter()
-            .flat_map(|(id, nodes)| self.samples(*id, nodes, tick))
+            .flat_map(|(id, demand, nodes)| self.samples(*id, *demand, nodes, tick))
             .collect();
         match self.publisher.publish(&samples).await {
             Ok(()) => self
                 .published
-                .extend(due.into_iter().map(|(id, _)| (id, tick))),
+                .extend(due.into_iter().map(|(id, _, _)| (id, tick))),
             Err(error) => {
                 tracing::warn!(%error, tick, "simulated samples not published; retrying");
             }
         }
     }
 
-    /// The running clusters served here, each with its partition.
-    fn running(&self) -> HashMap<Uuid, i32> {
+    /// The running clusters served here, each with its partition and its demand: the one
+    /// set through the API (read fresh every pass, so a `PUT` shows from the next tick),
+    /// else the configured default.
+    fn running(&self) -> HashMap<Uuid, (i32, Demand)> {
         self.writer
             .observe::<Cluster>(|c| {
                 c.exists()
@@ -96,12 +102,21 @@ impl Simulator {
                     )
             })
             .into_iter()
-            .map(|cluster| (cluster.state.id, cluster.partition))
+            .map(|cluster| {
+                let demand = cluster.state.demand.unwrap_or(self.default_demand);
+                (cluster.state.id, (cluster.partition, demand))
+            })
             .collect()
     }
 
     /// Every sample of one cluster at `tick`.
-    fn samples(&self, cluster_id: Uuid, nodes: &[Uuid], tick: u64) -> Vec<MetricSample> {
+    fn samples(
+        &self,
+        cluster_id: Uuid,
+        demand: Demand,
+        nodes: &[Uuid],
+        tick: u64,
+    ) -> Vec<MetricSample> {
         let count = u32::try_from(nodes.len()).unwrap_or(u32::MAX);
         nodes
             .iter()
@@ -111,7 +126,7 @@ impl Simulator {
                     cluster_id,
                     *node_id,
                     count,
-                    self.demand,
+                    demand,
                     tick,
                     self.settings.interval_seconds,
                 )

@@ -49,7 +49,7 @@ impl TestApp {
         (accepted.cluster.id, accepted)
     }
 
-    fn cluster(&self, id: Uuid) -> Option<Cluster> {
+    pub(crate) fn cluster(&self, id: Uuid) -> Option<Cluster> {
         self.writer
             .observe::<Cluster>(|c| c.id == id)
             .into_iter()

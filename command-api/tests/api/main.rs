@@ -7,6 +7,7 @@ mod bulk;
 mod clusters;
 mod concurrency;
 mod delete;
+mod demand;
 mod diagnoses;
 mod droplets;
 mod forwarding;

@@ -28,6 +28,10 @@ pub struct Cluster {
     pub tags: Vec<String>,
     #[schema(required = true)]
     pub pending_operation_id: Option<Uuid>,
+    /// The telemetry simulator's demand set with `PUT /clusters/{id}/demand`; `null`
+    /// means the simulator's configured default (`[node_metrics]`).
+    #[schema(required = true)]
+    pub demand: Option<Demand>,
     #[schema(format = DateTime)]
     pub created_at: String,
     #[schema(format = DateTime)]
@@ -35,6 +39,19 @@ pub struct Cluster {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(format = DateTime)]
     pub delete_time: Option<String>,
+}
+
+/// The load the telemetry simulator offers a cluster (`PUT /clusters/{id}/demand`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Demand {
+    /// 0–100: percent of three nodes' capacity; a node's CPU is about `level × 3 / nodes`.
+    #[schema(example = 70, minimum = 0, maximum = 100)]
+    pub level: u8,
+    /// `calm`, `spike` (CPU over 80 % in ticks 6–8 of every 12), `leak` (memory then disk
+    /// climb past their thresholds) or `flapping` (CPU alternates around 80 %).
+    #[schema(example = "spike")]
+    pub profile: String,
 }
 
 /// Derived as api.md §12.2 says from the pools and their nodes.

@@ -154,6 +154,23 @@ impl RequestBody for ClusterPatch {
     const FIELDS: &'static [&'static str] = &["name", "tags"];
 }
 
+/// `PUT /clusters/{id}/demand`: the load the telemetry simulator offers the cluster.
+/// Both fields are required (a `PUT` replaces the whole demand).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DemandPut {
+    /// 0–100: percent of three nodes' capacity.
+    #[schema(example = 70, minimum = 0, maximum = 100)]
+    pub level: u8,
+    /// `calm`, `spike`, `leak` or `flapping`.
+    #[schema(example = "spike")]
+    pub profile: String,
+}
+
+impl RequestBody for DemandPut {
+    const FIELDS: &'static [&'static str] = &["level", "profile"];
+}
+
 /// A new node pool, in `POST /clusters` or `POST /clusters/{id}/node_pools`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 
 use contract::RequestBody;
 use contract::requests::{
-    ClusterCreate, ClusterPatch, DropletAction, DropletCreate, DropletPatch, NodePoolCreate,
-    NodePoolPatch,
+    ClusterCreate, ClusterPatch, DemandPut, DropletAction, DropletCreate, DropletPatch,
+    NodePoolCreate, NodePoolPatch,
 };
 use serde_json::Value;
 
@@ -39,6 +39,7 @@ fn accepted_fields_are_the_documented_properties() {
         ("ClusterPatch", fields::<ClusterPatch>()),
         ("NodePoolCreate", fields::<NodePoolCreate>()),
         ("NodePoolPatch", fields::<NodePoolPatch>()),
+        ("DemandPut", fields::<DemandPut>()),
     ];
     for (schema, accepted) in cases {
         assert_eq!(properties(&spec, schema), accepted, "{schema}");

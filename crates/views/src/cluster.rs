@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use domain::cluster::{Cluster, ClusterStatus, NodePool, NodeRemoval, OperationScope, PoolStatus};
 use domain::name::ResourceName;
 use domain::operation::PendingOperation;
+use domain::telemetry::load::{Demand, Profile};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
@@ -33,6 +34,9 @@ pub struct ClusterRow {
     /// JSON `ScopeRecord`, when an operation is pending.
     pub pending_scope: Option<String>,
     pub names_to_release: String,
+    /// The simulator's demand set through the API; both `NULL` = the default.
+    pub demand_level: Option<u8>,
+    pub demand_profile: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub delete_time: Option<DateTime<Utc>>,
@@ -93,6 +97,8 @@ impl StateRow for ClusterRow {
         "cancel_requested",
         "pending_scope",
         "names_to_release",
+        "demand_level",
+        "demand_profile",
         "created_at",
         "updated_at",
         "delete_time",
@@ -123,6 +129,8 @@ impl StateRow for ClusterRow {
                     .map(ToString::to_string)
                     .collect::<Vec<_>>(),
             ),
+            demand_level: state.demand.map(|d| d.level),
+            demand_profile: state.demand.map(|d| d.profile.as_str().to_owned()),
             created_at: state.created_at.unwrap_or_default(),
             updated_at: state.updated_at.unwrap_or_default(),
             delete_time: state.delete_time,
@@ -164,6 +172,7 @@ impl StateRow for ClusterRow {
                 .iter()
                 .map(|n| parse_name(n))
                 .collect::<Result<_, _>>()?,
+            demand: self.demand()?,
             created_at: Some(self.created_at),
             updated_at: Some(self.updated_at),
             delete_time: self.delete_time,
@@ -187,6 +196,8 @@ impl StateRow for ClusterRow {
             .bind(self.cancel_requested)
             .bind(&self.pending_scope)
             .bind(&self.names_to_release)
+            .bind(self.demand_level)
+            .bind(&self.demand_profile)
             .bind(self.created_at)
             .bind(self.updated_at)
             .bind(self.delete_time)
@@ -232,9 +243,30 @@ impl ClusterRow {
                 .collect(),
             tags: serde_json::from_str(&self.tags).unwrap_or_default(),
             pending_operation_id: self.pending_operation_id,
+            demand: self
+                .demand()
+                .ok()
+                .flatten()
+                .map(|d| contract::cluster::Demand {
+                    level: d.level,
+                    profile: d.profile.as_str().to_owned(),
+                }),
             created_at: rfc3339(self.created_at),
             updated_at: rfc3339(self.updated_at),
             delete_time: self.delete_time.map(rfc3339),
+        }
+    }
+
+    /// The stored demand: both columns set, or neither.
+    pub fn demand(&self) -> Result<Option<Demand>, String> {
+        match (self.demand_level, &self.demand_profile) {
+            (None, None) => Ok(None),
+            (Some(level), Some(profile)) => Ok(Some(Demand {
+                level,
+                profile: Profile::parse(profile)
+                    .ok_or_else(|| format!("stored demand profile {profile:?} is unknown"))?,
+            })),
+            _ => Err("stored demand is half set".into()),
         }
     }
 
@@ -398,7 +430,14 @@ mod tests {
             operation_id: Some(Uuid::from_u128(3)),
             at: at(4),
         };
-        for history in [vec![created()], vec![created(), running, removal]] {
+        let demand = ClusterEvent::DemandSet {
+            demand: Demand {
+                level: 90,
+                profile: Profile::Spike,
+            },
+            at: at(6),
+        };
+        for history in [vec![created()], vec![created(), running, removal, demand]] {
             let state = Cluster::replay(&history);
             let row = ClusterRow::from_state(&state).expect("created");
             assert_eq!(row.to_state(), Ok(state));
@@ -415,6 +454,23 @@ mod tests {
         assert_eq!(
             resource["pending_operation_id"],
             Uuid::from_u128(3).to_string()
+        );
+        assert_eq!(
+            resource["demand"],
+            Value::Null,
+            "no demand set: the default"
+        );
+        let spike = ClusterEvent::DemandSet {
+            demand: Demand {
+                level: 70,
+                profile: Profile::Spike,
+            },
+            at: at(1),
+        };
+        let row = ClusterRow::from_state(&Cluster::replay([&created(), &spike])).expect("created");
+        assert_eq!(
+            row.to_resource()["demand"],
+            serde_json::json!({"level": 70, "profile": "spike"})
         );
     }
 }

@@ -24,7 +24,7 @@ use uuid::Uuid;
 use views::StateRow;
 
 use crate::error::RecordError;
-use crate::kinds::Kinds;
+use crate::kinds::{KindCodec, Kinds, Message};
 use crate::project::Change;
 
 /// A valid batch, decoded once, as every view sees it.
@@ -40,6 +40,8 @@ pub struct Applicable<'a> {
     pub events: &'a (dyn Any + Send + Sync),
     /// The operation facts the events state.
     pub facts: &'a [OperationFact],
+    /// The registered codec of the header's aggregate type (audit summaries).
+    pub kind: &'a dyn KindCodec,
 }
 
 /// What a batch's decodable records are about, known before validity is checked.
@@ -100,6 +102,17 @@ impl Projection {
     {
         self.aggregate::<R::State>()
             .view(state::StateView::<R>::default())
+    }
+
+    /// Gives aggregate `A`'s audit summaries a one-line message per event (registers `A`
+    /// if it was not yet).
+    pub fn audit_message<A>(mut self, message: Message<A>) -> Self
+    where
+        A: Aggregate,
+        A::Event: WireEvent,
+    {
+        self.kinds.register_with::<A>(message);
+        self
     }
 
     pub fn view(mut self, view: impl View + 'static) -> Self {

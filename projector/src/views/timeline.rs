@@ -210,6 +210,11 @@ pub(crate) fn cluster_message(event: &ClusterEvent) -> String {
         E::CancelRequested { .. } => "Cancellation requested".into(),
         E::OperationCancelled { reason, .. } => format!("Operation cancelled: {reason}"),
         E::NameReleased { name, .. } => format!("Name {name} released"),
+        E::DemandSet { demand, .. } => format!(
+            "Simulated demand set to {}% ({})",
+            demand.level,
+            demand.profile.as_str()
+        ),
     }
 }
 

@@ -5,6 +5,7 @@
 mod audit;
 mod checksum;
 mod crash;
+mod demand;
 mod diagnosis;
 mod fixture;
 mod parking;

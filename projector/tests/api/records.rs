@@ -51,10 +51,22 @@ pub fn batch(
     claim: (u64, &str),
     events: &[DropletEvent],
 ) -> TestRecord {
+    batch_of("droplet", partition, id, from_version, claim, events)
+}
+
+/// A batch of events of aggregate type `aggregate_type` (any event type with a codec).
+pub fn batch_of<E: proto::WireEvent>(
+    aggregate_type: &str,
+    partition: i32,
+    id: Uuid,
+    from_version: u64,
+    claim: (u64, &str),
+    events: &[E],
+) -> TestRecord {
     let command_id = Uuid::new_v5(&id, format!("{from_version}/{}", claim.0).as_bytes());
     let record = Record::Batch(Batch {
         header: BatchHeader {
-            aggregate_type: "droplet".into(),
+            aggregate_type: aggregate_type.into(),
             aggregate_id: id,
             from_version,
             claim: WriterClaim {

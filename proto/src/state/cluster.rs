@@ -40,6 +40,8 @@ impl WireState for Cluster {
             updated_at: time(self.updated_at),
             delete_time: time(self.delete_time),
             version: self.version,
+            demand_level: self.demand.map_or(0, |d| u32::from(d.level)),
+            demand_profile: self.demand.map_or("", |d| d.profile.as_str()).to_owned(),
         }
         .encode_to_vec()
     }
@@ -72,6 +74,11 @@ impl WireState for Cluster {
             updated_at: optional_time(s.updated_at.as_ref(), "updated_at")?,
             delete_time: optional_time(s.delete_time.as_ref(), "delete_time")?,
             version: s.version,
+            // Added in place (state version 1): older snapshots decode as "no demand".
+            demand: match s.demand_profile.as_str() {
+                "" => None,
+                profile => Some(crate::cluster::demand(s.demand_level, profile)?),
+            },
         })
     }
 }

@@ -132,6 +132,27 @@ async fn a_cluster_is_returned_with_its_version_as_etag_and_304_on_match() {
 }
 
 #[tokio::test]
+async fn a_cluster_shows_its_simulated_demand_or_null_for_the_default() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    let mut spiky = cluster("alice", "spiky", Utc::now(), &[pool("web", 2)]);
+    (spiky.demand_level, spiky.demand_profile) = (Some(70), Some("spike".into()));
+    app.insert_cluster(&spiky).await;
+    let (_, body) = ok(
+        &app,
+        &format!("/api/v1/clusters/{}", spiky.cluster_id),
+        ALICE,
+    )
+    .await;
+    let typed: Cluster = conforms(&body);
+    let demand = typed.demand.expect("a demand was set");
+    assert_eq!((demand.level, demand.profile.as_str()), (70, "spike"));
+    let path = format!("/api/v1/clusters/{}", f.cluster.cluster_id);
+    let (_, body) = ok(&app, &path, ALICE).await;
+    assert_eq!(body["demand"], Value::Null, "never set: the default");
+}
+
+#[tokio::test]
 async fn other_owners_unknown_and_malformed_cluster_ids_are_404() {
     let app = spawn_app().await;
     let f = fixture(&app).await;

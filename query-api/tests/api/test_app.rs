@@ -255,6 +255,8 @@ pub fn cluster(
         cancel_requested: false,
         pending_scope: None,
         names_to_release: "[]".into(),
+        demand_level: None,
+        demand_profile: None,
         created_at: at,
         updated_at: at,
         delete_time: None,

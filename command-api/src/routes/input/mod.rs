@@ -3,6 +3,7 @@
 //! pointers. Parse, don't validate: the outputs hold only values that passed.
 
 pub mod clusters;
+pub mod demand;
 pub mod droplets;
 mod fields;
 pub mod jobs;

@@ -6,7 +6,7 @@ use crate::envelope::{
     ClusterAccepted, ClusterEventPage, ClusterPage, NodePoolAccepted, NodePoolPage,
 };
 use crate::problem::Problem;
-use crate::requests::{ClusterCreate, ClusterPatch, NodePoolCreate, NodePoolPatch};
+use crate::requests::{ClusterCreate, ClusterPatch, DemandPut, NodePoolCreate, NodePoolPatch};
 
 use super::params::{ListParams, NodeRemovalParams, ReadParams, SinceParams};
 
@@ -60,6 +60,23 @@ pub fn get_cluster() {}
             content_type = "application/problem+json"),
     ))]
 pub fn patch_cluster() {}
+
+#[utoipa::path(put, path = "/api/v1/clusters/{id}/demand", tag = "clusters",
+    params(("id" = uuid::Uuid, Path), ("If-Match" = Option<String>, Header, description = "The cluster's version"),
+        ("Idempotency-Key" = Option<String>, Header)),
+    request_body(content = DemandPut, content_type = "application/json",
+        description = "The load the telemetry simulator offers the cluster from its next tick on             (demo and tests); replaces the configured default. Allowed while an operation runs."),
+    responses(
+        (status = 200, description = "The cluster with its new `demand`", body = Cluster, headers(("ETag" = String))),
+        (status = 404, description = "NOT_FOUND", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "INVALID_STATE_TRANSITION (a deleting or deleted cluster)", body = Problem,
+            content_type = "application/problem+json"),
+        (status = 412, description = "PRECONDITION_FAILED", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "UNSUPPORTED_MEDIA_TYPE", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "VALIDATION_FAILED (REQUIRED, INVALID_DEMAND_LEVEL, UNKNOWN_PROFILE, UNKNOWN_FIELD)",
+            body = Problem, content_type = "application/problem+json"),
+    ))]
+pub fn set_cluster_demand() {}
 
 #[utoipa::path(delete, path = "/api/v1/clusters/{id}", tag = "clusters",
     params(("id" = uuid::Uuid, Path),

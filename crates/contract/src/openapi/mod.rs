@@ -43,6 +43,7 @@ use crate::problem::Problem;
         clusters::patch_cluster, clusters::delete_cluster, clusters::list_node_pools,
         clusters::add_node_pool, clusters::get_node_pool, clusters::patch_node_pool,
         clusters::delete_node_pool, clusters::remove_node, clusters::cluster_events,
+        clusters::set_cluster_demand,
         operations::list_operations, operations::get_operation, operations::wait_operation,
         operations::cancel_operation,
         observability::observability_partitions, observability::observability_projection,

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::catalog::Size;
 use crate::name::ResourceName;
+use crate::telemetry::load::Demand;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClusterCommand {
@@ -47,6 +48,12 @@ pub enum ClusterCommand {
     },
     Delete {
         operation_id: Uuid,
+        at: DateTime<Utc>,
+    },
+    /// `PUT /clusters/{id}/demand`: the load the telemetry simulator offers the cluster.
+    /// Simulated load, not infrastructure: synchronous, never takes the operation lock.
+    SetDemand {
+        demand: Demand,
         at: DateTime<Utc>,
     },
     RequestCancel {
@@ -139,6 +146,7 @@ impl ClusterCommand {
             Self::DeletePool { .. } => "delete_node_pool",
             Self::RemoveNode { .. } => "delete_node",
             Self::Delete { .. } => "delete",
+            Self::SetDemand { .. } => "set_demand",
             Self::RequestCancel { .. } => "cancel",
             Self::MarkRunning { .. } => "mark_running",
             Self::MarkDegraded { .. } => "mark_degraded",

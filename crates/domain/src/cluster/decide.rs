@@ -86,6 +86,7 @@ fn live(
             superseded: pending_id,
             at: *at,
         }]),
+        C::SetDemand { demand, at } => Ok(set_demand(state, *demand, *at)),
         C::RequestCancel { operation_id, at } => Ok(request_cancel(state, *operation_id, *at)),
         C::MarkRunning { at } if status == ClusterStatus::Provisioning => {
             let create = state
@@ -389,6 +390,18 @@ fn remove_node(
         operation_id: Some(operation_id),
         at,
     }])
+}
+
+/// The same demand again changes nothing (no event, no new version).
+fn set_demand(
+    state: &Cluster,
+    demand: crate::telemetry::load::Demand,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Vec<ClusterEvent> {
+    if state.demand == Some(demand) {
+        return Vec::new();
+    }
+    vec![ClusterEvent::DemandSet { demand, at }]
 }
 
 fn request_cancel(

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::name::ResourceName;
+use crate::telemetry::load::Demand;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClusterEvent {
@@ -111,6 +112,11 @@ pub enum ClusterEvent {
         name: ResourceName,
         at: DateTime<Utc>,
     },
+    /// The simulator's demand for this cluster from now on (replaces the default).
+    DemandSet {
+        demand: Demand,
+        at: DateTime<Utc>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,6 +174,7 @@ impl ClusterEvent {
             Self::CancelRequested { .. } => "cluster.cancel_requested",
             Self::OperationCancelled { .. } => "cluster.operation_cancelled",
             Self::NameReleased { .. } => "cluster.name_released",
+            Self::DemandSet { .. } => "cluster.demand_set",
         }
     }
 
@@ -192,7 +199,8 @@ impl ClusterEvent {
             | Self::Deleted { at, .. }
             | Self::CancelRequested { at, .. }
             | Self::OperationCancelled { at, .. }
-            | Self::NameReleased { at, .. } => *at,
+            | Self::NameReleased { at, .. }
+            | Self::DemandSet { at, .. } => *at,
         }
     }
 }

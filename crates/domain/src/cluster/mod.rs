@@ -362,6 +362,7 @@ fn evolve(mut state: Cluster, event: &ClusterEvent) -> Cluster {
             end(&mut state);
         }
         E::NameReleased { name, .. } => state.names_to_release.retain(|n| n != name),
+        E::DemandSet { demand, .. } => state.demand = Some(*demand),
     }
     state
 }

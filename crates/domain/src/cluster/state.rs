@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::name::ResourceName;
 use crate::operation::PendingOperation;
+use crate::telemetry::load::Demand;
 
 /// `status.state` of api.md §12.2 (DO's enum; `upgrading` is not built yet).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -122,6 +123,8 @@ pub struct Cluster {
     pub pending_operation: Option<PendingOperation>,
     pub pending_scope: Option<OperationScope>,
     pub names_to_release: Vec<ResourceName>,
+    /// The simulator's demand set through the API; `None` = the configured default.
+    pub demand: Option<Demand>,
     pub created_at: Option<DateTime<Utc>>,
     pub updated_at: Option<DateTime<Utc>>,
     pub delete_time: Option<DateTime<Utc>>,

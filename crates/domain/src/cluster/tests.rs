@@ -12,6 +12,7 @@ use super::*;
 use crate::catalog;
 use crate::name::ResourceName;
 use crate::operation::OperationChange;
+use crate::telemetry::load::{Demand, Profile};
 use crate::testing::{Scenario, assert_fold_is_incremental};
 
 fn at(second: u32) -> DateTime<Utc> {
@@ -160,6 +161,64 @@ fn metadata_changes_while_an_operation_runs() {
             previous: Some(name("prod")),
             at: at(1),
         }]);
+}
+
+fn demand(level: u8, profile: Profile) -> Demand {
+    Demand { level, profile }
+}
+
+#[test]
+fn demand_is_set_at_once_even_while_an_operation_runs() {
+    let spike = demand(70, Profile::Spike);
+    let state = given(&[created()])
+        .when(ClusterCommand::SetDemand {
+            demand: spike,
+            at: at(1),
+        })
+        .then(vec![ClusterEvent::DemandSet {
+            demand: spike,
+            at: at(1),
+        }]);
+    assert_eq!(state.demand, Some(spike));
+    assert!(state.locked(), "the creation still holds the lock");
+}
+
+#[test]
+fn the_same_demand_again_changes_nothing() {
+    let calm = demand(40, Profile::Calm);
+    given(&[
+        created(),
+        ClusterEvent::DemandSet {
+            demand: calm,
+            at: at(1),
+        },
+    ])
+    .when(ClusterCommand::SetDemand {
+        demand: calm,
+        at: at(2),
+    })
+    .then(vec![]);
+}
+
+#[test]
+fn a_cluster_going_away_takes_no_demand() {
+    let deleting = [
+        created(),
+        ClusterEvent::DeletionRequested {
+            operation_id: Some(op(9)),
+            superseded: Some(op(1)),
+            at: at(3),
+        },
+    ];
+    given(&deleting)
+        .when(ClusterCommand::SetDemand {
+            demand: demand(10, Profile::Leak),
+            at: at(4),
+        })
+        .then_error(ClusterError::InvalidTransition {
+            from: "deleting",
+            action: "set_demand",
+        });
 }
 
 #[test]
@@ -624,7 +683,12 @@ fn any_command() -> impl Strategy<Value = ClusterCommand> {
             operation_id: op(9),
             at
         }),
-        t.prop_map(|at| ClusterCommand::CompleteDeletion { at }),
+        t.clone()
+            .prop_map(|at| ClusterCommand::CompleteDeletion { at }),
+        (t, 0u8..=100).prop_map(|(at, level)| ClusterCommand::SetDemand {
+            demand: demand(level % 3 * 40, Profile::Spike),
+            at
+        }),
     ]
 }
 

@@ -1,9 +1,9 @@
 //! The audit view (`audit_event`): one row per event of every aggregate type, with the
 //! record's header facts (command, principal, owner, position in the log) and a bounded
-//! summary (`summary.rs`). Append-only and keyed by event id, so a replayed record
+//! summary (`summary.rs`) that the aggregate's registration in `kinds.rs` renders. Append-only and keyed by event id, so a replayed record
 //! writes nothing new; it never refuses a record and never reads another view.
 
-mod summary;
+pub(crate) mod summary;
 
 use futures::FutureExt;
 use futures::future::BoxFuture;
@@ -54,7 +54,10 @@ impl ViewBatch for AuditBatch {
         } else {
             &header.owner
         };
-        let summaries = summary::of(record);
+        let summaries =
+            record
+                .kind
+                .summaries(record.events, header.aggregate_id, &header.principal);
         for (index, raw) in record.raw_events.iter().enumerate() {
             self.rows.push(AuditEventRow {
                 event_id: record.event_ids.get(index).copied().unwrap_or(raw.event_id),

@@ -1,61 +1,19 @@
-//! The bounded summary of each event of a batch: the operation facts it states (id, type,
-//! progress, outcome) and, for clusters, the timeline's one-line message. Built from the
-//! typed events' facts only — never from the payload bytes — so secrets such as a
-//! droplet's `user_data` can never reach it; strings are cut and the JSON is capped.
+//! The bounded summary of one event: the operation facts it states (id, type, progress,
+//! outcome) and the one-line message its aggregate's registration gives (`kinds.rs`;
+//! the cluster's is its timeline message). Built from the typed events' facts only —
+//! never from the payload bytes — so secrets such as a droplet's `user_data` can never
+//! reach it; strings are cut and the JSON is capped. Knows no aggregate type.
 
-use domain::Aggregate;
-use domain::cluster::Cluster;
-use domain::diagnosis::Diagnosis;
-use domain::droplet::Droplet;
-use domain::job::Job;
 use domain::operation::{OperationChange, OperationFact};
-use domain::queue::QueueControl;
-use domain::rate_limit_policy::RateLimitPolicy;
-use domain::reservation::NameReservation;
 use serde_json::{Map, Value, json};
-use uuid::Uuid;
-
-use crate::kinds::events_of;
-use crate::views::Applicable;
-use crate::views::timeline::cluster_message;
 
 /// Longest string kept in a summary, in characters.
 const MAX_TEXT: usize = 200;
 /// Largest summary, in bytes of JSON; a larger one keeps only its message.
 const MAX_JSON: usize = 1024;
 
-/// One JSON text per event of the record, in order (fewer when its type is unknown).
-pub fn of(record: &Applicable<'_>) -> Vec<String> {
-    let id = record.header.aggregate_id;
-    let principal = record.header.principal.as_str();
-    let events = record.events;
-    None.or_else(|| typed::<Cluster>(events, id, principal, |e| Some(cluster_message(e))))
-        .or_else(|| typed::<Droplet>(events, id, principal, |_| None))
-        .or_else(|| typed::<Job>(events, id, principal, |_| None))
-        .or_else(|| typed::<QueueControl>(events, id, principal, |_| None))
-        .or_else(|| typed::<RateLimitPolicy>(events, id, principal, |_| None))
-        .or_else(|| typed::<NameReservation>(events, id, principal, |_| None))
-        .or_else(|| typed::<Diagnosis>(events, id, principal, |_| None))
-        .unwrap_or_default()
-}
-
-fn typed<A: Aggregate>(
-    events: &(dyn std::any::Any + Send + Sync),
-    id: Uuid,
-    principal: &str,
-    message: impl Fn(&A::Event) -> Option<String>,
-) -> Option<Vec<String>> {
-    let events = events_of::<A>(events)?;
-    Some(
-        events
-            .iter()
-            .map(|event| render(message(event), &A::operation_facts(event, id, principal)))
-            .collect(),
-    )
-}
-
 /// The summary of one event: its message and operation facts, capped at `MAX_JSON`.
-fn render(message: Option<String>, facts: &[OperationFact]) -> String {
+pub fn render(message: Option<String>, facts: &[OperationFact]) -> String {
     let mut summary = Map::new();
     if let Some(message) = &message {
         summary.insert("message".into(), Value::String(cut(message)));
