@@ -21,6 +21,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         "queue.proto",
         "snapshot.proto",
         "metrics.proto",
+        "autoscaling_policy.proto",
     ]
     .map(|f| schema.join(f));
     // Each file too, not only the directory: a new schema file must rebuild every

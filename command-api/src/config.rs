@@ -27,6 +27,9 @@ pub struct Settings {
     /// Node telemetry: the simulator and the push route (`[node_metrics]`).
     #[serde(default)]
     pub node_metrics: crate::telemetry::TelemetrySettings,
+    /// The node-pool autoscaler (`[autoscaler]`), on by default.
+    #[serde(default)]
+    pub autoscaler: crate::reconcile::autoscaler::AutoscalerSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]

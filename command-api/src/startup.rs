@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::{HttpServer, web};
+use domain::autoscale::AutoscalingPolicy;
 use domain::cluster::Cluster;
 use domain::droplet::Droplet;
 use domain::job::Job;
@@ -34,6 +35,7 @@ use crate::jobs::pool::WorkerPool;
 use crate::names::Names;
 use crate::ownership::Directory;
 use crate::reconcile::addresses::MAX_PARTITIONS;
+use crate::reconcile::autoscaler::{Autoscaler, DecisionMetrics};
 use crate::reconcile::droplets::DropletReconciler;
 use crate::reconcile::node_pools::NodePoolReconciler;
 use crate::reconcile::reservations::ReservationReconciler;
@@ -52,6 +54,7 @@ pub fn kinds() -> Kinds {
         .register::<RateLimitPolicy>()
         .register::<Job>()
         .register::<QueueControl>()
+        .register::<AutoscalingPolicy>()
 }
 
 pub struct Application {
@@ -66,6 +69,7 @@ pub struct Application {
     board: StatusBoard,
     samples: SamplePublisher,
     window: SampleWindow,
+    decisions: DecisionMetrics,
 }
 
 impl Application {
@@ -128,11 +132,12 @@ impl Application {
         let window = SampleWindow::new(chrono::Duration::seconds(
             settings.node_metrics.window_seconds.max(1),
         ));
+        let decisions = DecisionMetrics::new(&metrics);
         let server = http_server(
             listener,
             &settings,
             services,
-            samples.clone(),
+            (samples.clone(), window.clone()),
             metrics,
             readiness.clone(),
         )?;
@@ -148,6 +153,7 @@ impl Application {
             board,
             samples,
             window,
+            decisions,
         })
     }
 
@@ -178,6 +184,7 @@ impl Application {
             board,
             samples,
             window,
+            decisions,
             ..
         } = self;
         let mut supervisor = Supervisor::new(readiness.clone());
@@ -211,6 +218,19 @@ impl Application {
             let stop = supervisor.shutdown();
             supervisor.spawn("telemetry_simulator", async move {
                 simulator.run(stop).await;
+                Ok(())
+            });
+        }
+        if settings.autoscaler.enabled {
+            let autoscaler = Autoscaler::new(
+                writer.clone(),
+                window.clone(),
+                settings.autoscaler.clone(),
+                decisions,
+            );
+            let stop = supervisor.shutdown();
+            supervisor.spawn("autoscaler", async move {
+                autoscaler.run(stop).await;
                 Ok(())
             });
         }
@@ -334,7 +354,7 @@ fn http_server(
     listener: std::net::TcpListener,
     settings: &Settings,
     services: Services,
-    samples: SamplePublisher,
+    (samples, window): (SamplePublisher, SampleWindow),
     metrics: Metrics,
     readiness: Readiness,
 ) -> anyhow::Result<Server> {
@@ -357,6 +377,7 @@ fn http_server(
     let jobs = web::Data::new(settings.jobs.clone());
     let admission = web::Data::new(crate::jobs::admission::Admission::default());
     let samples = web::Data::new(samples);
+    let window = web::Data::new(window);
     let telemetry = web::Data::new(settings.node_metrics.clone());
     let server = HttpServer::new(move || {
         common
@@ -364,6 +385,7 @@ fn http_server(
             .app()
             .wrap(actix_web::middleware::from_fn(crate::outcomes::middleware))
             .app_data(outcomes.clone())
+            .app_data(window.clone())
             .app_data(enqueues.clone())
             .app_data(services.clone())
             .app_data(writer.clone())

@@ -4,6 +4,7 @@
 //! droplet's `user_data` can never reach it; strings are cut and the JSON is capped.
 
 use domain::Aggregate;
+use domain::autoscale::AutoscalingPolicy;
 use domain::cluster::Cluster;
 use domain::droplet::Droplet;
 use domain::job::Job;
@@ -34,6 +35,7 @@ pub fn of(record: &Applicable<'_>) -> Vec<String> {
         .or_else(|| typed::<QueueControl>(events, id, principal, |_| None))
         .or_else(|| typed::<RateLimitPolicy>(events, id, principal, |_| None))
         .or_else(|| typed::<NameReservation>(events, id, principal, |_| None))
+        .or_else(|| typed::<AutoscalingPolicy>(events, id, principal, |_| None))
         .unwrap_or_default()
 }
 
