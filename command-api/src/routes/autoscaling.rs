@@ -125,11 +125,12 @@ pub async fn patch(
     let result = writer.submit(submission).await;
     let bounds_changed =
         (policy.min_nodes, policy.max_nodes) != (existing.min_nodes, existing.max_nodes);
-    if result.is_ok() && bounds_changed {
-        if let Ok(cluster) = settled::<Cluster>(&services, &policy.target.cluster_id).await {
-            let bounds = pool_bounds(writer, &cluster, policy.target.node_pool_id, &policy);
-            settle_pool(writer.submit(bounds).await);
-        }
+    if result.is_ok()
+        && bounds_changed
+        && let Ok(cluster) = settled::<Cluster>(&services, &policy.target.cluster_id).await
+    {
+        let bounds = pool_bounds(writer, &cluster, policy.target.node_pool_id, &policy);
+        settle_pool(writer.submit(bounds).await);
     }
     finish(&req, raw, &services, result).await
 }
@@ -372,19 +373,6 @@ fn merge_patch(target: &mut Value, patch: &Value) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::merge_patch;
-    use serde_json::json;
-
-    #[test]
-    fn merge_patch_follows_rfc_7396() {
-        let mut doc = json!({"a": "b", "c": {"d": "e", "f": "g"}});
-        merge_patch(&mut doc, &json!({"a": "z", "c": {"f": null}}));
-        assert_eq!(doc, json!({"a": "z", "c": {"d": "e"}}));
-    }
-}
-
 /// Before `DELETE /clusters/{id}`: an enabled policy of the cluster refuses the delete
 /// (`409 FAILED_PRECONDITION`) unless `force`; otherwise every live policy of the cluster
 /// is deleted first, so none outlives it. Only the partition's owner knows its policies:
@@ -435,4 +423,17 @@ pub async fn clear_for_cluster_delete(
             .map_err(|e| error::problem(&e))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge_patch;
+    use serde_json::json;
+
+    #[test]
+    fn merge_patch_follows_rfc_7396() {
+        let mut doc = json!({"a": "b", "c": {"d": "e", "f": "g"}});
+        merge_patch(&mut doc, &json!({"a": "z", "c": {"f": null}}));
+        assert_eq!(doc, json!({"a": "z", "c": {"d": "e"}}));
+    }
 }

@@ -44,8 +44,11 @@ const DECISIONS: Table = Table {
     route: "decisions",
 };
 
-/// `(page_size, after)` of a request; `after` is the last row of the previous page.
-fn paging(params: &Params) -> Result<(u64, Option<(DateTime<Utc>, Uuid)>), QueryError> {
+/// The last row of the previous page: its time and key.
+type After = Option<(DateTime<Utc>, Uuid)>;
+
+/// `(page_size, after)` of a request.
+fn paging(params: &Params) -> Result<(u64, After), QueryError> {
     let size = match params.get("page_size").map(|raw| raw.parse::<u64>()) {
         None | Some(Ok(0)) => DEFAULT_PAGE,
         Some(Ok(n)) => n.min(MAX_PAGE),
@@ -81,7 +84,7 @@ async fn page<R>(
     table: &Table,
     policy_id: Uuid,
     size: u64,
-    after: Option<(DateTime<Utc>, Uuid)>,
+    after: After,
 ) -> Result<(Vec<R>, u64), QueryError>
 where
     R: for<'r> sqlx::FromRow<'r, sqlx::mysql::MySqlRow> + Send + Unpin,
