@@ -22,6 +22,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         "snapshot.proto",
         "metrics.proto",
         "diagnosis.proto",
+        "autoscaling_policy.proto",
     ]
     .map(|f| schema.join(f));
     // Each file too, not only the directory: a new schema file must rebuild every

@@ -30,6 +30,9 @@ pub struct Settings {
     /// Diagnosis: the optional LLM path (`[diagnosis]`, `OPENAI_API_KEY`).
     #[serde(default)]
     pub diagnosis: crate::diagnosis::llm::LlmSettings,
+    /// The node-pool autoscaler (`[autoscaler]`), on by default.
+    #[serde(default)]
+    pub autoscaler: crate::reconcile::autoscaler::AutoscalerSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::{HttpServer, web};
+use domain::autoscale::AutoscalingPolicy;
 use domain::cluster::Cluster;
 use domain::diagnosis::Diagnosis;
 use domain::droplet::Droplet;
@@ -36,6 +37,7 @@ use crate::jobs::pool::WorkerPool;
 use crate::names::Names;
 use crate::ownership::Directory;
 use crate::reconcile::addresses::MAX_PARTITIONS;
+use crate::reconcile::autoscaler::{Autoscaler, DecisionMetrics};
 use crate::reconcile::droplets::DropletReconciler;
 use crate::reconcile::node_pools::NodePoolReconciler;
 use crate::reconcile::reservations::ReservationReconciler;
@@ -55,6 +57,7 @@ pub fn kinds() -> Kinds {
         .register::<Job>()
         .register::<QueueControl>()
         .register::<Diagnosis>()
+        .register::<AutoscalingPolicy>()
 }
 
 pub struct Application {
@@ -69,6 +72,7 @@ pub struct Application {
     board: StatusBoard,
     samples: SamplePublisher,
     window: SampleWindow,
+    decisions: DecisionMetrics,
 }
 
 impl Application {
@@ -132,12 +136,12 @@ impl Application {
             &TopicSpec::metrics_samples(&settings.kafka).name,
         )?;
         settings.node_metrics.demand()?;
+        let decisions = DecisionMetrics::new(&metrics);
         let server = http_server(
             listener,
             &settings,
             services,
-            samples.clone(),
-            window.clone(),
+            (samples.clone(), window.clone()),
             metrics,
             readiness.clone(),
         )?;
@@ -153,6 +157,7 @@ impl Application {
             board,
             samples,
             window,
+            decisions,
         })
     }
 
@@ -183,6 +188,7 @@ impl Application {
             board,
             samples,
             window,
+            decisions,
             ..
         } = self;
         let mut supervisor = Supervisor::new(readiness.clone());
@@ -216,6 +222,19 @@ impl Application {
             let stop = supervisor.shutdown();
             supervisor.spawn("telemetry_simulator", async move {
                 simulator.run(stop).await;
+                Ok(())
+            });
+        }
+        if settings.autoscaler.enabled {
+            let autoscaler = Autoscaler::new(
+                writer.clone(),
+                window.clone(),
+                settings.autoscaler.clone(),
+                decisions,
+            );
+            let stop = supervisor.shutdown();
+            supervisor.spawn("autoscaler", async move {
+                autoscaler.run(stop).await;
                 Ok(())
             });
         }
@@ -339,8 +358,7 @@ fn http_server(
     listener: std::net::TcpListener,
     settings: &Settings,
     services: Services,
-    samples: SamplePublisher,
-    window: SampleWindow,
+    (samples, window): (SamplePublisher, SampleWindow),
     metrics: Metrics,
     readiness: Readiness,
 ) -> anyhow::Result<Server> {

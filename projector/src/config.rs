@@ -35,6 +35,9 @@ pub struct ProjectorSettings {
     /// Upper bound of the backoff between retries of a failed transaction, in ms.
     #[serde(default = "default_max_backoff_ms")]
     pub max_backoff_ms: u64,
+    /// Autoscaler decision-log rows older than this are purged (`autoscaler_decision`).
+    #[serde(default = "default_decision_retention_hours")]
+    pub decision_retention_hours: i64,
     /// How often the lag gauge is refreshed, in ms.
     #[serde(default = "default_lag_interval_ms")]
     pub lag_interval_ms: u64,
@@ -55,6 +58,10 @@ impl ProjectorSettings {
     pub fn lag_interval(&self) -> Duration {
         Duration::from_millis(self.lag_interval_ms)
     }
+}
+
+fn default_decision_retention_hours() -> i64 {
+    168
 }
 
 fn default_buffer() -> usize {

@@ -28,12 +28,14 @@ use crate::samples::retention::Retention;
 use crate::telemetry::ProjectorMetrics;
 use crate::views::Projection;
 use crate::views::audit::AuditView;
+use crate::views::autoscaling::AutoscalingHistoryView;
 use crate::views::diagnosis_history::DiagnosisHistoryView;
 use crate::views::job_detail::JobDetailView;
 use crate::views::operation::OperationView;
 use crate::views::timeline::{TimelineView, cluster_message};
 use domain::cluster::Cluster;
 use domain::reservation::NameReservation;
+use views::autoscaling::row::AutoscalingPolicyRow;
 use views::cluster::ClusterRow;
 use views::diagnosis::DiagnosisRow;
 use views::droplet::DropletRow;
@@ -51,10 +53,12 @@ pub fn projection() -> Projection {
         .state_view::<JobRow>()
         .state_view::<QueueRow>()
         .state_view::<DiagnosisRow>()
+        .state_view::<AutoscalingPolicyRow>()
         .aggregate::<NameReservation>()
         .view(OperationView)
         .view(TimelineView)
         .view(JobDetailView)
+        .view(AutoscalingHistoryView)
         .view(AuditView)
         .view(DiagnosisHistoryView)
 }
@@ -170,6 +174,7 @@ impl Application {
             ..
         } = self;
         let mut supervisor = Supervisor::new(readiness.clone());
+        let decisions = decision_retention(&retention, &settings);
         supervisor.spawn(
             "samples",
             samples_task(samples, settings.clone(), supervisor.shutdown()),
@@ -179,11 +184,25 @@ impl Application {
             log_task(projector, settings, readiness, supervisor.shutdown()),
         );
         supervisor.spawn("sample_retention", retention.run(supervisor.shutdown()));
+        supervisor.spawn("decision_retention", decisions.run(supervisor.shutdown()));
         supervisor.spawn("cluster_metric_gauge", gauge.run(supervisor.shutdown()));
         supervisor.spawn("lag_probe", lag.run(supervisor.shutdown()));
         supervisor.spawn("dead_letter_probe", dead_letters.run(supervisor.shutdown()));
         platform::service::supervise_http(&mut supervisor, server);
         supervisor.run(shutdown).await
+    }
+}
+
+/// The autoscaler's decision log, bounded like the samples (same pool, clock, chunks).
+fn decision_retention(samples: &Retention, settings: &Settings) -> Retention {
+    Retention {
+        table: "autoscaler_decision",
+        time_column: "evaluated_at",
+        pool: samples.pool.clone(),
+        clock: samples.clock.clone(),
+        retention: chrono::Duration::hours(settings.projector.decision_retention_hours),
+        chunk: samples.chunk,
+        interval: samples.interval,
     }
 }
 
@@ -201,6 +220,8 @@ fn telemetry(
         max_backoff: settings.projector.max_backoff(),
     };
     let retention = Retention {
+        table: "metric_sample",
+        time_column: "sampled_at",
         pool: pool.clone(),
         clock: clock.clone(),
         retention: chrono::Duration::hours(t.retention_hours),

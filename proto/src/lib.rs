@@ -3,6 +3,7 @@
 //! (and old event versions upcast). It returns typed domain records; domain types never
 //! derive prost, and no other crate touches the generated types.
 
+mod autoscaling_policy;
 mod cluster;
 mod codec;
 mod diagnosis;

@@ -96,6 +96,7 @@ fn every_event_type_and_version_ever_written_decodes_to_current_state() {
         check::<DiagnosisEvent>("diagnosis"),
         check::<JobEvent>("job"),
         check::<QueueEvent>("job_queue"),
+        check::<domain::autoscale::PolicyEvent>("autoscaling_policy"),
     ]
     .concat();
     assert!(problems.is_empty(), "{}", problems.join("\n"));

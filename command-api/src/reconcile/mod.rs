@@ -6,9 +6,13 @@
 //! - `droplets`: provisioning, deletion, purge, and releasing names droplets gave up;
 //! - `node_pools`: drives each pool's node droplets toward its count, drains and
 //!   removes nodes, derives the cluster's status, and releases cluster names;
+//! - `autoscaler` (+ `autoscale_input`, shared with `:evaluate`): the node-pool
+//!   autoscaler's ticks, acting through the cluster's `AutoscalePool` command;
 //! - `reservations`: settles name reservations whose holder never confirmed them.
 
 pub mod addresses;
+pub mod autoscale_input;
+pub mod autoscaler;
 pub mod droplets;
 pub mod node_pools;
 pub mod reservations;

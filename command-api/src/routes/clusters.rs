@@ -76,16 +76,32 @@ pub async fn patch(
     metadata::patch::<ClusterRow>(req, path, payload, principal, services, &route).await
 }
 
-/// `DELETE /api/v1/clusters/{id}` — `If-Match` required (428 without it).
+/// `?force=true` of `DELETE /clusters/{id}`.
+#[derive(Debug, serde::Deserialize)]
+pub struct DeleteQuery {
+    #[serde(default)]
+    force: bool,
+}
+
+/// `DELETE /api/v1/clusters/{id}` — `If-Match` required (428 without it); an enabled
+/// autoscaling policy refuses it (409) unless `?force=true`.
 pub async fn delete(
     req: HttpRequest,
     path: web::Path<String>,
+    query: web::Query<DeleteQuery>,
     principal: Principal,
     services: web::Data<Services>,
 ) -> Result<HttpResponse, Problem> {
     principal.require_mutation()?;
     let id = parse_id(&path, "cluster")?;
     let expected = common::require_if_match(&req)?;
+    let visible = matches!(
+        services.writer.peek::<Cluster>(&id),
+        crate::writer::Peek::Present(c) if principal.can_see(&c.owner)
+    );
+    if visible {
+        super::autoscaling::clear_for_cluster_delete(&services, id, query.force).await?;
+    }
     let idempotency =
         preconditions::idempotency(&req, &principal, DELETE_ROUTE, &Value::Object(Map::new()))?;
     let writer = &services.writer;

@@ -3,6 +3,7 @@
 //! → build the command → submit (or forward to the partition's owner) → respond. No
 //! handler touches Kafka or state directly.
 
+pub mod autoscaling;
 pub mod body;
 pub mod clusters;
 pub mod common;
@@ -135,6 +136,26 @@ pub fn table() -> Vec<ApiRoute> {
             M::DELETE,
             "/api/v1/jobs/{id}",
             web::delete().to(jobs::delete),
+        ),
+        route(
+            M::POST,
+            autoscaling::CREATE_ROUTE,
+            web::post().to(autoscaling::create),
+        ),
+        route(
+            M::POST,
+            autoscaling::EVALUATE_ROUTE,
+            web::post().to(autoscaling::evaluate),
+        ),
+        route(
+            M::PATCH,
+            autoscaling::ITEM_ROUTE,
+            web::patch().to(autoscaling::patch),
+        ),
+        route(
+            M::DELETE,
+            autoscaling::ITEM_ROUTE,
+            web::delete().to(autoscaling::delete),
         ),
         route(
             M::POST,

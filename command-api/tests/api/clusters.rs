@@ -74,7 +74,7 @@ impl TestApp {
 
     /// Moves simulated time forward while waiting for `check` (provisioning, draining and
     /// deletion delays run on the manual clock).
-    async fn settle<T>(&self, what: &str, check: impl Fn(&Self) -> Option<T>) -> T {
+    pub(crate) async fn settle<T>(&self, what: &str, check: impl Fn(&Self) -> Option<T>) -> T {
         let found = eventually_some(Duration::from_secs(60), || {
             self.clock.advance(chrono::Duration::milliseconds(250));
             let found = check(self);

@@ -2,6 +2,7 @@
 //! consumer group on the shared test broker (Apache Kafka), talking HTTP to a real application.
 
 mod actions;
+mod autoscaling;
 mod bad_input;
 mod bulk;
 mod clusters;

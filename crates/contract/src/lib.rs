@@ -5,6 +5,7 @@
 //! Holds no behaviour: no validation, no I/O, no domain rules.
 
 pub mod audit;
+pub mod autoscaling;
 pub mod catalog;
 pub mod cluster;
 pub mod diagnosis;

@@ -5,6 +5,7 @@
 //! row mapping; no decisions are made here.
 
 pub mod audit;
+pub mod autoscaling;
 pub mod cluster;
 pub mod diagnosis;
 pub mod droplet;

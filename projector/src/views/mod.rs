@@ -5,6 +5,7 @@
 //! never compute derived numbers or call another service.
 
 pub mod audit;
+pub mod autoscaling;
 pub mod diagnosis_history;
 pub mod job_detail;
 pub mod operation;

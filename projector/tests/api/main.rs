@@ -3,6 +3,7 @@
 //! synchronise; none is ignored.
 
 mod audit;
+mod autoscaling;
 mod checksum;
 mod crash;
 mod demand;

@@ -144,6 +144,8 @@ async fn retention_purges_expired_samples_in_chunks_by_the_injected_clock() {
     drop(conn);
     let clock = Arc::new(ManualClock::new(start));
     let retention = Retention {
+        table: "metric_sample",
+        time_column: "sampled_at",
         pool: pool.clone(),
         clock: Arc::clone(&clock) as SharedClock,
         retention: chrono::Duration::hours(72),

@@ -4,6 +4,7 @@
 //! that cannot be decoded is a `DecodeError` (the snapshot is then not used), never a
 //! default.
 
+mod autoscaling_policy;
 mod cluster;
 mod diagnosis;
 mod droplet;

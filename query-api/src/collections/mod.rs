@@ -2,6 +2,7 @@
 //! row type from the `views` crate. The generic handlers in `routes::resources` serve
 //! them all.
 
+pub mod autoscaling;
 pub mod clusters;
 pub mod diagnoses;
 pub mod droplets;

@@ -3,6 +3,7 @@
 //! first (the relay's guard lets reads fall through); everything else under `/api` that
 //! matches nothing is a 404 problem. Nothing here reads data itself.
 
+pub mod autoscaling;
 pub mod catalog;
 pub mod clusters;
 pub mod diagnoses;
@@ -21,6 +22,7 @@ pub mod telemetry;
 use actix_web::http::Method;
 use actix_web::{Route, web};
 use platform::ratelimit::status;
+use views::autoscaling::row::AutoscalingPolicyRow;
 use views::cluster::ClusterRow;
 use views::droplet::DropletRow;
 use views::job::JobRow;
@@ -138,6 +140,22 @@ pub fn table() -> Vec<ApiRoute> {
         get("/api/v1/jobs/{id}/logs", web::get().to(jobs::logs)),
         get("/api/v1/jobs/{id}/logs:stream", web::get().to(jobs::stream)),
         get("/api/v1/queues", web::get().to(queues::list)),
+        get(
+            "/api/v1/autoscaling_policies",
+            web::get().to(list::<AutoscalingPolicyRow>),
+        ),
+        get(
+            "/api/v1/autoscaling_policies/{id:[^/:]+}",
+            web::get().to(one::<AutoscalingPolicyRow>),
+        ),
+        get(
+            "/api/v1/autoscaling_policies/{id}/events",
+            web::get().to(autoscaling::events),
+        ),
+        get(
+            "/api/v1/autoscaling_policies/{id}/decisions",
+            web::get().to(autoscaling::decisions),
+        ),
         get("/api/v1/events", web::get().to(events::list)),
         get("/api/v1/events:stream", web::get().to(events::stream)),
     ]

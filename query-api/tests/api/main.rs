@@ -2,6 +2,7 @@
 //! `platform::testing`); every test spawns its own application and database.
 
 mod auth;
+mod autoscaling;
 mod catalog;
 mod clusters;
 mod consistency;

@@ -5,6 +5,7 @@
 //! answers every route can give (401, 429, 500, 503) and the bearer scheme are added
 //! once, by `Everywhere`, rather than repeated on each operation.
 
+pub mod autoscaling;
 pub mod catalog;
 pub mod clusters;
 pub mod diagnoses;
@@ -59,6 +60,10 @@ use crate::problem::Problem;
         events::list_events, events::stream_events,
         telemetry::push_metrics, telemetry::list_metrics, telemetry::cluster_health,
         diagnoses::run_diagnosis, diagnoses::list_diagnoses, diagnoses::get_diagnosis,
+        autoscaling::list_autoscaling_policies, autoscaling::create_autoscaling_policy,
+        autoscaling::get_autoscaling_policy, autoscaling::patch_autoscaling_policy,
+        autoscaling::delete_autoscaling_policy, autoscaling::evaluate_autoscaling_policy,
+        autoscaling::autoscaling_policy_events, autoscaling::autoscaling_policy_decisions,
     ),
     components(schemas(Problem)),
     modifiers(&Everywhere),
@@ -73,6 +78,7 @@ use crate::problem::Problem;
         (name = "events", description = "The audit feed and its live streams (api.md §11)"),
         (name = "telemetry", description = "Node samples and derived health (features.md §2.6)"),
         (name = "diagnoses", description = "Rule-based diagnosis with evidence and recommendations (api.md §15)"),
+        (name = "autoscaling", description = "Node-pool autoscaling policies, their scaling history and decision log (api.md §13)"),
     )
 )]
 struct ApiDoc;

@@ -20,7 +20,7 @@ pub use aggregate::{
 };
 pub use money::{nodes_affordable, parse_money};
 pub use policy::{Behavior, Direction, MetricKind, MetricTarget, Policy, RateRule, Select, Target};
-pub use schedule::{Schedule, Window, parse_timezone, parse_weekday};
+pub use schedule::{Schedule, Window, parse_timezone, parse_weekday, weekday_name};
 pub use templates::{business_hours, cost_limit, cpu_autoscale, templates};
 pub use tick::{Decision, TickInput, evaluate};
 pub use validate::{FieldError, validate};

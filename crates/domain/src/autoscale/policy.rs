@@ -34,6 +34,16 @@ impl MetricKind {
         }
     }
 
+    /// The metric named `name`: one of the built-ins, or a custom metric.
+    pub fn from_name(name: &str) -> Self {
+        match name {
+            "cpu_utilization" => Self::CpuUtilization,
+            "memory_utilization" => Self::MemoryUtilization,
+            "jobs_backlog_per_node" => Self::JobsBacklogPerNode,
+            other => Self::Custom(other.to_owned()),
+        }
+    }
+
     /// Whether samples are a fraction of a node's capacity (target at most 1).
     pub fn is_utilization(&self) -> bool {
         matches!(self, Self::CpuUtilization | Self::MemoryUtilization)

@@ -60,6 +60,11 @@ pub fn parse_weekday(name: &str) -> Result<Weekday, &'static str> {
     }
 }
 
+/// `mon` .. `sun`, the inverse of [`parse_weekday`].
+pub fn weekday_name(day: Weekday) -> &'static str {
+    ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][day.num_days_from_monday() as usize]
+}
+
 /// A window that replaces `min_nodes` and/or `max_nodes` while active.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Schedule {

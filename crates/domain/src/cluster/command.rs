@@ -32,6 +32,15 @@ pub enum ClusterCommand {
         operation_id: Uuid,
         at: DateTime<Utc>,
     },
+    /// The autoscaler's own scale of an `auto_scale` pool (api.md §13.2 step 9): the one
+    /// way past `AUTOSCALE_OWNS_COUNT`; refused when the pool is not autoscaled or the
+    /// count leaves `[min_nodes, max_nodes]`.
+    AutoscalePool {
+        pool_id: Uuid,
+        count: u32,
+        operation_id: Uuid,
+        at: DateTime<Utc>,
+    },
     DeletePool {
         pool_id: Uuid,
         operation_id: Uuid,
@@ -143,6 +152,7 @@ impl ClusterCommand {
             Self::Update { .. } => "update",
             Self::AddPool { .. } => "add_node_pool",
             Self::UpdatePool { .. } => "update_node_pool",
+            Self::AutoscalePool { .. } => "autoscale_node_pool",
             Self::DeletePool { .. } => "delete_node_pool",
             Self::RemoveNode { .. } => "delete_node",
             Self::Delete { .. } => "delete",
@@ -165,6 +175,7 @@ impl ClusterCommand {
             self,
             Self::AddPool { .. }
                 | Self::UpdatePool { .. }
+                | Self::AutoscalePool { .. }
                 | Self::DeletePool { .. }
                 | Self::RemoveNode { .. }
         )

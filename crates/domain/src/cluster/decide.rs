@@ -60,6 +60,12 @@ fn live(
             operation_id,
             at,
         } => update_pool(state, *pool_id, changes, *operation_id, *at),
+        C::AutoscalePool {
+            pool_id,
+            count,
+            operation_id,
+            at,
+        } => autoscale_pool(state, *pool_id, *count, *operation_id, *at),
         C::DeletePool {
             pool_id,
             operation_id,
@@ -271,6 +277,30 @@ fn add_pool(
     }
     Ok(vec![ClusterEvent::PoolAdded {
         pool: pool_facts(pool)?,
+        operation_id: Some(operation_id),
+        at,
+    }])
+}
+
+fn autoscale_pool(
+    state: &Cluster,
+    pool_id: Uuid,
+    count: u32,
+    operation_id: Uuid,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<ClusterEvent>, ClusterError> {
+    let pool = live_pool(state, pool_id)?;
+    if !pool.auto_scale {
+        return Err(ClusterError::NotAutoscaled { pool_id });
+    }
+    check_bounds(count, true, pool.min_nodes, pool.max_nodes)?;
+    if count == pool.count {
+        return Ok(Vec::new());
+    }
+    Ok(vec![ClusterEvent::PoolScaleRequested {
+        pool_id,
+        from: pool.count,
+        to: count,
         operation_id: Some(operation_id),
         at,
     }])

@@ -48,6 +48,8 @@ pub enum ClusterError {
     },
     #[error("the pool's count is owned by its autoscaler")]
     AutoscaleOwnsCount { pool_id: Uuid },
+    #[error("the pool is not autoscaled")]
+    NotAutoscaled { pool_id: Uuid },
     #[error("{0}")]
     InvalidPool(String),
     #[error("a cluster needs at least one node pool")]
@@ -83,6 +85,10 @@ impl DomainError for ClusterError {
                     .meta("node_pool_id", pool_id.to_string())
             }
             Self::InvalidPool(_) => Rejection::new(K::Invalid, "node_pool", detail),
+            Self::NotAutoscaled { pool_id } => {
+                Rejection::new(K::FailedPrecondition, "node_pool", detail)
+                    .meta("node_pool_id", pool_id.to_string())
+            }
             Self::LastPool | Self::NodeNotRemovable(_) => {
                 Rejection::new(K::FailedPrecondition, "node_pool", detail)
             }

@@ -299,6 +299,44 @@ fn an_autoscaled_pool_refuses_a_manual_count() {
 }
 
 #[test]
+fn only_the_autoscaler_scales_an_autoscaled_pool_and_only_within_its_bounds() {
+    let autoscaled = ClusterEvent::PoolUpdated {
+        pool_id: pool_id(1),
+        labels: BTreeMap::new(),
+        auto_scale: true,
+        min_nodes: 1,
+        max_nodes: 5,
+        operation_id: Some(op(2)),
+        at: at(6),
+    };
+    let autoscale = |count| ClusterCommand::AutoscalePool {
+        pool_id: pool_id(1),
+        count,
+        operation_id: op(3),
+        at: at(7),
+    };
+    given(&[created(), running(), autoscaled.clone()])
+        .when(autoscale(4))
+        .then(vec![ClusterEvent::PoolScaleRequested {
+            pool_id: pool_id(1),
+            from: 2,
+            to: 4,
+            operation_id: Some(op(3)),
+            at: at(7),
+        }]);
+    given(&[created(), running(), autoscaled])
+        .when(autoscale(6))
+        .then_error(ClusterError::InvalidPool(
+            "count 6 is outside [min_nodes 1, max_nodes 5]".into(),
+        ));
+    given(&[created(), running()])
+        .when(autoscale(4))
+        .then_error(ClusterError::NotAutoscaled {
+            pool_id: pool_id(1),
+        });
+}
+
+#[test]
 fn pool_bounds_are_checked() {
     let changes = PoolChanges {
         auto_scale: Some(true),

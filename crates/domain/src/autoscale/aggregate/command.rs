@@ -56,6 +56,9 @@ pub struct Evaluation {
     /// The tick's recommendation (`Decision::recommendation_to_record`).
     pub recommendation: u32,
     pub conditions: [Condition; 3],
+    /// The decision-log entry of the tick (api.md §13.2 step 10), opaque canonical JSON
+    /// rendered at the edge: the fold never reads it, the decision log shows it.
+    pub log: String,
     pub at: DateTime<Utc>,
 }
 

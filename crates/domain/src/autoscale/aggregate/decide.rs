@@ -24,7 +24,8 @@ pub fn decide(state: &AutoscalingPolicy, command: &C) -> Result<Vec<E>, R> {
         at,
     } = command
     {
-        if state.version > 0 {
+        // A deleted policy may be created again: the id is the pool's, not a generation's.
+        if state.version > 0 && !state.deleted {
             return Err(R::AlreadyExists);
         }
         valid(policy)?;

@@ -15,6 +15,11 @@ pub fn evolve(mut state: AutoscalingPolicy, event: &E) -> AutoscalingPolicy {
             policy,
             at,
         } => {
+            // A create after a delete starts afresh; only the version carries on.
+            state = AutoscalingPolicy {
+                version: state.version,
+                ..AutoscalingPolicy::default()
+            };
             state.id = *id;
             state.owner.clone_from(owner);
             state.policy = Some(policy.clone());

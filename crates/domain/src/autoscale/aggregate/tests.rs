@@ -56,6 +56,7 @@ fn evaluation(recommendation: u32, second: i64) -> Evaluation {
             condition(ConditionType::ScalingActive),
             condition(ConditionType::ScalingLimited),
         ],
+        log: String::new(),
         at: at(second),
     }
 }
@@ -163,6 +164,35 @@ fn a_deleted_policy_is_gone() {
     given(vec![created(), PolicyEvent::Deleted { at: at(5) }])
         .when(PolicyCommand::Enable { at: at(6) })
         .then_error(PolicyRefused::NotFound);
+}
+
+#[test]
+fn a_deleted_policy_of_a_pool_can_be_created_again_afresh() {
+    let deleted = vec![
+        created(),
+        PolicyEvent::Evaluated(evaluation(4, 10)),
+        PolicyEvent::Deleted { at: at(20) },
+    ];
+    let state = given(deleted)
+        .when(PolicyCommand::Create {
+            id: Uuid::from_u128(9),
+            owner: "bob".into(),
+            policy: policy(),
+            at: at(30),
+        })
+        .then(vec![PolicyEvent::Created {
+            id: Uuid::from_u128(9),
+            owner: "bob".into(),
+            policy: policy(),
+            at: at(30),
+        }]);
+    assert!(state.is_live());
+    assert!(
+        state.recommendations.is_empty(),
+        "a new policy has no history"
+    );
+    assert_eq!(state.owner, "bob");
+    assert_eq!(state.version, 4);
 }
 
 #[test]

@@ -47,6 +47,48 @@ pub struct Condition {
     pub reason: &'static str,
 }
 
+/// Every reason a condition can carry, so a stored reason maps back to its `&'static str`.
+pub const REASONS: &[&str] = &[
+    "ScaleInFlight",
+    "DelayAfterScaleUp",
+    "DelayAfterFailure",
+    "NodesWarmingUp",
+    "Cooldown",
+    "ReadyForNewScale",
+    "FailedGetMetrics",
+    "BoundsOnly",
+    "ValidMetricFound",
+    "DesiredWithinRange",
+    "HeldOnPartialData",
+    "TooManyReplicas",
+    "TooFewReplicas",
+    "ScaleUpStabilized",
+    "ScaleDownStabilized",
+    "ScaleUpLimit",
+    "ScaleDownLimit",
+];
+
+/// The known reason spelled `text`, if any.
+pub fn known_reason(text: &str) -> Option<&'static str> {
+    REASONS.iter().copied().find(|r| *r == text)
+}
+
+impl ConditionType {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::AbleToScale => "AbleToScale",
+            Self::ScalingActive => "ScalingActive",
+            Self::ScalingLimited => "ScalingLimited",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::AbleToScale, Self::ScalingActive, Self::ScalingLimited]
+            .into_iter()
+            .find(|c| c.as_str() == text)
+    }
+}
+
 fn first_of(notes: &[Note], wanted: &[Note]) -> Option<Note> {
     notes.iter().copied().find(|n| wanted.contains(n))
 }

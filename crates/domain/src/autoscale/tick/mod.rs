@@ -15,7 +15,7 @@ mod reason;
 mod stabilize;
 
 pub use bounds::Bounds;
-pub use conditions::{Condition, ConditionType, Note};
+pub use conditions::{Condition, ConditionType, Note, known_reason};
 pub use gates::Gate;
 pub use input::{NodeState, NodeView, Recommendation, Sample, ScaleEvent, ScaleStatus, TickInput};
 pub use proposal::Proposal;
