@@ -100,10 +100,23 @@ def main():
     lab = settled("clusters", "lab", ["running", "deleted"])
     if lab["status"]["state"] == "running":
         call("DELETE", f"/api/v1/clusters/{lab['id']}", key="seed-lab-delete", if_match=f"\"{lab['version']}\"")
-    seed_jobs(settled("clusters", "prod", ["running"]))
-    print("seeded: droplets web-1, web-2, db-1 (off); clusters prod (demand spike), staging (scaled to 3,"
-          " demand flapping), lab (deleted); jobs: sleep, fail (retries to dead), scheduled, cancelled,"
-          " provision on prod")
+    prod = settled("clusters", "prod", ["running"])
+    seed_jobs(prod)
+    seed_policy(prod)
+    print("seeded: droplets web-1, web-2, db-1 (off); clusters prod (demand spike, pool web under the"
+          " \"CPU autoscale\" policy), staging (scaled to 3, demand flapping), lab (deleted); jobs: sleep,"
+          " fail (retries to dead), scheduled, cancelled, provision on prod")
+
+
+def seed_policy(prod):
+    """The original UI's "CPU autoscale" template on prod's web pool, whose spikes it answers
+    (a rerun finds it there: 409)."""
+    web = next(p for p in prod["node_pools"] if p["name"] == "web")
+    body = {"target": {"cluster_id": prod["id"], "node_pool_id": web["id"]}, "min_nodes": 1,
+            "max_nodes": 5, "metrics": [{"type": "cpu_utilization", "target": 0.7}]}
+    status, answer, _ = call("POST", "/api/v1/autoscaling_policies", body, key="seed-policy-prod-web")
+    if status not in (201, 409):
+        raise SystemExit(f"seeding the autoscaling policy of prod/web: {status} {answer}")
 
 
 # (cluster, level, profile): the simulator's demand of the seeded clusters.

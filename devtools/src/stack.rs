@@ -62,6 +62,9 @@ pub struct Stack {
     pub options: StackOptions,
     /// Writers started so far, in order, for tests that stage a zombie.
     pub writers: Vec<command_api::writer::Writer>,
+    /// The sample windows of those command-apis, in the same order: what their
+    /// autoscaler and diagnosis judge load by.
+    pub windows: Vec<command_api::telemetry::window::SampleWindow>,
     /// Names the consumer groups, so restarted services rejoin their groups.
     suffix: String,
     running: Vec<Running>,
@@ -104,6 +107,7 @@ impl Stack {
                 .build()?,
             options,
             writers: Vec::new(),
+            windows: Vec::new(),
             suffix,
             running: Vec::new(),
         };
@@ -213,6 +217,7 @@ impl Stack {
         let app = command_api::startup::Application::build(settings, self.clock.clone()).await?;
         let url = format!("http://127.0.0.1:{}", app.port());
         self.writers.push(app.writer());
+        self.windows.push(app.sample_window());
         let (trigger, shutdown) = platform::shutdown::channel();
         let task = tokio::spawn(app.run_until_stopped(shutdown));
         self.running.push(Running {
