@@ -14,8 +14,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-/// `[diagnosis]` of command-api's configuration.
-#[derive(Debug, Clone, Deserialize)]
+/// `[diagnosis]` of command-api's configuration. Its `Debug` never shows the key.
+#[derive(Clone, Deserialize)]
 #[serde(default)]
 pub struct LlmSettings {
     /// Empty: the LLM path is off (the rule engine alone).
@@ -25,6 +25,24 @@ pub struct LlmSettings {
     pub model: String,
     /// The whole call, connect to last byte.
     pub timeout_ms: u64,
+}
+
+impl std::fmt::Debug for LlmSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LlmSettings")
+            .field(
+                "api_key",
+                &if self.api_key.is_empty() {
+                    ""
+                } else {
+                    "<redacted>"
+                },
+            )
+            .field("base_url", &self.base_url)
+            .field("model", &self.model)
+            .field("timeout_ms", &self.timeout_ms)
+            .finish()
+    }
 }
 
 impl Default for LlmSettings {

@@ -241,32 +241,15 @@ pub struct ScalingEvent {
     pub finished_at: Option<String>,
 }
 
-/// Declares a page of `$item`s under `$field`, shaped like every page (envelope.rs).
-macro_rules! autoscaling_page {
-    ($(#[$doc:meta])* $name:ident, $field:ident, $item:ty) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-        #[serde(deny_unknown_fields)]
-        pub struct $name {
-            pub $field: Vec<$item>,
-            /// Left out on the last page; its absence is the only end signal.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub next_page_token: Option<String>,
-            pub meta: crate::envelope::Meta,
-            pub links: crate::envelope::Links,
-        }
-    };
-}
-
-autoscaling_page!(
+crate::envelope::page!(
     /// A page of autoscaling policies.
     AutoscalingPolicyPage, autoscaling_policies, AutoscalingPolicy
 );
-autoscaling_page!(
+crate::envelope::page!(
     /// A policy's scaling history, newest first.
     ScalingEventPage, events, ScalingEvent
 );
-autoscaling_page!(
+crate::envelope::page!(
     /// A policy's decision log, newest first.
     AutoscalerDecisionPage, decisions, AutoscalerDecision
 );

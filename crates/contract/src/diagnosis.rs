@@ -8,7 +8,6 @@ use serde_json::Value;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::envelope::{Links, Meta};
 use crate::operation::Operation;
 
 /// What an insight measured.
@@ -128,17 +127,10 @@ pub struct Diagnosis {
     pub insights: Vec<Insight>,
 }
 
-/// A page of a cluster's diagnoses, newest first.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DiagnosisPage {
-    pub diagnoses: Vec<Diagnosis>,
-    /// Left out on the last page; its absence is the only end signal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_page_token: Option<String>,
-    pub meta: Meta,
-    pub links: Links,
-}
+crate::envelope::page!(
+    /// A page of a cluster's diagnoses, newest first.
+    DiagnosisPage, diagnoses, Diagnosis
+);
 
 /// The `202` of `POST /clusters/{id}/diagnoses`: the diagnosis and its operation (done).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

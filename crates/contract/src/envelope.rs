@@ -26,22 +26,24 @@ pub struct Links {
     pub next: Option<String>,
 }
 
-/// Declares a page type holding `$item`s under the key `$field`.
+/// Declares a page type holding `$item`s under the key `$field`: the one page shape of
+/// every collection (every resource module declares its pages with it).
 macro_rules! page {
     ($(#[$doc:meta])* $name:ident, $field:ident, $item:ty) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, ::utoipa::ToSchema)]
         #[serde(deny_unknown_fields)]
         pub struct $name {
             pub $field: Vec<$item>,
             /// Left out on the last page; its absence is the only end signal.
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub next_page_token: Option<String>,
-            pub meta: Meta,
-            pub links: Links,
+            pub meta: $crate::envelope::Meta,
+            pub links: $crate::envelope::Links,
         }
     };
 }
+pub(crate) use page;
 
 page!(
     /// A page of droplets.

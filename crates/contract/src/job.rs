@@ -7,34 +7,16 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::RequestBody;
-use crate::envelope::{Links, Meta};
 
-/// Declares a page of `$item`s under `$field`, shaped like every page (envelope.rs).
-macro_rules! job_page {
-    ($(#[$doc:meta])* $name:ident, $field:ident, $item:ty) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-        #[serde(deny_unknown_fields)]
-        pub struct $name {
-            pub $field: Vec<$item>,
-            /// Left out on the last page; its absence is the only end signal.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub next_page_token: Option<String>,
-            pub meta: Meta,
-            pub links: Links,
-        }
-    };
-}
-
-job_page!(
+crate::envelope::page!(
     /// A page of jobs.
     JobPage, jobs, Job
 );
-job_page!(
+crate::envelope::page!(
     /// The attempts of a job, oldest first.
     JobAttemptPage, attempts, JobAttempt
 );
-job_page!(
+crate::envelope::page!(
     /// A page of a job's log lines, oldest first.
     LogLinePage, lines, LogLine
 );

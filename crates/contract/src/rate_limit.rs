@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::RequestBody;
-use crate::envelope::{Links, Meta};
 
 /// Which requests a rule counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -93,16 +92,10 @@ impl RequestBody for RateLimitPolicyUpdate {
     const FIELDS: &'static [&'static str] = &["policies"];
 }
 
-/// A page of policies: the defaults first, then every override by user id.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RateLimitPolicyPage {
-    pub rate_limit_policies: Vec<RateLimitPolicy>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_page_token: Option<String>,
-    pub meta: Meta,
-    pub links: Links,
-}
+crate::envelope::page!(
+    /// A page of policies: the defaults first, then every override by user id.
+    RateLimitPolicyPage, rate_limit_policies, RateLimitPolicy
+);
 
 /// One rule's live state for a key, as the `RateLimit` header reports it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
