@@ -377,7 +377,9 @@ snapshots_written() {
 
 # restore_time PREFIX NAME [SNAPSHOT_EVERY]: seconds from spawning command-api on topic
 # PREFIX until its /readyz is 200 (every partition restored and claimed); sets RESTORE_KB
-# to its RSS then. With SNAPSHOT_EVERY > 0 it then waits (unmeasured) until every
+# to its RSS then (logging at info: the count of partitions restored from a snapshot is read
+# from its "restoring from a snapshot" lines, which the bench-wide warn level would hide).
+# With SNAPSHOT_EVERY > 0 it then waits (unmeasured) until every
 # partition's snapshot is stored, for the next restore to start from.
 restore_time() {
   local t0 pid every=${3:-0}
@@ -385,7 +387,7 @@ restore_time() {
   CG_HTTP__PORT=$restore_port CG_KAFKA__TOPIC_PREFIX=$1 CG_WRITER__GROUP_ID="bench-$2-$tag" \
     CG_WRITER__ADVERTISED_URL="http://127.0.0.1:$restore_port" CG_REDIS__KEY_PREFIX="cgbench:$tag:$2:" \
     CG_PROVISIONER__ENABLED=false CG_NODE_POOLS__ENABLED=false CG_WRITER__SNAPSHOT_EVERY=$every \
-    spawn "$2-command-api" "$bin/command-api"
+    RUST_LOG=info spawn "$2-command-api" "$bin/command-api"
   pid=$LAST_PID
   CPU_EXTRA="$pid command-api"
   cpu_mark "$2" start
