@@ -3,6 +3,7 @@
 //! them all.
 
 pub mod autoscaling;
+pub mod autoscaling_history;
 pub mod clusters;
 pub mod diagnoses;
 pub mod droplets;
