@@ -3,9 +3,11 @@
 //! model like any other; and when its Redis document is lost, a replay of the log
 //! writes it back, so the limits come back too.
 
+use std::time::Duration;
+
 use deadpool_redis::redis::AsyncCommands;
 use devtools::stack::{ADMIN_TOKEN, Stack, StackOptions};
-use platform::testing::{redis_url, table_checksums};
+use platform::testing::{eventually_some, redis_url, table_checksums};
 use serde_json::{Value, json};
 use views::rate_limit_policy::document_key;
 
@@ -75,7 +77,13 @@ async fn an_override_limits_at_once_and_comes_back_from_the_log() {
     assert_eq!(statuses(&stack, 1).await, [200]);
     // ...until the log is projected again, which writes it back.
     let replay = stack.clean_replay().await.expect("clean replay");
-    let restored: Option<String> = conn.get(&key).await.unwrap();
+    // The projector publishes to Redis after its MariaDB commit, which is what
+    // `clean_replay` waits for: wait for the document itself, with a deadline.
+    let restored = eventually_some(Duration::from_secs(30), || async {
+        let mut conn = client.get_multiplexed_async_connection().await.ok()?;
+        conn.get::<_, Option<String>>(&key).await.ok().flatten()
+    })
+    .await;
     assert!(restored.is_some(), "the replay wrote the document back");
     assert_eq!(statuses(&stack, 1).await, [429], "and the limits are back");
     assert_eq!(
