@@ -3,7 +3,7 @@
 //! `202` with operation `cluster.diagnose` already succeeded, insights that reflect the
 //! hot samples just pushed, a recommendation whose `job_request` the jobs route accepts;
 //! 404 for unknown and foreign clusters; an Idempotency-Key replays the same diagnosis;
-//! the `diagnose` job records one too; the `diagnoses` policy answers 429 past its burst;
+//! the `diagnose` job records one too, and the `monitor` job stores the cluster's health; the `diagnoses` policy answers 429 past its burst;
 //! with the LLM path on, a local fake model's insights are recorded, and the rule engine's
 //! when it answers garbage, names a foreign object or is late.
 
@@ -265,6 +265,52 @@ async fn the_diagnose_job_records_a_diagnosis_of_its_cluster() {
     })
     .await;
     assert!(done.is_some(), "the job succeeds");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_monitor_job_stores_the_health_of_its_cluster() {
+    let log = Log::start();
+    let app = app(&log, false).await;
+    let (id, _, nodes) = running_cluster(&app, "monitor-job").await;
+    push_load(&app, id, &nodes, 95.0).await;
+    let response = app
+        .post("/api/v1/jobs", MEMBER)
+        .json(&json!({"type": "monitor", "args": {"cluster_id": id}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let job_id: Uuid = response.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let done = eventually_some(Duration::from_secs(30), || async {
+        app.writer
+            .observe::<Job>(|j| j.id == job_id && j.status == Some(JobStatus::Succeeded))
+            .into_iter()
+            .next()
+    })
+    .await
+    .expect("the monitor job succeeds");
+    let result: contract::telemetry::ClusterHealth =
+        serde_json::from_str(done.state.result.as_deref().expect("a result")).unwrap();
+    assert_eq!(result.cluster_id, id);
+    assert_eq!(
+        result.status, "warning",
+        "cpu at 95 % is over the 80 % warning line"
+    );
+    let hot: Vec<_> = result.issues.iter().filter(|i| i.metric == "cpu").collect();
+    assert_eq!(
+        hot.len(),
+        nodes.len(),
+        "one cpu issue per node: {:?}",
+        result.issues
+    );
+    assert!(
+        result.issues.iter().all(|i| i.metric == "cpu"),
+        "memory and disk are calm"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

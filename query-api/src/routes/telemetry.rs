@@ -5,14 +5,12 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Duration;
-use contract::telemetry::{ClusterHealth, HealthIssue};
 use domain::telemetry::MetricType;
 use domain::telemetry::health::{self, Latest};
 use platform::auth::Principal;
 use serde::Deserialize;
 use views::cluster::ClusterRow;
-use views::row::rfc3339;
-use views::telemetry::{LATEST_OF_CLUSTER, LatestRow, MetricSampleRow};
+use views::telemetry::{LATEST_OF_CLUSTER, LatestRow, MetricSampleRow, render_health};
 
 use super::resources::{Params, respond_list, visible};
 use crate::error::QueryError;
@@ -30,7 +28,7 @@ pub struct HealthSettings {
 impl Default for HealthSettings {
     fn default() -> Self {
         Self {
-            health_window_seconds: 300,
+            health_window_seconds: health::DEFAULT_WINDOW_SECONDS,
         }
     }
 }
@@ -91,34 +89,10 @@ pub async fn health(
         .collect();
     let now = state.clock.now();
     let evaluated = health::evaluate(&latest, now, Duration::seconds(window_seconds));
-    let issues = evaluated.issues.iter().map(issue).collect();
-    Ok(HttpResponse::Ok().json(ClusterHealth {
-        kind: "cluster_health".into(),
-        cluster_id: cluster.cluster_id,
-        status: evaluated.status.as_str().into(),
-        issues,
-        evaluated_at: rfc3339(now),
-        window: format!("PT{window_seconds}S"),
-        window_seconds: window_seconds.unsigned_abs(),
-    }))
-}
-
-fn issue(issue: &health::Issue) -> HealthIssue {
-    let unit = issue.metric.unit();
-    HealthIssue {
-        node_id: issue.node_id,
-        metric: issue.metric.as_str().into(),
-        value: issue.value,
-        threshold: issue.threshold,
-        unit: unit.into(),
-        severity: issue.severity.as_str().into(),
-        sampled_at: rfc3339(issue.sampled_at),
-        message: format!(
-            "{} at {}{unit} is over {}{unit} on node {}",
-            issue.metric.as_str(),
-            issue.value,
-            issue.threshold,
-            issue.node_id
-        ),
-    }
+    Ok(HttpResponse::Ok().json(render_health(
+        cluster.cluster_id,
+        &evaluated,
+        now,
+        window_seconds,
+    )))
 }

@@ -1,14 +1,17 @@
-//! What `provision` and `scale` share: reading the job owner's pool and changing its
-//! count, each as a `PoolStep` run at the owner of the cluster's partition — here, or
-//! through the internal API when another instance serves it. Never reads or writes a
-//! cluster this instance does not serve by itself.
+//! What the cluster job types share: reading the job owner's pool and changing its
+//! count (`provision`, `scale`), each as a `PoolStep` run at the owner of the cluster's
+//! partition — here, or through the internal API when another instance serves it — and
+//! reading the owner's cluster from this instance's write model (`diagnose`, `monitor`).
+//! Never reads or writes a cluster this instance does not serve by itself.
 
 use std::time::Duration;
 
+use domain::cluster::Cluster;
 use uuid::Uuid;
 
 use super::{Failure, Run};
 use crate::jobs::pool_steps::{self, PoolFacts, PoolStep, SetCount, StepAnswer};
+use crate::writer::Peek;
 
 /// The first wait before asking the pool's owner again, doubled up to `LONGEST_POLL`: a
 /// pool settles in seconds, and an owner elsewhere costs an ownership lookup and an HTTP
@@ -86,4 +89,32 @@ async fn pause(ctx: &Run<'_>, wait: &mut Duration) -> Result<(), Failure> {
         () = tokio::time::sleep(this) => Ok(()),
         () = ctx.cancel.cancelled() => Err(Failure::retryable("CANCELLED", "the attempt was stopped")),
     }
+}
+
+/// Tries while the write model is uncertain about the cluster (a command in flight).
+const UNCERTAIN_TRIES: u32 = 100;
+const UNCERTAIN_WAIT: Duration = Duration::from_millis(20);
+
+/// The job owner's live cluster, read from this instance's write model: `NOT_FOUND`
+/// (fatal) for an unknown, deleted or someone else's cluster, `NOT_SERVED_HERE`
+/// (retryable) when another instance serves its partition.
+pub async fn owned_cluster(ctx: &Run<'_>, cluster_id: Uuid) -> Result<Cluster, Failure> {
+    let not_found = || Failure::fatal("NOT_FOUND", format!("cluster {cluster_id} does not exist"));
+    for _ in 0..UNCERTAIN_TRIES {
+        match ctx.writer.peek::<Cluster>(&cluster_id) {
+            Peek::Present(cluster) if cluster.owner == ctx.job.owner && cluster.is_live() => {
+                return Ok(cluster);
+            }
+            Peek::Present(_) | Peek::Absent => return Err(not_found()),
+            Peek::NotOwned { .. } => {
+                return Err(Failure::retryable(
+                    "NOT_SERVED_HERE",
+                    "the cluster's partition is served by another instance",
+                ));
+            }
+            // A poll interval while a command is read back, not synchronisation.
+            Peek::Uncertain => tokio::time::sleep(UNCERTAIN_WAIT).await,
+        }
+    }
+    Err(Failure::retryable("BUSY", "the cluster stayed busy; retry"))
 }

@@ -4,30 +4,17 @@
 //! its insight counts. The cluster's partition must be served by this instance; on
 //! another instance the attempt fails retryably (no internal diagnose step yet).
 
-use std::time::Duration;
-
-use domain::cluster::Cluster;
 use domain::diagnosis::{Severity, Trigger};
 use platform::auth::{Principal, Role};
 use serde_json::json;
 use uuid::Uuid;
 
+use super::cluster::owned_cluster;
 use super::{Failure, Outcome, Run};
 use crate::diagnosis::{self, Run as DiagnosisRun};
-use crate::writer::Peek;
-
-/// Tries while the write model is uncertain about the cluster (a command in flight).
-const UNCERTAIN_TRIES: u32 = 100;
-const UNCERTAIN_WAIT: Duration = Duration::from_millis(20);
 
 pub async fn run(ctx: &Run<'_>, cluster_id: Uuid) -> Outcome {
-    let cluster = cluster(ctx, cluster_id).await?;
-    if cluster.owner != ctx.job.owner || !cluster.is_live() {
-        return Err(Failure::fatal(
-            "NOT_FOUND",
-            format!("cluster {cluster_id} does not exist"),
-        ));
-    }
+    let cluster = owned_cluster(ctx, cluster_id).await?;
     let now = ctx.now();
     let insights = diagnosis::insights(ctx.writer, ctx.window, &cluster, now);
     let count = |s: Severity| insights.iter().filter(|i| i.severity == s).count();
@@ -64,27 +51,4 @@ pub async fn run(ctx: &Run<'_>, cluster_id: Uuid) -> Outcome {
         "location": diagnosis::location(cluster_id, id),
         "counts": counts,
     }))
-}
-
-async fn cluster(ctx: &Run<'_>, cluster_id: Uuid) -> Result<Cluster, Failure> {
-    for _ in 0..UNCERTAIN_TRIES {
-        match ctx.writer.peek::<Cluster>(&cluster_id) {
-            Peek::Present(cluster) => return Ok(cluster),
-            Peek::Absent => {
-                return Err(Failure::fatal(
-                    "NOT_FOUND",
-                    format!("cluster {cluster_id} does not exist"),
-                ));
-            }
-            Peek::NotOwned { .. } => {
-                return Err(Failure::retryable(
-                    "NOT_SERVED_HERE",
-                    "the cluster's partition is served by another instance",
-                ));
-            }
-            // A poll interval while a command is read back, not synchronisation.
-            Peek::Uncertain => tokio::time::sleep(UNCERTAIN_WAIT).await,
-        }
-    }
-    Err(Failure::retryable("BUSY", "the cluster stayed busy; retry"))
 }

@@ -7,7 +7,7 @@
 mod cluster;
 mod diagnose;
 mod fail;
-mod placeholder;
+mod monitor;
 mod provision;
 mod scale;
 mod sleep;
@@ -181,7 +181,7 @@ pub async fn run(ctx: &Run<'_>) -> Outcome {
             to,
         } => scale::run(ctx, cluster_id, node_pool_id, to).await,
         JobArgs::Diagnose { cluster_id } => diagnose::run(ctx, cluster_id).await,
-        JobArgs::Monitor { cluster_id } => placeholder::run(ctx, "monitor", cluster_id).await,
+        JobArgs::Monitor { cluster_id } => monitor::run(ctx, cluster_id).await,
         JobArgs::Sleep { seconds, steps } => sleep::run(ctx, seconds, steps).await,
         JobArgs::Fail {
             message,

@@ -58,6 +58,10 @@ pub struct Issue {
     pub sampled_at: DateTime<Utc>,
 }
 
+/// How far back samples count for health unless configured otherwise: five minutes, so a
+/// node that stopped reporting stops counting soon but one late sample does not flap it.
+pub const DEFAULT_WINDOW_SECONDS: i64 = 300;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Health {
     pub status: Severity,
