@@ -32,7 +32,29 @@ trap stop_all INT TERM EXIT
 
 [ -s "$run/token" ] || head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' | sed 's/^/cg-dev-/' >"$run/token"
 token=$(cat "$run/token")
+# A month of droplet history (billing's usage; features.md §8 allows a seed event fixture),
+# recorded by a real command-api on a manual clock that starts 30 days ago, is imported once
+# into a fresh dev log, before any service writes to it. Keyed by the broker's cluster id,
+# so `make dev-reset` (a new log) imports it again.
+import_history() {
+  local marker="$run/history.imported" id
+  id=$(cat "$run/kafka/cluster-id" 2>/dev/null || echo "external:$STACK_BROKERS")
+  [ "$(cat "$marker" 2>/dev/null)" = "$id" ] && return
+  say "recording a month of droplet history into the fresh dev log (log: var/dev/logs/history.log)"
+  local file="$run/history.records.jsonl"
+  if CG_TEST_DATABASE_URL=$CG_DB_SERVER_URL CG_TEST_REDIS_URL=$CG_REDIS_URL RUST_LOG=warn \
+    target/debug/record-history "$file" "$STACK_BROKERS" 12 dev 30 >"$run/logs/history.log" 2>&1 &&
+    CG_KAFKA__BROKERS=$STACK_BROKERS CG_DATABASE__URL="$CG_DB_SERVER_URL/$DB_NAME" \
+      target/debug/clustergenie import --in "$file" --topic cluster-events --create 12 >>"$run/logs/history.log" 2>&1; then
+    echo "$id" >"$marker"
+  else
+    say "no history imported (the log is not fresh, or see var/dev/logs/history.log); the demo runs without it"
+    echo "$id" >"$marker"
+  fi
+}
+
 STACK_DIR=$run
+STACK_BEFORE_SERVICES=import_history
 PORT_BASE=8080 DB_NAME=clustergenie REDIS_PREFIX="cg:v1:" STACK_TOKEN=$token KAFKA_DIR="$run/kafka" stack_start
 brokers=$STACK_BROKERS
 stack_spawn prometheus prometheus --config.file="$CG_ROOT/monitoring/prometheus.yml" \

@@ -17,6 +17,8 @@ stack_start() {
   stack_kafka
   mysql -h127.0.0.1 -u"$CG_DB_USER" -p"$CG_DB_PASSWORD" \
     -e "CREATE DATABASE IF NOT EXISTS \`$DB_NAME\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+  # A caller's step between the broker and the services (make dev imports its history).
+  if [ -n "${STACK_BEFORE_SERVICES:-}" ]; then "$STACK_BEFORE_SERVICES"; fi
   export CG_KAFKA__BROKERS=$STACK_BROKERS CG_KAFKA__TOPIC_PREFIX=${TOPIC_PREFIX:-}
   export CG_DATABASE__URL="$CG_DB_SERVER_URL/$DB_NAME"
   export CG_REDIS__URL=$CG_REDIS_URL CG_REDIS__KEY_PREFIX=$REDIS_PREFIX

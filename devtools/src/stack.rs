@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{TimeZone, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use platform::clock::ManualClock;
 use platform::shutdown::Trigger;
 use platform::testing::{
@@ -27,6 +27,10 @@ pub struct StackOptions {
     pub brokers: Option<String>,
     /// The topic prefix (e.g. one the test's log shipping also uses); default: a unique one.
     pub prefix: Option<String>,
+    /// Where the manual clock starts; default: a fixed instant in 2026-11.
+    pub clock_start: Option<DateTime<Utc>>,
+    /// More `token=principal:role` entries beside the stack's own three (`;`-separated).
+    pub extra_tokens: Option<String>,
 }
 
 impl Default for StackOptions {
@@ -36,6 +40,8 @@ impl Default for StackOptions {
             provisioner: true,
             brokers: None,
             prefix: None,
+            clock_start: None,
+            extra_tokens: None,
         }
     }
 }
@@ -87,11 +93,12 @@ impl Stack {
         );
         let database_url = scratch_database().await;
         let redis_prefix = format!("cg:test:{}:", unique_suffix());
-        let clock = Arc::new(ManualClock::new(
+        let start = options.clock_start.unwrap_or_else(|| {
             Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
                 .single()
-                .expect("time"),
-        ));
+                .expect("time")
+        });
+        let clock = Arc::new(ManualClock::new(start));
         let mut stack = Self {
             brokers,
             prefix,
@@ -156,7 +163,11 @@ impl Stack {
     }
 
     pub fn tokens(&self) -> String {
-        format!("{TOKEN}=alice:member;{OTHER_TOKEN}=bob:member;{ADMIN_TOKEN}=root:admin")
+        let own = format!("{TOKEN}=alice:member;{OTHER_TOKEN}=bob:member;{ADMIN_TOKEN}=root:admin");
+        match &self.options.extra_tokens {
+            Some(extra) => format!("{own};{extra}"),
+            None => own,
+        }
     }
 
     fn kafka(&self) -> platform::config::KafkaSettings {

@@ -20,8 +20,7 @@ async fn main() -> anyhow::Result<()> {
     let stack = Stack::start(StackOptions {
         partitions: 4,
         provisioner: true,
-        brokers: None,
-        prefix: None,
+        ..StackOptions::default()
     })
     .await?;
     let web1 = create(&stack, "web-1", "nyc1", "s-1vcpu-1gb", "k-web-1").await?;
