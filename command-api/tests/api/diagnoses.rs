@@ -81,6 +81,35 @@ async fn diagnose(
     request.send().await.unwrap()
 }
 
+/// Enqueues a job of `job_type` on `cluster` as the member; returns its id.
+async fn enqueue(app: &TestApp, job_type: &str, cluster: Uuid) -> Uuid {
+    let response = app
+        .post("/api/v1/jobs", MEMBER)
+        .json(&json!({"type": job_type, "args": {"cluster_id": cluster}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    response.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+/// Job `id` once it has succeeded.
+async fn succeeded(app: &TestApp, id: Uuid) -> Job {
+    eventually_some(Duration::from_secs(30), || async {
+        app.writer
+            .observe::<Job>(|j| j.id == id && j.status == Some(JobStatus::Succeeded))
+            .into_iter()
+            .next()
+            .map(|o| o.state)
+    })
+    .await
+    .expect("the job succeeds")
+}
+
 fn find<'a>(insights: &'a [Insight], check: &str) -> &'a Insight {
     insights
         .iter()
@@ -228,18 +257,7 @@ async fn the_diagnose_job_records_a_diagnosis_of_its_cluster() {
     let log = Log::start();
     let app = app(&log, false).await;
     let (id, _, _) = running_cluster(&app, "diag-job").await;
-    let response = app
-        .post("/api/v1/jobs", MEMBER)
-        .json(&json!({"type": "diagnose", "args": {"cluster_id": id}}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 201);
-    let job_id: Uuid = response.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let job_id = enqueue(&app, "diagnose", id).await;
     let recorded = eventually_some(Duration::from_secs(30), || async {
         app.writer
             .observe::<Diagnosis>(|d| d.trigger == Some(Trigger::Job { job_id }))
@@ -257,14 +275,7 @@ async fn the_diagnose_job_records_a_diagnosis_of_its_cluster() {
             .iter()
             .any(|i| i.check == "pool_telemetry_missing")
     );
-    let done = eventually_some(Duration::from_secs(30), || async {
-        app.writer
-            .observe::<Job>(|j| j.id == job_id && j.status == Some(JobStatus::Succeeded))
-            .into_iter()
-            .next()
-    })
-    .await;
-    assert!(done.is_some(), "the job succeeds");
+    succeeded(&app, job_id).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -273,28 +284,10 @@ async fn the_monitor_job_stores_the_health_of_its_cluster() {
     let app = app(&log, false).await;
     let (id, _, nodes) = running_cluster(&app, "monitor-job").await;
     push_load(&app, id, &nodes, 95.0).await;
-    let response = app
-        .post("/api/v1/jobs", MEMBER)
-        .json(&json!({"type": "monitor", "args": {"cluster_id": id}}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 201);
-    let job_id: Uuid = response.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    let done = eventually_some(Duration::from_secs(30), || async {
-        app.writer
-            .observe::<Job>(|j| j.id == job_id && j.status == Some(JobStatus::Succeeded))
-            .into_iter()
-            .next()
-    })
-    .await
-    .expect("the monitor job succeeds");
+    let job_id = enqueue(&app, "monitor", id).await;
+    let done = succeeded(&app, job_id).await;
     let result: contract::telemetry::ClusterHealth =
-        serde_json::from_str(done.state.result.as_deref().expect("a result")).unwrap();
+        serde_json::from_str(done.result.as_deref().expect("a result")).unwrap();
     assert_eq!(result.cluster_id, id);
     assert_eq!(
         result.status, "warning",
