@@ -74,10 +74,13 @@ export function DeploymentsTab({ clusterId, clusterVersion, onClusterChanged }: 
       </p>
     );
   }
+  // Nothing to offer until the list answered: a server without deployments says so instead of showing a form.
+  if (!list.data && !list.error) return <p className="muted">Loading…</p>;
   const reloadAll = () => Promise.all([list.reload(), revisions.reload(), shownId ? shown.reload() : undefined, onClusterChanged()]).then(() => undefined);
 
   return (
     <div data-testid="cluster-deployments">
+      <h3>New deployment</h3>
       <StartDeploymentForm
         clusterId={clusterId}
         onStarted={(d) => {
@@ -88,9 +91,9 @@ export function DeploymentsTab({ clusterId, clusterVersion, onClusterChanged }: 
       <ProblemMessage error={list.error} onReload={() => list.reload()} />
       {shown.data && <DeploymentDetail deployment={shown.data} onChanged={reloadAll} />}
       <ProblemMessage error={shown.error} />
-      <h3>History</h3>
+      <h3 className="section-title">History</h3>
       {list.data && deployments.length === 0 ? <p className="muted">No deployment yet.</p> : <History list={deployments} shownId={shownId} onShow={setPicked} />}
-      <h3>Revisions</h3>
+      <h3 className="section-title">Revisions</h3>
       <ProblemMessage error={revisions.error} />
       <RevisionsTable clusterId={clusterId} clusterVersion={clusterVersion} revisions={revisions.data?.revisions ?? []} onChanged={reloadAll} />
     </div>

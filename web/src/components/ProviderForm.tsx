@@ -87,6 +87,7 @@ export function ProviderForm({ provider, onSaved, onCancel }: Props) {
             </option>
           ))}
         </select>
+        <span className="small-print">Ctrl- or Cmd-click to pick several.</span>
         <FieldError text={errors.regions} testid="provider-error-regions" />
       </label>
       <label>

@@ -125,7 +125,7 @@ export function ProvidersPage() {
           />
         </section>
       )}
-      <PlacementSimulator />
+      {list.data && <PlacementSimulator />}
     </div>
   );
 }
