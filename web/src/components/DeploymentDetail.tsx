@@ -117,7 +117,7 @@ export function DeploymentDetail({ deployment: d, onChanged }: { deployment: Dep
       {d.strategy.type === "canary" && <CanaryWeight weight={d.canary_weight} />}
       <div className="actions" role="group" aria-label="Deployment actions">
         {VERBS.map((v) => (
-          <button key={v.verb} type="button" className={v.confirm ? "danger" : undefined} disabled={busy || !allowed.includes(v.verb)} onClick={() => void run(v.verb, v.label, v.confirm)} data-testid={`deploy-${v.verb}`}>
+          <button key={v.verb} type="button" className={v.confirm ? "danger" : undefined} disabled={busy || !allowed.includes(v.verb)} onClick={() => void run(v.verb, v.label, v.confirm)} aria-label={`${v.label} deployment`} data-testid={`deploy-${v.verb}`}>
             {v.label}
           </button>
         ))}
