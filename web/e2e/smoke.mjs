@@ -1,7 +1,9 @@
 // Browser smoke test: signs in through the `#token=` link, creates a droplet and waits until the list shows it, then creates
 // a cluster with two pools (2 + 1 nodes) and waits until its page shows status "running" and 3 running nodes, opens its
 // Health, Metrics (sets a demand), Autoscaling (creates a policy, dry run) and Diagnosis (runs one) tabs — the last two
-// and the demand route are skipped, with a line saying so, when the server answers 404 — then enqueues
+// and the demand route are skipped, with a line saying so, when the server answers 404 — then its Cost tab and
+// Deployments tab (starts a rolling deployment, waits until it succeeded), the Billing page (balance, an estimate) and
+// the Providers page (simulates a placement) — each skipped with a line when its routes answer 404 — then enqueues
 // a `sleep` job and watches it live on its page: running with a partial progress bar and log lines already tailed, then
 // succeeded at 100 % with every step's line.
 // Usage: CG_WEB_URL=http://127.0.0.1:8081/ CG_TOKEN=... [CG_SMOKE_TIMEOUT_MS=120000] node e2e/smoke.mjs  (needs Debian's chromium)
@@ -196,6 +198,67 @@ async function clusterTabsScenario(page) {
   }
 }
 
+/** Waits for whichever of the testids attaches first and returns it. */
+async function firstOf(page, ...ids) {
+  await page.locator(ids.map(tid).join(", ")).first().waitFor({ timeout: left() });
+  for (const id of ids) if (await page.locator(tid(id)).count()) return id;
+  return ids[ids.length - 1];
+}
+
+/**
+ * Issue 12 on the new cluster's page: the Cost tab shows month to date; the Deployments tab starts a rolling deployment
+ * (the cluster's first, so it goes straight to promoting) and waits until it succeeded. Each is skipped, with a line
+ * saying so, while the server answers its routes with 404.
+ */
+async function clusterCostAndDeployScenario(page) {
+  await page.click(tid("tab-cost"));
+  if ((await firstOf(page, "cost-mtd", "cost-unavailable")) === "cost-unavailable") console.log("smoke: cluster cost route answers 404: skipped");
+  else console.log(`smoke: cluster cost month to date ${await page.locator(tid("cost-mtd")).innerText()}`);
+
+  await page.click(tid("tab-deployments"));
+  if ((await firstOf(page, "deploy-form", "deployments-unavailable")) === "deployments-unavailable") {
+    console.log("smoke: deployment routes answer 404: skipped");
+    return;
+  }
+  await page.fill(tid("deploy-image"), "registry.example/smoke:1.0");
+  const started = await answerTo(page, "POST", /\/deployments$/, () => page.click(tid("deploy-submit")));
+  if (started?.status() !== 202) throw new Error(`deployment start answered ${started?.status() ?? "nothing"}: ${await page.locator(tid("deploy-form")).innerText()}`);
+  try {
+    await page.waitForFunction(() => document.querySelector('[data-testid="deployment-status"]')?.textContent === "succeeded", null, { timeout: left(), polling: 500 });
+  } catch {
+    throw new Error(`deployment not succeeded within ${DEADLINE_MS} ms (status ${await page.locator(tid("deployment-status")).textContent().catch(() => "?")})`);
+  }
+  console.log("smoke: first deployment succeeded");
+}
+
+/** Billing shows the balance and estimates one droplet; Providers simulates a placement. Skipped on 404 with a line. */
+async function billingAndProvidersScenario(page) {
+  await page.click(tid("nav-billing"));
+  if ((await firstOf(page, "balance-usage", "billing-unavailable")) === "billing-unavailable") console.log("smoke: billing routes answer 404: skipped the balance");
+  else console.log(`smoke: billing month to date ${await page.locator(tid("balance-usage")).innerText()}`);
+  const estimate = await answerTo(page, "POST", /\/billing\/estimates$/, () => page.locator(`${tid("estimate-submit")}:not([disabled])`).click({ timeout: left() }));
+  if (estimate?.status() === 404) console.log("smoke: estimates route answers 404: skipped");
+  else if (!estimate?.ok()) throw new Error(`estimate answered ${estimate?.status() ?? "nothing"}`);
+  else console.log(`smoke: estimate ${await page.locator(tid("estimate-monthly")).innerText({ timeout: left() })} a month`);
+
+  if (!(await page.locator(tid("nav-providers")).count())) {
+    console.log("smoke: no Providers entry (not an admin token): skipped");
+    return;
+  }
+  await page.click(tid("nav-providers"));
+  if ((await firstOf(page, "placement-simulator", "providers-unavailable")) === "providers-unavailable") {
+    console.log("smoke: provider routes answer 404: skipped");
+    return;
+  }
+  const simulated = await answerTo(page, "POST", /\/placements:simulate$/, () => page.click(tid("simulate-submit")));
+  if (simulated?.status() === 404) {
+    console.log("smoke: placement simulator answers 404: skipped");
+    return;
+  }
+  const outcome = await firstOf(page, "simulate-provider", "simulate-no-capacity");
+  console.log(`smoke: placement simulated: ${outcome === "simulate-provider" ? "on " : ""}${await page.locator(tid(outcome)).innerText()}`);
+}
+
 /** The job page's status, progress percent and tailed log lines, read from the DOM. */
 async function jobView(page) {
   return page.evaluate(() => ({
@@ -261,6 +324,8 @@ async function main() {
     await dropletScenario(page);
     await clusterScenario(page);
     await clusterTabsScenario(page);
+    await clusterCostAndDeployScenario(page);
+    await billingAndProvidersScenario(page);
     await jobScenario(page);
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     console.log(`smoke: OK in ${Date.now() - started} ms; screenshot ${SCREENSHOT}`);

@@ -1,6 +1,7 @@
 // Route table of the SPA; App mounts it in a browser router, tests in a memory router.
 import type { RouteObject } from "react-router";
 import { Layout } from "./layout/Layout";
+import { BillingPage } from "./pages/BillingPage";
 import { ClusterDetailPage } from "./pages/ClusterDetailPage";
 import { ClustersPage } from "./pages/ClustersPage";
 import { CreateClusterPage } from "./pages/CreateClusterPage";
@@ -12,6 +13,7 @@ import { JobsPage } from "./pages/JobsPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { ObservabilityPage } from "./pages/ObservabilityPage";
 import { OperationsPage } from "./pages/OperationsPage";
+import { ProvidersPage } from "./pages/ProvidersPage";
 import { QueuesPage } from "./pages/QueuesPage";
 import { RateLimitsPage } from "./pages/RateLimitsPage";
 
@@ -32,6 +34,8 @@ export const routes: RouteObject[] = [
       { path: "events", element: <EventsPage /> },
       { path: "rate-limits", element: <RateLimitsPage /> },
       { path: "observability", element: <ObservabilityPage /> },
+      { path: "billing", element: <BillingPage /> },
+      { path: "providers", element: <ProvidersPage /> },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

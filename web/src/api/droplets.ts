@@ -1,4 +1,5 @@
-// Droplet endpoints of /api/v1: list, get, create, patch (name, tags), actions, delete and operation history.
+// Droplet endpoints of /api/v1: list, get, create (optionally on a provider), patch (name, tags), actions (migrate too),
+// delete and operation history.
 import { query, request, seg, type ApiResponse } from "./client";
 import type { Operation, OperationPage } from "./operations";
 
@@ -22,6 +23,8 @@ export interface Droplet {
   /** Set when the droplet is a node of a cluster. */
   cluster_id?: string | null;
   node_pool_id?: string | null;
+  /** Name of the provider the droplet is placed on (issue 12); absent on servers without providers. */
+  provider?: string | null;
   pending_operation_id?: string | null;
   created_at: string;
   updated_at: string;
@@ -50,6 +53,10 @@ export interface CreateDropletInput {
   size: string;
   image: string;
   tags?: string[];
+  /** Preferred provider by name; placement picks one when omitted. */
+  provider?: string;
+  /** Only providers offering this class. */
+  provider_class?: string;
 }
 
 /** The droplet actions of api.md §11 (DO's names) and the argument each one takes. */
@@ -58,7 +65,8 @@ export type DropletAction =
   | { type: "rename"; name: string }
   | { type: "resize"; size: string }
   | { type: "rebuild"; image: string }
-  | { type: "snapshot"; name: string };
+  | { type: "snapshot"; name: string }
+  | { type: "migrate"; provider: string };
 
 export type ActionType = DropletAction["type"];
 
@@ -66,8 +74,8 @@ export const STATUSES: DropletStatus[] = ["new", "active", "off", "deleting", "d
 
 /** Actions a droplet in `status` accepts (api.md §12.1); everything else is a 409. */
 export function allowedActions(status: DropletStatus): ActionType[] {
-  if (status === "active") return ["power_off", "shutdown", "reboot", "power_cycle", "rename", "rebuild", "snapshot"];
-  if (status === "off") return ["power_on", "resize"];
+  if (status === "active") return ["power_off", "shutdown", "reboot", "power_cycle", "rename", "rebuild", "snapshot", "migrate"];
+  if (status === "off") return ["power_on", "resize", "migrate"];
   return [];
 }
 

@@ -1,4 +1,5 @@
-// Form that creates a droplet (POST /api/v1/droplets) from the API catalog, with prices, tags and field errors.
+// Form that creates a droplet (POST /api/v1/droplets) from the API catalog, with prices, tags, an optional provider
+// (automatic placement when none is chosen) and field errors.
 import { useEffect, useState, type FormEvent } from "react";
 import { ApiError } from "../api/client";
 import { formatPrice } from "../api/catalog";
@@ -7,6 +8,7 @@ import { parseTags } from "../format";
 import { useCatalog, useSizes } from "../hooks/useCatalog";
 import { FieldError } from "./FieldError";
 import { ProblemMessage } from "./ProblemMessage";
+import { ProviderSelect } from "./ProviderSelect";
 import { SizeSelect } from "./SizeSelect";
 
 interface Props {
@@ -20,6 +22,7 @@ export function CreateDropletForm({ onCreated }: Props) {
   const [size, setSize] = useState("");
   const [image, setImage] = useState("");
   const [tags, setTags] = useState("");
+  const [provider, setProvider] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const { sizes } = useSizes(region);
@@ -41,7 +44,7 @@ export function CreateDropletForm({ onCreated }: Props) {
     setError(null);
     try {
       const tagList = parseTags(tags);
-      const res = await createDroplet({ name: name.trim(), region, size, image, ...(tagList.length ? { tags: tagList } : {}) });
+      const res = await createDroplet({ name: name.trim(), region, size, image, ...(tagList.length ? { tags: tagList } : {}), ...(provider ? { provider } : {}) });
       onCreated(res.data.droplet, res.consistencyToken);
       setName("");
       setTags("");
@@ -98,6 +101,11 @@ export function CreateDropletForm({ onCreated }: Props) {
           Tags
           <input name="tags" value={tags} onChange={(e) => setTags(e.target.value)} placeholder="env:prod, team:web" />
           <FieldError text={fieldErrors.tags} />
+        </label>
+        <label>
+          Provider
+          <ProviderSelect name="provider" label="Provider" emptyLabel="automatic placement" value={provider} onChange={setProvider} testid="droplet-provider" />
+          <FieldError text={fieldErrors.provider} />
         </label>
         <button type="submit" className="primary" disabled={busy || !region || !size || !image}>
           {busy ? "Creating…" : "Create"}

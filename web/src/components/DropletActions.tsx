@@ -1,7 +1,9 @@
-// Droplet action buttons and small forms: power on/off, shutdown, reboot, power cycle, rename, resize (off only), rebuild, snapshot.
+// Droplet action buttons and small forms: power on/off, shutdown, reboot, power cycle, rename, resize (off only), rebuild,
+// snapshot and migrate (to another provider).
 import { useState, type FormEvent, type ReactNode } from "react";
 import { allowedActions, type ActionType, type Droplet, type DropletAction } from "../api/droplets";
 import { useCatalog } from "../hooks/useCatalog";
+import { ProviderSelect } from "./ProviderSelect";
 import { SizeSelect } from "./SizeSelect";
 
 interface Props {
@@ -41,6 +43,7 @@ export function DropletActions({ droplet: d, busy, onAction }: Props) {
   const [size, setSize] = useState("");
   const [image, setImage] = useState("");
   const [snapshot, setSnapshot] = useState("");
+  const [target, setTarget] = useState("");
   const allowed = allowedActions(d.status);
   const can = (t: ActionType) => !busy && !d.locked && allowed.includes(t);
 
@@ -76,6 +79,9 @@ export function DropletActions({ droplet: d, busy, onAction }: Props) {
         onSubmit={() => onAction({ type: "snapshot", name: snapshot.trim() }).then(() => setSnapshot(""))}
       >
         <input aria-label="Snapshot name" placeholder="snapshot name" value={snapshot} onChange={(e) => setSnapshot(e.target.value)} />
+      </InlineForm>
+      <InlineForm label="Migrate" disabled={!can("migrate") || !target} onSubmit={() => onAction({ type: "migrate", provider: target }).then(() => setTarget(""))}>
+        <ProviderSelect label="Migrate to provider" emptyLabel="provider…" value={target} onChange={setTarget} exclude={[d.provider]} testid="migrate-provider" />
       </InlineForm>
     </div>
   );

@@ -107,6 +107,12 @@ export function DropletDetail({ id, onChanged }: Props) {
             </dd>
             <dt>Image</dt>
             <dd>{d.image}</dd>
+            {d.provider !== undefined && (
+              <>
+                <dt>Provider</dt>
+                <dd data-testid="droplet-provider-name">{d.provider ?? "—"}</dd>
+              </>
+            )}
             <dt>Networks</dt>
             <dd>{d.networks?.v4?.map((n) => `${n.ip_address} (${n.type})`).join(", ") || "—"}</dd>
             {isNode && (

@@ -4,6 +4,7 @@ import { Outlet } from "react-router";
 import { getToken, resetConsistency } from "../api/client";
 import { resetRateLimit } from "../api/rateLimitHeaders";
 import { clearCatalogCache } from "../api/catalog";
+import { forgetRole } from "../api/role";
 import { ConfirmProvider } from "../components/ConfirmProvider";
 import { ToastProvider } from "../components/ToastProvider";
 import { consumeSignInFragment } from "../signin";
@@ -15,6 +16,7 @@ export function Layout() {
 
   const tokenChanged = useCallback((next: string) => {
     clearCatalogCache();
+    forgetRole();
     resetConsistency();
     resetRateLimit();
     setTokenState(next);
@@ -35,7 +37,7 @@ export function Layout() {
         <div className="app">
           <TopBar token={token} onTokenChange={tokenChanged} />
           <div className="shell">
-            <Sidebar />
+            <Sidebar key={`nav:${token}`} />
             <main className="content" key={token}>
               {token ? (
                 <Outlet />

@@ -1,5 +1,7 @@
-// Left navigation: Dashboard, Droplets, Clusters (+ New cluster), Operations, Jobs (+ Queues), Events, Rate limits, Observability.
+// Left navigation: Dashboard, Droplets, Clusters (+ New cluster), Operations, Jobs (+ Queues), Events, Rate limits, Observability,
+// Billing and (admins only) Providers. Hiding an entry is a convenience, not a guard: the API checks the role.
 import { NavLink } from "react-router";
+import { useIsAdmin } from "../hooks/useIsAdmin";
 
 const ITEMS = [
   { to: "/", label: "Dashboard", testid: "nav-dashboard", end: true },
@@ -12,13 +14,17 @@ const ITEMS = [
   { to: "/events", label: "Events", testid: "nav-events", end: true },
   { to: "/rate-limits", label: "Rate limits", testid: "nav-rate-limits", end: true },
   { to: "/observability", label: "Observability", testid: "nav-observability", end: true },
+  { to: "/billing", label: "Billing", testid: "nav-billing", end: true },
+  { to: "/providers", label: "Providers", testid: "nav-providers", end: true, admin: true },
 ];
 
 export function Sidebar() {
+  // Shown until a 403 says otherwise, so an admin never waits for the probe to see it.
+  const admin = useIsAdmin() !== false;
   return (
     <nav className="sidebar" aria-label="Main">
       <ul>
-        {ITEMS.map((item) => (
+        {ITEMS.filter((item) => admin || !item.admin).map((item) => (
           <li key={item.to} className={item.sub ? "sub" : undefined}>
             <NavLink to={item.to} end={item.end} data-testid={item.testid}>
               {item.label}

@@ -1,6 +1,6 @@
 // /clusters/:id: status, facts, rename/tags (PATCH), delete with If-Match after a confirm, pools & nodes; Metrics (with the
-// demo demand control), Health, Autoscaling, Diagnosis, Timeline and Operations tabs; reloaded by live events of the
-// cluster and of droplets (its nodes).
+// demo demand control), Health, Autoscaling, Diagnosis, Deployments, Cost, Timeline and Operations tabs; reloaded by live
+// events of the cluster and of droplets (its nodes).
 import { useSearchParams, useParams, Link } from "react-router";
 import { deleteCluster, getCluster, listNodePools, patchCluster, type NodePoolWithNodes } from "../api/clusters";
 import { ApiError } from "../api/client";
@@ -10,7 +10,9 @@ import { AutoscalingTab } from "../components/AutoscalingTab";
 import { ClusterHealthPanel } from "../components/ClusterHealthPanel";
 import { ClusterMetrics } from "../components/ClusterMetrics";
 import { DemandControl } from "../components/DemandControl";
+import { DeploymentsTab } from "../components/DeploymentsTab";
 import { DiagnosisTab } from "../components/DiagnosisTab";
+import { ClusterCostTab } from "../components/ClusterCostTab";
 import { ClusterOperations } from "../components/ClusterOperations";
 import { ClusterTimeline } from "../components/ClusterTimeline";
 import { NodePoolCard } from "../components/NodePoolCard";
@@ -31,6 +33,8 @@ const TABS = [
   { id: "health", label: "Health" },
   { id: "autoscaling", label: "Autoscaling" },
   { id: "diagnosis", label: "Diagnosis" },
+  { id: "deployments", label: "Deployments" },
+  { id: "cost", label: "Cost" },
   { id: "timeline", label: "Timeline" },
   { id: "operations", label: "Operations" },
 ] as const;
@@ -185,6 +189,8 @@ export function ClusterDetailPage() {
         {tab === "health" && <ClusterHealthPanel clusterId={c.id} nodeNames={nodeNamesOf(poolList)} />}
         {tab === "autoscaling" && <AutoscalingTab clusterId={c.id} pools={poolList} onPoolsChanged={reloadAll} />}
         {tab === "diagnosis" && <DiagnosisTab clusterId={c.id} />}
+        {tab === "deployments" && <DeploymentsTab clusterId={c.id} clusterVersion={c.version} onClusterChanged={() => cluster.reload()} />}
+        {tab === "cost" && <ClusterCostTab clusterId={c.id} poolNames={Object.fromEntries(poolList.map((p) => [p.id, p.name]))} />}
         {tab === "timeline" && <ClusterTimeline clusterId={c.id} />}
         {tab === "operations" && <ClusterOperations clusterId={c.id} />}
         {tab === "overview" && (

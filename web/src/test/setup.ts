@@ -4,6 +4,7 @@ import { afterEach, vi } from "vitest";
 import { clearCatalogCache } from "../api/catalog";
 import { resetConsistency } from "../api/client";
 import { resetRateLimit } from "../api/rateLimitHeaders";
+import { forgetRole } from "../api/role";
 
 // Two cores run several test files at once: give findBy*/waitFor more time than the 1 s default.
 configure({ asyncUtilTimeout: 4000 });
@@ -12,6 +13,7 @@ afterEach(() => {
   cleanup();
   localStorage.clear();
   clearCatalogCache();
+  forgetRole();
   resetConsistency();
   resetRateLimit();
   vi.unstubAllGlobals();
