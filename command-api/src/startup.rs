@@ -14,6 +14,7 @@ use domain::cluster::Cluster;
 use domain::diagnosis::Diagnosis;
 use domain::droplet::Droplet;
 use domain::job::Job;
+use domain::provider::Provider;
 use domain::queue::QueueControl;
 use domain::rate_limit_policy::RateLimitPolicy;
 use domain::reservation::NameReservation;
@@ -58,6 +59,7 @@ pub fn kinds() -> Kinds {
         .register::<QueueControl>()
         .register::<Diagnosis>()
         .register::<AutoscalingPolicy>()
+        .register::<Provider>()
 }
 
 pub struct Application {
