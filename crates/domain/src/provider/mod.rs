@@ -253,8 +253,14 @@ impl Provider {
 
 fn merged(spec: &Spec, patch: &SpecPatch) -> Spec {
     Spec {
-        regions: patch.regions.clone().unwrap_or_else(|| spec.regions.clone()),
-        classes: patch.classes.clone().unwrap_or_else(|| spec.classes.clone()),
+        regions: patch
+            .regions
+            .clone()
+            .unwrap_or_else(|| spec.regions.clone()),
+        classes: patch
+            .classes
+            .clone()
+            .unwrap_or_else(|| spec.classes.clone()),
         capacity: patch.capacity.unwrap_or(spec.capacity),
         price_hourly_override: patch
             .price_hourly_override
