@@ -78,7 +78,12 @@ async fn admins_list_and_read_providers_with_their_free_slots() {
     let names: Vec<&str> = page.providers.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, vec!["alpha", "bravo"]);
     let one: Resource = conforms(
-        &ok(&app, &format!("/api/v1/providers/{}", bravo.provider_id), ADMIN).await,
+        &ok(
+            &app,
+            &format!("/api/v1/providers/{}", bravo.provider_id),
+            ADMIN,
+        )
+        .await,
     );
     assert_eq!((one.capacity, one.reserved, one.available), (4, 3, 1));
     let members: ProviderPage = conforms(&ok(&app, "/api/v1/providers", ALICE).await);
