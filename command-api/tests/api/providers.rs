@@ -3,8 +3,9 @@
 //! version, capacity never below what is reserved, delete refused while slots are held),
 //! placement racing for the last slots (never over-booked, every loser a 409
 //! NO_CAPACITY), slots given back by deletion and by a failed provisioning, migration
-//! moving the count, the simulation reserving nothing, and the sweep releasing a slot
-//! whose droplet never came to be.
+//! moving the count, the simulation reserving nothing, the sweep releasing a slot whose
+//! droplet never came to be, and placement from an instance that does not serve the
+//! providers' partition (through its owner over the internal API).
 
 use command_api::providers::steps::{self, Step};
 use contract::droplet::Droplet as DropletResource;
@@ -409,4 +410,53 @@ async fn a_slot_whose_droplet_never_came_to_be_is_swept() {
         reserved_becomes(&app, edge.id, 0).await,
         "the sweep releases it"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn placement_works_from_every_instance_through_the_providers_owner() {
+    let log = Log::start();
+    let first_settings = settings(&log, false);
+    let mut second_settings = settings(&log, false);
+    second_settings.writer.group_id = first_settings.writer.group_id.clone();
+    let first = spawn_with(first_settings).await;
+    let second = spawn_with(second_settings).await;
+    let owned = |app: &TestApp| app.writer.phases().iter().filter(|p| p.is_some()).count();
+    let split = eventually(std::time::Duration::from_secs(60), || async {
+        owned(&first) == 2 && owned(&second) == 2
+    });
+    assert!(split.await, "the group split the 4 partitions");
+    first.wait_until_ready().await;
+    let partition = command_api::providers::partition(&first.writer);
+    let (owner, other) = if first.writer.serves(partition) {
+        (&first, &second)
+    } else {
+        (&second, &first)
+    };
+    // Registered through the instance that does not serve the providers: forwarded.
+    let edge = register(other, provider_body("edge-1", &["nyc1"], 20)).await;
+    // Keys route creates to every partition, so some droplets live on each instance and
+    // place through the providers' owner over the internal API.
+    for (i, app) in [&first, &second].into_iter().cycle().take(8).enumerate() {
+        let response = app
+            .post("/api/v1/droplets", MEMBER)
+            .header("Idempotency-Key", format!("placed-{i}"))
+            .json(&droplet_body(&format!("web-{i}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 202, "create {i}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["droplet"]["provider"], "edge-1");
+    }
+    assert_eq!(provider(owner, edge.id).await.reserved(), 8);
+    let simulated = other
+        .post("/api/v1/placements:simulate", MEMBER)
+        .json(&json!({"region": "nyc1"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(simulated.status(), 200);
+    let placement: Placement = conforms(&simulated.json().await.unwrap());
+    assert_eq!(placement.provider, "edge-1");
+    assert_eq!(provider(owner, edge.id).await.reserved(), 8);
 }
