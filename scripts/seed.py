@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""`make dev` seed data, through the public API only (as a user would): standalone
-droplets (one powered off), a running production cluster with two pools, a staging
+"""`make dev` seed data, through the public API only (as a user would): three providers
+(registered first, so every droplet and node is placed on one), standalone droplets (one
+powered off), a running production cluster with two pools, a staging
 cluster that is scaled up once it runs, and a lab cluster deleted once it runs, so the
 SPA shows resources in different states and operations of every kind; the simulator's
 demand of prod (`spike`: CPU over 80 % three ticks in twelve) and staging (`flapping`:
@@ -77,7 +78,23 @@ def settled(collection, name, states):
     return wait_for(check, f"{name} to be {'/'.join(states)}")
 
 
+PROVIDERS = [
+    {"name": "edge-nyc", "regions": ["nyc1", "nyc3"], "classes": ["standard"], "capacity": 20},
+    {"name": "core-fra", "regions": ["fra1", "ams3"], "classes": ["standard", "highmem"],
+     "capacity": 10, "price_hourly_override": "0.0125"},
+    {"name": "west-sfo", "regions": ["sfo3"], "classes": ["standard", "gpu"], "capacity": 8},
+]
+
+
+def seed_providers():
+    for body in PROVIDERS:
+        status, answer, _ = call("POST", "/api/v1/providers", body, key=f"seed-provider-{body['name']}")
+        if status not in (201, 409):
+            raise SystemExit(f"seeding provider {body['name']}: {status} {answer}")
+
+
 def main():
+    seed_providers()
     droplet = {"region": "nyc1", "size": "s-1vcpu-1gb", "image": "ubuntu-24-04-x64"}
     for name, tags in [("web-1", ["env:prod"]), ("web-2", ["env:prod"]), ("db-1", ["env:prod", "role:db"])]:
         create("droplets", {"name": name, "tags": tags, **droplet})
@@ -103,7 +120,7 @@ def main():
     prod = settled("clusters", "prod", ["running"])
     seed_jobs(prod)
     seed_policy(prod)
-    print("seeded: droplets web-1, web-2, db-1 (off); clusters prod (demand spike, pool web under the"
+    print("seeded: providers edge-nyc, core-fra, west-sfo; droplets web-1, web-2, db-1 (off); clusters prod (demand spike, pool web under the"
           " \"CPU autoscale\" policy), staging (scaled to 3, demand flapping), lab (deleted); jobs: sleep,"
           " fail (retries to dead), scheduled, cancelled, provision on prod")
 

@@ -1,8 +1,9 @@
 //! The internal API between command-api instances (never exposed outside the deployment
 //! network, authenticated by the shared `writer.internal_token`): running one name
 //! reservation step at the owner of the reservation's partition, a job's node-pool step at
-//! the owner of the cluster's partition, and asking the owner of a resource's partition
-//! what it holds. One hop only: a request that lands on a
+//! the owner of the cluster's partition, a provider step (placement, reserve, release)
+//! at the owner of the providers' partition, and asking the owner of a resource's
+//! partition what it holds. One hop only: a request that lands on a
 //! non-owner answers 503, so a stale ownership directory can never loop.
 
 use std::time::Duration;
@@ -16,6 +17,7 @@ use uuid::Uuid;
 use crate::jobs::pool_steps::{self, NotOwned, PoolStep, StepAnswer};
 use crate::names::{Names, Step, StepOutcome};
 use crate::ownership::Directory;
+use crate::providers::steps::{self as provider_steps, Answer, Step as ProviderStep};
 use crate::writer::{Peek, SubmitError, Writer};
 
 /// What a name's holder looks like to the owner of its partition.
@@ -103,6 +105,32 @@ impl InternalClient {
             .json()
             .await
             .map_err(|_| SubmitError::Unavailable("the cluster's owner answered garbage"))
+    }
+
+    /// Runs a provider step at the owner of the providers' partition.
+    pub async fn provider_step(
+        &self,
+        partition: i32,
+        step: &ProviderStep,
+    ) -> Result<Answer, SubmitError> {
+        let url = self.owner_url(partition).await?;
+        let answer = self
+            .http
+            .post(format!("{url}/internal/v1/provider_steps"))
+            .bearer_auth(&self.token)
+            .json(step)
+            .send()
+            .await
+            .map_err(|_| SubmitError::Unavailable("the providers' owner did not answer"))?;
+        if answer.status().as_u16() != 200 {
+            return Err(SubmitError::Unavailable(
+                "the providers' owner refused the step",
+            ));
+        }
+        answer
+            .json()
+            .await
+            .map_err(|_| SubmitError::Unavailable("the providers' owner answered garbage"))
     }
 
     pub async fn holder(
@@ -199,6 +227,20 @@ pub async fn pool_step(
         Err(NotOwned(partition)) => {
             Err(crate::error::problem(&SubmitError::NotOwned { partition }))
         }
+    }
+}
+
+/// `POST /internal/v1/provider_steps`
+pub async fn provider_step(
+    req: HttpRequest,
+    token: web::Data<InternalToken>,
+    writer: web::Data<Writer>,
+    step: web::Json<ProviderStep>,
+) -> Result<HttpResponse, Problem> {
+    token.check(&req)?;
+    match provider_steps::run_here(&writer, &step).await {
+        Ok(answer) => Ok(HttpResponse::Ok().json(answer)),
+        Err(error) => Err(crate::error::problem(&error)),
     }
 }
 

@@ -23,6 +23,8 @@ pub mod outcomes;
 pub mod ownership;
 /// Idempotency-Key scope and fingerprint; If-Match parsing.
 pub mod preconditions;
+/// Providers: placement and reservations in the providers' partition, and their sweep.
+pub mod providers;
 /// The reconcilers: droplets, node pools, name reservations.
 pub mod reconcile;
 /// HTTP handlers, one per command, and the route table.

@@ -14,6 +14,7 @@ use domain::cluster::Cluster;
 use domain::diagnosis::Diagnosis;
 use domain::droplet::Droplet;
 use domain::job::Job;
+use domain::provider::Provider;
 use domain::queue::QueueControl;
 use domain::rate_limit_policy::RateLimitPolicy;
 use domain::reservation::NameReservation;
@@ -36,6 +37,8 @@ use crate::jobs::metrics::JobMetrics;
 use crate::jobs::pool::WorkerPool;
 use crate::names::Names;
 use crate::ownership::Directory;
+use crate::providers::Providers;
+use crate::providers::sweep::ReservationSweep;
 use crate::reconcile::addresses::MAX_PARTITIONS;
 use crate::reconcile::autoscaler::{Autoscaler, DecisionMetrics};
 use crate::reconcile::droplets::DropletReconciler;
@@ -58,6 +61,7 @@ pub fn kinds() -> Kinds {
         .register::<QueueControl>()
         .register::<Diagnosis>()
         .register::<AutoscalingPolicy>()
+        .register::<Provider>()
 }
 
 pub struct Application {
@@ -65,6 +69,7 @@ pub struct Application {
     server: Server,
     writer: Writer,
     names: Names,
+    providers: Providers,
     internal: InternalClient,
     readiness: Readiness,
     settings: Settings,
@@ -103,6 +108,7 @@ impl Application {
         )?;
         let internal = InternalClient::new(directory.clone(), &settings.writer.internal_token)?;
         let names = Names::new(writer.clone(), internal.clone());
+        let providers = Providers::new(writer.clone(), internal.clone());
         let forwarding = Forwarding {
             directory,
             relay: Relay::new(Duration::from_millis(
@@ -119,6 +125,7 @@ impl Application {
             writer: writer.clone(),
             forwarding,
             names: names.clone(),
+            providers: providers.clone(),
         };
         let window = SampleWindow::new(chrono::Duration::seconds(
             settings.node_metrics.window_seconds.max(1),
@@ -150,6 +157,7 @@ impl Application {
             server,
             writer,
             names,
+            providers,
             internal,
             readiness,
             settings,
@@ -181,6 +189,7 @@ impl Application {
             server,
             writer,
             names,
+            providers,
             internal,
             readiness,
             settings,
@@ -193,8 +202,12 @@ impl Application {
         } = self;
         let mut supervisor = Supervisor::new(readiness.clone());
         if settings.provisioner.enabled {
-            let reconciler =
-                DropletReconciler::new(writer.clone(), names.clone(), settings.provisioner.clone());
+            let reconciler = DropletReconciler::new(
+                writer.clone(),
+                names.clone(),
+                providers.clone(),
+                settings.provisioner.clone(),
+            );
             let stop = supervisor.shutdown();
             supervisor.spawn("droplet_reconciler", async move {
                 reconciler.run(stop).await;
@@ -202,10 +215,25 @@ impl Application {
             });
         }
         if settings.node_pools.enabled {
-            let pools =
-                NodePoolReconciler::new(writer.clone(), names.clone(), settings.node_pools.clone());
+            let pools = NodePoolReconciler::new(
+                writer.clone(),
+                names.clone(),
+                providers.clone(),
+                settings.node_pools.clone(),
+            );
+            let sweep = ReservationSweep::new(
+                writer.clone(),
+                providers,
+                internal.clone(),
+                &settings.node_pools,
+            );
             let reservations =
                 ReservationReconciler::new(writer.clone(), names, internal, &settings.node_pools);
+            let stop = supervisor.shutdown();
+            supervisor.spawn("provider_reservation_sweep", async move {
+                sweep.run(stop).await;
+                Ok(())
+            });
             let stop = supervisor.shutdown();
             supervisor.spawn("node_pool_reconciler", async move {
                 pools.run(stop).await;

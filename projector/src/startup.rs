@@ -41,6 +41,7 @@ use views::diagnosis::DiagnosisRow;
 use views::droplet::DropletRow;
 use views::job::JobRow;
 use views::job::queue::QueueRow;
+use views::provider::ProviderRow;
 use views::rate_limit_policy::RateLimitPolicyRow;
 
 /// What the live projector projects: one line per aggregate type and per view.
@@ -54,6 +55,7 @@ pub fn projection() -> Projection {
         .state_view::<QueueRow>()
         .state_view::<DiagnosisRow>()
         .state_view::<AutoscalingPolicyRow>()
+        .state_view::<ProviderRow>()
         .aggregate::<NameReservation>()
         .view(OperationView)
         .view(TimelineView)

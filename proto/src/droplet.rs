@@ -44,6 +44,8 @@ impl WireEvent for DropletEvent {
         ("droplet.cancel_requested", SCHEMA_VERSION),
         ("droplet.creation_cancelled", SCHEMA_VERSION),
         ("droplet.name_released", SCHEMA_VERSION),
+        ("droplet.migrated", SCHEMA_VERSION),
+        ("droplet.capacity_released", SCHEMA_VERSION),
     ];
 
     fn encode(&self) -> Encoded {
@@ -100,6 +102,7 @@ fn encode(event: &DropletEvent) -> Vec<u8> {
                 node_pool_id: n.node_pool_id.to_string(),
             }),
             operation_id: id_text(c.operation_id),
+            provider: c.provider.clone(),
         }
         .encode_to_vec(),
         E::Provisioned {
@@ -178,6 +181,19 @@ fn encode(event: &DropletEvent) -> Vec<u8> {
             operation_id,
         } => value_set(name.as_ref(), *at, *operation_id),
         E::NameReleased { name, at } => value_set(name.as_ref(), *at, None),
+        E::CapacityReleased { provider, at } => value_set(provider, *at, None),
+        E::Migrated {
+            from,
+            to,
+            at,
+            operation_id,
+        } => wire::DropletMigrated {
+            from_provider: from.clone(),
+            to_provider: to.clone(),
+            at: Some(to_timestamp(*at)),
+            operation_id: id_text(*operation_id),
+        }
+        .encode_to_vec(),
         E::TagsChanged { tags, at } => wire::DropletTagsChanged {
             tags: tags.clone(),
             at: Some(to_timestamp(*at)),
@@ -284,7 +300,19 @@ fn decode(event_type: &str, bytes: &[u8]) -> Result<DropletEvent, DecodeError> {
                 operation_id: optional_uuid(&e.operation_id, "operation_id")?,
             }
         }
-        "droplet.rebuilt" | "droplet.snapshot_taken" | "droplet.name_released" => {
+        "droplet.migrated" => {
+            let e: wire::DropletMigrated = payload(bytes)?;
+            E::Migrated {
+                from: e.from_provider,
+                to: e.to_provider,
+                at: from_timestamp(e.at.as_ref(), "at")?,
+                operation_id: optional_uuid(&e.operation_id, "operation_id")?,
+            }
+        }
+        "droplet.rebuilt"
+        | "droplet.snapshot_taken"
+        | "droplet.name_released"
+        | "droplet.capacity_released" => {
             let e: wire::DropletValueSet = payload(bytes)?;
             let at = from_timestamp(e.at.as_ref(), "at")?;
             let operation_id = optional_uuid(&e.operation_id, "operation_id")?;
@@ -298,6 +326,10 @@ fn decode(event_type: &str, bytes: &[u8]) -> Result<DropletEvent, DecodeError> {
                     name: name(&e.value, "value")?,
                     at,
                     operation_id,
+                },
+                "droplet.capacity_released" => E::CapacityReleased {
+                    provider: e.value,
+                    at,
                 },
                 _ => E::NameReleased {
                     name: name(&e.value, "value")?,
@@ -344,6 +376,7 @@ fn creation_requested(e: wire::DropletCreationRequested) -> Result<DropletEvent,
         disk_gb: e.disk_gb,
         tags: e.tags,
         node_of,
+        provider: e.provider,
         operation_id: optional_uuid(&e.operation_id, "operation_id")?,
         at: from_timestamp(e.at.as_ref(), "at")?,
     }))

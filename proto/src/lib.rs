@@ -10,6 +10,7 @@ mod diagnosis;
 mod droplet;
 mod job;
 mod metrics;
+mod provider;
 mod queue;
 mod rate_limit_policy;
 mod record;

@@ -2,8 +2,10 @@
 //! partitions this instance serves. A droplet `new` for longer than the simulated
 //! provisioning time becomes `active` with an address (or `error`, at the configured
 //! failure rate, drawn from a seeded RNG); one `deleting` long enough becomes `deleted`;
-//! one deleted past its purge time is purged; names it gave up are released. It acts
-//! only through ordinary commands, so a restart never acts twice.
+//! one deleted past its purge time is purged; names and provider slots it gave up are
+//! released (release, then a droplet event recording it: a crash between the two only
+//! repeats an idempotent release). It acts only through ordinary commands, so a restart
+//! never acts twice.
 
 use std::collections::HashMap;
 
@@ -18,11 +20,13 @@ use super::addresses::AddressBook;
 use super::submit_all;
 use crate::config::ProvisionerSettings;
 use crate::names::{Names, system};
+use crate::providers::Providers;
 use crate::writer::{Command, Observed, Submission, Writer};
 
 pub struct DropletReconciler {
     writer: Writer,
     names: Names,
+    providers: Providers,
     settings: ProvisionerSettings,
     rng: StdRng,
     /// Address books per partition, with the assignment generation they were built for.
@@ -30,11 +34,17 @@ pub struct DropletReconciler {
 }
 
 impl DropletReconciler {
-    pub fn new(writer: Writer, names: Names, settings: ProvisionerSettings) -> Self {
+    pub fn new(
+        writer: Writer,
+        names: Names,
+        providers: Providers,
+        settings: ProvisionerSettings,
+    ) -> Self {
         let rng = StdRng::seed_from_u64(settings.seed);
         Self {
             writer,
             names,
+            providers,
             settings,
             rng,
             books: HashMap::new(),
@@ -59,15 +69,20 @@ impl DropletReconciler {
         let observed = self.writer.observe::<Droplet>(needs_work);
         let mut due = Vec::new();
         let mut releases = Vec::new();
+        let mut slots = Vec::new();
         for o in observed.iter().filter(|o| !o.pending) {
             due.extend(self.next_command(o, now));
             for name in &o.state.names_to_release {
                 releases.push((o.state.clone(), name.clone()));
             }
+            for provider in &o.state.providers_to_release {
+                slots.push((o.state.clone(), provider.clone()));
+            }
         }
-        let issued = due.len() + releases.len();
+        let issued = due.len() + releases.len() + slots.len();
         submit_all(&self.writer, due).await;
         self.release_names(releases).await;
+        self.release_slots(slots).await;
         issued
     }
 
@@ -167,12 +182,39 @@ impl DropletReconciler {
     }
 }
 
-/// Droplets with simulated work outstanding or names to give back.
+impl DropletReconciler {
+    /// Releases each provider slot a droplet gave up, then records that it did.
+    async fn release_slots(&self, slots: Vec<(Droplet, String)>) {
+        let now = self.writer.clock().now();
+        let work = slots.into_iter().map(|(droplet, provider)| async move {
+            self.providers.release(&provider, droplet.id).await?;
+            let command = DropletCommand::MarkCapacityReleased { provider, at: now };
+            self.writer
+                .submit(system_command(
+                    &self.writer,
+                    &droplet,
+                    command,
+                    "droplet.capacity_released",
+                ))
+                .await
+        });
+        for error in futures::future::join_all(work)
+            .await
+            .into_iter()
+            .filter_map(Result::err)
+        {
+            tracing::debug!(%error, "releasing a droplet's provider slot failed; will retry next pass");
+        }
+    }
+}
+
+/// Droplets with simulated work outstanding, or names or provider slots to give back.
 fn needs_work(d: &Droplet) -> bool {
     matches!(
         d.status,
         Some(DropletStatus::New | DropletStatus::Deleting | DropletStatus::Deleted)
     ) || !d.names_to_release.is_empty()
+        || !d.providers_to_release.is_empty()
 }
 
 /// A reconciler's command on `droplet`, checked against the version it looked at.

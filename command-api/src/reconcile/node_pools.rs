@@ -23,6 +23,7 @@ use super::droplets::system_command;
 use super::submit_all;
 use crate::config::NodePoolSettings;
 use crate::names::{Names, system};
+use crate::providers::Providers;
 use crate::workflows::droplets::{self as droplet_flow, NewDroplet};
 use crate::writer::{Command, Observed, Submission, Writer};
 
@@ -32,6 +33,7 @@ const NODE_IMAGE: &str = "debian-12-x64";
 pub struct NodePoolReconciler {
     writer: Writer,
     names: Names,
+    providers: Providers,
     settings: NodePoolSettings,
     /// Consecutive passes each cluster has been short of running nodes.
     short_passes: HashMap<Uuid, u32>,
@@ -52,10 +54,16 @@ struct Plan {
 }
 
 impl NodePoolReconciler {
-    pub fn new(writer: Writer, names: Names, settings: NodePoolSettings) -> Self {
+    pub fn new(
+        writer: Writer,
+        names: Names,
+        providers: Providers,
+        settings: NodePoolSettings,
+    ) -> Self {
         Self {
             writer,
             names,
+            providers,
             settings,
             short_passes: HashMap::new(),
         }
@@ -443,6 +451,8 @@ impl NodePoolReconciler {
                 cluster_id: cluster.id,
                 node_pool_id: pool.id,
             }),
+            preferred_provider: None,
+            provider_class: None,
             partition: self.writer.partition_of(&cluster.id),
             principal: system(),
             idempotency: None,
@@ -453,7 +463,7 @@ impl NodePoolReconciler {
     async fn create_nodes(&self, creates: Vec<NewDroplet>) {
         let work = creates
             .into_iter()
-            .map(|new| droplet_flow::create(&self.writer, &self.names, new));
+            .map(|new| droplet_flow::create(&self.writer, &self.names, &self.providers, new));
         for error in futures::future::join_all(work)
             .await
             .into_iter()

@@ -13,6 +13,7 @@ use uuid::Uuid;
 use super::forward::{self, Forwarding};
 use super::respond;
 use crate::names::Names;
+use crate::providers::Providers;
 use crate::workflows;
 use crate::writer::{Accepted, Peek, Submission, SubmitError, Writer};
 
@@ -21,6 +22,7 @@ pub struct Services {
     pub writer: Writer,
     pub forwarding: Forwarding,
     pub names: Names,
+    pub providers: Providers,
 }
 
 /// Submits, forwarding the whole request to the owner when another instance serves

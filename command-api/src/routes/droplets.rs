@@ -10,16 +10,18 @@ use platform::kafka::partition_for;
 use platform::problem::Problem;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
+use uuid::Uuid;
 use views::droplet::DropletRow;
 
 use super::common::{self, Services, finish, forward_to, parse_id};
 use super::metadata::{self, MetadataRoute};
 use super::{body, input, respond};
-use crate::error;
 use crate::names::Reserved;
 use crate::preconditions;
+use crate::providers;
+use crate::workflows::appended_nothing;
 use crate::workflows::droplets::{self as flow, NewDroplet};
-use crate::writer::{Accepted, Command, SubmitError};
+use crate::writer::{Accepted, Command, Submission, SubmitError};
 
 const CREATE_ROUTE: &str = "/api/v1/droplets";
 const PATCH_ROUTE: &str = "/api/v1/droplets/{id}";
@@ -60,6 +62,8 @@ pub async fn create(
             image: input.image.clone(),
             tags: input.tags.clone(),
             node_of: None,
+            preferred_provider: input.provider.clone(),
+            provider_class: input.provider_class.clone(),
             partition,
             principal: principal.clone(),
             idempotency: idempotency.clone().map(|mut key| {
@@ -76,11 +80,15 @@ pub async fn create(
             .into_iter()
             .next()
             .ok_or_else(|| Problem::invalid_argument("no droplet to create"))?;
-        return respond::outcome(flow::create(writer, &services.names, new).await);
+        let result = flow::create(writer, &services.names, &services.providers, new).await;
+        return match result {
+            Err(error) => Err(providers::problem(&error, "#/provider")),
+            accepted => respond::outcome(accepted),
+        };
     }
     let accepted = create_all(&services, news)
         .await
-        .map_err(|e| error::problem(&e))?;
+        .map_err(|e| providers::problem(&e, "#/provider"))?;
     Ok(common::merged(&accepted, bulk_body(&accepted)))
 }
 
@@ -108,7 +116,7 @@ async fn create_all(
     let holds: Vec<Reserved> = reserved.iter().map(|(held, _)| *held).collect();
     let mut accepted = Vec::new();
     for (held, new) in holds.into_iter().zip(news) {
-        accepted.push(flow::create_reserved(writer, names, new, held).await?);
+        accepted.push(flow::create_reserved(writer, names, &services.providers, new, held).await?);
     }
     Ok(accepted)
 }
@@ -167,6 +175,10 @@ pub async fn action(
         Action::Rename(name) => Some(name.clone()),
         _ => None,
     };
+    let migrate_to = match &action {
+        Action::Migrate(provider) => Some(provider.clone()),
+        _ => None,
+    };
     let command = DropletCommand::Act {
         action,
         operation_id,
@@ -193,9 +205,51 @@ pub async fn action(
             flow::location(state.id),
         )
     });
-    let result =
-        common::submit_renaming::<Droplet>(&services, &principal, id, rename_to, submission).await;
-    finish(&req, raw, &services, result).await
+    let result = match migrate_to {
+        Some(target) => migrate(&services, &principal, id, &target, submission).await,
+        None => {
+            common::submit_renaming::<Droplet>(&services, &principal, id, rename_to, submission)
+                .await
+        }
+    };
+    match result {
+        Err(error @ SubmitError::Domain(_)) => Err(providers::problem(&error, "#/provider")),
+        result => finish(&req, raw, &services, result).await,
+    }
+}
+
+/// A migration (features.md §2.8): reserve a slot on the target first (its partition's
+/// owner decides), then move the droplet; the source's slot is released by the droplet
+/// reconciler once `Migrated` is in the log, and a refused move gives the target's back.
+/// To the user the slot moves at once: the droplet never runs without one.
+async fn migrate(
+    services: &Services,
+    principal: &Principal,
+    id: Uuid,
+    target: &str,
+    submission: Submission,
+) -> Result<Accepted, SubmitError> {
+    let droplet = common::settled::<Droplet>(services, &id).await?;
+    if !principal.can_see(&droplet.owner) {
+        return Err(SubmitError::NotFound("droplet"));
+    }
+    // Already there: the droplet refuses the move, and its own slot must stay.
+    if droplet.provider.as_deref() == Some(target) {
+        return services.writer.submit(submission).await;
+    }
+    let placed = services
+        .providers
+        .reserve(target, id, Some(&droplet.region))
+        .await?;
+    let result = services.writer.submit(submission).await;
+    if let Err(error) = &result
+        && placed.fresh
+        && appended_nothing(error)
+        && let Err(error) = services.providers.release(target, id).await
+    {
+        tracing::warn!(%error, "giving back a refused migration's slot failed");
+    }
+    result
 }
 
 #[derive(Debug, Deserialize)]
@@ -261,6 +315,7 @@ fn command_name(action: &str) -> &'static str {
         "resize" => "droplet.resize",
         "rebuild" => "droplet.rebuild",
         "snapshot" => "droplet.snapshot",
+        "migrate" => "droplet.migrate",
         _ => "droplet.action",
     }
 }

@@ -17,6 +17,7 @@ pub mod metadata;
 pub mod metrics;
 pub mod node_pools;
 pub mod operations;
+pub mod providers;
 pub mod queues;
 pub mod rate_limits;
 pub mod respond;
@@ -159,6 +160,26 @@ pub fn table() -> Vec<ApiRoute> {
         ),
         route(
             M::POST,
+            providers::COLLECTION_ROUTE,
+            web::post().to(providers::create),
+        ),
+        route(
+            M::PATCH,
+            providers::ITEM_ROUTE,
+            web::patch().to(providers::patch),
+        ),
+        route(
+            M::DELETE,
+            providers::ITEM_ROUTE,
+            web::delete().to(providers::delete),
+        ),
+        route(
+            M::POST,
+            providers::SIMULATE_ROUTE,
+            web::post().to(providers::simulate),
+        ),
+        route(
+            M::POST,
             "/api/v1/queues/{name:[^/:]+}:pause",
             web::post().to(queues::pause),
         ),
@@ -195,6 +216,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route(
         "/internal/v1/pool_steps",
         web::post().to(crate::internal::pool_step),
+    )
+    .route(
+        "/internal/v1/provider_steps",
+        web::post().to(crate::internal::provider_step),
     )
     .route(
         "/internal/v1/holders/{kind}/{id}",

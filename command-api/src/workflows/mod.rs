@@ -17,7 +17,7 @@ use crate::writer::{Accepted, SubmitError};
 
 /// Whether a failed command certainly appended nothing (so a reservation taken for it
 /// can be released now) rather than maybe (then the reconciler decides later).
-fn appended_nothing(error: &SubmitError) -> bool {
+pub(crate) fn appended_nothing(error: &SubmitError) -> bool {
     matches!(
         error,
         SubmitError::Domain(_)

@@ -138,6 +138,7 @@ fn droplet(id: Uuid, n: usize, t: DateTime<Utc>) -> Vec<RawEvent> {
             disk_gb: 25,
             tags: vec!["env:test".into()],
             node_of: None,
+            provider: None,
             operation_id: Some(Uuid::from_u128(n as u128 + 7)),
             at: t,
         })],

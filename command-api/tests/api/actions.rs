@@ -201,9 +201,10 @@ async fn unknown_or_malformed_actions_are_422_and_append_nothing() {
         (json!({"type": "fly"}), "#/type", "UNKNOWN_ACTION"),
         (
             json!({"type": "migrate", "provider": "p1"}),
-            "#/type",
-            "UNSUPPORTED_ACTION",
+            "#/provider",
+            "UNKNOWN_PROVIDER",
         ),
+        (json!({"type": "migrate"}), "#/provider", "REQUIRED"),
         (json!({}), "#/type", "REQUIRED"),
         (json!({"type": 7}), "#/type", "INVALID_TYPE"),
         (

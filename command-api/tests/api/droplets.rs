@@ -105,6 +105,7 @@ async fn invalid_transitions_and_locks_are_409_with_metadata() {
             "rename",
             "rebuild",
             "snapshot",
+            "migrate",
             "delete"
         ])
     );

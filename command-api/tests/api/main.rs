@@ -19,6 +19,7 @@ mod jobs;
 mod metrics;
 mod names;
 mod patch;
+mod providers;
 mod rate_limits;
 mod roles;
 mod snapshots;

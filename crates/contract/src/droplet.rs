@@ -40,6 +40,9 @@ pub struct Droplet {
     pub node_pool_id: Option<Uuid>,
     #[schema(required = true)]
     pub pending_operation_id: Option<Uuid>,
+    /// The name of the provider it runs on; `null` when placed without providers.
+    #[schema(required = true, example = "edge-nyc")]
+    pub provider: Option<String>,
     #[schema(format = DateTime)]
     pub created_at: String,
     #[schema(format = DateTime)]

@@ -16,6 +16,7 @@ pub mod observability;
 pub mod openapi;
 pub mod operation;
 pub mod problem;
+pub mod provider;
 pub mod rate_limit;
 pub mod requests;
 pub mod telemetry;

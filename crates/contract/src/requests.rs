@@ -33,9 +33,13 @@ pub struct DropletCreate {
     /// ≤ 64 KiB.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_data: Option<String>,
-    /// Placement on a named provider (parity; no providers are offered yet).
+    /// The preferred provider (by name): chosen if it serves the region and class and
+    /// has room, else placement picks the provider with the most free slots.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
+    /// Only providers offering this class.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_class: Option<String>,
 }
 
 impl RequestBody for DropletCreate {
@@ -48,6 +52,7 @@ impl RequestBody for DropletCreate {
         "tags",
         "user_data",
         "provider",
+        "provider_class",
     ];
 }
 
@@ -82,7 +87,7 @@ pub enum DropletActionType {
     Rename,
     /// Needs `name` (of the snapshot).
     Snapshot,
-    /// Needs `provider` (parity; rejected until providers exist).
+    /// Needs `provider` (a name): reserves a slot there, moves, releases the old one.
     Migrate,
 }
 

@@ -33,6 +33,18 @@ fn accepted_fields_are_the_documented_properties() {
     let spec = spec();
     let cases = [
         ("DropletCreate", fields::<DropletCreate>()),
+        (
+            "ProviderCreate",
+            fields::<contract::provider::ProviderCreate>(),
+        ),
+        (
+            "ProviderPatch",
+            fields::<contract::provider::ProviderPatch>(),
+        ),
+        (
+            "PlacementSimulate",
+            fields::<contract::provider::PlacementSimulate>(),
+        ),
         ("DropletPatch", fields::<DropletPatch>()),
         ("DropletAction", fields::<DropletAction>()),
         ("ClusterCreate", fields::<ClusterCreate>()),

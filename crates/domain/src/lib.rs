@@ -13,6 +13,7 @@ pub mod job;
 pub mod log_validity;
 pub mod name;
 pub mod operation;
+pub mod provider;
 pub mod queue;
 pub mod rate_limit_policy;
 pub mod record;

@@ -50,6 +50,10 @@ pub struct DropletRow {
     /// JSON array of names still to release.
     pub names_to_release: String,
     pub provisioned_at: Option<DateTime<Utc>>,
+    pub provider: Option<String>,
+    pub holds_capacity: bool,
+    /// JSON array of provider names whose slot is still to release.
+    pub providers_to_release: String,
 }
 
 impl StateRow for DropletRow {
@@ -85,6 +89,9 @@ impl StateRow for DropletRow {
         "cancel_requested",
         "names_to_release",
         "provisioned_at",
+        "provider",
+        "holds_capacity",
+        "providers_to_release",
     ];
 
     fn from_state(state: &Droplet) -> Option<Self> {
@@ -119,6 +126,9 @@ impl StateRow for DropletRow {
             cancel_requested: pending.is_some_and(|p| p.cancel_requested),
             names_to_release: json_text(&names(&state.names_to_release)),
             provisioned_at: state.provisioned_at,
+            provider: state.provider.clone(),
+            holds_capacity: state.holds_capacity,
+            providers_to_release: json_text(&state.providers_to_release),
         })
     }
 
@@ -174,6 +184,12 @@ impl StateRow for DropletRow {
             delete_time: self.delete_time,
             purge_time: self.purge_time,
             version: self.version,
+            provider: self.provider.clone(),
+            holds_capacity: self.holds_capacity,
+            providers_to_release: from_json_text(
+                &self.providers_to_release,
+                "providers_to_release",
+            )?,
         })
     }
 
@@ -207,6 +223,9 @@ impl StateRow for DropletRow {
             .bind(self.cancel_requested)
             .bind(&self.names_to_release)
             .bind(self.provisioned_at)
+            .bind(&self.provider)
+            .bind(self.holds_capacity)
+            .bind(&self.providers_to_release)
     }
 
     fn id(&self) -> Uuid {
@@ -257,6 +276,7 @@ impl DropletRow {
             cluster_id: self.cluster_id,
             node_pool_id: self.node_pool_id,
             pending_operation_id: self.pending_operation_id,
+            provider: self.provider.clone(),
             created_at: rfc3339(self.created_at),
             updated_at: rfc3339(self.updated_at),
             delete_time: self.delete_time.map(rfc3339),

@@ -13,6 +13,7 @@ pub mod job;
 pub mod notify;
 pub mod operation;
 pub mod parked;
+pub mod provider;
 pub mod rate_limit_policy;
 pub mod row;
 pub mod telemetry;

@@ -48,6 +48,9 @@ impl WireState for Droplet {
             delete_time: time(self.delete_time),
             purge_time: time(self.purge_time),
             version: self.version,
+            provider: self.provider.clone(),
+            holds_capacity: self.holds_capacity,
+            providers_to_release: self.providers_to_release.clone(),
         }
         .encode_to_vec()
     }
@@ -90,6 +93,9 @@ impl WireState for Droplet {
             delete_time: optional_time(s.delete_time.as_ref(), "delete_time")?,
             purge_time: optional_time(s.purge_time.as_ref(), "purge_time")?,
             version: s.version,
+            provider: s.provider,
+            holds_capacity: s.holds_capacity,
+            providers_to_release: s.providers_to_release,
         })
     }
 }

@@ -9,6 +9,7 @@ mod cluster;
 mod diagnosis;
 mod droplet;
 mod job;
+mod provider;
 mod queue;
 mod rate_limit_policy;
 mod reservation;

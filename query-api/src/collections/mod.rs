@@ -11,4 +11,5 @@ pub mod events;
 pub mod jobs;
 pub mod metrics;
 pub mod operations;
+pub mod providers;
 pub mod timeline;

@@ -27,6 +27,7 @@ use views::cluster::ClusterRow;
 use views::droplet::DropletRow;
 use views::job::JobRow;
 use views::operation::OperationRow;
+use views::provider::ProviderRow;
 
 use crate::forward;
 
@@ -140,6 +141,8 @@ pub fn table() -> Vec<ApiRoute> {
         get("/api/v1/jobs/{id}/logs", web::get().to(jobs::logs)),
         get("/api/v1/jobs/{id}/logs:stream", web::get().to(jobs::stream)),
         get("/api/v1/queues", web::get().to(queues::list)),
+        get("/api/v1/providers", web::get().to(list::<ProviderRow>)),
+        get("/api/v1/providers/{id}", web::get().to(one::<ProviderRow>)),
         get(
             "/api/v1/autoscaling_policies",
             web::get().to(list::<AutoscalingPolicyRow>),

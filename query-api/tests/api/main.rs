@@ -17,6 +17,7 @@ mod monitoring;
 mod observability;
 mod operations;
 mod parked_events;
+mod providers;
 mod rate_limits;
 mod telemetry;
 mod test_app;

@@ -171,6 +171,9 @@ pub fn droplet(owner: &str, name: &str, created_at: DateTime<Utc>) -> DropletRow
         cancel_requested: false,
         names_to_release: "[]".into(),
         provisioned_at: Some(at),
+        provider: None,
+        holds_capacity: false,
+        providers_to_release: "[]".into(),
     }
 }
 

@@ -27,6 +27,9 @@ pub struct CreateInput {
     pub size: Size,
     pub image: String,
     pub tags: Vec<String>,
+    /// The preferred provider (a name) and the class filter of placement.
+    pub provider: Option<String>,
+    pub provider_class: Option<String>,
 }
 
 pub fn create(body: &Map<String, Value>) -> Result<CreateInput, Problem> {
@@ -47,13 +50,8 @@ pub fn create(body: &Map<String, Value>) -> Result<CreateInput, Problem> {
             ),
         );
     }
-    if let Some(provider) = f.string("provider") {
-        f.error(
-            "provider",
-            "UNKNOWN_PROVIDER",
-            format!("provider {provider} does not exist"),
-        );
-    }
+    let provider = f.string("provider").map(str::to_owned);
+    let provider_class = f.string("provider_class").map(str::to_owned);
     f.finish()?;
     match (region, size, image) {
         (Some(region), Some(size), Some(image)) if !names.is_empty() => Ok(CreateInput {
@@ -63,6 +61,8 @@ pub fn create(body: &Map<String, Value>) -> Result<CreateInput, Problem> {
             size,
             image,
             tags,
+            provider,
+            provider_class,
         }),
         _ => Err(Problem::invalid_argument("the droplet could not be read")),
     }
@@ -139,14 +139,9 @@ pub fn action(body: &Map<String, Value>) -> Result<Action, Problem> {
         Some("snapshot") => f.name("name", true).map(Action::Snapshot),
         Some("resize") => f.size("size", None, true).map(Action::Resize),
         Some("rebuild") => f.image("image").map(Action::Rebuild),
-        Some("migrate") => {
-            f.error(
-                "type",
-                "UNSUPPORTED_ACTION",
-                "migrate needs providers, which are not offered yet",
-            );
-            None
-        }
+        Some("migrate") => f
+            .required_string("provider")
+            .map(|p| Action::Migrate(p.to_owned())),
         Some(other) => {
             f.error(
                 "type",
@@ -304,11 +299,8 @@ mod tests {
             Ok(Action::Resize(_))
         ));
         assert_eq!(
-            action(&obj(json!({"type": "migrate", "provider": "x"})))
-                .expect_err("x")
-                .errors[0]
-                .code,
-            "UNSUPPORTED_ACTION"
+            action(&obj(json!({"type": "migrate", "provider": "x"}))).ok(),
+            Some(Action::Migrate("x".into()))
         );
         assert_eq!(
             action(&obj(json!({"type": "fly"}))).expect_err("x").errors[0].code,

@@ -7,6 +7,7 @@ pub mod demand;
 pub mod droplets;
 mod fields;
 pub mod jobs;
+pub mod providers;
 
 pub use fields::Fields;
 

@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod observability;
 pub mod operations;
 pub mod params;
+pub mod providers;
 pub mod rate_limits;
 pub mod telemetry;
 
@@ -64,6 +65,8 @@ use crate::problem::Problem;
         autoscaling::get_autoscaling_policy, autoscaling::patch_autoscaling_policy,
         autoscaling::delete_autoscaling_policy, autoscaling::evaluate_autoscaling_policy,
         autoscaling::autoscaling_policy_events, autoscaling::autoscaling_policy_decisions,
+        providers::list_providers, providers::create_provider, providers::get_provider,
+        providers::patch_provider, providers::delete_provider, providers::simulate_placement,
     ),
     components(schemas(Problem)),
     modifiers(&Everywhere),
@@ -79,6 +82,7 @@ use crate::problem::Problem;
         (name = "telemetry", description = "Node samples and derived health (features.md §2.6)"),
         (name = "diagnoses", description = "Rule-based diagnosis with evidence and recommendations (api.md §15)"),
         (name = "autoscaling", description = "Node-pool autoscaling policies, their scaling history and decision log (api.md §13)"),
+        (name = "providers", description = "Providers, placement and capacity (features.md §2.8)"),
     )
 )]
 struct ApiDoc;

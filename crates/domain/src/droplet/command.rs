@@ -57,6 +57,11 @@ pub enum DropletCommand {
         name: ResourceName,
         at: DateTime<Utc>,
     },
+    /// The slot reserved on `provider` was released.
+    MarkCapacityReleased {
+        provider: String,
+        at: DateTime<Utc>,
+    },
 }
 
 /// The DO actions of `POST /droplets/{id}/actions`.
@@ -72,6 +77,8 @@ pub enum Action {
     Resize(Size),
     Rebuild(String),
     Snapshot(ResourceName),
+    /// Move to the named provider, whose slot is already reserved for the droplet.
+    Migrate(String),
 }
 
 /// Who asks for a deletion: a user may not delete a node behind its pool's back.
@@ -92,6 +99,8 @@ pub struct CreateDroplet {
     pub tags: Vec<String>,
     /// Set when the droplet is a node of a cluster's node pool.
     pub node_of: Option<NodeOf>,
+    /// The provider placement chose (its slot already reserved), if providers exist.
+    pub provider: Option<String>,
     pub operation_id: Uuid,
     pub at: DateTime<Utc>,
 }
@@ -116,6 +125,7 @@ impl Action {
             Self::Resize(_) => "resize",
             Self::Rebuild(_) => "rebuild",
             Self::Snapshot(_) => "snapshot",
+            Self::Migrate(_) => "migrate",
         }
     }
 }
@@ -135,6 +145,7 @@ impl DropletCommand {
             Self::Purge { .. } => "purge",
             Self::RequestCancel { .. } => "cancel",
             Self::MarkNameReleased { .. } => "release_name",
+            Self::MarkCapacityReleased { .. } => "release_capacity",
         }
     }
 

@@ -128,6 +128,15 @@ fn decide_existing(
             })
         }
         (_, C::MarkNameReleased { .. }) => Ok(Vec::new()),
+        (_, C::MarkCapacityReleased { provider, at })
+            if state.providers_to_release.contains(provider) =>
+        {
+            one(DropletEvent::CapacityReleased {
+                provider: provider.clone(),
+                at: *at,
+            })
+        }
+        (_, C::MarkCapacityReleased { .. }) => Ok(Vec::new()),
         (status, command) => Err(DropletError::InvalidTransition {
             from: status.as_str(),
             action: command.action(),
@@ -190,6 +199,17 @@ fn act(
         },
         (_, Action::Rebuild(image)) => DropletEvent::Rebuilt {
             image: image.clone(),
+            at,
+            operation_id: op,
+        },
+        (_, Action::Migrate(to)) if state.provider.as_ref() == Some(to) => {
+            return Err(DropletError::SameProvider {
+                provider: to.clone(),
+            });
+        }
+        (_, Action::Migrate(to)) => DropletEvent::Migrated {
+            from: state.provider.clone().filter(|_| state.holds_capacity),
+            to: to.clone(),
             at,
             operation_id: op,
         },
@@ -273,6 +293,7 @@ fn creation_requested(create: &CreateDroplet) -> DropletEvent {
         disk_gb: create.size.disk_gb,
         tags: create.tags.clone(),
         node_of: create.node_of,
+        provider: create.provider.clone(),
         operation_id: Some(create.operation_id),
         at: create.at,
     })
@@ -300,10 +321,11 @@ pub fn allowed_actions(status: DropletStatus) -> Vec<&'static str> {
             "rename",
             "rebuild",
             "snapshot",
+            "migrate",
             "delete",
         ],
         DropletStatus::Off => vec![
-            "power_on", "resize", "rename", "rebuild", "snapshot", "delete",
+            "power_on", "resize", "rename", "rebuild", "snapshot", "migrate", "delete",
         ],
         DropletStatus::Error => vec!["delete"],
         DropletStatus::Deleting | DropletStatus::Deleted | DropletStatus::Purged => vec![],

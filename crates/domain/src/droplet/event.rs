@@ -102,6 +102,18 @@ pub enum DropletEvent {
         name: ResourceName,
         at: DateTime<Utc>,
     },
+    /// Moved to provider `to` (whose slot was reserved first); `from` is released after.
+    Migrated {
+        from: Option<String>,
+        to: String,
+        at: DateTime<Utc>,
+        operation_id: Option<Uuid>,
+    },
+    /// The slot on `provider` was given back.
+    CapacityReleased {
+        provider: String,
+        at: DateTime<Utc>,
+    },
 }
 
 /// The facts of a new droplet, resolved from the catalog when the command was decided.
@@ -118,6 +130,8 @@ pub struct CreationRequested {
     pub disk_gb: u32,
     pub tags: Vec<String>,
     pub node_of: Option<NodeOf>,
+    /// The provider holding its slot; `None` without providers (and in older records).
+    pub provider: Option<String>,
     pub operation_id: Option<Uuid>,
     pub at: DateTime<Utc>,
 }
@@ -146,6 +160,8 @@ impl DropletEvent {
             Self::CancelRequested { .. } => "droplet.cancel_requested",
             Self::CreationCancelled { .. } => "droplet.creation_cancelled",
             Self::NameReleased { .. } => "droplet.name_released",
+            Self::Migrated { .. } => "droplet.migrated",
+            Self::CapacityReleased { .. } => "droplet.capacity_released",
         }
     }
 
@@ -171,7 +187,9 @@ impl DropletEvent {
             | Self::Purged { at }
             | Self::CancelRequested { at, .. }
             | Self::CreationCancelled { at, .. }
-            | Self::NameReleased { at, .. } => *at,
+            | Self::NameReleased { at, .. }
+            | Self::Migrated { at, .. }
+            | Self::CapacityReleased { at, .. } => *at,
         }
     }
 }

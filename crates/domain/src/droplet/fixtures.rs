@@ -21,6 +21,7 @@ pub fn created(id: Uuid, name: &str, at: DateTime<Utc>) -> DropletEvent {
         disk_gb: 25,
         tags: vec!["env:test".into()],
         node_of: None,
+        provider: None,
         operation_id: Some(Uuid::from_u128(id.as_u128() ^ 0xffff)),
         at,
     })

@@ -52,6 +52,8 @@ pub enum DropletError {
     ManagedByNodePool,
     #[error("size {size} is not offered in {region}")]
     SizeNotOffered { size: &'static str, region: String },
+    #[error("the droplet already runs on provider {provider}")]
+    SameProvider { provider: String },
 }
 
 impl DomainError for DropletError {
@@ -95,6 +97,12 @@ impl DomainError for DropletError {
             )
             .meta("size", *size)
             .meta("region", region.clone()),
+            Self::SameProvider { provider } => Rejection::new(
+                RejectionKind::Invalid,
+                "droplet",
+                format!("the droplet already runs on provider {provider}"),
+            )
+            .meta("provider", provider.clone()),
             Self::ManagedByNodePool => Rejection::new(
                 RejectionKind::FailedPrecondition,
                 "droplet",
@@ -167,6 +175,8 @@ fn evolve(mut state: Droplet, event: &DropletEvent) -> Droplet {
             (state.vcpus, state.memory_mb, state.disk_gb) = (c.vcpus, c.memory_mb, c.disk_gb);
             state.tags.clone_from(&c.tags);
             state.node_of = c.node_of;
+            state.provider.clone_from(&c.provider);
+            state.holds_capacity = c.provider.is_some();
             state.status = Some(DropletStatus::New);
             state.pending_operation = c
                 .operation_id
@@ -183,6 +193,7 @@ fn evolve(mut state: Droplet, event: &DropletEvent) -> Droplet {
             state.failure_reason = Some(reason.clone());
             state.status = Some(DropletStatus::Error);
             state.pending_operation = None;
+            give_up_capacity(&mut state);
         }
         E::PoweredOff { .. } | E::ShutDown { .. } => state.status = Some(DropletStatus::Off),
         E::PoweredOn { .. } => state.status = Some(DropletStatus::Active),
@@ -220,6 +231,7 @@ fn evolve(mut state: Droplet, event: &DropletEvent) -> Droplet {
             state.purge_time = Some(*purge_at);
             state.pending_operation = None;
             state.names_to_release.push(state.name.clone());
+            give_up_capacity(&mut state);
         }
         E::Purged { .. } => state.status = Some(DropletStatus::Purged),
         E::CancelRequested { .. } => {
@@ -232,6 +244,26 @@ fn evolve(mut state: Droplet, event: &DropletEvent) -> Droplet {
             state.pending_operation = None;
         }
         E::NameReleased { name, .. } => state.names_to_release.retain(|n| n != name),
+        E::Migrated { from, to, .. } => {
+            state.providers_to_release.extend(from.iter().cloned());
+            // A provider moved back to before its release holds the droplet's slot again.
+            state.providers_to_release.retain(|p| p != to);
+            state.provider = Some(to.clone());
+            state.holds_capacity = true;
+        }
+        E::CapacityReleased { provider, .. } => {
+            state.providers_to_release.retain(|p| p != provider);
+        }
     }
     state
+}
+
+/// The droplet no longer needs its slot: it is to be released (level-triggered).
+fn give_up_capacity(state: &mut Droplet) {
+    if state.holds_capacity {
+        state.holds_capacity = false;
+        if let Some(provider) = &state.provider {
+            state.providers_to_release.push(provider.clone());
+        }
+    }
 }

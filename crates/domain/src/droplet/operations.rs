@@ -60,6 +60,7 @@ pub(super) fn facts(event: &DropletEvent, id: Uuid, principal: &str) -> Vec<Oper
         E::Resized { operation_id, .. } => now(operation_id, "droplet.resize"),
         E::Rebuilt { operation_id, .. } => now(operation_id, "droplet.rebuild"),
         E::SnapshotTaken { operation_id, .. } => now(operation_id, "droplet.snapshot"),
+        E::Migrated { operation_id, .. } => now(operation_id, "droplet.migrate"),
         E::DeletionRequested {
             operation_id,
             superseded,

@@ -79,6 +79,13 @@ pub struct Droplet {
     pub pending_operation: Option<PendingOperation>,
     /// Names this droplet held and must still release (after a rename or its deletion).
     pub names_to_release: Vec<ResourceName>,
+    /// The provider it was placed on (kept after it gave the slot back, for history).
+    pub provider: Option<String>,
+    /// Whether it still holds its slot on `provider`.
+    pub holds_capacity: bool,
+    /// Providers whose slot it gave up and must still release (after a migration, a
+    /// failed provisioning or its deletion).
+    pub providers_to_release: Vec<String>,
     pub created_at: Option<DateTime<Utc>>,
     /// When provisioning finished: a node's `ready_at`.
     pub provisioned_at: Option<DateTime<Utc>>,

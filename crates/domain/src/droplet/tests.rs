@@ -38,6 +38,7 @@ fn create_command(node_of: Option<NodeOf>) -> DropletCommand {
         image: "ubuntu-24-04-x64".into(),
         tags: vec!["env:prod".into()],
         node_of,
+        provider: None,
         operation_id: op(1),
         at: at(0),
     })
@@ -632,4 +633,106 @@ proptest! {
         assert_fold_is_incremental::<Droplet>(&history);
         prop_assert_eq!(Droplet::replay(&history), incremental);
     }
+}
+
+// ---- Providers: the slot a droplet holds, and giving it back level-triggered. ----
+
+fn created_on(provider: &str) -> DropletEvent {
+    let DropletCommand::Create(mut create) = create_command(None) else {
+        unreachable!("create_command builds a create")
+    };
+    create.provider = Some(provider.into());
+    Droplet::default()
+        .decide(&DropletCommand::Create(create))
+        .expect("create is accepted")
+        .remove(0)
+}
+
+fn migrated(from: Option<&str>, to: &str) -> DropletEvent {
+    DropletEvent::Migrated {
+        from: from.map(str::to_owned),
+        to: to.into(),
+        at: at(4),
+        operation_id: Some(op(4)),
+    }
+}
+
+#[test]
+fn a_droplet_created_on_a_provider_holds_its_slot() {
+    let state = Droplet::replay(&[created_on("edge-1")]);
+    assert_eq!(state.provider.as_deref(), Some("edge-1"));
+    assert!(state.holds_capacity && state.providers_to_release.is_empty());
+    let state = Droplet::replay(&[created()]);
+    assert!(state.provider.is_none() && !state.holds_capacity);
+}
+
+#[test]
+fn migrate_moves_the_droplet_and_leaves_the_source_to_release() {
+    let state = Scenario::<Droplet>::given(vec![created_on("edge-1"), provisioned()])
+        .when(act(Action::Migrate("edge-2".into()), 4, 4))
+        .then(vec![migrated(Some("edge-1"), "edge-2")]);
+    assert_eq!(state.provider.as_deref(), Some("edge-2"));
+    assert_eq!(state.providers_to_release, vec!["edge-1".to_owned()]);
+    Scenario::<Droplet>::given(vec![created(), provisioned(), off()])
+        .when(act(Action::Migrate("edge-2".into()), 4, 4))
+        .then(vec![migrated(None, "edge-2")]);
+}
+
+#[test]
+fn migrate_to_the_same_provider_or_while_new_is_refused() {
+    Scenario::<Droplet>::given(vec![created_on("edge-1"), provisioned()])
+        .when(act(Action::Migrate("edge-1".into()), 4, 4))
+        .then_error(DropletError::SameProvider {
+            provider: "edge-1".into(),
+        });
+    let error = Scenario::<Droplet>::given(vec![created_on("edge-1")])
+        .when(act(Action::Migrate("edge-2".into()), 4, 4))
+        .error();
+    assert!(matches!(error, DropletError::Locked { .. }));
+}
+
+#[test]
+fn a_failed_provisioning_or_a_deletion_gives_the_slot_up_once() {
+    let failed = DropletEvent::ProvisioningFailed {
+        reason: "boom".into(),
+        at: at(2),
+        operation_id: Some(op(1)),
+    };
+    let state = Droplet::replay(&[created_on("edge-1"), failed.clone()]);
+    assert_eq!(state.providers_to_release, vec!["edge-1".to_owned()]);
+    let deleted = DropletEvent::Deleted {
+        at: at(6),
+        purge_at: at(7),
+        operation_id: None,
+    };
+    let requested = DropletEvent::DeletionRequested {
+        at: at(5),
+        operation_id: Some(op(9)),
+        superseded: None,
+    };
+    let state = Droplet::replay(&[created_on("edge-1"), failed, requested, deleted]);
+    assert_eq!(state.providers_to_release, vec!["edge-1".to_owned()]);
+}
+
+#[test]
+fn marking_a_release_records_it_once() {
+    let failed = DropletEvent::ProvisioningFailed {
+        reason: "boom".into(),
+        at: at(2),
+        operation_id: Some(op(1)),
+    };
+    let mark = DropletCommand::MarkCapacityReleased {
+        provider: "edge-1".into(),
+        at: at(3),
+    };
+    let state = Scenario::<Droplet>::given(vec![created_on("edge-1"), failed.clone()])
+        .when(mark.clone())
+        .then(vec![DropletEvent::CapacityReleased {
+            provider: "edge-1".into(),
+            at: at(3),
+        }]);
+    assert!(state.providers_to_release.is_empty());
+    Scenario::<Droplet>::given(vec![created_on("edge-1")])
+        .when(mark)
+        .then(vec![]);
 }

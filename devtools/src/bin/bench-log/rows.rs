@@ -42,6 +42,7 @@ pub fn created(index: u64) -> anyhow::Result<Created> {
         image: "debian-12-x64".to_owned(),
         tags: vec!["bench:replay".to_owned()],
         node_of: None,
+        provider: None,
         operation_id: command_id,
         at,
     });
