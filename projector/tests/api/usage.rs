@@ -49,13 +49,22 @@ fn life(droplet: Uuid, node: Uuid, cluster: NodeOf) -> Vec<LogEntry> {
     }
     let records = vec![
         claim(0, 1, "w1"),
-        batch(0, droplet, 0, (1, "w1"), &[created(droplet, "web-1", 1), provisioned(1, 10)]),
+        batch(
+            0,
+            droplet,
+            0,
+            (1, "w1"),
+            &[created(droplet, "web-1", 1), provisioned(1, 10)],
+        ),
         batch(
             0,
             droplet,
             2,
             (1, "w1"),
-            &[DropletEvent::PoweredOff { at: at(100), operation_id: None }],
+            &[DropletEvent::PoweredOff {
+                at: at(100),
+                operation_id: None,
+            }],
         ),
         batch(0, droplet, 3, (1, "w1"), &[resized(200)]),
         batch(
@@ -64,16 +73,36 @@ fn life(droplet: Uuid, node: Uuid, cluster: NodeOf) -> Vec<LogEntry> {
             4,
             (1, "w1"),
             &[
-                DropletEvent::DeletionRequested { at: at(300), operation_id: None, superseded: None },
-                DropletEvent::Deleted { at: at(400), purge_at: at(9_000), operation_id: None },
+                DropletEvent::DeletionRequested {
+                    at: at(300),
+                    operation_id: None,
+                    superseded: None,
+                },
+                DropletEvent::Deleted {
+                    at: at(400),
+                    purge_at: at(9_000),
+                    operation_id: None,
+                },
             ],
         ),
         batch(0, node, 0, (1, "w1"), &[node_created, provisioned(2, 50)]),
     ];
-    records.into_iter().enumerate().map(|(i, r)| entry(i as i64, r)).collect()
+    records
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| entry(i as i64, r))
+        .collect()
 }
 
-type Run = (Uuid, String, u32, Option<Uuid>, DateTime<Utc>, Option<DateTime<Utc>>, bool);
+type Run = (
+    Uuid,
+    String,
+    u32,
+    Option<Uuid>,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+    bool,
+);
 
 async fn runs(pool: &MySqlPool) -> Vec<Run> {
     sqlx::query_as(
@@ -94,7 +123,9 @@ async fn table(pool: &MySqlPool) -> Vec<serde_json::Value> {
         .fetch_all(pool)
         .await
         .unwrap();
-    rows.into_iter().map(|r| serde_json::json!(format!("{r:?}"))).collect()
+    rows.into_iter()
+        .map(|r| serde_json::json!(format!("{r:?}")))
+        .collect()
 }
 
 async fn fresh() -> MySqlPool {
@@ -106,31 +137,70 @@ async fn fresh() -> MySqlPool {
 #[tokio::test]
 async fn a_droplets_runs_open_at_provisioned_split_at_resize_and_close_at_deleted() {
     let (droplet, node) = (Uuid::from_u128(1), Uuid::from_u128(2));
-    let cluster = NodeOf { cluster_id: Uuid::from_u128(7), node_pool_id: Uuid::from_u128(8) };
+    let cluster = NodeOf {
+        cluster_id: Uuid::from_u128(7),
+        node_pool_id: Uuid::from_u128(8),
+    };
     let entries = life(droplet, node, cluster);
     let projection = projector::startup::projection();
-    let live = Target { name: views::PROJECTION, projection: &projection };
+    let live = Target {
+        name: views::PROJECTION,
+        projection: &projection,
+    };
     let pool = fresh().await;
-    projector::replay::replay(&pool, live, &entries).await.unwrap();
+    projector::replay::replay(&pool, live, &entries)
+        .await
+        .unwrap();
 
     assert_eq!(
         runs(&pool).await,
         vec![
             // Powered off at 100 s: still the same run, still billing.
-            (droplet, "s-1vcpu-1gb".into(), 1, None, at(10), Some(at(200)), true),
-            (droplet, "s-2vcpu-4gb".into(), 2, None, at(200), Some(at(400)), true),
-            (node, "s-1vcpu-1gb".into(), 1, Some(cluster.cluster_id), at(50), None, false),
+            (
+                droplet,
+                "s-1vcpu-1gb".into(),
+                1,
+                None,
+                at(10),
+                Some(at(200)),
+                true
+            ),
+            (
+                droplet,
+                "s-2vcpu-4gb".into(),
+                2,
+                None,
+                at(200),
+                Some(at(400)),
+                true
+            ),
+            (
+                node,
+                "s-1vcpu-1gb".into(),
+                1,
+                Some(cluster.cluster_id),
+                at(50),
+                None,
+                false
+            ),
         ]
     );
     let before = table(&pool).await;
 
     // The same records applied again (another checkpoint, same tables): nothing twice.
-    let again = Target { name: "usage_dedupe_test", projection: &projection };
-    projector::replay::replay(&pool, again, &entries).await.unwrap();
+    let again = Target {
+        name: "usage_dedupe_test",
+        projection: &projection,
+    };
+    projector::replay::replay(&pool, again, &entries)
+        .await
+        .unwrap();
     assert_eq!(table(&pool).await, before);
 
     // A rebuild from the log gives the identical table.
     let rebuilt = fresh().await;
-    projector::replay::replay(&rebuilt, live, &entries).await.unwrap();
+    projector::replay::replay(&rebuilt, live, &entries)
+        .await
+        .unwrap();
     assert_eq!(table(&rebuilt).await, before);
 }

@@ -6,6 +6,7 @@
 //! once, by `Everywhere`, rather than repeated on each operation.
 
 pub mod autoscaling;
+pub mod billing;
 pub mod catalog;
 pub mod clusters;
 pub mod diagnoses;
@@ -64,6 +65,8 @@ use crate::problem::Problem;
         autoscaling::get_autoscaling_policy, autoscaling::patch_autoscaling_policy,
         autoscaling::delete_autoscaling_policy, autoscaling::evaluate_autoscaling_policy,
         autoscaling::autoscaling_policy_events, autoscaling::autoscaling_policy_decisions,
+        billing::billing_usage, billing::billing_balance, billing::list_invoices,
+        billing::get_invoice, billing::cluster_cost, billing::create_estimate,
     ),
     components(schemas(Problem)),
     modifiers(&Everywhere),
@@ -78,6 +81,7 @@ use crate::problem::Problem;
         (name = "events", description = "The audit feed and its live streams (api.md §11)"),
         (name = "telemetry", description = "Node samples and derived health (features.md §2.6)"),
         (name = "diagnoses", description = "Rule-based diagnosis with evidence and recommendations (api.md §15)"),
+        (name = "billing", description = "Usage, balance, invoices, cluster cost and estimates (api.md §14)"),
         (name = "autoscaling", description = "Node-pool autoscaling policies, their scaling history and decision log (api.md §13)"),
     )
 )]

@@ -20,8 +20,10 @@ pub const MAX_ITEMS: usize = 100;
 pub struct EstimateItem {
     pub kind: String,
     pub size_slug: String,
-    pub count: u32,
-    pub hours: Option<u32>,
+    /// As sent; out of range is a field problem.
+    pub count: i64,
+    /// As sent; `None` = `DEFAULT_HOURS`.
+    pub hours: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,30 +120,36 @@ fn line(
             format!("unknown size {:?}", item.size_slug),
         ));
     }
-    if !(1..=MAX_COUNT).contains(&item.count) {
+    let count = u32::try_from(item.count)
+        .ok()
+        .filter(|c| (1..=MAX_COUNT).contains(c));
+    if count.is_none() {
         problems.push(problem(
             &at_field("count"),
             format!("must be 1 to {MAX_COUNT}"),
         ));
     }
-    let hours = item.hours.unwrap_or(DEFAULT_HOURS);
-    if !(1..=MAX_HOURS).contains(&hours) {
+    let hours = item
+        .hours
+        .map_or(Some(DEFAULT_HOURS), |h| u32::try_from(h).ok())
+        .filter(|h| (1..=MAX_HOURS).contains(h));
+    if hours.is_none() {
         problems.push(problem(
             &at_field("hours"),
             format!("must be 1 to {MAX_HOURS}"),
         ));
     }
-    match monthly {
-        Some(monthly) if problems.is_empty() => {
+    match (monthly, count, hours) {
+        (Some(monthly), Some(count), Some(hours)) if problems.is_empty() => {
             let seconds = u64::from(hours) * 3600;
             let (each, _) = charge_micro(seconds, monthly);
             Ok(EstimateLine {
                 size_slug: item.size_slug.clone(),
-                count: item.count,
+                count,
                 hours,
                 unit_hourly_micro: hourly_micro(monthly),
                 unit_monthly_micro: monthly,
-                amount_micro: each * u64::from(item.count),
+                amount_micro: each * u64::from(count),
                 capped: seconds >= CAP_SECONDS,
             })
         }
