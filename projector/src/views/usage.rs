@@ -151,15 +151,11 @@ impl UsageBatch {
     /// its running run.
     fn meter(&mut self, droplet: &Droplet, event: &DropletEvent, event_id: Uuid) {
         match event {
-            DropletEvent::Provisioned { at, .. } => {
-                if self.running(droplet.id).is_none() {
-                    self.open(droplet, event_id, *at);
-                }
+            DropletEvent::Provisioned { at, .. } if self.running(droplet.id).is_none() => {
+                self.open(droplet, event_id, *at);
             }
-            DropletEvent::Resized { at, .. } => {
-                if self.close(droplet.id, event_id, *at) {
-                    self.open(droplet, event_id, *at);
-                }
+            DropletEvent::Resized { at, .. } if self.close(droplet.id, event_id, *at) => {
+                self.open(droplet, event_id, *at);
             }
             DropletEvent::Deleted { at, .. } => {
                 self.close(droplet.id, event_id, *at);

@@ -11,6 +11,7 @@ use platform::testing::scratch_database;
 use projector::batch::Target;
 use sqlx::MySqlPool;
 use uuid::Uuid;
+use views::billing::{COLUMNS, UsageIntervalRow};
 
 use crate::records::{TestRecord, at, batch, claim, created, provisioned};
 
@@ -114,18 +115,16 @@ async fn runs(pool: &MySqlPool) -> Vec<Run> {
     .unwrap()
 }
 
-async fn table(pool: &MySqlPool) -> Vec<serde_json::Value> {
-    let rows: Vec<(Vec<u8>, Vec<u8>, String, String, String, Option<Vec<u8>>, Option<Vec<u8>>, DateTime<Utc>, Option<DateTime<Utc>>, Option<Vec<u8>>)> =
-        sqlx::query_as(
-            "SELECT event_id, droplet_id, owner, name, size_slug, cluster_id, node_pool_id, start_time, end_time, closed_by \
-             FROM usage_interval ORDER BY event_id",
-        )
+/// The whole table, every column, in key order.
+async fn table(pool: &MySqlPool) -> Vec<UsageIntervalRow> {
+    let sql = format!(
+        "SELECT {} FROM usage_interval ORDER BY event_id",
+        COLUMNS.join(", ")
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .fetch_all(pool)
         .await
-        .unwrap();
-    rows.into_iter()
-        .map(|r| serde_json::json!(format!("{r:?}")))
-        .collect()
+        .unwrap()
 }
 
 async fn fresh() -> MySqlPool {

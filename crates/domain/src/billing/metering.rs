@@ -104,7 +104,7 @@ pub fn charges(
     if granularity == Granularity::Second {
         apply_minimum(&mut grouped);
     }
-    grouped.sort_by(|a, b| (a.start, a.resource_id).cmp(&(b.start, b.resource_id)));
+    grouped.sort_by_key(|c| (c.start, c.resource_id));
     Ok(grouped)
 }
 

@@ -56,7 +56,7 @@ fn a_ten_dollar_size_running_a_whole_744_hour_month_costs_ten_dollars() {
 
 #[test]
 fn the_cap_is_reached_at_exactly_672_hours() {
-    assert_eq!(charge_micro(672 * 3600 - 1, TEN_DOLLARS).1, false);
+    assert!(!charge_micro(672 * 3600 - 1, TEN_DOLLARS).1);
     assert_eq!(charge_micro(672 * 3600, TEN_DOLLARS), (TEN_DOLLARS, true));
 }
 
