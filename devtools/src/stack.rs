@@ -252,7 +252,9 @@ impl Stack {
         settings.rate_limit.quota_scale = Some(1000);
         settings.rate_limit.redis_timeout_ms = Some(5_000);
         settings.web_dir = "/nonexistent".into();
-        let app = query_api::startup::Application::build(settings).await?;
+        // The simulated world's clock: billing and health read the time its events carry.
+        let app =
+            query_api::startup::Application::build_with_clock(settings, self.clock.clone()).await?;
         let url = format!("http://127.0.0.1:{}", app.port());
         let (trigger, shutdown) = platform::shutdown::channel();
         let task = tokio::spawn(app.run_until_stopped(shutdown));

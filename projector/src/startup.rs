@@ -33,6 +33,7 @@ use crate::views::diagnosis_history::DiagnosisHistoryView;
 use crate::views::job_detail::JobDetailView;
 use crate::views::operation::OperationView;
 use crate::views::timeline::{TimelineView, cluster_message};
+use crate::views::usage::UsageView;
 use domain::cluster::Cluster;
 use domain::reservation::NameReservation;
 use views::autoscaling::row::AutoscalingPolicyRow;
@@ -63,6 +64,7 @@ pub fn projection() -> Projection {
         .view(AutoscalingHistoryView)
         .view(AuditView)
         .view(DiagnosisHistoryView)
+        .view(UsageView)
 }
 
 pub struct Application {

@@ -32,6 +32,9 @@ pub struct Settings {
     /// Health's window (`[node_metrics]`).
     #[serde(default)]
     pub node_metrics: crate::routes::telemetry::HealthSettings,
+    /// Billing's metering granularity (`[billing]`).
+    #[serde(default)]
+    pub billing: crate::billing::BillingSettings,
     /// SSE streams of the audit feed (heartbeat, per-client buffer).
     #[serde(default)]
     pub events: StreamSettings,

@@ -5,6 +5,7 @@
 pub const SERVICE: &str = "query-api";
 
 /// The changes subscriber that wakes consistency waiters.
+pub mod billing;
 pub mod changes;
 /// The collection descriptor and the `Listed` trait of row types.
 pub mod collection;

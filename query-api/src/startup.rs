@@ -10,7 +10,7 @@ use actix_web::dev::Server;
 use actix_web::{HttpServer, web};
 use anyhow::Context;
 use platform::auth::TokenTable;
-use platform::clock::SystemClock;
+use platform::clock::{SharedClock, SystemClock};
 use platform::health::Readiness;
 use platform::metrics::Metrics;
 use platform::ratelimit::{Limiter, RateLimits, Routes};
@@ -19,6 +19,7 @@ use platform::shutdown::Shutdown;
 use platform::supervisor::Supervisor;
 use tokio::task::JoinHandle;
 
+use crate::billing::Metering;
 use crate::changes;
 use crate::config::Settings;
 use crate::consistency::ChangeFeed;
@@ -75,6 +76,12 @@ impl Drop for AbortOnDrop {
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        Self::build_with_clock(settings, Arc::new(SystemClock)).await
+    }
+
+    /// `build` with an injected clock (tests move time; billing and health read it).
+    pub async fn build_with_clock(settings: Settings, clock: SharedClock) -> anyhow::Result<Self> {
+        let metering = web::Data::new(Metering(settings.billing.granularity()?));
         let db = platform::db::connect(&settings.database)
             .await
             .context("Failed to connect to MariaDB")?;
@@ -122,7 +129,7 @@ impl Application {
                 &settings.pagination.secret,
                 settings.pagination.token_ttl_hours,
             ),
-            clock: Arc::new(SystemClock),
+            clock,
             consistency: settings.consistency.clone(),
             waits,
             feed,
@@ -142,6 +149,7 @@ impl Application {
                 .app_data(relay.clone())
                 .app_data(tokens.clone())
                 .app_data(health.clone())
+                .app_data(metering.clone())
                 .configure(routes::api)
                 .service(service::docs(spec.clone()))
                 .configure(move |cfg| match web_dir.as_deref().and_then(service::spa) {

@@ -9,7 +9,6 @@ use chrono::{DateTime, Duration, Utc};
 use domain::autoscale::AutoscalingPolicy;
 use domain::autoscale::tick::{NodeState, NodeView, Sample};
 use domain::autoscale::{MetricKind, Policy};
-use domain::catalog;
 use domain::cluster::{Cluster, NodePool, OperationScope};
 use domain::droplet::{Droplet, DropletStatus};
 use domain::job::{Job, JobStatus};
@@ -124,8 +123,9 @@ pub fn gather(
         nodes,
         pool_samples: backlog(writer, policy, cluster.id, supplied, now),
         scale_in_flight,
-        price_monthly_micro: catalog::find_size(&pool.size_slug)
-            .map_or(0, |s| s.price_monthly_micro),
+        // The price in effect now: the cost limit buys nodes at what they bill today.
+        price_monthly_micro: domain::billing::prices::monthly_price_at(&pool.size_slug, now, None)
+            .unwrap_or(0),
     }
 }
 

@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod autoscaling;
+pub mod billing;
 pub mod catalog;
 pub mod cluster;
 pub mod diagnosis;

@@ -89,6 +89,27 @@ pub const SIZES: &[Size] = &[
     ),
 ];
 
+/// A size's monthly price from an instant on (api.md §10: prices are versioned by
+/// `effective_from`, so old invoices stay reproducible). A size's `price_monthly_micro`
+/// above is its earliest version, in effect since forever; `billing::prices` reads both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PriceChange {
+    pub slug: &'static str,
+    /// Seconds since the Unix epoch, UTC (a `const` cannot build a `DateTime`).
+    pub effective_from_unix: i64,
+    pub price_monthly_micro: u64,
+}
+
+/// Every price change ever published, oldest first per size. Only ever appended to.
+pub const PRICE_CHANGES: &[PriceChange] = &[
+    // 2026-11-16T00:00:00Z: the CPU-optimized size goes from $168 to $192 a month.
+    PriceChange {
+        slug: "c-8vcpu-16gb",
+        effective_from_unix: 1_794_787_200,
+        price_monthly_micro: 192_000_000,
+    },
+];
+
 const fn image(slug: &'static str, distribution: &'static str, name: &'static str) -> Image {
     Image {
         slug,

@@ -5,6 +5,7 @@
 
 pub mod aggregate;
 pub mod autoscale;
+pub mod billing;
 pub mod catalog;
 pub mod cluster;
 pub mod diagnosis;

@@ -1,12 +1,14 @@
 //! The cluster lifecycle end to end, over HTTP only, on real MariaDB, Redis and Apache
 //! Kafka: create a cluster with two pools → its nodes become active → scale a pool up and
 //! down → replace a node → delete the cluster with `If-Match` → everything is gone, every
-//! operation reports `succeeded`, and a replay of the log from offset 0 into an empty
-//! database gives byte-identical tables. Every body read is held to the published contract.
+//! operation reports `succeeded`, every node that ran is in the cluster's cost, and a
+//! replay of the log from offset 0 into an empty database gives byte-identical tables
+//! (billing's `usage_interval` included). Every body read is held to the published contract.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
 
+use contract::billing::ClusterCost;
 use contract::cluster::{Cluster, NodePool};
 use contract::envelope::{ClusterAccepted, NodePoolAccepted, NodePoolPage, OperationPage};
 use contract::operation::Operation;
@@ -16,8 +18,9 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-const TABLES: [&str; 6] = [
+const TABLES: [&str; 7] = [
     "droplet",
+    "usage_interval",
     "cluster",
     "operation",
     "cluster_event",
@@ -164,6 +167,18 @@ async fn a_cluster_lives_and_dies_and_its_replay_is_identical() {
     let after = node_ids(&settled_pools(&stack, id, &[1, 1]).await);
     assert!(!after.contains(&old), "the replaced node is gone");
     assert_eq!(before.difference(&after).count(), 1);
+
+    // Every node bills as the droplet it is: the cluster's cost lists each one that ran.
+    let cost_path = format!("/api/v1/clusters/{id}/cost");
+    let ran: BTreeSet<Uuid> = before.union(&after).copied().collect();
+    let cost: ClusterCost = until(&stack, "every node in the cluster's cost", async |stack| {
+        let cost: ClusterCost = conforms(&read(stack, &cost_path).await?);
+        let billed: BTreeSet<Uuid> = cost.resources.iter().map(|r| r.resource_id).collect();
+        ran.is_subset(&billed).then_some(cost)
+    })
+    .await;
+    assert_ne!(cost.month_to_date, "0.00", "a minimum charge at least");
+    assert_ne!(cost.burn_rate_hourly, "0.00", "two nodes still run");
 
     // The timeline tells the story.
     let timeline = read(

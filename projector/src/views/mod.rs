@@ -11,6 +11,7 @@ pub mod job_detail;
 pub mod operation;
 pub mod state;
 pub mod timeline;
+pub mod usage;
 
 use std::any::Any;
 use std::sync::Arc;

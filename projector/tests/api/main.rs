@@ -17,4 +17,5 @@ mod restart;
 mod samples;
 mod test_app;
 mod transient;
+mod usage;
 mod validity;

@@ -1,6 +1,7 @@
 //! The catalog (api.md §10, DO shapes): `GET /regions`, `/sizes` (`?region=`) and
 //! `/images`, from the same static catalog command-api validates against. Prices are
-//! integer micro-USD inside and decimal strings on the wire. Answers carry a strong
+//! integer micro-USD inside and decimal strings on the wire; a size shows the price in
+//! effect at the clock's now (`domain::billing::prices`). Answers carry a strong
 //! ETag of their bytes, so clients can cache them; nothing here reads the database.
 
 use actix_web::http::StatusCode;
@@ -13,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::QueryError;
+use crate::state::AppState;
 
 /// Micro-USD as a decimal string with `places` decimals (half up).
 pub fn money(micro: u64, places: u32) -> String {
@@ -27,7 +29,10 @@ pub fn money(micro: u64, places: u32) -> String {
     )
 }
 
-fn size_resource(size: &Size) -> contract::catalog::Size {
+/// A size with the price in effect at `now` (prices are versioned, api.md §10).
+fn size_resource(size: &Size, now: chrono::DateTime<chrono::Utc>) -> contract::catalog::Size {
+    let monthly = domain::billing::prices::monthly_price_at(size.slug, now, None)
+        .unwrap_or(size.price_monthly_micro);
     let regions = REGIONS
         .iter()
         .map(|r| r.slug)
@@ -43,8 +48,8 @@ fn size_resource(size: &Size) -> contract::catalog::Size {
         disk_gb: size.disk_gb,
         transfer: f64::from(size.transfer_tb),
         transfer_tb: f64::from(size.transfer_tb),
-        price_monthly: money(size.price_monthly_micro, 2),
-        price_hourly: money(catalog::hourly_micro(size.price_monthly_micro), 6),
+        price_monthly: money(monthly, 2),
+        price_hourly: money(catalog::hourly_micro(monthly), 6),
         currency: "USD".into(),
         regions,
         available: true,
@@ -110,7 +115,9 @@ pub async fn sizes(
     req: HttpRequest,
     _principal: Principal,
     params: web::Query<SizeParams>,
+    state: web::Data<AppState>,
 ) -> Result<HttpResponse, QueryError> {
+    let now = state.clock.now();
     let region = params
         .region
         .as_deref()
@@ -124,7 +131,7 @@ pub async fn sizes(
     let sizes: Vec<_> = SIZES
         .iter()
         .filter(|s| region.is_none_or(|r| s.offered_in(r)))
-        .map(size_resource)
+        .map(|s| size_resource(s, now))
         .collect();
     let (meta, links) = whole(&sizes);
     let page = SizePage {

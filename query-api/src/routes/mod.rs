@@ -1,9 +1,11 @@
 //! The route table of query-api (`table()`): it registers the reads and tells the
 //! OpenAPI test which routes exist. Mutations under `/api/v1` are relayed to command-api
-//! first (the relay's guard lets reads fall through); everything else under `/api` that
-//! matches nothing is a 404 problem. Nothing here reads data itself.
+//! first (the relay's guard lets reads fall through), except the few POSTs answered here
+//! (`post`: pure computations such as estimates), registered before the relay; everything
+//! else under `/api` that matches nothing is a 404 problem. Nothing here reads data itself.
 
 pub mod autoscaling;
+pub mod billing;
 pub mod catalog;
 pub mod clusters;
 pub mod diagnoses;
@@ -41,6 +43,16 @@ pub struct ApiRoute {
 fn get(path: &'static str, route: Route) -> ApiRoute {
     ApiRoute {
         method: Method::GET,
+        path,
+        route,
+    }
+}
+
+/// A POST query-api answers itself (a pure computation that records nothing), instead
+/// of relaying it to command-api.
+fn post(path: &'static str, route: Route) -> ApiRoute {
+    ApiRoute {
+        method: Method::POST,
         path,
         route,
     }
@@ -159,6 +171,21 @@ pub fn table() -> Vec<ApiRoute> {
             "/api/v1/autoscaling_policies/{id}/decisions",
             web::get().to(autoscaling::decisions),
         ),
+        get("/api/v1/billing/usage", web::get().to(billing::usage)),
+        get("/api/v1/billing/balance", web::get().to(billing::balance)),
+        get("/api/v1/billing/invoices", web::get().to(billing::invoices)),
+        get(
+            "/api/v1/billing/invoices/{id}",
+            web::get().to(billing::invoice),
+        ),
+        get(
+            "/api/v1/clusters/{id}/cost",
+            web::get().to(billing::cluster_cost),
+        ),
+        post(
+            "/api/v1/billing/estimates",
+            web::post().to(billing::create_estimate),
+        ),
         get("/api/v1/events", web::get().to(events::list)),
         get("/api/v1/events:stream", web::get().to(events::stream)),
     ]
@@ -167,12 +194,24 @@ pub fn table() -> Vec<ApiRoute> {
 /// Registers `/api/v1`: the relay for mutations first, then the read routes (a known
 /// path with another method is a 405), then a 404 problem for everything else.
 pub fn api(cfg: &mut web::ServiceConfig) {
-    let mut scope = web::scope("/api/v1").service(
+    let (answered_here, reads): (Vec<_>, Vec<_>) =
+        table().into_iter().partition(|r| r.method != Method::GET);
+    let mut scope = web::scope("/api/v1");
+    // The POSTs query-api answers itself come before the relay, which takes every other.
+    for route in answered_here {
+        let path = route.path.strip_prefix("/api/v1").unwrap_or(route.path);
+        scope = scope.service(
+            web::resource(path)
+                .route(route.route)
+                .default_service(web::to(platform::service::method_not_allowed)),
+        );
+    }
+    scope = scope.service(
         web::resource("/{tail:.*}")
             .guard(forward::is_mutation())
             .to(forward::relay),
     );
-    for route in table() {
+    for route in reads {
         let path = route.path.strip_prefix("/api/v1").unwrap_or(route.path);
         scope = scope.service(
             web::resource(path)

@@ -3,6 +3,7 @@
 
 mod auth;
 mod autoscaling;
+mod billing;
 mod catalog;
 mod clusters;
 mod consistency;

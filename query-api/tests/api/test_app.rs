@@ -45,6 +45,14 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_app_on_clock(customize, std::sync::Arc::new(platform::clock::SystemClock)).await
+}
+
+/// `spawn_app_with` reading time from `clock` (a `ManualClock` the test moves).
+pub async fn spawn_app_on_clock(
+    customize: impl FnOnce(&mut Settings),
+    clock: platform::clock::SharedClock,
+) -> TestApp {
     TRACING.call_once(|| {
         if std::env::var("TEST_LOG").is_ok() {
             platform::telemetry::init("query-api-test", "debug");
@@ -74,7 +82,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     customize(&mut settings);
     let redis = platform::redis::pool(&settings.redis).expect("redis pool");
     let partitions = settings.kafka.partitions;
-    let application = Application::build(settings)
+    let application = Application::build_with_clock(settings, clock)
         .await
         .expect("application builds");
     let address = format!("http://127.0.0.1:{}", application.port());

@@ -6,6 +6,7 @@
 //! once, by `Everywhere`, rather than repeated on each operation.
 
 pub mod autoscaling;
+pub mod billing;
 pub mod catalog;
 pub mod clusters;
 pub mod diagnoses;
@@ -67,6 +68,8 @@ use crate::problem::Problem;
         autoscaling::autoscaling_policy_events, autoscaling::autoscaling_policy_decisions,
         providers::list_providers, providers::create_provider, providers::get_provider,
         providers::patch_provider, providers::delete_provider, providers::simulate_placement,
+        billing::billing_usage, billing::billing_balance, billing::list_invoices,
+        billing::get_invoice, billing::cluster_cost, billing::create_estimate,
     ),
     components(schemas(Problem)),
     modifiers(&Everywhere),
@@ -81,6 +84,7 @@ use crate::problem::Problem;
         (name = "events", description = "The audit feed and its live streams (api.md §11)"),
         (name = "telemetry", description = "Node samples and derived health (features.md §2.6)"),
         (name = "diagnoses", description = "Rule-based diagnosis with evidence and recommendations (api.md §15)"),
+        (name = "billing", description = "Usage, balance, invoices, cluster cost and estimates (api.md §14)"),
         (name = "autoscaling", description = "Node-pool autoscaling policies, their scaling history and decision log (api.md §13)"),
         (name = "providers", description = "Providers, placement and capacity (features.md §2.8)"),
     )
