@@ -53,6 +53,7 @@ pub fn rejection_problem(rejection: &Rejection) -> Problem {
         RejectionKind::FailedPrecondition => Code::FailedPrecondition,
         RejectionKind::AutoscaleOwnsCount => Code::AutoscaleOwnsCount,
         RejectionKind::Invalid => Code::ValidationFailed,
+        RejectionKind::DeploymentInProgress => Code::DeploymentInProgress,
         RejectionKind::NotFound => Code::NotFound,
     };
     let mut problem = Problem::of(code).detail(rejection.detail.clone());

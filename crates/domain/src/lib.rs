@@ -7,6 +7,7 @@ pub mod aggregate;
 pub mod autoscale;
 pub mod catalog;
 pub mod cluster;
+pub mod deployment;
 pub mod diagnosis;
 pub mod droplet;
 pub mod job;

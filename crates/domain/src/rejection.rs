@@ -19,6 +19,8 @@ pub enum RejectionKind {
     AutoscaleOwnsCount,
     /// The command's input is well-formed but not acceptable (e.g. an immutable field).
     Invalid,
+    /// Another deployment of the cluster is in progress.
+    DeploymentInProgress,
 }
 
 /// A value mentioned in a rejection's detail, published as problem metadata.
