@@ -23,6 +23,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         "metrics.proto",
         "diagnosis.proto",
         "autoscaling_policy.proto",
+        "deployment.proto",
     ]
     .map(|f| schema.join(f));
     // Each file too, not only the directory: a new schema file must rebuild every
