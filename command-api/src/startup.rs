@@ -30,6 +30,7 @@ use platform::status::StatusBoard;
 use platform::supervisor::Supervisor;
 
 use crate::config::Settings;
+use crate::deployments::runner::Runner;
 use crate::diagnosis::llm::Llm;
 use crate::internal::{InternalClient, InternalToken};
 use crate::jobs::metrics::JobMetrics;
@@ -46,6 +47,7 @@ use crate::telemetry::publish::SamplePublisher;
 use crate::telemetry::simulator::Simulator;
 use crate::telemetry::window::SampleWindow;
 use crate::writer::{Kinds, Phase, SnapshotStore, Writer, WriterConfig, WriterParts};
+use domain::deployment::Deployments;
 
 /// The aggregate types command-api writes: one line per type.
 pub fn kinds() -> Kinds {
@@ -58,6 +60,7 @@ pub fn kinds() -> Kinds {
         .register::<QueueControl>()
         .register::<Diagnosis>()
         .register::<AutoscalingPolicy>()
+        .register::<Deployments>()
 }
 
 pub struct Application {
@@ -222,6 +225,14 @@ impl Application {
             let stop = supervisor.shutdown();
             supervisor.spawn("telemetry_simulator", async move {
                 simulator.run(stop).await;
+                Ok(())
+            });
+        }
+        if settings.deployments.enabled {
+            let runner = Runner::new(writer.clone(), settings.deployments.clone());
+            let stop = supervisor.shutdown();
+            supervisor.spawn("deployment_runner", async move {
+                runner.run(stop).await;
                 Ok(())
             });
         }

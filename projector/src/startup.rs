@@ -29,11 +29,13 @@ use crate::telemetry::ProjectorMetrics;
 use crate::views::Projection;
 use crate::views::audit::AuditView;
 use crate::views::autoscaling::AutoscalingHistoryView;
+use crate::views::deployments::DeploymentView;
 use crate::views::diagnosis_history::DiagnosisHistoryView;
 use crate::views::job_detail::JobDetailView;
 use crate::views::operation::OperationView;
 use crate::views::timeline::{TimelineView, cluster_message};
 use domain::cluster::Cluster;
+use domain::deployment::Deployments;
 use domain::reservation::NameReservation;
 use views::autoscaling::row::AutoscalingPolicyRow;
 use views::cluster::ClusterRow;
@@ -55,12 +57,14 @@ pub fn projection() -> Projection {
         .state_view::<DiagnosisRow>()
         .state_view::<AutoscalingPolicyRow>()
         .aggregate::<NameReservation>()
+        .aggregate::<Deployments>()
         .view(OperationView)
         .view(TimelineView)
         .view(JobDetailView)
         .view(AutoscalingHistoryView)
         .view(AuditView)
         .view(DiagnosisHistoryView)
+        .view(DeploymentView)
 }
 
 pub struct Application {

@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod autoscaling;
 pub mod cluster;
+pub mod deployment;
 pub mod diagnosis;
 pub mod droplet;
 pub mod job;

@@ -6,6 +6,7 @@ mod autoscaling;
 mod catalog;
 mod clusters;
 mod consistency;
+mod deployments;
 mod diagnoses;
 mod docs;
 mod events;
