@@ -318,3 +318,25 @@ async fn refused_transitions_unknown_clusters_and_deletes_during_a_rollout() {
         Some(Status::Cancelled)
     );
 }
+
+#[tokio::test]
+async fn of_two_concurrent_starts_exactly_one_wins() {
+    let log = Log::start();
+    let app = spawn_app(&log).await;
+    let (cluster, _) = app.cluster_with_active_revision().await;
+    let (body_a, body_b) = (flagger("web:a"), flagger("web:b"));
+    let (a, b) = tokio::join!(
+        app.start_deployment(cluster, &body_a),
+        app.start_deployment(cluster, &body_b),
+    );
+    let mut statuses = vec![a.status().as_u16(), b.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, vec![202, 409]);
+    let ledger = app.ledger(cluster).expect("ledger");
+    let running: Vec<&Deployment> = ledger
+        .deployments
+        .iter()
+        .filter(|d| d.status.in_progress())
+        .collect();
+    assert_eq!(running.len(), 1, "one deployment in progress");
+}
