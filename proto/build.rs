@@ -24,6 +24,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         "diagnosis.proto",
         "autoscaling_policy.proto",
         "provider.proto",
+        "deployment.proto",
     ]
     .map(|f| schema.join(f));
     // Each file too, not only the directory: a new schema file must rebuild every

@@ -33,6 +33,9 @@ pub struct Settings {
     /// The node-pool autoscaler (`[autoscaler]`), on by default.
     #[serde(default)]
     pub autoscaler: crate::reconcile::autoscaler::AutoscalerSettings,
+    /// The deployment runner (`[deployments]`), on by default.
+    #[serde(default)]
+    pub deployments: crate::deployments::runner::DeploymentSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]

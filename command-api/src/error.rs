@@ -54,6 +54,7 @@ pub fn rejection_problem(rejection: &Rejection) -> Problem {
         RejectionKind::AutoscaleOwnsCount => Code::AutoscaleOwnsCount,
         RejectionKind::Invalid => Code::ValidationFailed,
         RejectionKind::NoCapacity => Code::NoCapacity,
+        RejectionKind::DeploymentInProgress => Code::DeploymentInProgress,
         RejectionKind::NotFound => Code::NotFound,
     };
     let mut problem = Problem::of(code).detail(rejection.detail.clone());

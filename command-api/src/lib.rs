@@ -7,6 +7,8 @@ pub const SERVICE: &str = "command-api";
 
 /// Settings composed from platform parts.
 pub mod config;
+/// Deployments (api.md §12.4): where a cluster's deployments live, and their runner.
+pub mod deployments;
 /// Diagnosis (api.md §15): a cluster's facts, the rule engine's run, its recording.
 pub mod diagnosis;
 /// Submission errors → RFC 9457 problems.

@@ -31,6 +31,7 @@ use platform::status::StatusBoard;
 use platform::supervisor::Supervisor;
 
 use crate::config::Settings;
+use crate::deployments::runner::Runner;
 use crate::diagnosis::llm::Llm;
 use crate::internal::{InternalClient, InternalToken};
 use crate::jobs::metrics::JobMetrics;
@@ -49,6 +50,7 @@ use crate::telemetry::publish::SamplePublisher;
 use crate::telemetry::simulator::Simulator;
 use crate::telemetry::window::SampleWindow;
 use crate::writer::{Kinds, Phase, SnapshotStore, Writer, WriterConfig, WriterParts};
+use domain::deployment::Deployments;
 
 /// The aggregate types command-api writes: one line per type.
 pub fn kinds() -> Kinds {
@@ -62,6 +64,7 @@ pub fn kinds() -> Kinds {
         .register::<Diagnosis>()
         .register::<AutoscalingPolicy>()
         .register::<Provider>()
+        .register::<Deployments>()
 }
 
 pub struct Application {
@@ -250,6 +253,14 @@ impl Application {
             let stop = supervisor.shutdown();
             supervisor.spawn("telemetry_simulator", async move {
                 simulator.run(stop).await;
+                Ok(())
+            });
+        }
+        if settings.deployments.enabled {
+            let runner = Runner::new(writer.clone(), settings.deployments.clone());
+            let stop = supervisor.shutdown();
+            supervisor.spawn("deployment_runner", async move {
+                runner.run(stop).await;
                 Ok(())
             });
         }

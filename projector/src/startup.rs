@@ -29,12 +29,14 @@ use crate::telemetry::ProjectorMetrics;
 use crate::views::Projection;
 use crate::views::audit::AuditView;
 use crate::views::autoscaling::AutoscalingHistoryView;
+use crate::views::deployments::DeploymentView;
 use crate::views::diagnosis_history::DiagnosisHistoryView;
 use crate::views::job_detail::JobDetailView;
 use crate::views::operation::OperationView;
 use crate::views::timeline::{TimelineView, cluster_message};
 use crate::views::usage::UsageView;
 use domain::cluster::Cluster;
+use domain::deployment::Deployments;
 use domain::reservation::NameReservation;
 use views::autoscaling::row::AutoscalingPolicyRow;
 use views::cluster::ClusterRow;
@@ -58,6 +60,7 @@ pub fn projection() -> Projection {
         .state_view::<AutoscalingPolicyRow>()
         .state_view::<ProviderRow>()
         .aggregate::<NameReservation>()
+        .aggregate::<Deployments>()
         .view(OperationView)
         .view(TimelineView)
         .view(JobDetailView)
@@ -65,6 +68,7 @@ pub fn projection() -> Projection {
         .view(AuditView)
         .view(DiagnosisHistoryView)
         .view(UsageView)
+        .view(DeploymentView)
 }
 
 pub struct Application {

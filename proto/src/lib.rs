@@ -6,6 +6,7 @@
 mod autoscaling_policy;
 mod cluster;
 mod codec;
+mod deployment;
 mod diagnosis;
 mod droplet;
 mod job;

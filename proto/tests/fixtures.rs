@@ -98,6 +98,7 @@ fn every_event_type_and_version_ever_written_decodes_to_current_state() {
         check::<QueueEvent>("job_queue"),
         check::<domain::autoscale::PolicyEvent>("autoscaling_policy"),
         check::<domain::provider::ProviderEvent>("provider"),
+        check::<domain::deployment::DeploymentEvent>("deployment"),
     ]
     .concat();
     assert!(problems.is_empty(), "{}", problems.join("\n"));

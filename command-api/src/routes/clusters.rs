@@ -100,6 +100,7 @@ pub async fn delete(
         crate::writer::Peek::Present(c) if principal.can_see(&c.owner)
     );
     if visible {
+        crate::deployments::clear_for_cluster_delete(&services, id, query.force).await?;
         super::autoscaling::clear_for_cluster_delete(&services, id, query.force).await?;
     }
     let idempotency =

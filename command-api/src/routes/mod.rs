@@ -8,6 +8,7 @@ pub mod body;
 pub mod clusters;
 pub mod common;
 pub mod demand;
+pub mod deployments;
 pub mod diagnoses;
 pub mod droplets;
 pub mod forward;
@@ -177,6 +178,41 @@ pub fn table() -> Vec<ApiRoute> {
             M::POST,
             providers::SIMULATE_ROUTE,
             web::post().to(providers::simulate),
+        ),
+        route(
+            M::POST,
+            deployments::START_ROUTE,
+            web::post().to(deployments::start),
+        ),
+        route(
+            M::POST,
+            deployments::ROLLBACK_ROUTE,
+            web::post().to(deployments::rollback),
+        ),
+        route(
+            M::POST,
+            deployments::PAUSE_ROUTE,
+            web::post().to(deployments::pause),
+        ),
+        route(
+            M::POST,
+            deployments::RESUME_ROUTE,
+            web::post().to(deployments::resume),
+        ),
+        route(
+            M::POST,
+            deployments::PROMOTE_ROUTE,
+            web::post().to(deployments::promote),
+        ),
+        route(
+            M::POST,
+            deployments::ABORT_ROUTE,
+            web::post().to(deployments::abort),
+        ),
+        route(
+            M::POST,
+            deployments::CANCEL_ROUTE,
+            web::post().to(deployments::cancel),
         ),
         route(
             M::POST,

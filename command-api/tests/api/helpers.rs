@@ -90,6 +90,8 @@ pub fn settings(log: &Log, provisioner: bool) -> Settings {
     settings.rate_limit.quota_scale = Some(1000);
     // A loaded test machine must not push the limiter into its fallback.
     settings.rate_limit.redis_timeout_ms = Some(5_000);
+    // Deployment failures are injected where they are the subject, never by chance.
+    settings.deployments.failure_rate = 0.0;
     settings
 }
 

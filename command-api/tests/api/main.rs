@@ -9,6 +9,7 @@ mod clusters;
 mod concurrency;
 mod delete;
 mod demand;
+mod deployments;
 mod diagnoses;
 mod droplets;
 mod forwarding;

@@ -9,6 +9,7 @@ pub mod autoscaling;
 pub mod billing;
 pub mod catalog;
 pub mod cluster;
+pub mod deployment;
 pub mod diagnosis;
 pub mod droplet;
 pub mod envelope;

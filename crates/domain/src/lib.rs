@@ -8,6 +8,7 @@ pub mod autoscale;
 pub mod billing;
 pub mod catalog;
 pub mod cluster;
+pub mod deployment;
 pub mod diagnosis;
 pub mod droplet;
 pub mod job;

@@ -21,6 +21,8 @@ pub enum RejectionKind {
     Invalid,
     /// No provider has a free slot for the resource.
     NoCapacity,
+    /// Another deployment of the cluster is in progress.
+    DeploymentInProgress,
 }
 
 /// A value mentioned in a rejection's detail, published as problem metadata.

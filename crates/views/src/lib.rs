@@ -8,6 +8,7 @@ pub mod audit;
 pub mod autoscaling;
 pub mod billing;
 pub mod cluster;
+pub mod deployment;
 pub mod diagnosis;
 pub mod droplet;
 pub mod job;

@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod autoscaling;
+pub mod deployments;
 pub mod diagnosis_history;
 pub mod job_detail;
 pub mod operation;

@@ -7,6 +7,7 @@ mod autoscaling;
 mod checksum;
 mod crash;
 mod demand;
+mod deployments;
 mod diagnosis;
 mod fixture;
 mod parking;

@@ -5,6 +5,7 @@
 pub mod autoscaling;
 pub mod autoscaling_history;
 pub mod clusters;
+pub mod deployments;
 pub mod diagnoses;
 pub mod droplets;
 pub mod events;

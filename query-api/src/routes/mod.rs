@@ -8,6 +8,7 @@ pub mod autoscaling;
 pub mod billing;
 pub mod catalog;
 pub mod clusters;
+pub mod deployments;
 pub mod diagnoses;
 pub mod events;
 pub mod jobs;
@@ -185,6 +186,16 @@ pub fn table() -> Vec<ApiRoute> {
         post(
             "/api/v1/billing/estimates",
             web::post().to(billing::create_estimate),
+        ),
+        get(deployments::LIST_ROUTE, web::get().to(deployments::list)),
+        get(
+            deployments::CLUSTER_ITEM_ROUTE,
+            web::get().to(deployments::get_under_cluster),
+        ),
+        get(deployments::ITEM_ROUTE, web::get().to(deployments::get)),
+        get(
+            deployments::REVISIONS_ROUTE,
+            web::get().to(deployments::revisions),
         ),
         get("/api/v1/events", web::get().to(events::list)),
         get("/api/v1/events:stream", web::get().to(events::stream)),

@@ -7,6 +7,7 @@ mod billing;
 mod catalog;
 mod clusters;
 mod consistency;
+mod deployments;
 mod diagnoses;
 mod docs;
 mod events;

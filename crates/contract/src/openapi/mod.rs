@@ -9,6 +9,7 @@ pub mod autoscaling;
 pub mod billing;
 pub mod catalog;
 pub mod clusters;
+pub mod deployments;
 pub mod diagnoses;
 pub mod droplets;
 pub mod events;
@@ -70,6 +71,12 @@ use crate::problem::Problem;
         providers::patch_provider, providers::delete_provider, providers::simulate_placement,
         billing::billing_usage, billing::billing_balance, billing::list_invoices,
         billing::get_invoice, billing::cluster_cost, billing::create_estimate,
+        deployments::start_deployment, deployments::rollback_deployment,
+        deployments::pause_deployment, deployments::resume_deployment,
+        deployments::promote_deployment, deployments::abort_deployment,
+        deployments::cancel_deployment, deployments::list_cluster_deployments,
+        deployments::get_cluster_deployment, deployments::get_deployment,
+        deployments::list_cluster_revisions,
     ),
     components(schemas(Problem)),
     modifiers(&Everywhere),
@@ -83,6 +90,7 @@ use crate::problem::Problem;
         (name = "jobs", description = "Background jobs and their queues (api.md §12.3)"),
         (name = "events", description = "The audit feed and its live streams (api.md §11)"),
         (name = "telemetry", description = "Node samples and derived health (features.md §2.6)"),
+        (name = "deployments", description = "Rollouts with canary, blue-green and rolling strategies, analysis and rollback (api.md §12.4)"),
         (name = "diagnoses", description = "Rule-based diagnosis with evidence and recommendations (api.md §15)"),
         (name = "billing", description = "Usage, balance, invoices, cluster cost and estimates (api.md §14)"),
         (name = "autoscaling", description = "Node-pool autoscaling policies, their scaling history and decision log (api.md §13)"),
