@@ -79,7 +79,7 @@ def settled(collection, name, states):
 
 
 PROVIDERS = [
-    {"name": "edge-nyc", "regions": ["nyc1", "nyc3"], "classes": ["standard"], "capacity": 20},
+    {"name": "demo-cloud", "regions": ["nyc1", "nyc3"], "classes": ["standard"], "capacity": 30},
     {"name": "core-fra", "regions": ["fra1", "ams3"], "classes": ["standard", "highmem"],
      "capacity": 10, "price_hourly_override": "0.0125"},
     {"name": "west-sfo", "regions": ["sfo3"], "classes": ["standard", "gpu"], "capacity": 8},
@@ -120,9 +120,11 @@ def main():
     prod = settled("clusters", "prod", ["running"])
     seed_jobs(prod)
     seed_policy(prod)
-    print("seeded: providers edge-nyc, core-fra, west-sfo; droplets web-1, web-2, db-1 (off); clusters prod (demand spike, pool web under the"
+    seed_deployments(prod)
+    print("seeded: providers demo-cloud, core-fra, west-sfo; droplets web-1, web-2, db-1 (off); clusters prod (demand spike, pool web under the"
           " \"CPU autoscale\" policy), staging (scaled to 3, demand flapping), lab (deleted); jobs: sleep,"
-          " fail (retries to dead), scheduled, cancelled, provision on prod")
+          " fail (retries to dead), scheduled, cancelled, provision on prod; deployments of prod: web:1.0"
+          " (rolling), web:1.1 (canary with analysis), web:1.2 (blue-green), then a rollback to revision 2")
 
 
 def seed_policy(prod):
@@ -134,6 +136,46 @@ def seed_policy(prod):
     status, answer, _ = call("POST", "/api/v1/autoscaling_policies", body, key="seed-policy-prod-web")
     if status not in (201, 409):
         raise SystemExit(f"seeding the autoscaling policy of prod/web: {status} {answer}")
+
+
+# The deployment history of prod, oldest first: (key, body). The first deployment of a
+# cluster is promoted at once; the canary's analysis may fail (the runner injects failures
+# at its configured rate, 15 % as in the original), which rolls it back — history either way.
+ANALYSIS = {"metrics": [{"name": "success_rate", "success_condition": "result >= 0.95"}]}
+DEPLOYMENTS = [
+    ("web-1.0", {"image": "registry.example/web:1.0", "replicas": 3, "strategy": {"type": "rolling"}}),
+    ("web-1.1", {"image": "registry.example/web:1.1", "replicas": 3, "analysis": ANALYSIS,
+                 "strategy": {"type": "canary", "steps": [{"set_weight": 20}, {"pause": {"duration_seconds": 5}},
+                                                          {"set_weight": 50}, {"analysis": {}}]}}),
+    ("web-1.2", {"image": "registry.example/web:1.2", "replicas": 3,
+                 "strategy": {"type": "blue_green", "scale_down_delay_seconds": 30}}),
+]
+TERMINAL = {"succeeded", "rolled_back", "failed", "cancelled", "superseded"}
+
+
+def seed_deployments(prod):
+    """prod's deployment history, one deployment after another (each waits for the last
+    to end: a second one in progress would be a 409), then a rollback to revision 2."""
+    for key, body in DEPLOYMENTS:
+        status, answer, _ = call("POST", f"/api/v1/clusters/{prod['id']}/deployments", body,
+                                 key=f"seed-deployment-{key}")
+        if status == 409:
+            return  # seeded by an earlier run (or one is still running): leave it be
+        if status != 202:
+            raise SystemExit(f"seeding deployment {key}: {status} {answer}")
+        finished(answer["id"])
+    cluster = find("clusters", "prod")
+    status, answer, _ = call("POST", f"/api/v1/clusters/{prod['id']}/deployments:rollback", {"to_revision": 2},
+                             key="seed-deployment-rollback", if_match=f"\"{cluster['version']}\"")
+    if status == 202:
+        finished(answer["id"])
+
+
+def finished(deployment_id):
+    def check():
+        status, deployment, _ = call("GET", f"/api/v1/deployments/{deployment_id}")
+        return deployment if status == 200 and deployment["status"] in TERMINAL else None
+    return wait_for(check, f"deployment {deployment_id} to finish", seconds=180)
 
 
 # (cluster, level, profile): the simulator's demand of the seeded clusters.

@@ -1,7 +1,8 @@
 //! The usage view (api.md §14): `usage_interval`, the runs billing meters. A run opens at
 //! `droplet.provisioned` (size, vcpus, owner, name, region and cluster membership from
 //! the droplet's state, folded with the domain's own `evolve` onto the stored row), is
-//! split at `droplet.resized` (closed, and a new run opened at the new size) and closes at
+//! split at `droplet.resized` and `droplet.migrated` (closed, and a new run opened at the
+//! new size or provider) and closes at
 //! `droplet.deleted`; powering off changes nothing, so off time bills. The opening
 //! event's id keys a run and the closing one is kept, so a record applied twice writes
 //! nothing twice. Copies facts only: it never prices anything and never refuses a record
@@ -44,10 +45,10 @@ impl View for UsageView {
     }
 }
 
-/// The provider a droplet is placed with, stored with each of its runs. Droplets carry
-/// no provider yet, so every run has none; the one place to fill it in when they do.
-pub fn provider_of(_droplet: &Droplet) -> Option<String> {
-    None
+/// The provider a droplet is placed with (after the event), stored with each of its runs
+/// so query-api prices the run at that provider's override, if any.
+pub fn provider_of(droplet: &Droplet) -> Option<String> {
+    droplet.provider.clone()
 }
 
 #[derive(Default)]
@@ -154,7 +155,10 @@ impl UsageBatch {
             DropletEvent::Provisioned { at, .. } if self.running(droplet.id).is_none() => {
                 self.open(droplet, event_id, *at);
             }
-            DropletEvent::Resized { at, .. } if self.close(droplet.id, event_id, *at) => {
+            // A new size or a new provider (a new price): the run is split there.
+            DropletEvent::Resized { at, .. } | DropletEvent::Migrated { at, .. }
+                if self.close(droplet.id, event_id, *at) =>
+            {
                 self.open(droplet, event_id, *at);
             }
             DropletEvent::Deleted { at, .. } => {

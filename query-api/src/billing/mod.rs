@@ -8,8 +8,13 @@ pub mod estimate_body;
 pub mod render;
 pub mod store;
 
+use std::collections::HashMap;
+
 use domain::billing::{Granularity, PriceOverride};
 use serde::Deserialize;
+use sqlx::MySqlPool;
+
+use crate::error::QueryError;
 
 /// `[billing]` of query-api's configuration.
 #[derive(Debug, Clone, Deserialize)]
@@ -44,9 +49,30 @@ impl BillingSettings {
 #[derive(Debug, Clone, Copy)]
 pub struct Metering(pub Granularity);
 
-/// The price override of a run placed with `provider` (its `price_hourly_override`).
-/// Providers are not read here yet, so every run is priced from the catalog; the one
-/// place to look the override up once they are.
-pub fn price_override_for(_provider: Option<&str>) -> Option<PriceOverride> {
-    None
+/// Every provider's `price_hourly_override`, by provider name (runs store the name):
+/// what a run placed there is priced at instead of the catalog. A live provider wins over
+/// deleted ones of the same name. Overrides are not versioned: a changed override
+/// re-prices the provider's past runs too (the catalog's own prices are versioned).
+#[derive(Debug, Default)]
+pub struct Overrides(HashMap<String, PriceOverride>);
+
+impl Overrides {
+    pub async fn load(db: &MySqlPool) -> Result<Self, QueryError> {
+        let rows: Vec<(String, u64)> = sqlx::query_as(
+            "SELECT name, price_hourly_override FROM provider \
+             WHERE price_hourly_override IS NOT NULL ORDER BY deleted DESC, updated_at",
+        )
+        .fetch_all(db)
+        .await?;
+        Ok(Self(
+            rows.into_iter()
+                .map(|(name, hourly_micro)| (name, PriceOverride { hourly_micro }))
+                .collect(),
+        ))
+    }
+
+    /// The override of a run placed with `provider`, if that provider has one.
+    pub fn of(&self, provider: Option<&str>) -> Option<PriceOverride> {
+        provider.and_then(|name| self.0.get(name).copied())
+    }
 }

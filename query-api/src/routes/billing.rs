@@ -22,20 +22,21 @@ use views::cluster::ClusterRow;
 use views::rfc3339;
 
 use super::resources::visible;
-use crate::billing::{Metering, estimate_body, price_override_for, render, store};
+use crate::billing::{Metering, Overrides, estimate_body, render, store};
 use crate::error::QueryError;
 use crate::state::AppState;
 
 /// The charges of `rows` in `month` as of `now`; `Charge::run` indexes `rows`.
 fn charges(
     rows: &[UsageIntervalRow],
+    overrides: &Overrides,
     month: Month,
     now: DateTime<Utc>,
     metering: Metering,
 ) -> Result<Vec<Charge>, QueryError> {
     let runs: Vec<metering::Run> = rows
         .iter()
-        .map(|r| r.run(price_override_for(r.provider.as_deref())))
+        .map(|r| r.run(overrides.of(r.provider.as_deref())))
         .collect();
     metering::charges(&runs, month, now, metering.0)
         .map_err(|e| QueryError::Internal(anyhow::Error::new(e).context("Failed to price usage")))
@@ -55,7 +56,8 @@ pub async fn usage(
             .ok_or_else(|| QueryError::InvalidArgument(format!("period {raw:?} is not YYYY-MM")))?,
     };
     let rows = store::runs_of(&state.db, &principal, month.start(), month.end()).await?;
-    let charges = charges(&rows, month, now, **metering)?;
+    let overrides = Overrides::load(&state.db).await?;
+    let charges = charges(&rows, &overrides, month, now, **metering)?;
     let usage: Vec<_> = charges
         .iter()
         .filter_map(|c| Some(render::usage_record(rows.get(c.run)?, c)))
@@ -85,9 +87,10 @@ async fn invoices_of(
         return Ok(Vec::new());
     };
     let rows = store::runs_of(&state.db, principal, oldest.start(), newest.end()).await?;
+    let overrides = Overrides::load(&state.db).await?;
     months
         .into_iter()
-        .map(|month| Ok((month, charges(&rows, month, now, metering)?)))
+        .map(|month| Ok((month, charges(&rows, &overrides, month, now, metering)?)))
         .collect()
 }
 
@@ -148,7 +151,8 @@ pub async fn invoice(
         .filter(|m| *m <= Month::containing(now))
         .ok_or(QueryError::NotFound("invoice"))?;
     let rows = store::runs_of(&state.db, &principal, month.start(), month.end()).await?;
-    let charges = charges(&rows, month, now, **metering)?;
+    let overrides = Overrides::load(&state.db).await?;
+    let charges = charges(&rows, &overrides, month, now, **metering)?;
     let head = render::invoice(month, &charges, now);
     let items = charges
         .iter()
@@ -176,7 +180,8 @@ pub async fn cluster_cost(
     let month = Month::containing(now);
     let rows =
         store::runs_of_cluster(&state.db, cluster.cluster_id, month.start(), month.end()).await?;
-    let charges = charges(&rows, month, now, **metering)?;
+    let overrides = Overrides::load(&state.db).await?;
+    let charges = charges(&rows, &overrides, month, now, **metering)?;
     let cost = cost::cluster_cost(&charges, month, now, metering.0);
     Ok(HttpResponse::Ok().json(render::cluster_cost(
         cluster.cluster_id,
