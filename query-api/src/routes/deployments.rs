@@ -9,7 +9,7 @@ use platform::auth::Principal;
 use views::cluster::ClusterRow;
 use views::deployment::row::{DeploymentRow, RevisionRow};
 
-use super::resources::{Params, respond_list, visible};
+use super::resources::{Params, respond_list, visible, wait_requested};
 use crate::error::QueryError;
 use crate::filter::{Bind, Condition};
 use crate::state::AppState;
@@ -62,20 +62,24 @@ fn one(deployment: &DeploymentRow) -> HttpResponse {
 
 /// `GET /api/v1/deployments/{id}`
 pub async fn get(
+    req: HttpRequest,
     principal: Principal,
     path: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, QueryError> {
+    wait_requested(&req, &state).await?;
     let deployment = visible::<DeploymentRow>(&state, &principal, &path).await?;
     Ok(one(&deployment))
 }
 
 /// `GET /api/v1/clusters/{id}/deployments/{dep_id}`
 pub async fn get_under_cluster(
+    req: HttpRequest,
     principal: Principal,
     path: web::Path<(String, String)>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, QueryError> {
+    wait_requested(&req, &state).await?;
     let (cluster_id, deployment_id) = path.into_inner();
     let cluster = visible::<ClusterRow>(&state, &principal, &cluster_id).await?;
     let deployment = visible::<DeploymentRow>(&state, &principal, &deployment_id).await?;

@@ -10,7 +10,7 @@ use views::StateRow;
 use views::cluster::ClusterRow;
 use views::diagnosis::DiagnosisRow;
 
-use super::resources::{Params, respond_list, visible};
+use super::resources::{Params, respond_list, visible, wait_requested};
 use crate::error::QueryError;
 use crate::filter::{Bind, Condition};
 use crate::state::AppState;
@@ -34,10 +34,12 @@ pub async fn list(
 
 /// `GET /api/v1/clusters/{id}/diagnoses/{diag_id}`
 pub async fn get(
+    req: HttpRequest,
     principal: Principal,
     path: web::Path<(String, String)>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, QueryError> {
+    wait_requested(&req, &state).await?;
     let (cluster_id, diagnosis_id) = path.into_inner();
     let cluster = visible::<ClusterRow>(&state, &principal, &cluster_id).await?;
     let diagnosis = visible::<DiagnosisRow>(&state, &principal, &diagnosis_id).await?;

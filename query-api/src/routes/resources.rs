@@ -160,6 +160,20 @@ pub async fn visible<R: Listed>(
         .ok_or(QueryError::NotFound(kind))
 }
 
+/// Waits for the consistency token the request carries (header, or `consistency_token`
+/// in the query), if any: read-your-writes for the item routes that are not the generic
+/// `get`, so a client that reads what it just wrote sees it (e.g. a diagnosis or a
+/// deployment right after its `202`).
+pub async fn wait_requested(
+    req: &HttpRequest,
+    state: &AppState,
+) -> Result<Option<WaitOutcome>, QueryError> {
+    let query = web::Query::<BTreeMap<String, String>>::from_query(req.query_string()).ok();
+    let raw = query.as_ref().and_then(|q| q.get("consistency_token"));
+    let token = consistency::requested(req, raw.map(String::as_str), state.partitions)?;
+    wait(req, state, token.as_ref()).await
+}
+
 /// Waits for the request's token, if it carries one.
 pub async fn wait(
     req: &HttpRequest,
