@@ -261,16 +261,34 @@ async fn a_pool_follows_demand_within_its_policy_and_a_diagnosis_becomes_a_job()
     );
 
     // Still cold: one node per period down to the min.
-    s.until("the pool at its min with its node running", |s| {
-        let pool = s.pool()?;
-        (pool.count == MIN_NODES && s.running_nodes() == MIN_NODES as usize).then_some(())
-    })
+    // The last scale-down is recorded as finished on a later tick than the one that sees
+    // the node running, so wait for that record too.
+    s.until(
+        "the pool at its min with its node running, its scale finished",
+        |s| {
+            let pool = s.pool()?;
+            let last = policy_state(s, policy)?.scale_events.last()?.clone();
+            (pool.count == MIN_NODES
+                && s.running_nodes() == MIN_NODES as usize
+                && last.finished_at.is_some())
+            .then_some(())
+        },
+    )
     .await;
 
-    // The history and the decision log, as query-api serves them.
-    let events: ScalingEventPage = s
-        .read(&format!("/api/v1/autoscaling_policies/{policy}/events"))
-        .await;
+    // The history and the decision log, as query-api serves them (once it has projected
+    // the finished scale-down).
+    let events: ScalingEventPage = eventually_some(Duration::from_secs(30), || async {
+        let page: ScalingEventPage = s
+            .read(&format!("/api/v1/autoscaling_policies/{policy}/events"))
+            .await;
+        page.events
+            .iter()
+            .all(|e| e.status == "success")
+            .then_some(page)
+    })
+    .await
+    .expect("every scaling event is served as a success");
     let kinds: Vec<(&str, u32, u32)> = events
         .events
         .iter()
@@ -283,11 +301,6 @@ async fn a_pool_follows_demand_within_its_policy_and_a_diagnosis_becomes_a_job()
         .collect();
     assert_eq!(kinds[0], ("SCALE_UP", 2, MAX_NODES), "{kinds:?}");
     assert_eq!(kinds[1..], down[..], "one node at a time down to the min");
-    assert!(
-        events.events.iter().all(|e| e.status == "success"),
-        "{:?}",
-        events.events
-    );
     let decisions: AutoscalerDecisionPage = s
         .read(&format!(
             "/api/v1/autoscaling_policies/{policy}/decisions?page_size=100"
