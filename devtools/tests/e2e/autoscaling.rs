@@ -267,7 +267,7 @@ async fn a_pool_follows_demand_within_its_policy_and_a_diagnosis_becomes_a_job()
         "the pool at its min with its node running, its scale finished",
         |s| {
             let pool = s.pool()?;
-            let last = policy_state(s, policy)?.scale_events.last()?.clone();
+            let last = *policy_state(s, policy)?.scale_events.last()?;
             (pool.count == MIN_NODES
                 && s.running_nodes() == MIN_NODES as usize
                 && last.finished_at.is_some())
