@@ -9,9 +9,8 @@ use platform::auth::Principal;
 use views::cluster::ClusterRow;
 use views::deployment::row::{DeploymentRow, RevisionRow};
 
-use super::resources::{Params, respond_list, visible, wait_requested};
+use super::resources::{Params, respond_under_cluster, visible, wait_requested};
 use crate::error::QueryError;
-use crate::filter::{Bind, Condition};
 use crate::state::AppState;
 
 pub const LIST_ROUTE: &str = "/api/v1/clusters/{id}/deployments";
@@ -28,13 +27,15 @@ pub async fn list(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, QueryError> {
     let cluster = visible::<ClusterRow>(&state, &principal, &path).await?;
-    let scope = vec![Condition::new(
-        "cluster_id = ?",
-        vec![Bind::Id(cluster.cluster_id)],
-    )];
-    let link = format!("/api/v1/clusters/{}/deployments", cluster.cluster_id);
-    respond_list::<DeploymentRow>(&req, &principal, &params.into_inner(), &state, scope, &link)
-        .await
+    respond_under_cluster::<DeploymentRow>(
+        &req,
+        &principal,
+        &params.into_inner(),
+        &state,
+        &cluster,
+        "deployments",
+    )
+    .await
 }
 
 /// `GET /api/v1/clusters/{id}/revisions`
@@ -46,12 +47,15 @@ pub async fn revisions(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, QueryError> {
     let cluster = visible::<ClusterRow>(&state, &principal, &path).await?;
-    let scope = vec![Condition::new(
-        "cluster_id = ?",
-        vec![Bind::Id(cluster.cluster_id)],
-    )];
-    let link = format!("/api/v1/clusters/{}/revisions", cluster.cluster_id);
-    respond_list::<RevisionRow>(&req, &principal, &params.into_inner(), &state, scope, &link).await
+    respond_under_cluster::<RevisionRow>(
+        &req,
+        &principal,
+        &params.into_inner(),
+        &state,
+        &cluster,
+        "revisions",
+    )
+    .await
 }
 
 fn one(deployment: &DeploymentRow) -> HttpResponse {

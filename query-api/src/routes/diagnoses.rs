@@ -10,9 +10,8 @@ use views::StateRow;
 use views::cluster::ClusterRow;
 use views::diagnosis::DiagnosisRow;
 
-use super::resources::{Params, respond_list, visible, wait_requested};
+use super::resources::{Params, respond_under_cluster, visible, wait_requested};
 use crate::error::QueryError;
-use crate::filter::{Bind, Condition};
 use crate::state::AppState;
 
 /// `GET /api/v1/clusters/{id}/diagnoses` (paging, `filter`, `order_by=completed_at`).
@@ -24,12 +23,15 @@ pub async fn list(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, QueryError> {
     let cluster = visible::<ClusterRow>(&state, &principal, &path).await?;
-    let scope = vec![Condition::new(
-        "cluster_id = ?",
-        vec![Bind::Id(cluster.cluster_id)],
-    )];
-    let link = format!("/api/v1/clusters/{}/diagnoses", cluster.cluster_id);
-    respond_list::<DiagnosisRow>(&req, &principal, &params.into_inner(), &state, scope, &link).await
+    respond_under_cluster::<DiagnosisRow>(
+        &req,
+        &principal,
+        &params.into_inner(),
+        &state,
+        &cluster,
+        "diagnoses",
+    )
+    .await
 }
 
 /// `GET /api/v1/clusters/{id}/diagnoses/{diag_id}`

@@ -13,11 +13,12 @@ use platform::consistency::ConsistencyToken;
 use platform::kafka::partition_for;
 use serde_json::{Value, json};
 use uuid::Uuid;
+use views::cluster::ClusterRow;
 
 use crate::collection::Listed;
 use crate::consistency::{self, RESPONSE_HEADER, WaitOutcome};
 use crate::error::QueryError;
-use crate::filter::Condition;
+use crate::filter::{Bind, Condition};
 use crate::listing::ListQuery;
 use crate::state::AppState;
 use crate::store;
@@ -91,6 +92,24 @@ pub async fn get<R: Listed>(
         return Ok(response.finish());
     }
     Ok(response.json(row.to_resource()))
+}
+
+/// A page of `R` scoped to one (already visible) cluster, linked at
+/// `/api/v1/clusters/{id}/<suffix>`: every list under a cluster.
+pub async fn respond_under_cluster<R: Listed>(
+    req: &HttpRequest,
+    principal: &Principal,
+    params: &BTreeMap<String, String>,
+    state: &AppState,
+    cluster: &ClusterRow,
+    suffix: &str,
+) -> Result<HttpResponse, QueryError> {
+    let scope = vec![Condition::new(
+        "cluster_id = ?",
+        vec![Bind::Id(cluster.cluster_id)],
+    )];
+    let link = format!("/api/v1/clusters/{}/{suffix}", cluster.cluster_id);
+    respond_list::<R>(req, principal, params, state, scope, &link).await
 }
 
 /// A page of `R` under the route's `scope` conditions; `path` is the links' base.

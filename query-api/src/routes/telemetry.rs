@@ -12,9 +12,8 @@ use serde::Deserialize;
 use views::cluster::ClusterRow;
 use views::telemetry::{LATEST_OF_CLUSTER, LatestRow, MetricSampleRow, render_health};
 
-use super::resources::{Params, respond_list, visible};
+use super::resources::{Params, respond_under_cluster, visible};
 use crate::error::QueryError;
-use crate::filter::{Bind, Condition};
 use crate::state::AppState;
 
 /// `[node_metrics]` of query-api's configuration.
@@ -51,12 +50,8 @@ pub async fn metrics(
             "type {raw:?} is not one of cpu, memory, disk, network"
         )));
     }
-    let scope = vec![Condition::new(
-        "cluster_id = ?",
-        vec![Bind::Id(cluster.cluster_id)],
-    )];
-    let link = format!("/api/v1/clusters/{}/metrics", cluster.cluster_id);
-    respond_list::<MetricSampleRow>(&req, &principal, &params, &state, scope, &link).await
+    respond_under_cluster::<MetricSampleRow>(&req, &principal, &params, &state, &cluster, "metrics")
+        .await
 }
 
 /// `GET /api/v1/clusters/{id}/health`
