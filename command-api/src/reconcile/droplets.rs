@@ -66,7 +66,7 @@ impl DropletReconciler {
     /// One pass over the write model; returns how many commands were issued.
     pub async fn pass(&mut self) -> usize {
         let now = self.writer.clock().now();
-        let observed = self.writer.observe::<Droplet>(needs_work);
+        let observed = self.writer.observe_unsettled::<Droplet>(needs_work);
         let mut due = Vec::new();
         let mut releases = Vec::new();
         let mut slots = Vec::new();
@@ -208,13 +208,10 @@ impl DropletReconciler {
     }
 }
 
-/// Droplets with simulated work outstanding, or names or provider slots to give back.
+/// Provisioning, deletion or purge to do, or a name or slot to give back: exactly what the
+/// droplet itself calls unsettled, so the sweep reads only the unsettled index.
 fn needs_work(d: &Droplet) -> bool {
-    matches!(
-        d.status,
-        Some(DropletStatus::New | DropletStatus::Deleting | DropletStatus::Deleted)
-    ) || !d.names_to_release.is_empty()
-        || !d.providers_to_release.is_empty()
+    domain::Aggregate::unsettled(d)
 }
 
 /// A reconciler's command on `droplet`, checked against the version it looked at.

@@ -53,7 +53,7 @@ impl ReservationReconciler {
         let now = self.writer.clock().now();
         let stale = self
             .writer
-            .observe::<NameReservation>(|r| is_stale(r, now, self.grace));
+            .observe_unsettled::<NameReservation>(|r| is_stale(r, now, self.grace));
         let mut settled = 0;
         for reservation in stale.iter().filter(|o| !o.pending) {
             match self.settle(&reservation.state).await {

@@ -24,6 +24,8 @@ pub trait AnyState: Send + Sync + 'static {
     fn exists(&self) -> bool;
     fn owner(&self) -> &str;
     fn pending_operation(&self) -> Option<&PendingOperation>;
+    /// A reconciler still has work on it (`Aggregate::unsettled`).
+    fn unsettled(&self) -> bool;
     /// The unique name it holds and whether it still needs it (`Aggregate::held_name`).
     fn held_name(&self) -> Option<(String, bool)>;
     fn as_any(&self) -> &dyn Any;
@@ -41,6 +43,10 @@ impl<A: Aggregate> AnyState for A {
 
     fn exists(&self) -> bool {
         Aggregate::exists(self)
+    }
+
+    fn unsettled(&self) -> bool {
+        Aggregate::unsettled(self)
     }
 
     fn owner(&self) -> &str {

@@ -4,6 +4,7 @@
 //! claim, and answered only after the writer's own reader has read that record back and
 //! found it valid. It never reads the read models and never answers before read-back.
 
+mod aggregates;
 mod claim;
 mod dispatch;
 mod idempotency;

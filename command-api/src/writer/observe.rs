@@ -50,11 +50,29 @@ impl Writer {
             .collect()
     }
 
+    /// The unsettled aggregates of type `A` (`Aggregate::unsettled`) in every served
+    /// partition that `wanted` selects: for sweeps that tick often over a kind with many
+    /// settled aggregates. `wanted` must select only unsettled ones.
+    pub fn observe_unsettled<A: Aggregate>(&self, wanted: impl Fn(&A) -> bool) -> Vec<Observed<A>> {
+        (0..self.partitions())
+            .flat_map(|p| self.observed_in(p, &wanted, true))
+            .collect()
+    }
+
     /// The aggregates of type `A` in `partition` (if served) that `wanted` selects.
     pub fn observe_partition<A: Aggregate>(
         &self,
         partition: i32,
         wanted: &impl Fn(&A) -> bool,
+    ) -> Vec<Observed<A>> {
+        self.observed_in(partition, wanted, false)
+    }
+
+    fn observed_in<A: Aggregate>(
+        &self,
+        partition: i32,
+        wanted: &impl Fn(&A) -> bool,
+        unsettled_only: bool,
     ) -> Vec<Observed<A>> {
         let Ok(index) = usize::try_from(partition) else {
             return Vec::new();
@@ -65,7 +83,7 @@ impl Writer {
         };
         // Filter before cloning: reconcilers look at few aggregates of many.
         state
-            .of_kind(A::NAME)
+            .of_kind(A::NAME, unsettled_only)
             .filter_map(|(any, pending)| downcast::<A>(any).map(|a| (a, pending)))
             .filter(|(a, _)| wanted(a))
             .map(|(a, pending)| Observed {

@@ -15,11 +15,10 @@ use platform::consistency::Position;
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
+use super::aggregates::{Aggregates, FastHash};
 use super::idempotency::IdempotencyTable;
 use super::kinds::{AnyState, Kinds};
 use super::types::{Accepted, IdempotencyRequest, SubmitError};
-
-type FastHash = foldhash::fast::RandomState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
@@ -84,14 +83,14 @@ pub struct PartitionState {
     pub current_epoch: u64,
     pub(super) log: PartitionLog,
     pub(super) kinds: Arc<Kinds>,
-    /// Every aggregate of the partition; foldhash because restore touches it once per
-    /// record and SipHash's DoS resistance buys nothing for server-minted ids.
-    /// Shared pointers, so a snapshot copies the map under the lock and encodes off it.
-    pub(super) confirmed: HashMap<Uuid, Arc<dyn AnyState>, FastHash>,
-    speculative: HashMap<Uuid, (Box<dyn AnyState>, usize)>,
+    /// Every aggregate of the partition, indexed by kind. Shared pointers, so a
+    /// snapshot copies the map under the lock and encodes off it.
+    pub(super) confirmed: Aggregates,
+    /// What our pending batches make of their aggregates, and how many are pending.
+    speculative: HashMap<Uuid, (Box<dyn AnyState>, usize), FastHash>,
     /// Aggregates whose history contains a valid batch that cannot be folded, with why.
-    pub(super) quarantined: HashMap<Uuid, String>,
-    waiters: HashMap<Uuid, Waiter>,
+    pub(super) quarantined: HashMap<Uuid, String, FastHash>,
+    waiters: HashMap<Uuid, Waiter, FastHash>,
     pub(super) idempotency: IdempotencyTable,
     pub tally: Tally,
     /// Valid batches folded since the last snapshot was taken (or since restore).
@@ -135,10 +134,10 @@ impl PartitionState {
             current_epoch: 0,
             log: PartitionLog::default(),
             kinds,
-            confirmed: HashMap::default(),
-            speculative: HashMap::new(),
-            quarantined: HashMap::new(),
-            waiters: HashMap::new(),
+            confirmed: Aggregates::default(),
+            speculative: HashMap::default(),
+            quarantined: HashMap::default(),
+            waiters: HashMap::default(),
             idempotency: IdempotencyTable::new(retention),
             tally: Tally::default(),
             valid_since_snapshot: 0,
@@ -183,14 +182,27 @@ impl PartitionState {
         confirmed.chain(pending)
     }
 
-    /// Every aggregate of `kind`, current view, for reconcilers.
+    /// Every aggregate of `kind` (only the unsettled ones if `unsettled_only`), current
+    /// view, for reconcilers: the confirmed ones through the index, so reconcilers that
+    /// tick often never walk the whole partition, and the pending ones, which are few,
+    /// judged by their pending state.
     pub fn of_kind<'a>(
         &'a self,
         kind: &'static str,
+        unsettled_only: bool,
     ) -> impl Iterator<Item = (&'a dyn AnyState, bool)> + 'a {
-        self.all()
-            .filter(move |(_, state, _)| state.kind() == kind)
-            .map(|(_, state, pending)| (state, pending))
+        let confirmed = self
+            .confirmed
+            .of_kind(kind, unsettled_only)
+            .filter(|(id, _)| !self.speculative.contains_key(*id))
+            .map(|(_, state)| (state.as_ref(), false));
+        let pending = self
+            .speculative
+            .values()
+            .filter(move |(state, _)| state.kind() == kind)
+            .filter(move |(state, _)| !unsettled_only || state.unsettled())
+            .map(|(state, _)| (state.as_ref(), true));
+        confirmed.chain(pending)
     }
 
     pub fn quarantine_reason(&self, id: &Uuid) -> Option<&str> {

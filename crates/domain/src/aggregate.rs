@@ -43,6 +43,14 @@ pub trait Aggregate: Default + Clone + Send + Sync + 'static {
         None
     }
 
+    /// Whether a reconciler still has work on it. Reconcilers that sweep a kind on every
+    /// tick look only at these (`Writer::observe_unsettled`), so the settled majority
+    /// costs nothing per tick; a sweep's filter must therefore never select a settled
+    /// aggregate. Default: never.
+    fn unsettled(&self) -> bool {
+        false
+    }
+
     /// The name it holds among its owner's aggregates of this type (names are unique per
     /// owner and type, api.md §2) and whether it still needs it; `None` for unnamed types.
     fn held_name(&self) -> Option<(&ResourceName, bool)> {

@@ -134,6 +134,11 @@ impl Aggregate for NameReservation {
     type Event = ReservationEvent;
     type Error = ReservationError;
 
+    /// Held but not confirmed: the reservation reconciler confirms or releases it.
+    fn unsettled(&self) -> bool {
+        self.holder.as_ref().is_some_and(|h| !h.confirmed)
+    }
+
     fn decide(
         &self,
         command: &ReservationCommand,

@@ -146,6 +146,15 @@ impl Aggregate for Droplet {
         self.pending_operation.as_ref()
     }
 
+    /// Provisioning, deletion or purge still to do, or a name or a slot to give back.
+    fn unsettled(&self) -> bool {
+        matches!(
+            self.status,
+            Some(DropletStatus::New | DropletStatus::Deleting | DropletStatus::Deleted)
+        ) || !self.names_to_release.is_empty()
+            || !self.providers_to_release.is_empty()
+    }
+
     fn held_name(&self) -> Option<(&ResourceName, bool)> {
         let needed = self.is_live() || self.status == Some(DropletStatus::Deleting);
         self.exists().then_some((&self.name, needed))
