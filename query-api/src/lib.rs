@@ -37,3 +37,5 @@ pub mod startup;
 pub mod state;
 /// MariaDB queries and the Redis cache.
 pub mod store;
+/// `meta.total`s remembered at the read-model position they were counted at.
+pub mod totals;

@@ -134,6 +134,7 @@ impl Application {
             waits,
             feed,
             events,
+            totals: Default::default(),
             grafana_url: settings.grafana_url.clone().filter(|u| !u.is_empty()),
         });
         let (listener, port) = platform::service::bind(&settings.http)?;

@@ -24,6 +24,8 @@ pub struct AppState {
     pub feed: ChangeFeed,
     /// Live audit rows for SSE streams.
     pub events: EventHub,
+    /// List totals remembered per read-model position.
+    pub totals: crate::totals::Totals,
     /// Grafana's base URL for the SPA's embed; `None` = not configured.
     pub grafana_url: Option<String>,
 }

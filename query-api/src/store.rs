@@ -2,7 +2,7 @@
 //! fragments and bound values only, and the Redis representation cache. Nothing here
 //! writes: the projector owns every row and every cache entry.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use deadpool_redis::redis::AsyncCommands;
 use sqlx::MySqlPool;
@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::collection::Listed;
 use crate::error::QueryError;
 use crate::filter::Condition;
+use crate::totals::{Position, Totals};
 
 /// A cache read that takes longer than this is abandoned for MariaDB.
 const CACHE_TIMEOUT: Duration = Duration::from_millis(250);
@@ -52,36 +53,63 @@ pub async fn cached<R: Listed>(redis: &deadpool_redis::Pool, prefix: &str, id: U
     }
 }
 
-/// Up to `limit` rows matching `condition`, in `order_sql` order.
-pub async fn page<R: Listed>(
+/// One page of a list: up to `limit` rows of `page` in `order_sql` order, and the total
+/// of rows `matching` the filter, read in one snapshot so the two agree. For a collection
+/// only the projector writes (`cached`: rows it also caches in Redis), the total is
+/// counted only when `totals` holds none for this snapshot's read-model position.
+pub async fn page_and_total<R: Listed>(
     pool: &MySqlPool,
-    condition: &Condition,
-    order_sql: &str,
-    limit: u64,
-) -> Result<Vec<R>, QueryError> {
+    totals: &Totals,
+    list: PageQuery<'_>,
+) -> Result<(Vec<R>, i64), QueryError> {
+    let table = R::COLLECTION.table;
+    // REPEATABLE READ: the first read fixes the snapshot every later one sees.
+    let mut tx = pool.begin().await?;
+    let position: Position = sqlx::query_as(CHECKPOINTS).fetch_all(&mut *tx).await?;
+    let now = Instant::now();
+    let remembered = R::COLLECTION
+        .cached
+        .then(|| totals.get(table, list.matching, &position, now))
+        .flatten();
+    let total = match remembered {
+        Some(total) => total,
+        None => {
+            let sql = format!("SELECT COUNT(*) FROM {table} WHERE {}", list.matching.sql);
+            let total = sqlx::query_scalar_with::<_, i64, _>(
+                sqlx::AssertSqlSafe(sql),
+                list.matching.arguments()?,
+            )
+            .fetch_one(&mut *tx)
+            .await?;
+            totals.put(table, list.matching, position, total, now);
+            total
+        }
+    };
     let sql = format!(
-        "SELECT {} FROM {} WHERE {} ORDER BY {order_sql} LIMIT {limit}",
+        "SELECT {} FROM {table} WHERE {} ORDER BY {} LIMIT {}",
         R::columns(),
-        R::COLLECTION.table,
-        condition.sql
+        list.page.sql,
+        list.order_sql,
+        list.limit
     );
-    Ok(
-        sqlx::query_as_with::<_, R, _>(sqlx::AssertSqlSafe(sql), condition.arguments()?)
-            .fetch_all(pool)
-            .await?,
-    )
+    let rows = sqlx::query_as_with::<_, R, _>(sqlx::AssertSqlSafe(sql), list.page.arguments()?)
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok((rows, total))
 }
 
-/// The number of rows matching `condition`.
-pub async fn count<R: Listed>(pool: &MySqlPool, condition: &Condition) -> Result<i64, QueryError> {
-    let sql = format!(
-        "SELECT COUNT(*) FROM {} WHERE {}",
-        R::COLLECTION.table,
-        condition.sql
-    );
-    Ok(
-        sqlx::query_scalar_with::<_, i64, _>(sqlx::AssertSqlSafe(sql), condition.arguments()?)
-            .fetch_one(pool)
-            .await?,
-    )
+/// What `page_and_total` reads.
+pub struct PageQuery<'a> {
+    /// The filter the total counts.
+    pub matching: &'a Condition,
+    /// `matching` after the cursor: what the page reads.
+    pub page: &'a Condition,
+    pub order_sql: &'a str,
+    pub limit: u64,
 }
+
+/// The read-model position: every projection's checkpoints, each committed with its rows
+/// (a projection's name is folded into its partitions' order, not compared).
+const CHECKPOINTS: &str = "SELECT partition_id, next_offset FROM projection_checkpoint \
+                           ORDER BY projection, partition_id";

@@ -31,7 +31,7 @@ pub struct FieldSpec {
 }
 
 /// A value bound to a `?` placeholder.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Bind {
     Text(String),
     Time(DateTime<Utc>),
@@ -39,7 +39,7 @@ pub enum Bind {
 }
 
 /// A SQL condition and the values of its placeholders, in order.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Condition {
     pub sql: String,
     pub binds: Vec<Bind>,

@@ -138,14 +138,14 @@ pub async fn respond_list<R: Listed>(
         now,
     )?;
     let waited = wait(req, state, token.as_ref()).await?;
-    let total = store::count::<R>(&state.db, &query.matching).await?;
-    let mut rows = store::page::<R>(
-        &state.db,
-        &query.page,
-        &query.order.sql(),
-        query.page_size + 1,
-    )
-    .await?;
+    let order_sql = query.order.sql();
+    let list = store::PageQuery {
+        matching: &query.matching,
+        page: &query.page,
+        order_sql: &order_sql,
+        limit: query.page_size + 1,
+    };
+    let (mut rows, total) = store::page_and_total::<R>(&state.db, &state.totals, list).await?;
     let more = rows.len() as u64 > query.page_size;
     rows.truncate(query.page_size as usize);
     let items: Vec<Value> = rows.iter().map(Listed::to_resource).collect();
