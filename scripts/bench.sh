@@ -377,8 +377,7 @@ snapshots_written() {
 
 # restore_time PREFIX NAME [SNAPSHOT_EVERY]: seconds from spawning command-api on topic
 # PREFIX until its /readyz is 200 (every partition restored and claimed); sets RESTORE_KB
-# to its RSS then (logging at info: the count of partitions restored from a snapshot is read
-# from its "restoring from a snapshot" lines, which the bench-wide warn level would hide).
+# to its RSS then, and RESTORE_FROM_SNAPSHOT to the partitions it restored from a snapshot.
 # With SNAPSHOT_EVERY > 0 it then waits (unmeasured) until every
 # partition's snapshot is stored, for the next restore to start from.
 restore_time() {
@@ -397,6 +396,10 @@ restore_time() {
   CPU_EXTRA=""
   RESTORE_KB=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
   RESTORE_FAULTS=$(awk '{ print $10 }' "/proc/$pid/stat")
+  # Partitions restored from a snapshot, as command-api's restore histogram counts them.
+  RESTORE_FROM_SNAPSHOT=$(curl -fsS "http://127.0.0.1:$restore_port/metrics" | awk '
+    /^clustergenie_partition_restore_duration_seconds_count\{/ && /source="snapshot"/ { n += $NF }
+    END { print n + 0 }')
   if [ "$every" -gt 0 ]; then
     wait_for "command-api to snapshot every partition ($2)" 3600 snapshots_written
   fi
@@ -415,7 +418,7 @@ cat >"$run/restore.json" <<JSON
 JSON
 
 restore_time "$replay_prefix" restore-snapshot
-from_snapshot=$(grep -c "restoring from a snapshot" "$run/logs/restore-snapshot-command-api.log" || true)
+from_snapshot=$RESTORE_FROM_SNAPSHOT
 cat >"$run/restore_snapshot.json" <<JSON
 {"records": $records, "seconds": $RESTORE_SECONDS, "rss_mib": $((RESTORE_KB / 1024)), "empty_seconds": $empty_seconds,
  "minor_faults": $RESTORE_FAULTS, "partitions": $partitions, "partitions_from_snapshot": ${from_snapshot:-0},
