@@ -158,6 +158,9 @@ impl SnapshotStore {
             Some(consumer) => reader.insert(consumer),
             None => reader.insert(
                 platform::kafka::consumer_config(&self.brokers, "command-api-snapshots")
+                    // A bulk read to a known end, not an idle reader: a long poll left
+                    // in flight at one partition's end delays the next partition's fetch.
+                    .set("fetch.wait.max.ms", "10")
                     .create()?,
             ),
         };
