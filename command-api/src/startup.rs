@@ -330,8 +330,7 @@ async fn log_task(
     }
     // Each assigned partition starts after its snapshot, if a usable one exists.
     let restorer = writer.clone();
-    let start_offsets: StartOffsets =
-        Arc::new(move |ps: &[i32]| ps.iter().map(|p| (*p, restorer.start_offset(*p))).collect());
+    let start_offsets: StartOffsets = Arc::new(move |ps: &[i32]| restorer.start_offsets(ps));
     let config = kafka::consumer_config(brokers, &settings.writer.group_id);
     let topic = settings.kafka.events_topic();
     let (mut reader, events) = GroupReader::start(config, &topic, start_offsets, 64)?;

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use deadpool_redis::redis::AsyncCommands;
-use sqlx::MySqlPool;
+use sqlx::{Acquire, MySqlPool};
 use uuid::Uuid;
 
 use crate::collection::Listed;
@@ -63,8 +63,13 @@ pub async fn page_and_total<R: Listed>(
     list: PageQuery<'_>,
 ) -> Result<(Vec<R>, i64), QueryError> {
     let table = R::COLLECTION.table;
-    // REPEATABLE READ: the first read fixes the snapshot every later one sees.
-    let mut tx = pool.begin().await?;
+    // REPEATABLE READ whatever the server's default: the first read fixes the snapshot
+    // every later one sees, so the position read first names the rows counted after.
+    let mut conn = pool.acquire().await?;
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        .execute(&mut *conn)
+        .await?;
+    let mut tx = conn.begin().await?;
     let position: Position = sqlx::query_as(CHECKPOINTS).fetch_all(&mut *tx).await?;
     let now = Instant::now();
     let remembered = R::COLLECTION

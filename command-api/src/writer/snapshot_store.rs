@@ -8,7 +8,6 @@
 //! with a full replay. It never decides what a snapshot contains.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -42,10 +41,15 @@ pub struct SnapshotStore {
     brokers: String,
     topic: String,
     producer: FutureProducer,
-    /// The one consumer loads read through, created on first use: a restore loads every
-    /// partition in turn, and a client per partition cost a bootstrap and a metadata
-    /// round trip each (1.8 s of a 12-partition start on an empty topic).
-    reader: Arc<Mutex<Option<BaseConsumer>>>,
+}
+
+/// A consumer for loading snapshots, one per rebalance: a client per partition cost a
+/// bootstrap and a metadata round trip each (1.8 s of a 12-partition start on an empty
+/// topic), while one kept for the process's life could sit in reconnect backoff after a
+/// broker restart, just when every partition must be loaded again.
+pub struct SnapshotReader {
+    topic: String,
+    consumer: BaseConsumer,
 }
 
 fn manifest_key(partition: i32) -> String {
@@ -64,7 +68,6 @@ impl SnapshotStore {
             brokers: brokers.to_owned(),
             topic: topic.to_owned(),
             producer: platform::kafka::producer(brokers)?,
-            reader: Arc::default(),
         })
     }
 
@@ -116,9 +119,29 @@ impl SnapshotStore {
         Ok(())
     }
 
+    /// A reader for the loads of one rebalance.
+    pub fn reader(&self) -> anyhow::Result<SnapshotReader> {
+        let consumer = platform::kafka::consumer_config(&self.brokers, "command-api-snapshots")
+            // A bulk read to a known end, not an idle reader: a long poll left in flight
+            // at one partition's end delays the next partition's first fetch.
+            .set("fetch.wait.max.ms", "10")
+            .create()?;
+        Ok(SnapshotReader {
+            topic: self.topic.clone(),
+            consumer,
+        })
+    }
+
+    /// The newest snapshot of `partition` through a reader of its own (tests, tools).
+    pub fn load_blocking(&self, partition: i32) -> anyhow::Result<Option<Loaded>> {
+        self.reader()?.load(partition)
+    }
+}
+
+impl SnapshotReader {
     /// The newest snapshot of `partition`, verified; `Ok(None)` when there is none.
     /// Blocking: it polls a consumer (call it from the reader thread or `spawn_blocking`).
-    pub fn load_blocking(&self, partition: i32) -> anyhow::Result<Option<Loaded>> {
+    pub fn load(&self, partition: i32) -> anyhow::Result<Option<Loaded>> {
         let records = self.read_partition(partition)?;
         let mut manifest = None;
         let mut chunks: HashMap<Uuid, BTreeMap<u32, Vec<u8>>> = HashMap::new();
@@ -153,17 +176,7 @@ impl SnapshotStore {
 
     /// Every (key, value) of the snapshots partition, oldest first, up to its end now.
     fn read_partition(&self, partition: i32) -> anyhow::Result<Vec<(String, Option<Vec<u8>>)>> {
-        let mut reader = self.reader.lock().unwrap_or_else(|e| e.into_inner());
-        let consumer = match reader.take() {
-            Some(consumer) => reader.insert(consumer),
-            None => reader.insert(
-                platform::kafka::consumer_config(&self.brokers, "command-api-snapshots")
-                    // A bulk read to a known end, not an idle reader: a long poll left
-                    // in flight at one partition's end delays the next partition's fetch.
-                    .set("fetch.wait.max.ms", "10")
-                    .create()?,
-            ),
-        };
+        let consumer = &self.consumer;
         let (low, high) =
             consumer.fetch_watermarks(&self.topic, partition, Duration::from_secs(10))?;
         if high <= low {

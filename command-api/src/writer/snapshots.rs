@@ -7,6 +7,7 @@
 //! source. Snapshots never decide anything: a partition restored from one folds the tail
 //! with the same validity rule, and a missing or bad one costs a replay, not a failure.
 
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -15,23 +16,42 @@ use rdkafka::consumer::Consumer;
 
 use super::Writer;
 use super::partition::{PartitionState, Phase};
-use super::snapshot_store::SnapshotStore;
+use super::snapshot_store::{SnapshotReader, SnapshotStore};
 
 impl Writer {
-    /// Where the reader starts `partition`: just after its snapshot, prepared for
-    /// `assign` to pick up, or at the beginning. Blocking (reads the snapshots topic):
-    /// called from the reader's rebalance callback, which may block.
-    pub fn start_offset(&self, partition: i32) -> Offset {
+    /// Where the reader starts each of `partitions` (a rebalance's assignment): just
+    /// after its snapshot, prepared for `assign` to pick up, or at the beginning.
+    /// Blocking (reads the snapshots topic, through one reader for the whole
+    /// assignment): called from the reader's rebalance callback, which may block.
+    pub fn start_offsets(&self, partitions: &[i32]) -> HashMap<i32, Offset> {
+        let reader = self.inner.snapshots.as_ref().and_then(|store| {
+            store
+                .reader()
+                .inspect_err(|error| {
+                    tracing::warn!(
+                        error = format!("{error:#}"),
+                        "snapshots cannot be read; replaying the assigned partitions"
+                    )
+                })
+                .ok()
+        });
+        partitions
+            .iter()
+            .map(|p| (*p, self.start_offset(reader.as_ref(), *p)))
+            .collect()
+    }
+
+    fn start_offset(&self, reader: Option<&SnapshotReader>, partition: i32) -> Offset {
         let Some(index) = self.index(partition) else {
             return Offset::Beginning;
         };
         *self.inner.prepared(index) = None;
         *self.inner.manifest(index) = None;
-        let Some(store) = self.inner.snapshots.clone() else {
+        let Some(reader) = reader else {
             return Offset::Beginning;
         };
         let started = Instant::now();
-        match self.prepare(&store, partition) {
+        match self.prepare(reader, partition) {
             Ok(Some((mut state, manifest))) => {
                 let next = state.next_offset;
                 if let Some(restore) = state.restore.as_mut() {
@@ -56,10 +76,10 @@ impl Writer {
 
     fn prepare(
         &self,
-        store: &SnapshotStore,
+        reader: &SnapshotReader,
         partition: i32,
     ) -> anyhow::Result<Option<(PartitionState, proto::snapshot::Manifest)>> {
-        let Some(loaded) = store.load_blocking(partition)? else {
+        let Some(loaded) = reader.load(partition)? else {
             return Ok(None);
         };
         let config = &self.inner.config;
