@@ -82,7 +82,7 @@ impl Application {
     /// `build` with an injected clock (tests move time; billing and health read it).
     pub async fn build_with_clock(settings: Settings, clock: SharedClock) -> anyhow::Result<Self> {
         let metering = web::Data::new(Metering(settings.billing.granularity()?));
-        let db = platform::db::connect(&settings.database)
+        let db = platform::db::connect_repeatable_read(&settings.database)
             .await
             .context("Failed to connect to MariaDB")?;
         let redis =

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use deadpool_redis::redis::AsyncCommands;
-use sqlx::{Acquire, MySqlPool};
+use sqlx::MySqlPool;
 use uuid::Uuid;
 
 use crate::collection::Listed;
@@ -55,27 +55,28 @@ pub async fn cached<R: Listed>(redis: &deadpool_redis::Pool, prefix: &str, id: U
 
 /// One page of a list: up to `limit` rows of `page` in `order_sql` order, and the total
 /// of rows `matching` the filter, read in one snapshot so the two agree. For a collection
-/// only the projector writes (`cached`: rows it also caches in Redis), the total is
-/// counted only when `totals` holds none for this snapshot's read-model position.
+/// only the projector writes (`cached`: rows it also caches in Redis), the snapshot's
+/// read-model position is read first and the total counted only when `totals` holds
+/// none for that position; other collections count on every page.
 pub async fn page_and_total<R: Listed>(
     pool: &MySqlPool,
     totals: &Totals,
     list: PageQuery<'_>,
 ) -> Result<(Vec<R>, i64), QueryError> {
     let table = R::COLLECTION.table;
-    // REPEATABLE READ whatever the server's default: the first read fixes the snapshot
-    // every later one sees, so the position read first names the rows counted after.
-    let mut conn = pool.acquire().await?;
-    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        .execute(&mut *conn)
-        .await?;
-    let mut tx = conn.begin().await?;
-    let position: Position = sqlx::query_as(CHECKPOINTS).fetch_all(&mut *tx).await?;
+    // The pool's sessions are REPEATABLE READ (`connect_repeatable_read`): the first read
+    // fixes the snapshot every later one sees, so the position read first names the rows
+    // counted and paged after it.
+    let mut tx = pool.begin().await?;
     let now = Instant::now();
-    let remembered = R::COLLECTION
-        .cached
-        .then(|| totals.get(table, list.matching, &position, now))
-        .flatten();
+    let position: Option<Position> = if R::COLLECTION.cached {
+        Some(sqlx::query_as(CHECKPOINTS).fetch_all(&mut *tx).await?)
+    } else {
+        None
+    };
+    let remembered = position
+        .as_ref()
+        .and_then(|at| totals.get(table, list.matching, at, now));
     let total = match remembered {
         Some(total) => total,
         None => {
@@ -86,7 +87,9 @@ pub async fn page_and_total<R: Listed>(
             )
             .fetch_one(&mut *tx)
             .await?;
-            totals.put(table, list.matching, position, total, now);
+            if let Some(at) = position {
+                totals.put(table, list.matching, at, total, now);
+            }
             total
         }
     };
@@ -114,7 +117,6 @@ pub struct PageQuery<'a> {
     pub limit: u64,
 }
 
-/// The read-model position: every projection's checkpoints, each committed with its rows
-/// (a projection's name is folded into its partitions' order, not compared).
-const CHECKPOINTS: &str = "SELECT partition_id, next_offset FROM projection_checkpoint \
-                           ORDER BY projection, partition_id";
+/// The read-model position: every projection's checkpoints, each committed with its rows.
+const CHECKPOINTS: &str = "SELECT projection, partition_id, next_offset \
+                           FROM projection_checkpoint ORDER BY projection, partition_id";

@@ -17,8 +17,9 @@ const TTL: Duration = Duration::from_secs(1);
 /// Beyond this many remembered queries, all are forgotten (filters are user input).
 const MAX_ENTRIES: usize = 1024;
 
-/// A read-model position: `(partition, next_offset)` per partition, in partition order.
-pub type Position = Vec<(i32, i64)>;
+/// A read-model position: `(projection, partition, next_offset)` per checkpoint row,
+/// in that order.
+pub type Position = Vec<(String, i32, i64)>;
 
 /// Remembered totals, per table and filter.
 #[derive(Default)]
@@ -74,6 +75,13 @@ mod tests {
     use super::*;
     use crate::filter::Bind;
 
+    fn position(marks: &[(i32, i64)]) -> Position {
+        marks
+            .iter()
+            .map(|(p, next)| ("read_models_v1".to_owned(), *p, *next))
+            .collect()
+    }
+
     fn owner(name: &str) -> Condition {
         Condition::new("owner = ?", vec![Bind::Text(name.to_owned())])
     }
@@ -82,7 +90,7 @@ mod tests {
     fn a_total_is_reused_only_at_the_same_position_filter_and_table_while_fresh() {
         let totals = Totals::default();
         let t0 = Instant::now();
-        let at = vec![(0, 10), (1, 4)];
+        let at = position(&[(0, 10), (1, 4)]);
         totals.put("droplet", &owner("ann"), at.clone(), 7, t0);
         assert_eq!(totals.get("droplet", &owner("ann"), &at, t0), Some(7));
         assert_eq!(
@@ -95,7 +103,7 @@ mod tests {
             None,
             "other table"
         );
-        let moved = vec![(0, 11), (1, 4)];
+        let moved = position(&[(0, 11), (1, 4)]);
         assert_eq!(
             totals.get("droplet", &owner("ann"), &moved, t0),
             None,

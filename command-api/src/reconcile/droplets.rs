@@ -66,7 +66,9 @@ impl DropletReconciler {
     /// One pass over the write model; returns how many commands were issued.
     pub async fn pass(&mut self) -> usize {
         let now = self.writer.clock().now();
-        let observed = self.writer.observe_unsettled::<Droplet>(needs_work);
+        // An unsettled droplet is exactly one with work left: provisioning, deletion or
+        // purge to do, or a name or a provider slot to give back (`Droplet::unsettled`).
+        let observed = self.writer.observe_unsettled::<Droplet>(|_| true);
         let mut due = Vec::new();
         let mut releases = Vec::new();
         let mut slots = Vec::new();
@@ -206,12 +208,6 @@ impl DropletReconciler {
             tracing::debug!(%error, "releasing a droplet's provider slot failed; will retry next pass");
         }
     }
-}
-
-/// Provisioning, deletion or purge to do, or a name or slot to give back: exactly what the
-/// droplet itself calls unsettled, so the sweep reads only the unsettled index.
-fn needs_work(d: &Droplet) -> bool {
-    domain::Aggregate::unsettled(d)
 }
 
 /// A reconciler's command on `droplet`, checked against the version it looked at.

@@ -24,12 +24,23 @@ fn pool_options(settings: &DatabaseSettings) -> MySqlPoolOptions {
 /// make concurrent multi-row upserts into one table wait on each other's neighbouring
 /// keys. Ordering within a partition is still kept by the checkpoint row lock.
 pub async fn connect_read_committed(settings: &DatabaseSettings) -> anyhow::Result<MySqlPool> {
+    connect_at(settings, "READ COMMITTED").await
+}
+
+/// A pool whose sessions run at REPEATABLE READ whatever the server's default, for a
+/// reader whose transactions read several statements from one snapshot (query-api's
+/// lists: a page, its total and the read-model position they belong to).
+pub async fn connect_repeatable_read(settings: &DatabaseSettings) -> anyhow::Result<MySqlPool> {
+    connect_at(settings, "REPEATABLE READ").await
+}
+
+/// A pool whose every session is set to `level` once, when it connects.
+async fn connect_at(settings: &DatabaseSettings, level: &'static str) -> anyhow::Result<MySqlPool> {
     let pool = pool_options(settings)
-        .after_connect(|conn, _| {
+        .after_connect(move |conn, _| {
             Box::pin(async move {
-                sqlx::query("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
-                    .execute(conn)
-                    .await?;
+                let sql = format!("SET SESSION TRANSACTION ISOLATION LEVEL {level}");
+                sqlx::query(sqlx::AssertSqlSafe(sql)).execute(conn).await?;
                 Ok(())
             })
         })
