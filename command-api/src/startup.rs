@@ -21,7 +21,7 @@ use domain::reservation::NameReservation;
 use platform::auth::TokenTable;
 use platform::clock::SharedClock;
 use platform::health::{Check, Readiness};
-use platform::kafka::{self, GroupReader, StartOffsets, TopicSpec};
+use platform::kafka::{self, Copied, GroupReader, StartOffsets, TopicSpec};
 use platform::metrics::Metrics;
 use platform::ratelimit::{Limiter, RateLimits, Routes};
 use platform::relay::Relay;
@@ -333,7 +333,9 @@ async fn log_task(
     let start_offsets: StartOffsets = Arc::new(move |ps: &[i32]| restorer.start_offsets(ps));
     let config = kafka::consumer_config(brokers, &settings.writer.group_id);
     let topic = settings.kafka.events_topic();
-    let (mut reader, events) = GroupReader::start(config, &topic, start_offsets, 64)?;
+    // The fold reads keys and values only; copying headers would be wasted work.
+    let (mut reader, events) =
+        GroupReader::start_copying(config, &topic, start_offsets, 64, Copied::KeyAndValue)?;
     let outcome = tokio::select! {
         () = writer.run_reader(events) => Err(anyhow::anyhow!("the log reader stopped")),
         () = shutdown.wait() => Ok(()),

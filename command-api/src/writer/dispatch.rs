@@ -2,6 +2,11 @@
 //! Assignment starts a restore and a claim, revocation drops the partition, and records
 //! are folded in offset order under the partition lock, waking read-back waiters. It
 //! never produces records itself, except by starting a claim task.
+//!
+//! Partitions are independent write models, so their events are folded on several
+//! lanes at once (one per core): partition p always goes to lane p mod lanes, which
+//! keeps every partition's assignments, records and revocations in the order the
+//! reader saw them. A lane must never take a partition of another lane.
 
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -13,20 +18,73 @@ use super::Writer;
 use super::partition::{ClaimOutcome, PartitionState};
 use crate::ownership::Owner;
 
+/// One partition's share of a reader event.
+enum LaneEvent {
+    Assigned(i32),
+    Revoked(i32),
+    Records(i32, Vec<LogEntry>),
+}
+
+/// Events a lane may hold before the reader waits for it (backpressure on the poll).
+const LANE_CAPACITY: usize = 16;
+
 impl Writer {
-    /// Consumes reader events until the reader stops.
+    /// Consumes reader events until the reader stops, folding partitions on
+    /// `lane_count()` lanes.
     pub async fn run_reader(self, mut events: mpsc::Receiver<ReaderEvent>) {
+        let lanes: Vec<mpsc::Sender<LaneEvent>> = (0..self.lane_count())
+            .map(|_| {
+                let (tx, rx) = mpsc::channel(LANE_CAPACITY);
+                tokio::spawn(self.clone().run_lane(rx));
+                tx
+            })
+            .collect();
         let mut paused = self.inner.reader_paused.subscribe();
         while let Some(event) = events.recv().await {
             let _ = paused.wait_for(|paused| !*paused).await;
-            match event {
-                ReaderEvent::Assigned(partitions) => {
-                    partitions.iter().for_each(|p| self.assign(*p))
+            let shares: Vec<LaneEvent> = match event {
+                ReaderEvent::Assigned(ps) => ps.into_iter().map(LaneEvent::Assigned).collect(),
+                ReaderEvent::Revoked(ps) => ps.into_iter().map(LaneEvent::Revoked).collect(),
+                ReaderEvent::Records(p, records) => vec![LaneEvent::Records(p, records)],
+            };
+            for share in shares {
+                let lane = usize::try_from(share.partition()).unwrap_or(0) % lanes.len();
+                if lanes[lane].send(share).await.is_err() {
+                    return;
                 }
-                ReaderEvent::Revoked(partitions) => partitions.iter().for_each(|p| self.revoke(*p)),
-                ReaderEvent::Records(partition, records) => self.apply_records(partition, records),
             }
-            self.inner.record_serving();
+        }
+    }
+
+    /// One lane per core, at most one per partition: folding is CPU work, and more
+    /// lanes than cores would only take turns.
+    fn lane_count(&self) -> usize {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        cores.clamp(1, self.inner.states.len().max(1))
+    }
+
+    /// Applies one lane's events in the order they were sent; a paused reader holds
+    /// every lane before its next event.
+    async fn run_lane(self, mut events: mpsc::Receiver<LaneEvent>) {
+        let mut paused = self.inner.reader_paused.subscribe();
+        while let Some(event) = events.recv().await {
+            let _ = paused.wait_for(|paused| !*paused).await;
+            let phase_changed = match event {
+                LaneEvent::Assigned(partition) => {
+                    self.assign(partition);
+                    true
+                }
+                LaneEvent::Revoked(partition) => {
+                    self.revoke(partition);
+                    true
+                }
+                LaneEvent::Records(partition, records) => self.apply_records(partition, records),
+            };
+            // Counting serving partitions locks every partition, so only when it moved:
+            // on every batch it would wait for the other lanes' folds.
+            if phase_changed {
+                self.inner.record_serving();
+            }
         }
     }
 
@@ -62,16 +120,21 @@ impl Writer {
         tracing::info!(partition, "partition revoked");
     }
 
-    fn apply_records(&self, partition: i32, records: Vec<LogEntry>) {
+    /// Folds `records` into `partition`'s state; true when its phase changed.
+    fn apply_records(&self, partition: i32, records: Vec<LogEntry>) -> bool {
         let Some(index) = self.index(partition) else {
-            return;
+            return false;
         };
         let mut claim_again = false;
         let mut now_serving = None;
+        let phase_changed;
         {
             let mut guard = self.inner.lock(index);
-            let Some(state) = guard.as_mut() else { return };
+            let Some(state) = guard.as_mut() else {
+                return false;
+            };
             let before = state.tally;
+            let phase_before = state.phase;
             for entry in records {
                 if entry.offset < state.next_offset {
                     continue;
@@ -92,6 +155,7 @@ impl Writer {
                 .quarantined
                 .add(state.tally.quarantined - before.quarantined, &[]);
             self.inner.read_offsets[index].send_replace(state.next_offset);
+            phase_changed = state.phase != phase_before;
         }
         if claim_again {
             self.spawn_claim(index, Duration::ZERO);
@@ -100,6 +164,7 @@ impl Writer {
         if let Some(claim) = now_serving {
             self.announce(partition, claim);
         }
+        phase_changed
     }
 
     /// Tells other instances (through the ownership directory) that we serve `partition`.
@@ -127,5 +192,13 @@ impl Writer {
         usize::try_from(partition)
             .ok()
             .filter(|i| *i < self.inner.states.len())
+    }
+}
+
+impl LaneEvent {
+    fn partition(&self) -> i32 {
+        match self {
+            Self::Assigned(p) | Self::Revoked(p) | Self::Records(p, _) => *p,
+        }
     }
 }

@@ -110,21 +110,25 @@ pub enum TopicError {
 
 /// Creates the missing topics of `specs` and checks every one's partition count.
 /// Topics that exist already are only verified, so brokers without a CreateTopics
-/// handler (the in-memory dev broker, which creates its own) work too.
+/// handler (the in-memory dev broker, which creates its own) work too. Every look-up
+/// goes through one metadata client: a client per topic cost a bootstrap connection
+/// each, most of a service's start-up.
 pub async fn ensure_topics(brokers: &str, specs: &[TopicSpec]) -> Result<(), TopicError> {
-    let mut missing = Vec::new();
-    for spec in specs {
-        if existing_partitions(brokers, &spec.name).await? == 0 {
-            missing.push(spec);
-        }
+    let counts = existing_partitions(brokers, specs).await?;
+    let missing: Vec<&TopicSpec> = specs
+        .iter()
+        .zip(&counts)
+        .filter(|(_, count)| **count == 0)
+        .map(|(spec, _)| spec)
+        .collect();
+    if missing.is_empty() {
+        return specs
+            .iter()
+            .zip(counts)
+            .try_for_each(|(spec, count)| check_count(spec, count));
     }
-    if !missing.is_empty() {
-        create(brokers, &missing).await?;
-    }
-    for spec in specs {
-        verify(brokers, spec).await?;
-    }
-    Ok(())
+    create(brokers, &missing).await?;
+    verify(brokers, specs).await
 }
 
 async fn create(brokers: &str, specs: &[&TopicSpec]) -> Result<(), TopicError> {
@@ -185,16 +189,23 @@ fn is_misconfiguration(code: RDKafkaErrorCode) -> bool {
 /// A topic that exists with another partition count would move aggregates between
 /// partitions: refuse to run on it. A topic just created may take a moment to show up
 /// in the metadata; until it does, that is worth retrying, not an error.
-async fn verify(brokers: &str, spec: &TopicSpec) -> Result<(), TopicError> {
+async fn verify(brokers: &str, specs: &[TopicSpec]) -> Result<(), TopicError> {
     let deadline = tokio::time::Instant::now() + ADMIN_TIMEOUT;
-    let count = loop {
-        let count = existing_partitions(brokers, &spec.name).await?;
-        if count > 0 || tokio::time::Instant::now() >= deadline {
-            break count;
+    let counts = loop {
+        let counts = existing_partitions(brokers, specs).await?;
+        if counts.iter().all(|c| *c > 0) || tokio::time::Instant::now() >= deadline {
+            break counts;
         }
         // A poll interval while the metadata propagates, not synchronisation.
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
+    specs
+        .iter()
+        .zip(counts)
+        .try_for_each(|(spec, count)| check_count(spec, count))
+}
+
+fn check_count(spec: &TopicSpec, count: i32) -> Result<(), TopicError> {
     if count == 0 {
         return Err(TopicError::Unreachable(anyhow::anyhow!(
             "topic {} does not show up in the metadata yet",
@@ -210,9 +221,11 @@ async fn verify(brokers: &str, spec: &TopicSpec) -> Result<(), TopicError> {
     Ok(())
 }
 
-async fn existing_partitions(brokers: &str, topic: &str) -> Result<i32, TopicError> {
-    let (brokers, topic) = (brokers.to_owned(), topic.to_owned());
-    tokio::task::spawn_blocking(move || partition_count_of(&brokers, &topic))
+/// The partition count of each of `specs`' topics, in order (0 = does not exist).
+async fn existing_partitions(brokers: &str, specs: &[TopicSpec]) -> Result<Vec<i32>, TopicError> {
+    let brokers = brokers.to_owned();
+    let topics: Vec<String> = specs.iter().map(|s| s.name.clone()).collect();
+    tokio::task::spawn_blocking(move || partition_counts_of(&brokers, &topics))
         .await
         .map_err(|e| TopicError::Unreachable(e.into()))?
         .map_err(TopicError::Unreachable)
@@ -220,16 +233,27 @@ async fn existing_partitions(brokers: &str, topic: &str) -> Result<i32, TopicErr
 
 /// The partition count of `topic` (0 when it does not exist).
 pub fn partition_count_of(brokers: &str, topic: &str) -> anyhow::Result<i32> {
+    Ok(partition_counts_of(brokers, &[topic.to_owned()])?[0])
+}
+
+/// The partition count of each of `topics`, in order (0 = does not exist), asked through
+/// one client.
+fn partition_counts_of(brokers: &str, topics: &[String]) -> anyhow::Result<Vec<i32>> {
     let consumer: BaseConsumer = super::consumer_config(brokers, "cg-metadata").create()?;
-    let metadata = consumer
-        .fetch_metadata(Some(topic), Duration::from_secs(10))
-        .with_context(|| format!("Failed to fetch metadata of topic {topic}"))?;
-    let count = metadata
-        .topics()
-        .first()
-        .filter(|t| t.error().is_none())
-        .map_or(0, |t| t.partitions().len());
-    Ok(count as i32)
+    topics
+        .iter()
+        .map(|topic| {
+            let metadata = consumer
+                .fetch_metadata(Some(topic), Duration::from_secs(10))
+                .with_context(|| format!("Failed to fetch metadata of topic {topic}"))?;
+            let count = metadata
+                .topics()
+                .first()
+                .filter(|t| t.error().is_none())
+                .map_or(0, |t| t.partitions().len());
+            Ok(count as i32)
+        })
+        .collect()
 }
 
 #[cfg(test)]
