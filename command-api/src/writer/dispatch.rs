@@ -58,7 +58,7 @@ impl Writer {
 
     /// One lane per core, at most one per partition: folding is CPU work, and more
     /// lanes than cores would only take turns.
-    fn lane_count(&self) -> usize {
+    pub(super) fn lane_count(&self) -> usize {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         cores.clamp(1, self.inner.states.len().max(1))
     }

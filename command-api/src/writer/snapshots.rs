@@ -8,6 +8,7 @@
 //! with the same validity rule, and a missing or bad one costs a replay, not a failure.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -21,24 +22,34 @@ use super::snapshot_store::{SnapshotReader, SnapshotStore};
 impl Writer {
     /// Where the reader starts each of `partitions` (a rebalance's assignment): just
     /// after its snapshot, prepared for `assign` to pick up, or at the beginning.
-    /// Blocking (reads the snapshots topic, through one reader for the whole
-    /// assignment): called from the reader's rebalance callback, which may block.
+    /// Blocking (reads the snapshots topic): called from the reader's rebalance callback,
+    /// which may block. Loading is CPU work (checksum, decode, rebuild), so partitions
+    /// are loaded by one loader per fold lane, each taking the next partition not yet
+    /// taken, through a reader of its own for the whole assignment.
     pub fn start_offsets(&self, partitions: &[i32]) -> HashMap<i32, Offset> {
-        let reader = self.inner.snapshots.as_ref().and_then(|store| {
-            store
-                .reader()
-                .inspect_err(|error| {
-                    tracing::warn!(
-                        error = format!("{error:#}"),
-                        "snapshots cannot be read; replaying the assigned partitions"
-                    )
-                })
-                .ok()
-        });
-        partitions
-            .iter()
-            .map(|p| (*p, self.start_offset(reader.as_ref(), *p)))
-            .collect()
+        let Some(store) = self.inner.snapshots.as_ref() else {
+            return partitions
+                .iter()
+                .map(|p| (*p, self.start_offset(None, *p)))
+                .collect();
+        };
+        let loaders = self.lane_count().min(partitions.len()).max(1);
+        let next = AtomicUsize::new(0);
+        let load = || {
+            let reader = open_reader(store);
+            std::iter::from_fn(|| partitions.get(next.fetch_add(1, Ordering::Relaxed)))
+                .map(|p| (*p, self.start_offset(reader.as_ref(), *p)))
+                .collect::<Vec<_>>()
+        };
+        // A loader that panicked leaves its partitions out: the reader starts them at the
+        // beginning, and `start_offset` cleared whatever it had prepared for them.
+        std::thread::scope(|scope| {
+            let loaders: Vec<_> = (0..loaders).map(|_| scope.spawn(load)).collect();
+            loaders
+                .into_iter()
+                .flat_map(|loader| loader.join().unwrap_or_default())
+                .collect()
+        })
     }
 
     fn start_offset(&self, reader: Option<&SnapshotReader>, partition: i32) -> Offset {
@@ -212,4 +223,17 @@ impl Writer {
             .save(&image, previous.as_ref(), self.inner.clock.now())
             .await
     }
+}
+
+/// A reader of `store` for one loader, or none (every partition then replays).
+fn open_reader(store: &SnapshotStore) -> Option<SnapshotReader> {
+    store
+        .reader()
+        .inspect_err(|error| {
+            tracing::warn!(
+                error = format!("{error:#}"),
+                "snapshots cannot be read; replaying the assigned partitions"
+            )
+        })
+        .ok()
 }

@@ -28,7 +28,9 @@ fn names() -> (String, String) {
 async fn missing_topics_are_created_beside_existing_ones() {
     let brokers = shared_brokers();
     let (a, b) = names();
-    ensure_topics(brokers, &[spec(&a, 3)]).await.expect("a is created");
+    ensure_topics(brokers, &[spec(&a, 3)])
+        .await
+        .expect("a is created");
     ensure_topics(brokers, &[spec(&a, 3), spec(&b, 2)])
         .await
         .expect("b is created beside a");
@@ -44,7 +46,9 @@ async fn missing_topics_are_created_beside_existing_ones() {
 async fn an_existing_topic_with_another_partition_count_is_refused() {
     let brokers = shared_brokers();
     let (a, b) = names();
-    ensure_topics(brokers, &[spec(&a, 3)]).await.expect("a is created");
+    ensure_topics(brokers, &[spec(&a, 3)])
+        .await
+        .expect("a is created");
     let alone = ensure_topics(brokers, &[spec(&a, 4)]).await;
     assert!(
         matches!(&alone, Err(TopicError::Misconfigured(m)) if m.contains(&a)),
@@ -56,6 +60,10 @@ async fn an_existing_topic_with_another_partition_count_is_refused() {
         matches!(&mixed, Err(TopicError::Misconfigured(m)) if m.contains(&a)),
         "{mixed:?}"
     );
-    assert_eq!(partition_count_of(brokers, &a).unwrap(), 3, "a is untouched");
+    assert_eq!(
+        partition_count_of(brokers, &a).unwrap(),
+        3,
+        "a is untouched"
+    );
     assert_eq!(partition_count_of(brokers, &b).unwrap(), 2);
 }
