@@ -162,11 +162,12 @@ impl Run {
                 .map(|cpu| (*cpu, c.wall_seconds))
         });
         format!(
-            "command-api used {} s of CPU in {} s ({} µs per event, {} cores): the fold is one task per process, fed by one consumer; {} minor page faults ({} per 1000 events) growing the write model to {} MiB. {}",
+            "command-api used {} s of CPU in {} s ({} µs per event, {} cores): partitions fold on one lane per core, fed by one consumer, so the restore shares the machine's cores with the broker; {} s of it is start-up (the empty topic's restore); {} minor page faults ({} per 1000 events) growing the write model to {} MiB. {}",
             show(own.map(|o| o.0)),
             show(own.map(|o| o.1)),
             show(own.zip(records).map(|((cpu, _), n)| cpu * 1e6 / n)),
             show(own.map(|(cpu, wall)| cpu / wall.max(f64::EPSILON))),
+            show(self.num("restore", "empty_seconds")),
             show(faults),
             show(faults.zip(records).map(|(f, n)| f * 1000.0 / n)),
             show(self.num("restore", "rss_mib")),
