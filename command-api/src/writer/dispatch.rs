@@ -39,9 +39,9 @@ impl Writer {
                 tx
             })
             .collect();
-        let mut paused = self.inner.reader_paused.subscribe();
+        // A paused reader is held by the lanes, before each event they apply; this loop
+        // only hands events on, and stops when the lanes stop taking them.
         while let Some(event) = events.recv().await {
-            let _ = paused.wait_for(|paused| !*paused).await;
             let shares: Vec<LaneEvent> = match event {
                 ReaderEvent::Assigned(ps) => ps.into_iter().map(LaneEvent::Assigned).collect(),
                 ReaderEvent::Revoked(ps) => ps.into_iter().map(LaneEvent::Revoked).collect(),

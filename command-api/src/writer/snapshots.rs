@@ -33,7 +33,8 @@ impl Writer {
                 .map(|p| (*p, self.start_offset(None, *p)))
                 .collect();
         };
-        let loaders = self.lane_count().min(partitions.len()).max(1);
+        // No partitions, no loader: a reader costs a client of its own.
+        let loaders = self.lane_count().min(partitions.len());
         let next = AtomicUsize::new(0);
         let load = || {
             let reader = open_reader(store);

@@ -211,12 +211,9 @@ impl LogEntry {
             })
             .unwrap_or_default();
         Self {
-            partition: message.partition(),
-            offset: message.offset(),
-            key: message.key().map(<[u8]>::to_vec),
-            value: message.payload().map(<[u8]>::to_vec),
             headers,
             timestamp_ms: message.timestamp().to_millis(),
+            ..Self::key_and_value(message)
         }
     }
 
