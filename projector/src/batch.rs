@@ -1,6 +1,6 @@
-//! One reader batch of one partition, applied in ONE MariaDB transaction: lock the
-//! checkpoint, skip what it already covers, `project()` the rest in offset order into a
-//! `Workspace`, write the workspace, store the new checkpoint, commit. Rows and
+//! Reader batches of one partition (or of several, `apply_live_runs`), applied in ONE
+//! MariaDB transaction: lock each checkpoint, skip what it already covers, `project()` the rest in offset order into a
+//! `Workspace`, write the workspace, store the new checkpoints, commit. Rows and
 //! checkpoint therefore never disagree. If the store rejects the batch's writes as data
 //! (not as a transient failure), the batch is redone record by record, each in a
 //! savepoint, so only the offending record is parked. Nothing here touches Redis.
@@ -55,6 +55,9 @@ pub struct Target<'a> {
     pub projection: &'a Projection,
 }
 
+/// One partition's records, in offset order.
+pub type Run<'r> = (i32, &'r [LogEntry]);
+
 /// Applies `records` (of one partition, in offset order) exactly once. Offline callers
 /// (replay, the CLI) may start past the checkpoint: a partial rebuild starts where it is told.
 pub async fn apply(
@@ -63,7 +66,8 @@ pub async fn apply(
     partition: i32,
     records: &[LogEntry],
 ) -> sqlx::Result<BatchReport> {
-    apply_checked(pool, target, partition, records, Continuity::Any).await
+    let mut reports = apply_checked(pool, target, &[(partition, records)], Continuity::Any).await?;
+    Ok(reports.pop().expect("one report per run"))
 }
 
 /// Like `apply`, for the live reader, whose records must continue the checkpoint: if they
@@ -79,28 +83,34 @@ pub async fn apply_live(
     partition: i32,
     records: &[LogEntry],
 ) -> sqlx::Result<BatchReport> {
-    apply_checked(pool, target, partition, records, Continuity::Contiguous).await
+    let mut reports = apply_live_runs(pool, target, &[(partition, records)]).await?;
+    Ok(reports.pop().expect("one report per run"))
+}
+
+/// `apply_live` for the runs of several partitions in ONE transaction (one report per
+/// run, in order): a lane serving several partitions pays one commit, one workspace load
+/// and one flush for everything waiting in it. Each partition keeps its own checkpoint,
+/// locked and saved in the same transaction, so exactly-once holds per partition as
+/// with one run. Two runs must never name the same partition.
+pub async fn apply_live_runs(
+    pool: &MySqlPool,
+    target: Target<'_>,
+    runs: &[Run<'_>],
+) -> sqlx::Result<Vec<BatchReport>> {
+    apply_checked(pool, target, runs, Continuity::Contiguous).await
 }
 
 async fn apply_checked(
     pool: &MySqlPool,
     target: Target<'_>,
-    partition: i32,
-    records: &[LogEntry],
+    runs: &[Run<'_>],
     continuity: Continuity,
-) -> sqlx::Result<BatchReport> {
-    match apply_in(pool, target, partition, records, Mode::Whole, continuity).await {
+) -> sqlx::Result<Vec<BatchReport>> {
+    match apply_in(pool, target, runs, Mode::Whole, continuity).await {
         Err(error) if is_permanent(&error) => {
-            tracing::warn!(%error, partition, "batch rejected by the store; applying record by record");
-            apply_in(
-                pool,
-                target,
-                partition,
-                records,
-                Mode::RecordByRecord,
-                continuity,
-            )
-            .await
+            let partitions: Vec<i32> = runs.iter().map(|(p, _)| *p).collect();
+            tracing::warn!(%error, ?partitions, "batch rejected by the store; applying record by record");
+            apply_in(pool, target, runs, Mode::RecordByRecord, continuity).await
         }
         outcome => outcome,
     }
@@ -121,61 +131,128 @@ enum Mode {
     RecordByRecord,
 }
 
+/// One run inside the transaction: its partition's locked checkpoint and report.
+struct RunState {
+    checkpoint: Checkpoint,
+    report: BatchReport,
+    /// Offset of the run's last record not yet covered by the checkpoint.
+    last_fresh: Option<i64>,
+}
+
+/// The records the checkpoints do not cover yet, and the run each belongs to.
+#[derive(Default)]
+struct Fresh<'r> {
+    records: Vec<Decoded<'r>>,
+    run_of: Vec<usize>,
+}
+
 async fn apply_in(
     pool: &MySqlPool,
     target: Target<'_>,
-    partition: i32,
-    records: &[LogEntry],
+    runs: &[Run<'_>],
     mode: Mode,
     continuity: Continuity,
-) -> sqlx::Result<BatchReport> {
+) -> sqlx::Result<Vec<BatchReport>> {
     let projection = target.name;
     let mut tx = pool.begin().await?;
-    let mut checkpoint = checkpoint::lock(&mut tx, projection, partition).await?;
-    let first = records.first().map_or(checkpoint.next_offset, |r| r.offset);
-    if continuity == Continuity::Contiguous && first > checkpoint.next_offset {
+    let (mut states, fresh) = match lock_runs(&mut tx, target, runs, continuity).await {
+        Ok(locked) => locked,
+        Err(error) => {
+            tx.rollback().await?;
+            return Err(error);
+        }
+    };
+    if fresh.records.is_empty() {
         tx.rollback().await?;
-        return Err(sqlx::Error::Protocol(format!(
-            "partition {partition}: the batch starts at offset {first} but the checkpoint is at {}; \
-             waiting for the records in between to be applied",
-            checkpoint.next_offset
-        )));
+        return Ok(states.into_iter().map(|state| state.report).collect());
     }
-    let mut report = BatchReport {
-        partition,
-        next_offset: checkpoint.next_offset,
-        ..BatchReport::default()
-    };
-    let fresh: Vec<Decoded<'_>> = records
-        .iter()
-        .filter(|e| e.offset >= checkpoint.next_offset)
-        .map(|entry| Decoded::new(entry, &target.projection.kinds))
-        .collect();
-    let Some(last) = fresh.last().map(|d| d.entry.offset) else {
-        tx.rollback().await?;
-        return Ok(report);
-    };
+    let each = fresh.records.iter().zip(&fresh.run_of);
     match mode {
         Mode::Whole => {
-            let mut ws = Workspace::load(&mut tx, target.projection, projection, &fresh).await?;
-            for decoded in &fresh {
-                report
-                    .count(project(&mut tx, projection, &mut ws, &mut checkpoint, decoded).await?);
+            let mut ws =
+                Workspace::load(&mut tx, target.projection, projection, &fresh.records).await?;
+            for (decoded, run) in each {
+                let state = &mut states[*run];
+                let outcome =
+                    project(&mut tx, projection, &mut ws, &mut state.checkpoint, decoded).await?;
+                state.report.count(outcome);
             }
             ws.flush(&mut tx).await?;
         }
         Mode::RecordByRecord => {
-            for decoded in &fresh {
-                report.count(project_alone(&mut tx, target, &mut checkpoint, decoded).await?);
+            for (decoded, run) in each {
+                let state = &mut states[*run];
+                let outcome =
+                    project_alone(&mut tx, target, &mut state.checkpoint, decoded).await?;
+                state.report.count(outcome);
             }
         }
     }
-    checkpoint.next_offset = last + 1;
-    checkpoint::save(&mut tx, projection, partition, &checkpoint).await?;
+    save_runs(&mut tx, projection, &mut states).await?;
     tx.commit().await?;
-    report.next_offset = checkpoint.next_offset;
-    report.advanced = true;
-    Ok(report)
+    Ok(states.into_iter().map(|state| state.report).collect())
+}
+
+/// Locks each run's checkpoint and keeps the records it does not cover yet; a run that
+/// starts past its checkpoint where `continuity` forbids it fails the whole call.
+async fn lock_runs<'r>(
+    tx: &mut MySqlConnection,
+    target: Target<'_>,
+    runs: &[Run<'r>],
+    continuity: Continuity,
+) -> sqlx::Result<(Vec<RunState>, Fresh<'r>)> {
+    let mut states = Vec::with_capacity(runs.len());
+    let mut fresh = Fresh::default();
+    for (index, (partition, records)) in runs.iter().enumerate() {
+        let checkpoint = checkpoint::lock(tx, target.name, *partition).await?;
+        let first = records.first().map_or(checkpoint.next_offset, |r| r.offset);
+        if continuity == Continuity::Contiguous && first > checkpoint.next_offset {
+            return Err(sqlx::Error::Protocol(format!(
+                "partition {partition}: the batch starts at offset {first} but the checkpoint is at {}; \
+                 waiting for the records in between to be applied",
+                checkpoint.next_offset
+            )));
+        }
+        let mut last_fresh = None;
+        for entry in records
+            .iter()
+            .filter(|e| e.offset >= checkpoint.next_offset)
+        {
+            fresh
+                .records
+                .push(Decoded::new(entry, &target.projection.kinds));
+            fresh.run_of.push(index);
+            last_fresh = Some(entry.offset);
+        }
+        states.push(RunState {
+            report: BatchReport {
+                partition: *partition,
+                next_offset: checkpoint.next_offset,
+                ..BatchReport::default()
+            },
+            last_fresh,
+            checkpoint,
+        });
+    }
+    Ok((states, fresh))
+}
+
+/// Moves the checkpoint of every run that had fresh records past its last one.
+async fn save_runs(
+    tx: &mut MySqlConnection,
+    projection: &str,
+    states: &mut [RunState],
+) -> sqlx::Result<()> {
+    for state in states {
+        let Some(last) = state.last_fresh else {
+            continue;
+        };
+        state.checkpoint.next_offset = last + 1;
+        checkpoint::save(tx, projection, state.report.partition, &state.checkpoint).await?;
+        state.report.next_offset = state.checkpoint.next_offset;
+        state.report.advanced = true;
+    }
+    Ok(())
 }
 
 /// One record in a savepoint of its own; parked if the store rejects its writes.

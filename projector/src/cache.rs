@@ -37,12 +37,24 @@ impl Publisher {
         }
     }
 
-    /// Caches every change of a committed batch, then announces the new checkpoint
-    /// (even when nothing changed, so consistency-token waiters wake up).
-    pub async fn publish(&self, report: &BatchReport) -> anyhow::Result<()> {
+    /// Caches every change of a committed transaction, then announces each partition's
+    /// new checkpoint (even when nothing changed, so consistency-token waiters wake up).
+    pub async fn publish(&self, reports: &[&BatchReport]) -> anyhow::Result<()> {
+        if reports.is_empty() {
+            return Ok(());
+        }
         let mut conn = self.pool.get().await?;
-        // One round trip: every compare-and-set, then the notification, pipelined in order.
+        // One round trip: every compare-and-set, then the notifications, pipelined in order.
         let mut pipe = redis::pipe();
+        for report in reports {
+            self.add_report(&mut pipe, report)?;
+        }
+        let () = pipe.query_async(&mut conn).await?;
+        Ok(())
+    }
+
+    /// One partition's compare-and-sets, then its notification.
+    fn add_report(&self, pipe: &mut redis::Pipeline, report: &BatchReport) -> anyhow::Result<()> {
         for change in report.changes.values() {
             let key = cache_key(&self.prefix, change.kind, &change.id);
             pipe.cmd("EVAL")
@@ -62,7 +74,6 @@ impl Publisher {
             .arg(changes_channel(&self.prefix))
             .arg(serde_json::to_string(&notification)?)
             .ignore();
-        let () = pipe.query_async(&mut conn).await?;
         Ok(())
     }
 }

@@ -41,6 +41,10 @@ pub struct ProjectorSettings {
     /// How often the lag gauge is refreshed, in ms.
     #[serde(default = "default_lag_interval_ms")]
     pub lag_interval_ms: u64,
+    /// Lanes applying the partitions' records, each one transaction at a time over all of
+    /// its partitions' waiting batches; 0 = one per core.
+    #[serde(default)]
+    pub lanes: usize,
 }
 
 impl Settings {

@@ -1,10 +1,11 @@
-//! The projection loop: dispatches reader events to one lane per partition, and each
-//! lane applies its batches of records in order, each in its own transaction (batches
-//! already waiting are joined into one), retrying transient failures with capped backoff
-//! and never advancing past a batch that did not commit. It never decides validity and
-//! never writes anything but through `batch::apply` and the post-commit `Publisher`.
+//! The projection loop: dispatches reader events to a few lanes (partition p always to
+//! lane p mod lanes), and each lane applies its batches in order, each in its own
+//! transaction — every batch already waiting in the lane, of all its partitions, joined
+//! into one — retrying transient failures with capped backoff and never advancing past a
+//! batch that did not commit. It never decides validity and never writes anything but
+//! through `batch::apply_live_runs` and the post-commit `Publisher`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -15,7 +16,7 @@ use sqlx::MySqlPool;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
-use crate::batch::{self, Target};
+use crate::batch::{self, BatchReport, Target};
 use crate::cache::Publisher;
 use crate::checkpoint;
 use crate::telemetry::ProjectorMetrics;
@@ -33,7 +34,7 @@ pub struct Applied {
 }
 
 const FIRST_BACKOFF: Duration = Duration::from_millis(50);
-/// Batches buffered per partition lane.
+/// Batches buffered per lane.
 const LANE_DEPTH: usize = 16;
 /// A lane that fell behind stops joining waiting batches once it holds this many records
 /// (so one transaction holds at most this plus one reader batch).
@@ -50,6 +51,8 @@ pub struct Projector {
     pub publisher: Publisher,
     pub metrics: ProjectorMetrics,
     pub max_backoff: Duration,
+    /// Lanes, hence concurrent transactions (`projector.lanes`; 0 = one per core).
+    pub lanes: usize,
     pub positions: Positions,
     /// True while the loop runs; `/readyz` reports it.
     pub alive: Arc<AtomicBool>,
@@ -58,15 +61,19 @@ pub struct Projector {
 impl Projector {
     /// Runs until shutdown is requested (after each lane finishes the batch in flight) or
     /// the reader goes away (an error: the process should restart). Partitions are
-    /// independent, so each gets a lane of its own and their transactions overlap; within
-    /// a lane batches stay in offset order.
+    /// independent, so lanes' transactions overlap; a partition always goes to the same
+    /// lane, so its batches stay in offset order. Few lanes, each taking everything
+    /// waiting for it: under load a transaction holds many records of several partitions
+    /// (one commit, one load, one flush), where a lane per partition made one small
+    /// transaction per partition and paid MariaDB's fixed cost per statement for each.
     pub async fn run(
         self,
         mut events: mpsc::Receiver<ReaderEvent>,
         mut shutdown: Shutdown,
     ) -> anyhow::Result<()> {
         self.alive.store(true, Ordering::SeqCst);
-        let mut lanes: HashMap<i32, mpsc::Sender<Vec<LogEntry>>> = HashMap::new();
+        let lane_count = self.lane_count();
+        let mut lanes: HashMap<usize, mpsc::Sender<(i32, Vec<LogEntry>)>> = HashMap::new();
         let mut workers = JoinSet::new();
         let result = loop {
             // Shutdown is observed between events; a lane observes it between batches, so
@@ -79,14 +86,15 @@ impl Projector {
             match event {
                 None => break Err(anyhow::anyhow!("the Kafka reader stopped")),
                 Some(ReaderEvent::Records(partition, records)) => {
-                    let lane = lanes.entry(partition).or_insert_with(|| {
-                        self.spawn_lane(partition, &mut workers, shutdown.clone())
-                    });
+                    let index = usize::try_from(partition).unwrap_or(0) % lane_count;
+                    let lane = lanes
+                        .entry(index)
+                        .or_insert_with(|| self.spawn_lane(&mut workers, shutdown.clone()));
                     // A full lane blocks here, which stops the reader: backpressure.
                     tokio::select! {
                         biased;
                         () = shutdown.wait() => break Ok(()),
-                        sent = lane.send(records) => if sent.is_err() { break Ok(()) },
+                        sent = lane.send((partition, records)) => if sent.is_err() { break Ok(()) },
                     }
                 }
                 Some(ReaderEvent::Assigned(partitions)) => self.assigned(&partitions).await,
@@ -99,22 +107,29 @@ impl Projector {
         result
     }
 
-    /// A task applying one partition's batches in order until its sender is dropped or
+    /// One lane per core unless configured, never more than partitions: more concurrent
+    /// transactions than cores only take turns, and each pays its own commit.
+    fn lane_count(&self) -> usize {
+        let lanes = match self.lanes {
+            0 => std::thread::available_parallelism().map_or(1, usize::from),
+            n => n,
+        };
+        lanes.max(1)
+    }
+
+    /// A task applying its partitions' batches in order until its sender is dropped or
     /// shutdown is requested.
     fn spawn_lane(
         &self,
-        partition: i32,
         workers: &mut JoinSet<()>,
         mut shutdown: Shutdown,
-    ) -> mpsc::Sender<Vec<LogEntry>> {
-        let (sender, mut batches) = mpsc::channel::<Vec<LogEntry>>(LANE_DEPTH);
+    ) -> mpsc::Sender<(i32, Vec<LogEntry>)> {
+        let (sender, mut batches) = mpsc::channel::<(i32, Vec<LogEntry>)>(LANE_DEPTH);
         let projector = self.clone();
         workers.spawn(async move {
-            while let Some(mut records) = batches.recv().await {
-                coalesce(&mut records, &mut batches);
-                if shutdown.is_requested()
-                    || !projector.handle(partition, &records, &mut shutdown).await
-                {
+            while let Some(first) = batches.recv().await {
+                let runs = coalesce(first, &mut batches);
+                if shutdown.is_requested() || !projector.handle(&runs, &mut shutdown).await {
                     break;
                 }
             }
@@ -122,8 +137,11 @@ impl Projector {
         sender
     }
 
-    /// Applies one batch, retrying until it commits; false if shutdown came first.
-    async fn handle(&self, partition: i32, records: &[LogEntry], shutdown: &mut Shutdown) -> bool {
+    /// Applies one lane's runs in one transaction, retrying until it commits; false if
+    /// shutdown came first.
+    async fn handle(&self, runs: &BTreeMap<i32, Vec<LogEntry>>, shutdown: &mut Shutdown) -> bool {
+        let runs: Vec<batch::Run<'_>> = runs.iter().map(|(p, r)| (*p, r.as_slice())).collect();
+        let partitions: Vec<i32> = runs.iter().map(|(p, _)| *p).collect();
         let mut backoff = FIRST_BACKOFF;
         loop {
             let started = Instant::now();
@@ -131,28 +149,22 @@ impl Projector {
                 name: &self.projection,
                 projection: &self.views,
             };
-            match batch::apply_live(&self.pool, target, partition, records).await {
-                Ok(report) => {
-                    self.metrics.batch(&report, started.elapsed().as_secs_f64());
-                    if report.advanced {
-                        let applied = Applied {
-                            next_offset: report.next_offset,
-                            last_appended_ms: records.last().and_then(|r| r.timestamp_ms),
-                        };
-                        self.positions
-                            .lock()
-                            .expect("not poisoned")
-                            .insert(partition, applied);
-                        if let Err(error) = self.publisher.publish(&report).await {
-                            self.metrics.cache_failure();
-                            tracing::warn!(error = %format!("{error:#}"), partition, "cache update failed");
-                        }
+            match batch::apply_live_runs(&self.pool, target, &runs).await {
+                Ok(reports) => {
+                    self.metrics
+                        .batch(&reports, started.elapsed().as_secs_f64());
+                    self.note_applied(&runs, &reports);
+                    let advanced: Vec<&BatchReport> =
+                        reports.iter().filter(|r| r.advanced).collect();
+                    if let Err(error) = self.publisher.publish(&advanced).await {
+                        self.metrics.cache_failure();
+                        tracing::warn!(error = %format!("{error:#}"), ?partitions, "cache update failed");
                     }
                     return true;
                 }
                 Err(error) => {
                     self.metrics.retry();
-                    tracing::warn!(%error, partition, retry_in_ms = backoff.as_millis() as u64, "batch rolled back");
+                    tracing::warn!(%error, ?partitions, retry_in_ms = backoff.as_millis() as u64, "batch rolled back");
                     // Backoff between retries, not synchronisation; shutdown cuts it short.
                     tokio::select! {
                         () = shutdown.wait() => return false,
@@ -160,6 +172,20 @@ impl Projector {
                     }
                     backoff = (backoff * 2).min(self.max_backoff);
                 }
+            }
+        }
+    }
+
+    /// Moves the positions the lag probe reads to what the transaction committed.
+    fn note_applied(&self, runs: &[batch::Run<'_>], reports: &[BatchReport]) {
+        let mut positions = self.positions.lock().expect("not poisoned");
+        for ((partition, records), report) in runs.iter().zip(reports) {
+            if report.advanced {
+                let applied = Applied {
+                    next_offset: report.next_offset,
+                    last_appended_ms: records.last().and_then(|r| r.timestamp_ms),
+                };
+                positions.insert(*partition, applied);
             }
         }
     }
@@ -191,16 +217,26 @@ impl Projector {
     }
 }
 
-/// Joins the batches already waiting in a lane to the one at hand, so a lane that fell
-/// behind catches up with one transaction (one commit, one fsync) for many reader
-/// batches instead of one each. Records stay consecutive and in offset order.
-fn coalesce(records: &mut Vec<LogEntry>, waiting: &mut mpsc::Receiver<Vec<LogEntry>>) {
-    while records.len() < MAX_COALESCED {
+/// Joins the batches already waiting in a lane to the one at hand, per partition, so a
+/// lane catches up with one transaction (one commit, one fsync) for many reader batches
+/// of its partitions instead of one each. Each partition's records stay consecutive and
+/// in offset order (a partition's batches reach its lane in order).
+fn coalesce(
+    (partition, records): (i32, Vec<LogEntry>),
+    waiting: &mut mpsc::Receiver<(i32, Vec<LogEntry>)>,
+) -> BTreeMap<i32, Vec<LogEntry>> {
+    let mut total = records.len();
+    let mut runs = BTreeMap::from([(partition, records)]);
+    while total < MAX_COALESCED {
         match waiting.try_recv() {
-            Ok(more) => records.extend(more),
+            Ok((partition, more)) => {
+                total += more.len();
+                runs.entry(partition).or_default().extend(more);
+            }
             Err(_) => break,
         }
     }
+    runs
 }
 
 #[cfg(test)]
@@ -225,13 +261,15 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn waiting_batches_join_in_offset_order() {
+    async fn waiting_batches_join_per_partition_in_offset_order() {
         let (sender, mut waiting) = mpsc::channel(LANE_DEPTH);
-        sender.send(entries(3..5)).await.unwrap();
-        sender.send(entries(5..6)).await.unwrap();
-        let mut records = entries(0..3);
-        coalesce(&mut records, &mut waiting);
-        assert_eq!(offsets(&records), vec![0, 1, 2, 3, 4, 5]);
+        sender.send((2, entries(3..5))).await.unwrap();
+        sender.send((4, entries(0..2))).await.unwrap();
+        sender.send((2, entries(5..6))).await.unwrap();
+        let runs = coalesce((2, entries(0..3)), &mut waiting);
+        assert_eq!(runs.keys().copied().collect::<Vec<_>>(), vec![2, 4]);
+        assert_eq!(offsets(&runs[&2]), vec![0, 1, 2, 3, 4, 5]);
+        assert_eq!(offsets(&runs[&4]), vec![0, 1]);
         assert!(waiting.try_recv().is_err(), "everything waiting was taken");
     }
 
@@ -239,12 +277,13 @@ mod tests {
     async fn a_full_transaction_leaves_the_rest_waiting() {
         let (sender, mut waiting) = mpsc::channel(LANE_DEPTH);
         let big = MAX_COALESCED as i64;
-        sender.send(entries(10..big)).await.unwrap();
-        sender.send(entries(big..big + 5)).await.unwrap();
-        let mut records = entries(0..10);
-        coalesce(&mut records, &mut waiting);
-        assert_eq!(records.len(), MAX_COALESCED);
-        let rest = waiting.try_recv().expect("the next batch still waits");
+        sender.send((0, entries(10..big))).await.unwrap();
+        sender.send((1, entries(big..big + 5))).await.unwrap();
+        let runs = coalesce((0, entries(0..10)), &mut waiting);
+        assert_eq!(runs.len(), 1, "the second partition's batch was not taken");
+        assert_eq!(runs[&0].len(), MAX_COALESCED);
+        let (partition, rest) = waiting.try_recv().expect("the next batch still waits");
+        assert_eq!(partition, 1);
         assert_eq!(
             offsets(&rest),
             vec![big, big + 1, big + 2, big + 3, big + 4]

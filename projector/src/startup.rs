@@ -104,6 +104,7 @@ impl Application {
             publisher: Publisher::new(redis.clone(), &settings.redis.key_prefix),
             metrics: ProjectorMetrics::new(&metrics),
             max_backoff: settings.projector.max_backoff(),
+            lanes: settings.projector.lanes,
             positions: Arc::default(),
             alive: Arc::default(),
         };

@@ -55,13 +55,14 @@ impl ProjectorMetrics {
         }
     }
 
-    /// Counts a committed batch.
-    pub fn batch(&self, report: &BatchReport, seconds: f64) {
+    /// Counts a committed transaction: its duration once, its records per outcome.
+    pub fn batch(&self, reports: &[BatchReport], seconds: f64) {
         self.batch_duration.record(seconds, &[]);
+        let sum = |outcome: fn(&BatchReport) -> u64| reports.iter().map(outcome).sum::<u64>();
         let outcomes = [
-            ("applied", report.applied),
-            ("ignored", report.ignored),
-            ("parked", report.parked),
+            ("applied", sum(|r| r.applied)),
+            ("ignored", sum(|r| r.ignored)),
+            ("parked", sum(|r| r.parked)),
         ];
         for (outcome, count) in outcomes.into_iter().filter(|(_, n)| *n > 0) {
             self.records

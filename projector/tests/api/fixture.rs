@@ -91,3 +91,73 @@ async fn tables(pool: &MySqlPool) -> serde_json::Value {
         "claims": claims,
     })
 }
+
+/// A fresh migrated database of its own.
+async fn fresh_store() -> MySqlPool {
+    let pool = MySqlPool::connect(&scratch_database().await).await.unwrap();
+    platform::db::migrate(&pool).await.unwrap();
+    pool
+}
+
+/// The recording split into one run per partition, each in offset order.
+fn runs_of(entries: &[LogEntry]) -> BTreeMap<i32, Vec<LogEntry>> {
+    let mut runs: BTreeMap<i32, Vec<LogEntry>> = BTreeMap::new();
+    for entry in entries {
+        runs.entry(entry.partition).or_default().push(entry.clone());
+    }
+    runs
+}
+
+/// A lane applies the waiting batches of all its partitions in one transaction: the
+/// tables are exactly those of a partition-by-partition replay, a second application
+/// writes nothing, and a transaction in which one partition would skip records is
+/// refused as a whole (nothing written for any partition).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn several_partitions_in_one_transaction_project_exactly_once() {
+    let entries = recording();
+    let projection = projector::startup::projection();
+    let target = projector::batch::Target {
+        name: views::PROJECTION,
+        projection: &projection,
+    };
+    let per_partition = fresh_store().await;
+    projector::replay::replay(&per_partition, target, &entries)
+        .await
+        .unwrap();
+
+    let together = fresh_store().await;
+    let runs = runs_of(&entries);
+    assert!(runs.len() > 1, "the recording spans several partitions");
+    let slices: Vec<projector::batch::Run<'_>> =
+        runs.iter().map(|(p, r)| (*p, r.as_slice())).collect();
+    let (head, tail): (Vec<_>, Vec<_>) = slices
+        .iter()
+        .map(|(p, r)| ((*p, &r[..1]), (*p, &r[1..])))
+        .unzip();
+    let refused = projector::batch::apply_live_runs(&together, target, &tail).await;
+    assert!(refused.is_err(), "every run starts past its checkpoint");
+    assert!(
+        checkpoints(&together).await.is_empty(),
+        "nothing was written"
+    );
+
+    let first = projector::batch::apply_live_runs(&together, target, &head)
+        .await
+        .unwrap();
+    assert!(first.iter().all(|r| r.advanced));
+    let rest = projector::batch::apply_live_runs(&together, target, &tail)
+        .await
+        .unwrap();
+    assert_eq!(
+        rest.iter().map(|r| r.partition).collect::<Vec<_>>(),
+        runs.keys().copied().collect::<Vec<_>>(),
+        "one report per run, in order"
+    );
+    assert_eq!(tables(&together).await, tables(&per_partition).await);
+
+    let again = projector::batch::apply_live_runs(&together, target, &slices)
+        .await
+        .unwrap();
+    assert!(again.iter().all(|r| !r.advanced && r.applied == 0));
+    assert_eq!(tables(&together).await, tables(&per_partition).await);
+}
