@@ -14,7 +14,12 @@ up() {
   if ! mariadb_up; then
     say "starting MariaDB"
     as_root mkdir -p /run/mysqld && as_root chown mysql:mysql /run/mysqld 2>/dev/null || true
-    as_root start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd -- --user=mysql
+    # A 2 GiB buffer pool (the server's default is 128 MiB): the read models of a 1M-record
+    # log (droplet, operation, audit, usage rows and their keys) then stay in memory, where
+    # the default made the projector's catch-up wait on disk reads 19-24 % of the time.
+    # Memory only: durability settings stay the server's defaults.
+    as_root start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd -- --user=mysql \
+      --innodb-buffer-pool-size="${CG_MARIADB_BUFFER_POOL:-2G}"
     wait_for "MariaDB" 60 mariadb_up
     echo mariadb >>"$started"
   fi
