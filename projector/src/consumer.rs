@@ -107,8 +107,9 @@ impl Projector {
         result
     }
 
-    /// One lane per core unless configured, never more than partitions: more concurrent
-    /// transactions than cores only take turns, and each pays its own commit.
+    /// One lane per core unless configured: more concurrent transactions than cores only
+    /// take turns, and each pays its own commit. A lane is started by its first batch, so
+    /// lanes beyond the partition count never run.
     fn lane_count(&self) -> usize {
         let lanes = match self.lanes {
             0 => std::thread::available_parallelism().map_or(1, usize::from),
