@@ -193,18 +193,20 @@ async fn apply_in(
     Ok(states.into_iter().map(|state| state.report).collect())
 }
 
-/// Locks each run's checkpoint and keeps the records it does not cover yet; a run that
-/// starts past its checkpoint where `continuity` forbids it fails the whole call.
+/// Locks every run's checkpoint (one statement) and keeps the records it does not cover
+/// yet; a run that starts past its checkpoint where `continuity` forbids it fails the
+/// whole call.
 async fn lock_runs<'r>(
     tx: &mut MySqlConnection,
     target: Target<'_>,
     runs: &[Run<'r>],
     continuity: Continuity,
 ) -> sqlx::Result<(Vec<RunState>, Fresh<'r>)> {
+    let partitions: Vec<i32> = runs.iter().map(|(p, _)| *p).collect();
+    let checkpoints = checkpoint::lock_many(tx, target.name, &partitions).await?;
     let mut states = Vec::with_capacity(runs.len());
     let mut fresh = Fresh::default();
-    for (index, (partition, records)) in runs.iter().enumerate() {
-        let checkpoint = checkpoint::lock(tx, target.name, *partition).await?;
+    for (index, ((partition, records), checkpoint)) in runs.iter().zip(checkpoints).enumerate() {
         let first = records.first().map_or(checkpoint.next_offset, |r| r.offset);
         if continuity == Continuity::Contiguous && first > checkpoint.next_offset {
             return Err(sqlx::Error::Protocol(format!(
@@ -237,22 +239,27 @@ async fn lock_runs<'r>(
     Ok((states, fresh))
 }
 
-/// Moves the checkpoint of every run that had fresh records past its last one.
+/// Moves the checkpoint of every run that had fresh records past its last one, all in
+/// one statement.
 async fn save_runs(
     tx: &mut MySqlConnection,
     projection: &str,
     states: &mut [RunState],
 ) -> sqlx::Result<()> {
-    for state in states {
+    for state in states.iter_mut() {
         let Some(last) = state.last_fresh else {
             continue;
         };
         state.checkpoint.next_offset = last + 1;
-        checkpoint::save(tx, projection, state.report.partition, &state.checkpoint).await?;
         state.report.next_offset = state.checkpoint.next_offset;
         state.report.advanced = true;
     }
-    Ok(())
+    let moved: Vec<(i32, &Checkpoint)> = states
+        .iter()
+        .filter(|state| state.report.advanced)
+        .map(|state| (state.report.partition, &state.checkpoint))
+        .collect();
+    checkpoint::save_many(tx, projection, &moved).await
 }
 
 /// One record in a savepoint of its own; parked if the store rejects its writes.

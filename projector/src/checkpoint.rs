@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use domain::log_validity::WriterClaim;
-use sqlx::{MySqlConnection, MySqlPool};
+use sqlx::{AssertSqlSafe, MySqlConnection, MySqlPool};
 
 /// The state of one partition as far as the projection has applied it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -22,22 +22,43 @@ pub async fn lock(
     projection: &str,
     partition: i32,
 ) -> sqlx::Result<Checkpoint> {
-    let row: Option<(i64, Option<u64>, Option<String>)> = sqlx::query_as(
-        "SELECT next_offset, claim_epoch, claim_writer FROM projection_checkpoint \
-         WHERE projection = ? AND partition_id = ? FOR UPDATE",
-    )
-    .bind(projection)
-    .bind(partition)
-    .fetch_optional(conn)
-    .await?;
-    Ok(
-        row.map_or_else(Checkpoint::default, |(next_offset, epoch, writer)| {
+    let mut one = lock_many(conn, projection, &[partition]).await?;
+    Ok(one.pop().unwrap_or_default())
+}
+
+/// Loads and locks the checkpoints of `partitions` with one statement, in the order
+/// given; a missing one is the start of the log.
+pub async fn lock_many(
+    conn: &mut MySqlConnection,
+    projection: &str,
+    partitions: &[i32],
+) -> sqlx::Result<Vec<Checkpoint>> {
+    if partitions.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT partition_id, next_offset, claim_epoch, claim_writer FROM projection_checkpoint \
+         WHERE projection = ? AND partition_id IN ({}) FOR UPDATE",
+        vec!["?"; partitions.len()].join(", ")
+    );
+    let mut query = sqlx::query_as(AssertSqlSafe(sql)).bind(projection);
+    for partition in partitions {
+        query = query.bind(partition);
+    }
+    let rows: Vec<(i32, i64, Option<u64>, Option<String>)> = query.fetch_all(conn).await?;
+    let mut found: HashMap<i32, Checkpoint> = rows
+        .into_iter()
+        .map(|(partition, next_offset, epoch, writer)| {
             let claim = epoch
                 .zip(writer)
                 .map(|(epoch, writer_id)| WriterClaim { epoch, writer_id });
-            Checkpoint { next_offset, claim }
-        }),
-    )
+            (partition, Checkpoint { next_offset, claim })
+        })
+        .collect();
+    Ok(partitions
+        .iter()
+        .map(|p| found.remove(p).unwrap_or_default())
+        .collect())
 }
 
 /// Stores a partition's checkpoint.
@@ -47,21 +68,37 @@ pub async fn save(
     partition: i32,
     checkpoint: &Checkpoint,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    save_many(conn, projection, &[(partition, checkpoint)]).await
+}
+
+/// Stores the checkpoints of several partitions with one statement.
+pub async fn save_many(
+    conn: &mut MySqlConnection,
+    projection: &str,
+    checkpoints: &[(i32, &Checkpoint)],
+) -> sqlx::Result<()> {
+    if checkpoints.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
         "INSERT INTO projection_checkpoint \
            (projection, partition_id, next_offset, claim_epoch, claim_writer, updated_at) \
-         VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6)) \
+         VALUES {} \
          ON DUPLICATE KEY UPDATE next_offset = VALUES(next_offset), \
            claim_epoch = VALUES(claim_epoch), claim_writer = VALUES(claim_writer), \
            updated_at = VALUES(updated_at)",
-    )
-    .bind(projection)
-    .bind(partition)
-    .bind(checkpoint.next_offset)
-    .bind(checkpoint.claim.as_ref().map(|c| c.epoch))
-    .bind(checkpoint.claim.as_ref().map(|c| c.writer_id.as_str()))
-    .execute(conn)
-    .await?;
+        vec!["(?, ?, ?, ?, ?, UTC_TIMESTAMP(6))"; checkpoints.len()].join(", ")
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for (partition, checkpoint) in checkpoints {
+        query = query
+            .bind(projection)
+            .bind(*partition)
+            .bind(checkpoint.next_offset)
+            .bind(checkpoint.claim.as_ref().map(|c| c.epoch))
+            .bind(checkpoint.claim.as_ref().map(|c| c.writer_id.as_str()));
+    }
+    query.execute(conn).await?;
     Ok(())
 }
 

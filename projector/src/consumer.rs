@@ -142,7 +142,7 @@ impl Projector {
     /// shutdown came first.
     async fn handle(&self, runs: &BTreeMap<i32, Vec<LogEntry>>, shutdown: &mut Shutdown) -> bool {
         let runs: Vec<batch::Run<'_>> = runs.iter().map(|(p, r)| (*p, r.as_slice())).collect();
-        let partitions: Vec<i32> = runs.iter().map(|(p, _)| *p).collect();
+        let partitions = || runs.iter().map(|(p, _)| *p).collect::<Vec<_>>();
         let mut backoff = FIRST_BACKOFF;
         loop {
             let started = Instant::now();
@@ -159,13 +159,13 @@ impl Projector {
                         reports.iter().filter(|r| r.advanced).collect();
                     if let Err(error) = self.publisher.publish(&advanced).await {
                         self.metrics.cache_failure();
-                        tracing::warn!(error = %format!("{error:#}"), ?partitions, "cache update failed");
+                        tracing::warn!(error = %format!("{error:#}"), partitions = ?partitions(), "cache update failed");
                     }
                     return true;
                 }
                 Err(error) => {
                     self.metrics.retry();
-                    tracing::warn!(%error, ?partitions, retry_in_ms = backoff.as_millis() as u64, "batch rolled back");
+                    tracing::warn!(%error, partitions = ?partitions(), retry_in_ms = backoff.as_millis() as u64, "batch rolled back");
                     // Backoff between retries, not synchronisation; shutdown cuts it short.
                     tokio::select! {
                         () = shutdown.wait() => return false,

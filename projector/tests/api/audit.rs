@@ -5,13 +5,12 @@
 use std::collections::BTreeMap;
 
 use platform::kafka::LogEntry;
-use platform::testing::scratch_database;
 use sqlx::MySqlPool;
 use uuid::Uuid;
 use views::audit::{AuditEventRow, COLUMNS, record_position};
 
 use crate::records::{TestRecord, batch, claim, created, provisioned};
-use crate::test_app::{TestEnv, partition_of, wait_for_offsets};
+use crate::test_app::{TestEnv, migrated_store, partition_of, wait_for_offsets};
 
 async fn audit_rows(pool: &MySqlPool, id: Uuid) -> Vec<AuditEventRow> {
     let sql = format!(
@@ -116,8 +115,7 @@ async fn every_valid_event_is_audited_once_with_its_place_in_the_log() {
     }
 
     // The same records through replay give the same rows; a second pass adds none.
-    let replayed = MySqlPool::connect(&scratch_database().await).await.unwrap();
-    platform::db::migrate(&replayed).await.unwrap();
+    let replayed = migrated_store().await;
     replay(&replayed, views::PROJECTION, &entries).await;
     assert_eq!(audit_rows(&replayed, id).await, rows);
     replay(&replayed, "audit_replayed_again", &entries).await;

@@ -7,13 +7,12 @@
 use std::collections::BTreeMap;
 
 use platform::kafka::LogEntry;
-use platform::testing::scratch_database;
 use serde_json::json;
 use sqlx::MySqlPool;
 
 use crate::checksum;
 use crate::records::TestRecord;
-use crate::test_app::{TestEnv, checkpoints, wait_for_offsets};
+use crate::test_app::{TestEnv, checkpoints, migrated_store, wait_for_offsets};
 
 const FIXTURE: &str = include_str!("../fixtures/droplets.records.jsonl");
 
@@ -51,8 +50,7 @@ async fn a_recorded_log_projects_to_the_snapshotted_tables() {
     insta::assert_json_snapshot!(live);
 
     // The same recording through replay, with no Kafka and no Redis involved.
-    let replayed = MySqlPool::connect(&scratch_database().await).await.unwrap();
-    platform::db::migrate(&replayed).await.unwrap();
+    let replayed = migrated_store().await;
     let entries = lines;
     projector::replay::replay(
         &replayed,
@@ -92,13 +90,6 @@ async fn tables(pool: &MySqlPool) -> serde_json::Value {
     })
 }
 
-/// A fresh migrated database of its own.
-async fn fresh_store() -> MySqlPool {
-    let pool = MySqlPool::connect(&scratch_database().await).await.unwrap();
-    platform::db::migrate(&pool).await.unwrap();
-    pool
-}
-
 /// The recording split into one run per partition, each in offset order.
 fn runs_of(entries: &[LogEntry]) -> BTreeMap<i32, Vec<LogEntry>> {
     let mut runs: BTreeMap<i32, Vec<LogEntry>> = BTreeMap::new();
@@ -120,12 +111,12 @@ async fn several_partitions_in_one_transaction_project_exactly_once() {
         name: views::PROJECTION,
         projection: &projection,
     };
-    let per_partition = fresh_store().await;
+    let per_partition = migrated_store().await;
     projector::replay::replay(&per_partition, target, &entries)
         .await
         .unwrap();
 
-    let together = fresh_store().await;
+    let together = migrated_store().await;
     let runs = runs_of(&entries);
     assert!(runs.len() > 1, "the recording spans several partitions");
     let slices: Vec<projector::batch::Run<'_>> =

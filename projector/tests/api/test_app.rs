@@ -183,6 +183,14 @@ where
 }
 
 /// `next_offset` per partition.
+/// A scratch database of its own with every migration applied, for tests that apply
+/// records without a running projector (replay, `batch::apply_live_runs`).
+pub async fn migrated_store() -> MySqlPool {
+    let pool = MySqlPool::connect(&scratch_database().await).await.unwrap();
+    platform::db::migrate(&pool).await.unwrap();
+    pool
+}
+
 pub async fn checkpoints(pool: &MySqlPool) -> BTreeMap<i32, i64> {
     projector::checkpoint::all(pool, views::PROJECTION)
         .await

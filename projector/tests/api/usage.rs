@@ -7,13 +7,13 @@
 use chrono::{DateTime, Utc};
 use domain::droplet::{DropletEvent, NodeOf};
 use platform::kafka::LogEntry;
-use platform::testing::scratch_database;
 use projector::batch::Target;
 use sqlx::MySqlPool;
 use uuid::Uuid;
 use views::billing::{COLUMNS, UsageIntervalRow};
 
 use crate::records::{TestRecord, at, batch, claim, created, provisioned};
+use crate::test_app::migrated_store;
 
 fn entry(offset: i64, record: TestRecord) -> LogEntry {
     LogEntry {
@@ -127,12 +127,6 @@ async fn table(pool: &MySqlPool) -> Vec<UsageIntervalRow> {
         .unwrap()
 }
 
-async fn fresh() -> MySqlPool {
-    let pool = MySqlPool::connect(&scratch_database().await).await.unwrap();
-    platform::db::migrate(&pool).await.unwrap();
-    pool
-}
-
 #[tokio::test]
 async fn a_droplets_runs_open_at_provisioned_split_at_resize_and_close_at_deleted() {
     let (droplet, node) = (Uuid::from_u128(1), Uuid::from_u128(2));
@@ -146,7 +140,7 @@ async fn a_droplets_runs_open_at_provisioned_split_at_resize_and_close_at_delete
         name: views::PROJECTION,
         projection: &projection,
     };
-    let pool = fresh().await;
+    let pool = migrated_store().await;
     projector::replay::replay(&pool, live, &entries)
         .await
         .unwrap();
@@ -197,7 +191,7 @@ async fn a_droplets_runs_open_at_provisioned_split_at_resize_and_close_at_delete
     assert_eq!(table(&pool).await, before);
 
     // A rebuild from the log gives the identical table.
-    let rebuilt = fresh().await;
+    let rebuilt = migrated_store().await;
     projector::replay::replay(&rebuilt, live, &entries)
         .await
         .unwrap();
