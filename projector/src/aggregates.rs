@@ -14,15 +14,19 @@ pub async fn versions(
     if aggregate_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let marks = platform::db::placeholders(aggregate_ids.len());
-    let sql = format!(
-        "SELECT aggregate_id, version FROM projected_aggregate WHERE aggregate_id IN ({marks})"
-    );
-    let mut query = sqlx::query_as::<_, (String, u64)>(AssertSqlSafe(sql));
-    for id in aggregate_ids {
-        query = query.bind(id);
+    let mut versions = HashMap::new();
+    for list in platform::db::in_lists(aggregate_ids) {
+        let sql = format!(
+            "SELECT aggregate_id, version FROM projected_aggregate WHERE aggregate_id IN ({})",
+            list.marks()
+        );
+        let mut query = sqlx::query_as::<_, (String, u64)>(AssertSqlSafe(sql));
+        for id in list.values() {
+            query = query.bind(id);
+        }
+        versions.extend(query.fetch_all(&mut *conn).await?);
     }
-    Ok(query.fetch_all(conn).await?.into_iter().collect())
+    Ok(versions)
 }
 
 /// Records every aggregate's new version in one statement.

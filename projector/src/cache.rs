@@ -3,25 +3,46 @@
 //! hint, not the truth: a failure here is logged and counted, never retried into the
 //! database path, and never rolls anything back.
 
+use std::sync::LazyLock;
+
 use deadpool_redis::Pool;
 use deadpool_redis::redis;
 use views::notify::{ChangeNotification, cache_key, changes_channel};
 
 use crate::batch::BatchReport;
 
-/// Sets KEYS[1] to ARGV[2] unless the cached value's `version` is at least ARGV[1].
+/// For each i, sets KEYS[i] to ARGV[2i] unless the cached value's `version` is at least
+/// ARGV[2i-1]; returns how many it set.
 const SET_IF_NEWER: &str = r"
-local current = redis.call('GET', KEYS[1])
-if current then
-  local ok, doc = pcall(cjson.decode, current)
-  if ok and type(doc) == 'table' and tonumber(doc['version']) ~= nil
-     and tonumber(doc['version']) >= tonumber(ARGV[1]) then
-    return 0
+local written = 0
+for i, key in ipairs(KEYS) do
+  local version = tonumber(ARGV[2 * i - 1])
+  local current = redis.call('GET', key)
+  local newer = true
+  if current then
+    local ok, doc = pcall(cjson.decode, current)
+    if ok and type(doc) == 'table' and tonumber(doc['version']) ~= nil
+       and tonumber(doc['version']) >= version then
+      newer = false
+    end
+  end
+  if newer then
+    redis.call('SET', key, ARGV[2 * i])
+    written = written + 1
   end
 end
-redis.call('SET', KEYS[1], ARGV[2])
-return 1
+return written
 ";
+
+/// `SET_IF_NEWER` with its SHA1, so each call names the script by its hash instead of
+/// sending (and having Redis hash) its source.
+static SET_IF_NEWER_SCRIPT: LazyLock<redis::Script> =
+    LazyLock::new(|| redis::Script::new(SET_IF_NEWER));
+
+/// Changes per script call: one call's fixed cost (Redis sets up a Lua call per
+/// `EVALSHA`) is shared by many keys, while a call, which blocks Redis while it runs,
+/// stays short (a few hundred small GET/SETs).
+const CHANGES_PER_CALL: usize = 256;
 
 #[derive(Clone)]
 pub struct Publisher {
@@ -46,6 +67,12 @@ impl Publisher {
         let mut conn = self.pool.get().await?;
         // One round trip: every compare-and-set, then the notifications, pipelined in order.
         let mut pipe = redis::pipe();
+        if reports.iter().any(|r| !r.changes.is_empty()) {
+            // Loading is idempotent, and in the same pipeline it precedes every EVALSHA on
+            // this connection, so none can meet NOSCRIPT (a restart or SCRIPT FLUSH
+            // between pipelines included).
+            pipe.cmd("SCRIPT").arg("LOAD").arg(SET_IF_NEWER).ignore();
+        }
         for report in reports {
             self.add_report(&mut pipe, report)?;
         }
@@ -55,15 +82,19 @@ impl Publisher {
 
     /// One partition's compare-and-sets, then its notification.
     fn add_report(&self, pipe: &mut redis::Pipeline, report: &BatchReport) -> anyhow::Result<()> {
-        for change in report.changes.values() {
-            let key = cache_key(&self.prefix, change.kind, &change.id);
-            pipe.cmd("EVAL")
-                .arg(SET_IF_NEWER)
-                .arg(1)
-                .arg(key)
-                .arg(change.version)
-                .arg(&change.json)
-                .ignore();
+        let changes: Vec<_> = report.changes.values().collect();
+        for chunk in changes.chunks(CHANGES_PER_CALL) {
+            let call = pipe
+                .cmd("EVALSHA")
+                .arg(SET_IF_NEWER_SCRIPT.get_hash())
+                .arg(chunk.len());
+            for change in chunk {
+                call.arg(cache_key(&self.prefix, change.kind, &change.id));
+            }
+            for change in chunk {
+                call.arg(change.version).arg(&change.json);
+            }
+            call.ignore();
         }
         let notification = ChangeNotification {
             partition: report.partition,

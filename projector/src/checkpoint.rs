@@ -36,16 +36,19 @@ pub async fn lock_many(
     if partitions.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!(
-        "SELECT partition_id, next_offset, claim_epoch, claim_writer FROM projection_checkpoint \
-         WHERE projection = ? AND partition_id IN ({}) FOR UPDATE",
-        vec!["?"; partitions.len()].join(", ")
-    );
-    let mut query = sqlx::query_as(AssertSqlSafe(sql)).bind(projection);
-    for partition in partitions {
-        query = query.bind(partition);
+    let mut rows: Vec<(i32, i64, Option<u64>, Option<String>)> = Vec::new();
+    for list in platform::db::in_lists(partitions) {
+        let sql = format!(
+            "SELECT partition_id, next_offset, claim_epoch, claim_writer FROM projection_checkpoint \
+             WHERE projection = ? AND partition_id IN ({}) FOR UPDATE",
+            list.marks()
+        );
+        let mut query = sqlx::query_as(AssertSqlSafe(sql)).bind(projection);
+        for partition in list.values() {
+            query = query.bind(partition);
+        }
+        rows.extend(query.fetch_all(&mut *conn).await?);
     }
-    let rows: Vec<(i32, i64, Option<u64>, Option<String>)> = query.fetch_all(conn).await?;
     let mut found: HashMap<i32, Checkpoint> = rows
         .into_iter()
         .map(|(partition, next_offset, epoch, writer)| {

@@ -47,16 +47,20 @@ pub async fn first_for_many(
     if aggregate_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let marks = platform::db::placeholders(aggregate_ids.len());
-    let sql = format!(
-        "SELECT aggregate_id, MIN(parked_event_id) FROM parked_event \
-         WHERE projection = ? AND aggregate_id IN ({marks}) GROUP BY aggregate_id"
-    );
-    let mut query = sqlx::query_as::<_, (String, u64)>(AssertSqlSafe(sql)).bind(projection);
-    for id in aggregate_ids {
-        query = query.bind(id);
+    let mut first = HashMap::new();
+    for list in platform::db::in_lists(aggregate_ids) {
+        let sql = format!(
+            "SELECT aggregate_id, MIN(parked_event_id) FROM parked_event \
+             WHERE projection = ? AND aggregate_id IN ({}) GROUP BY aggregate_id",
+            list.marks()
+        );
+        let mut query = sqlx::query_as::<_, (String, u64)>(AssertSqlSafe(sql)).bind(projection);
+        for id in list.values() {
+            query = query.bind(id);
+        }
+        first.extend(query.fetch_all(&mut *conn).await?);
     }
-    Ok(query.fetch_all(conn).await?.into_iter().collect())
+    Ok(first)
 }
 
 /// Parks a record; parking the same position twice keeps the first entry.

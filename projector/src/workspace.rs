@@ -38,7 +38,10 @@ impl Workspace {
         records: &[Decoded<'_>],
     ) -> sqlx::Result<Self> {
         let ids = aggregate_ids(records);
-        let candidates = candidates(records);
+        // Versions first: the views' loads skip the aggregates never projected.
+        let parked = parked::first_for_many(&mut *conn, name, &ids).await?;
+        let versions = aggregates::versions(&mut *conn, &ids).await?;
+        let candidates = candidates(records, &versions);
         let mut views = Vec::with_capacity(projection.views.len());
         for view in &projection.views {
             let mut batch = view.begin();
@@ -46,8 +49,8 @@ impl Workspace {
             views.push((view.clone(), batch));
         }
         Ok(Self {
-            parked: parked::first_for_many(&mut *conn, name, &ids).await?,
-            versions: aggregates::versions(&mut *conn, &ids).await?,
+            parked,
+            versions,
             advanced: BTreeMap::new(),
             views,
         })
@@ -198,13 +201,18 @@ fn aggregate_ids(records: &[Decoded<'_>]) -> Vec<String> {
     ids
 }
 
-fn candidates(records: &[Decoded<'_>]) -> Vec<Candidate> {
+/// What the records are about, each marked with whether its aggregate was ever projected
+/// (`versions` holds the projected versions above 0).
+fn candidates(records: &[Decoded<'_>], versions: &HashMap<String, u64>) -> Vec<Candidate> {
     records
         .iter()
         .filter_map(|d| match (&d.record, &d.prepared) {
             (Ok(Record::Batch(batch)), Some(Ok(prepared))) => Some(Candidate {
                 aggregate_type: batch.header.aggregate_type.clone(),
                 aggregate_id: batch.header.aggregate_id,
+                stored: versions
+                    .get(&batch.header.aggregate_id.to_string())
+                    .is_some_and(|v| *v > 0),
                 operation_ids: prepared.facts.iter().map(|f| f.operation_id).collect(),
             }),
             _ => None,

@@ -65,3 +65,75 @@ pub async fn ping(pool: &MySqlPool) -> bool {
 pub fn placeholders(n: usize) -> String {
     vec!["?"; n].join(", ")
 }
+
+/// Longest `IN (…)` list one statement carries; a longer list takes several statements.
+pub const IN_LIST_MAX: usize = 512;
+
+/// `values` cut into `IN (…)` lists of a few fixed lengths (powers of two up to
+/// `IN_LIST_MAX`), each filled up by repeating its last value, which `IN` ignores. The
+/// same statement text then comes back batch after batch, so the connection's statement
+/// cache answers it, instead of the server preparing (and later closing) a statement for
+/// every new list length. Empty `values` give no list.
+pub fn in_lists<T>(values: &[T]) -> impl Iterator<Item = InList<'_, T>> {
+    values.chunks(IN_LIST_MAX).map(|chunk| InList {
+        values: chunk,
+        len: chunk.len().next_power_of_two(),
+    })
+}
+
+/// One `IN (…)` list of `in_lists`.
+#[derive(Debug, Clone, Copy)]
+pub struct InList<'a, T> {
+    values: &'a [T],
+    len: usize,
+}
+
+impl<'a, T> InList<'a, T> {
+    /// The list's placeholders, `?, ?, …`.
+    pub fn marks(&self) -> String {
+        placeholders(self.len)
+    }
+
+    /// The values to bind, in placeholder order: the chunk, then its last value again
+    /// until the list is full.
+    pub fn values(&self) -> impl Iterator<Item = &'a T> + use<'a, T> {
+        let fill = self.len - self.values.len();
+        self.values
+            .iter()
+            .chain(self.values.last().into_iter().cycle().take(fill))
+    }
+}
+
+#[cfg(test)]
+mod in_list_tests {
+    use super::*;
+
+    fn lists(n: usize) -> Vec<(usize, Vec<usize>)> {
+        let values: Vec<usize> = (0..n).collect();
+        in_lists(&values)
+            .map(|list| {
+                let bound: Vec<usize> = list.values().copied().collect();
+                assert_eq!(list.marks().matches('?').count(), bound.len());
+                (bound.len(), bound)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn lists_have_power_of_two_lengths_filled_with_the_last_value() {
+        assert!(lists(0).is_empty());
+        assert_eq!(lists(1), vec![(1, vec![0])]);
+        assert_eq!(lists(3), vec![(4, vec![0, 1, 2, 2])]);
+        let long = lists(IN_LIST_MAX + 5);
+        let lengths: Vec<usize> = long.iter().map(|(len, _)| *len).collect();
+        assert_eq!(lengths, vec![IN_LIST_MAX, 8]);
+        let bound: Vec<usize> = long.into_iter().flat_map(|(_, v)| v).collect();
+        let mut distinct = bound.clone();
+        distinct.dedup();
+        assert_eq!(
+            distinct,
+            (0..IN_LIST_MAX + 5).collect::<Vec<_>>(),
+            "every value, in order"
+        );
+    }
+}

@@ -14,7 +14,7 @@ use sqlx::{AssertSqlSafe, MySqlConnection};
 use uuid::Uuid;
 use views::deployment::row::{COLUMNS, DeploymentRow};
 
-use super::{Applicable, Candidate, View, ViewBatch};
+use super::{Applicable, Candidate, View, ViewBatch, stored_ids};
 use crate::error::RecordError;
 use crate::kinds::events_of;
 use crate::project::Change;
@@ -50,19 +50,15 @@ impl ViewBatch for DeploymentBatch {
         candidates: &'a [Candidate],
     ) -> BoxFuture<'a, sqlx::Result<()>> {
         async move {
-            let ledgers: Vec<Uuid> = candidates
-                .iter()
-                .filter(|c| c.aggregate_type == Deployments::NAME)
-                .map(|c| c.aggregate_id)
-                .collect();
-            for chunk in ledgers.chunks(CHUNK) {
+            let ledgers = stored_ids(candidates, Deployments::NAME);
+            for list in platform::db::in_lists(&ledgers) {
                 let sql = format!(
                     "SELECT {} FROM deployment WHERE ledger_id IN ({})",
                     COLUMNS.join(", "),
-                    vec!["?"; chunk.len()].join(", ")
+                    list.marks()
                 );
                 let mut query = sqlx::query_as::<_, DeploymentRow>(AssertSqlSafe(sql));
-                for id in chunk {
+                for id in list.values() {
                     query = query.bind(*id);
                 }
                 for row in query.fetch_all(&mut *conn).await? {

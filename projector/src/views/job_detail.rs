@@ -18,7 +18,7 @@ use views::job::attempt::{self, JobAttemptRow};
 use views::job::log::{self, NewLogLine, WORKER_SERVICE};
 
 use super::state::load_many;
-use super::{Applicable, Candidate, View, ViewBatch};
+use super::{Applicable, Candidate, View, ViewBatch, stored_ids};
 use crate::error::RecordError;
 use crate::kinds::events_of;
 use crate::project::Change;
@@ -55,11 +55,7 @@ impl ViewBatch for JobDetailBatch {
         candidates: &'a [Candidate],
     ) -> BoxFuture<'a, sqlx::Result<()>> {
         async move {
-            let ids: Vec<Uuid> = candidates
-                .iter()
-                .filter(|c| c.aggregate_type == Job::NAME)
-                .map(|c| c.aggregate_id)
-                .collect();
+            let ids = stored_ids(candidates, Job::NAME);
             for row in load_many::<JobRow>(conn, &ids).await? {
                 // A row that cannot be read back is parked by the state view.
                 if let Ok(job) = row.to_state() {

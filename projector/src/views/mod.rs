@@ -52,8 +52,27 @@ pub struct Applicable<'a> {
 pub struct Candidate {
     pub aggregate_type: String,
     pub aggregate_id: Uuid,
+    /// Whether the store has projected a record of this aggregate (its projected version
+    /// is above 0). If not, no view holds a row keyed by it: such rows are only written
+    /// with the aggregate's valid records, and those advance its version in the same
+    /// transaction. So a load keyed by aggregate skips it (`stored_ids`), which spares
+    /// every lookup for a newly created aggregate (most of a catch-up).
+    pub stored: bool,
     /// The operations their events state facts about.
     pub operation_ids: Vec<Uuid>,
+}
+
+/// The distinct ids of the candidates of `aggregate_type` whose rows may be stored: what
+/// a view whose rows are keyed by that aggregate loads.
+pub fn stored_ids(candidates: &[Candidate], aggregate_type: &str) -> Vec<Uuid> {
+    let mut ids: Vec<Uuid> = candidates
+        .iter()
+        .filter(|c| c.stored && c.aggregate_type == aggregate_type)
+        .map(|c| c.aggregate_id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
 }
 
 pub trait View: Send + Sync {

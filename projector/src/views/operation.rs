@@ -102,19 +102,20 @@ pub async fn load_many(
     conn: &mut MySqlConnection,
     ids: &[Uuid],
 ) -> sqlx::Result<Vec<OperationRow>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
+    let mut rows = Vec::new();
+    for list in platform::db::in_lists(ids) {
+        let sql = format!(
+            "SELECT {} FROM operation WHERE operation_id IN ({})",
+            COLUMNS.join(", "),
+            list.marks()
+        );
+        let mut query = sqlx::query_as(AssertSqlSafe(sql));
+        for id in list.values() {
+            query = query.bind(*id);
+        }
+        rows.extend(query.fetch_all(&mut *conn).await?);
     }
-    let sql = format!(
-        "SELECT {} FROM operation WHERE operation_id IN ({})",
-        COLUMNS.join(", "),
-        platform::db::placeholders(ids.len())
-    );
-    let mut query = sqlx::query_as(AssertSqlSafe(sql));
-    for id in ids {
-        query = query.bind(*id);
-    }
-    query.fetch_all(conn).await
+    Ok(rows)
 }
 
 fn upsert_sql(rows: usize) -> String {

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use views::StateRow;
 use views::row::column_list;
 
-use super::{Applicable, Candidate, View, ViewBatch};
+use super::{Applicable, Candidate, View, ViewBatch, stored_ids};
 use crate::error::RecordError;
 use crate::kinds::events_of;
 use crate::project::Change;
@@ -60,11 +60,7 @@ impl<R: StateRow> ViewBatch for StateBatch<R> {
         candidates: &'a [Candidate],
     ) -> BoxFuture<'a, sqlx::Result<()>> {
         async move {
-            let ids: Vec<Uuid> = candidates
-                .iter()
-                .filter(|c| c.aggregate_type == R::State::NAME)
-                .map(|c| c.aggregate_id)
-                .collect();
+            let ids = stored_ids(candidates, R::State::NAME);
             for row in load_many::<R>(conn, &ids).await? {
                 self.states.insert(row.id(), row.to_state());
             }
@@ -131,21 +127,22 @@ pub async fn load_many<R: StateRow>(
     conn: &mut MySqlConnection,
     ids: &[Uuid],
 ) -> sqlx::Result<Vec<R>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
+    let mut rows = Vec::new();
+    for list in platform::db::in_lists(ids) {
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {} IN ({})",
+            column_list::<R>(),
+            R::TABLE,
+            R::ID_COLUMN,
+            list.marks()
+        );
+        let mut query = sqlx::query_as(AssertSqlSafe(sql));
+        for id in list.values() {
+            query = query.bind(*id);
+        }
+        rows.extend(query.fetch_all(&mut *conn).await?);
     }
-    let sql = format!(
-        "SELECT {} FROM {} WHERE {} IN ({})",
-        column_list::<R>(),
-        R::TABLE,
-        R::ID_COLUMN,
-        platform::db::placeholders(ids.len())
-    );
-    let mut query = sqlx::query_as(AssertSqlSafe(sql));
-    for id in ids {
-        query = query.bind(*id);
-    }
-    query.fetch_all(conn).await
+    Ok(rows)
 }
 
 /// The stored row of one aggregate, if it exists.

@@ -14,7 +14,7 @@ use sqlx::{AssertSqlSafe, MySqlConnection};
 use uuid::Uuid;
 use views::timeline::{COLUMNS, ClusterEventRow};
 
-use super::{Applicable, Candidate, View, ViewBatch};
+use super::{Applicable, Candidate, View, ViewBatch, stored_ids};
 use crate::error::RecordError;
 use crate::kinds::events_of;
 use crate::project::Change;
@@ -50,23 +50,18 @@ impl ViewBatch for TimelineBatch {
         candidates: &'a [Candidate],
     ) -> BoxFuture<'a, sqlx::Result<()>> {
         async move {
-            let ids: Vec<Uuid> = candidates
-                .iter()
-                .filter(|c| c.aggregate_type == <Droplet as domain::Aggregate>::NAME)
-                .map(|c| c.aggregate_id)
-                .collect();
-            if ids.is_empty() {
-                return Ok(());
+            let ids = stored_ids(candidates, <Droplet as domain::Aggregate>::NAME);
+            for list in platform::db::in_lists(&ids) {
+                let sql = format!(
+                    "SELECT droplet_id, cluster_id FROM node_membership WHERE droplet_id IN ({})",
+                    list.marks()
+                );
+                let mut query = sqlx::query_as::<_, (Uuid, Uuid)>(AssertSqlSafe(sql));
+                for id in list.values() {
+                    query = query.bind(*id);
+                }
+                self.membership.extend(query.fetch_all(&mut *conn).await?);
             }
-            let sql = format!(
-                "SELECT droplet_id, cluster_id FROM node_membership WHERE droplet_id IN ({})",
-                platform::db::placeholders(ids.len())
-            );
-            let mut query = sqlx::query_as::<_, (Uuid, Uuid)>(AssertSqlSafe(sql));
-            for id in &ids {
-                query = query.bind(*id);
-            }
-            self.membership.extend(query.fetch_all(conn).await?);
             Ok(())
         }
         .boxed()

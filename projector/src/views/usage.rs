@@ -22,7 +22,7 @@ use views::billing::{COLUMNS, TABLE, UsageIntervalRow};
 use views::droplet::DropletRow;
 
 use super::state::load_many;
-use super::{Applicable, Candidate, View, ViewBatch};
+use super::{Applicable, Candidate, View, ViewBatch, stored_ids};
 use crate::error::RecordError;
 use crate::kinds::events_of;
 use crate::project::Change;
@@ -69,11 +69,7 @@ impl ViewBatch for UsageBatch {
         candidates: &'a [Candidate],
     ) -> BoxFuture<'a, sqlx::Result<()>> {
         async move {
-            let ids: Vec<Uuid> = candidates
-                .iter()
-                .filter(|c| c.aggregate_type == Droplet::NAME)
-                .map(|c| c.aggregate_id)
-                .collect();
+            let ids = stored_ids(candidates, Droplet::NAME);
             if ids.is_empty() {
                 return Ok(());
             }
@@ -83,19 +79,21 @@ impl ViewBatch for UsageBatch {
                     self.droplets.insert(row.droplet_id, droplet);
                 }
             }
-            let sql = format!(
-                "SELECT {} FROM {TABLE} WHERE droplet_id IN ({})",
-                COLUMNS.join(", "),
-                platform::db::placeholders(ids.len())
-            );
-            let mut query = sqlx::query_as::<_, UsageIntervalRow>(AssertSqlSafe(sql));
-            for id in &ids {
-                query = query.bind(*id);
-            }
-            for row in query.fetch_all(conn).await? {
-                self.seen.insert(row.event_id);
-                self.seen.extend(row.closed_by);
-                self.runs.insert(row.event_id, row);
+            for list in platform::db::in_lists(&ids) {
+                let sql = format!(
+                    "SELECT {} FROM {TABLE} WHERE droplet_id IN ({})",
+                    COLUMNS.join(", "),
+                    list.marks()
+                );
+                let mut query = sqlx::query_as::<_, UsageIntervalRow>(AssertSqlSafe(sql));
+                for id in list.values() {
+                    query = query.bind(*id);
+                }
+                for row in query.fetch_all(&mut *conn).await? {
+                    self.seen.insert(row.event_id);
+                    self.seen.extend(row.closed_by);
+                    self.runs.insert(row.event_id, row);
+                }
             }
             Ok(())
         }

@@ -4,6 +4,7 @@
 
 mod audit;
 mod autoscaling;
+mod cache;
 mod checksum;
 mod crash;
 mod demand;

@@ -48,35 +48,7 @@ impl ViewBatch for AuditBatch {
     }
 
     fn apply(&mut self, record: &Applicable<'_>) -> Result<Vec<Change>, RecordError> {
-        let header = record.header;
-        let owner = if header.owner.is_empty() {
-            &header.principal
-        } else {
-            &header.owner
-        };
-        let summaries =
-            record
-                .kind
-                .summaries(record.events, header.aggregate_id, &header.principal);
-        for (index, raw) in record.raw_events.iter().enumerate() {
-            self.rows.push(AuditEventRow {
-                event_id: record.event_ids.get(index).copied().unwrap_or(raw.event_id),
-                aggregate_type: header.aggregate_type.clone(),
-                aggregate_id: header.aggregate_id,
-                event_type: raw.event_type.clone(),
-                schema_version: raw.schema_version,
-                aggregate_version: header.from_version + index as u64 + 1,
-                partition_id: record.partition,
-                log_offset: record.offset,
-                stream_position: event_position(record.offset, index),
-                command_name: header.command_name.clone(),
-                principal: header.principal.clone(),
-                owner: owner.clone(),
-                correlation_id: header.correlation_id.clone(),
-                recorded_at: header.recorded_at,
-                summary: summaries.get(index).cloned().unwrap_or_else(|| "{}".into()),
-            });
-        }
+        self.rows.extend(rows_of(record));
         Ok(Vec::new())
     }
 
@@ -98,4 +70,40 @@ impl ViewBatch for AuditBatch {
         }
         .boxed()
     }
+}
+
+/// The audit rows of one valid record: one per event, in order. Public so `make bench`'s
+/// catch-up baseline writes exactly the rows projecting a record writes.
+pub fn rows_of(record: &Applicable<'_>) -> Vec<AuditEventRow> {
+    let header = record.header;
+    let owner = if header.owner.is_empty() {
+        &header.principal
+    } else {
+        &header.owner
+    };
+    let summaries = record
+        .kind
+        .summaries(record.events, header.aggregate_id, &header.principal);
+    record
+        .raw_events
+        .iter()
+        .enumerate()
+        .map(|(index, raw)| AuditEventRow {
+            event_id: record.event_ids.get(index).copied().unwrap_or(raw.event_id),
+            aggregate_type: header.aggregate_type.clone(),
+            aggregate_id: header.aggregate_id,
+            event_type: raw.event_type.clone(),
+            schema_version: raw.schema_version,
+            aggregate_version: header.from_version + index as u64 + 1,
+            partition_id: record.partition,
+            log_offset: record.offset,
+            stream_position: event_position(record.offset, index),
+            command_name: header.command_name.clone(),
+            principal: header.principal.clone(),
+            owner: owner.clone(),
+            correlation_id: header.correlation_id.clone(),
+            recorded_at: header.recorded_at,
+            summary: summaries.get(index).cloned().unwrap_or_else(|| "{}".into()),
+        })
+        .collect()
 }
