@@ -366,7 +366,7 @@ JSON
 say "4. baseline: upserting the same $records rows straight into MariaDB ($upsert_db)"
 sql "CREATE DATABASE \`$upsert_db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
 cpu_mark upsert start
-"$bin/bench-log" upsert "$CG_DB_SERVER_URL/$upsert_db" "$records" "$run/upsert.json" >/dev/null
+"$bin/bench-log" upsert "$CG_DB_SERVER_URL/$upsert_db" "$records" "$partitions" "$run/upsert.json" >/dev/null
 cpu_mark upsert end
 
 # snapshots_written: command-api on $restore_port has stored a snapshot of every partition.

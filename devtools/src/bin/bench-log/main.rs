@@ -6,7 +6,7 @@
 //! under a command's latency. Never part of `make test`; it asserts nothing.
 //!
 //! Usage: `bench-log synth BROKERS TOPIC_PREFIX N PARTITIONS OUT.json`,
-//! `bench-log upsert DATABASE_URL N OUT.json`, `bench-log count DATABASE_URL`,
+//! `bench-log upsert DATABASE_URL N PARTITIONS OUT.json`, `bench-log count DATABASE_URL`,
 //! `bench-log acks BROKERS TOPIC_PREFIX N OUT.json`.
 
 mod acks;
@@ -33,8 +33,8 @@ async fn main() -> anyhow::Result<()> {
             report
         }
         "upsert" => {
-            let report = upsert::run(&arg(1)?, arg(2)?.parse()?).await?;
-            std::fs::write(arg(3)?, serde_json::to_string_pretty(&report)? + "\n")?;
+            let report = upsert::run(&arg(1)?, arg(2)?.parse()?, arg(3)?.parse()?).await?;
+            std::fs::write(arg(4)?, serde_json::to_string_pretty(&report)? + "\n")?;
             report
         }
         "count" => upsert::count(&arg(1)?).await?,

@@ -7,7 +7,10 @@ use chrono::{DateTime, TimeZone, Utc};
 use domain::Aggregate;
 use domain::catalog::find_size;
 use domain::droplet::{CreateDroplet, Droplet, DropletCommand, DropletEvent};
+use domain::log_validity::WriterClaim;
 use domain::name::ResourceName;
+use domain::record::{Batch, BatchHeader};
+use platform::kafka::partition_for;
 use uuid::Uuid;
 
 /// The principal of the stack `make bench` starts (`STACK_TOKEN=…=dev:admin`).
@@ -24,6 +27,64 @@ pub struct Created {
 impl Created {
     pub fn state(&self) -> Droplet {
         Droplet::replay(&self.events)
+    }
+
+    /// The batch command-api would have appended for this create, stamped with `claim`.
+    pub fn batch(&self, claim: &WriterClaim) -> Batch {
+        Batch {
+            header: BatchHeader {
+                aggregate_type: Droplet::NAME.to_owned(),
+                aggregate_id: self.id,
+                from_version: 0,
+                claim: claim.clone(),
+                command_id: self.command_id,
+                command_name: "droplet.create".to_owned(),
+                principal: OWNER.to_owned(),
+                owner: OWNER.to_owned(),
+                idempotency: None,
+                recorded_at: self.at,
+                correlation_id: self.command_id.to_string(),
+                causation_id: String::new(),
+                traceparent: String::new(),
+                tracestate: String::new(),
+            },
+            events: proto::encode_events(self.command_id, &self.events),
+        }
+    }
+}
+
+/// The claim `synth` stamps every batch with.
+pub fn claim() -> WriterClaim {
+    WriterClaim {
+        epoch: 1,
+        writer_id: WRITER.to_owned(),
+    }
+}
+
+const WRITER: &str = "bench-synth";
+
+/// The partitions `synth` spreads the creates over in `make bench`, and the positions it
+/// gives them: offset 0 of each partition is its claim, then the creates in index order.
+pub struct Positions {
+    partitions: i32,
+    next: Vec<i64>,
+}
+
+impl Positions {
+    pub fn new(partitions: i32) -> Self {
+        Self {
+            partitions,
+            next: vec![1; usize::try_from(partitions).unwrap_or(1)],
+        }
+    }
+
+    /// The partition and offset of the next create of `id`.
+    pub fn next(&mut self, id: Uuid) -> (i32, i64) {
+        let partition = partition_for(id.to_string().as_bytes(), self.partitions);
+        let slot = &mut self.next[partition as usize];
+        let offset = *slot;
+        *slot += 1;
+        (partition, offset)
     }
 }
 

@@ -7,8 +7,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use domain::log_validity::WriterClaim;
-use domain::record::{Batch, BatchHeader, ClaimRecord, Record};
+use domain::record::{ClaimRecord, Record};
 use platform::config::KafkaSettings;
 use platform::kafka::{TopicSpec, ensure_topics, partition_for};
 use rdkafka::ClientConfig;
@@ -17,9 +16,8 @@ use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord};
 use serde_json::{Value, json};
 
-use crate::rows::{self, OWNER};
+use crate::rows;
 
-const WRITER: &str = "bench-synth";
 const IN_FLIGHT: usize = 50_000;
 
 pub async fn run(brokers: &str, prefix: &str, n: u64, partitions: i32) -> anyhow::Result<Value> {
@@ -41,10 +39,7 @@ pub async fn run(brokers: &str, prefix: &str, n: u64, partitions: i32) -> anyhow
         .set("message.timeout.ms", "60000")
         .create()?;
     let started = Instant::now();
-    let claim = WriterClaim {
-        epoch: 1,
-        writer_id: WRITER.to_owned(),
-    };
+    let claim = rows::claim();
     let mut pending = Vec::new();
     for partition in 0..partitions {
         let record = Record::Claim(ClaimRecord {
@@ -58,7 +53,7 @@ pub async fn run(brokers: &str, prefix: &str, n: u64, partitions: i32) -> anyhow
     for index in 0..n {
         let created = rows::created(index)?;
         let key = created.id.to_string();
-        let record = batch(&created, &claim);
+        let record = Record::Batch(created.batch(&claim));
         let partition = partition_for(key.as_bytes(), partitions);
         pending.push(send(&producer, &topic, partition, &key, &record).await?);
         if pending.len() >= IN_FLIGHT {
@@ -74,28 +69,6 @@ pub async fn run(brokers: &str, prefix: &str, n: u64, partitions: i32) -> anyhow
         "records_per_second": n as f64 / seconds, "high_watermarks": watermarks,
         "total_offsets": total,
     }))
-}
-
-fn batch(created: &rows::Created, claim: &WriterClaim) -> Record {
-    Record::Batch(Batch {
-        header: BatchHeader {
-            aggregate_type: "droplet".to_owned(),
-            aggregate_id: created.id,
-            from_version: 0,
-            claim: claim.clone(),
-            command_id: created.command_id,
-            command_name: "droplet.create".to_owned(),
-            principal: OWNER.to_owned(),
-            owner: OWNER.to_owned(),
-            idempotency: None,
-            recorded_at: created.at,
-            correlation_id: created.command_id.to_string(),
-            causation_id: String::new(),
-            traceparent: String::new(),
-            tracestate: String::new(),
-        },
-        events: proto::encode_events(created.command_id, &created.events),
-    })
 }
 
 /// Encodes with command-api's own `writer::encode_record` (payload and `cg-*` headers)

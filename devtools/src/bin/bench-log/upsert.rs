@@ -1,17 +1,23 @@
 //! The catch-up baseline: the same rows the projector writes for N creates (droplet,
-//! operation and projected-version rows), upserted straight into a freshly migrated
+//! operation, audit and projected-version rows, each built by the code the projector
+//! builds it with), upserted straight into a freshly migrated
 //! database with multi-row `INSERT … ON DUPLICATE KEY UPDATE` on one connection at
 //! MariaDB's default durability. No Kafka, no decoding, no checkpoints, no cache: the
 //! plainest way to get those rows into those tables. It never asserts.
 
 use std::time::Instant;
 
+use anyhow::Context;
 use domain::Aggregate;
 use domain::droplet::Droplet;
 use platform::config::DatabaseSettings;
+use projector::kinds::KindCodec;
+use projector::views::Applicable;
 use serde_json::{Value, json};
 use sqlx::{AssertSqlSafe, Connection, MySqlConnection};
+use uuid::Uuid;
 use views::StateRow;
+use views::audit::{AuditEventRow, COLUMNS as AUDIT_COLUMNS};
 use views::droplet::DropletRow;
 use views::operation::{COLUMNS as OPERATION_COLUMNS, OperationRow};
 
@@ -22,7 +28,7 @@ const CHUNK: usize = 200;
 /// Statements per transaction.
 const PER_TX: usize = 5;
 
-pub async fn run(url: &str, n: u64) -> anyhow::Result<Value> {
+pub async fn run(url: &str, n: u64, partitions: i32) -> anyhow::Result<Value> {
     let pool = platform::db::connect(&DatabaseSettings {
         url: url.to_owned(),
         max_connections: 2,
@@ -31,8 +37,18 @@ pub async fn run(url: &str, n: u64) -> anyhow::Result<Value> {
     platform::db::migrate(&pool).await?;
     pool.close().await;
     let mut conn = MySqlConnection::connect(url).await?;
+    let projection = projector::startup::projection();
+    let kind = projection
+        .kinds
+        .get(Droplet::NAME)
+        .context("the projector does not register droplets")?;
+    let mut positions = rows::Positions::new(partitions);
     let all = (0..n)
-        .map(|i| Rows::of(&rows::created(i)?))
+        .map(|i| {
+            let created = rows::created(i)?;
+            let (partition, offset) = positions.next(created.id);
+            Rows::of(&created, partition, offset, kind.as_ref())
+        })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let started = Instant::now();
     for group in all.chunks(CHUNK * PER_TX) {
@@ -46,21 +62,29 @@ pub async fn run(url: &str, n: u64) -> anyhow::Result<Value> {
     Ok(json!({
         "rows": n, "seconds": seconds, "rows_per_second": n as f64 / seconds,
         "rows_per_statement": CHUNK, "statements_per_transaction": PER_TX,
-        "tables": ["droplet", "operation", "projected_aggregate"],
+        "tables": ["droplet", "operation", "audit_event", "projected_aggregate"],
     }))
 }
 
-/// What projecting one create writes: its droplet row, its operation row and its
-/// projected version (the checkpoint row is per partition, not per record).
+/// What projecting one create writes: its droplet row, its operation row, an audit row
+/// per event and its projected version (the checkpoint row is per partition, not per
+/// record).
 struct Rows {
     droplet: DropletRow,
     operation: OperationRow,
+    audit: Vec<AuditEventRow>,
     aggregate_id: String,
+    partition: i32,
     version: u64,
 }
 
 impl Rows {
-    fn of(created: &rows::Created) -> anyhow::Result<Self> {
+    fn of(
+        created: &rows::Created,
+        partition: i32,
+        offset: i64,
+        kind: &dyn KindCodec,
+    ) -> anyhow::Result<Self> {
         let state = created.state();
         let droplet = DropletRow::from_state(&state)
             .ok_or_else(|| anyhow::anyhow!("droplet {} has no row", created.id))?;
@@ -71,10 +95,24 @@ impl Rows {
             .collect();
         let operation = OperationRow::from_facts(&facts, rows::OWNER)
             .ok_or_else(|| anyhow::anyhow!("create {} has no operation", created.id))?;
+        let batch = created.batch(&rows::claim());
+        let event_ids: Vec<Uuid> = batch.events.iter().map(|e| e.event_id).collect();
+        let record = Applicable {
+            partition,
+            offset,
+            header: &batch.header,
+            event_ids: &event_ids,
+            raw_events: &batch.events,
+            events: &created.events,
+            facts: &facts,
+            kind,
+        };
         Ok(Self {
             droplet,
             operation,
+            audit: projector::views::audit::rows_of(&record),
             aggregate_id: created.id.to_string(),
+            partition,
             version: created.events.len() as u64,
         })
     }
@@ -98,6 +136,13 @@ async fn write_chunk(conn: &mut MySqlConnection, chunk: &[Rows]) -> sqlx::Result
         query = rows.operation.bind(query);
     }
     query.execute(&mut *conn).await?;
+    let audit: Vec<&AuditEventRow> = chunk.iter().flat_map(|rows| &rows.audit).collect();
+    let sql = plain_upsert("audit_event", AUDIT_COLUMNS, "event_id", audit.len());
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for row in audit {
+        query = row.bind(query);
+    }
+    query.execute(&mut *conn).await?;
     let sql = plain_upsert(
         "projected_aggregate",
         AGGREGATE_COLUMNS,
@@ -109,10 +154,7 @@ async fn write_chunk(conn: &mut MySqlConnection, chunk: &[Rows]) -> sqlx::Result
         query = query
             .bind(&rows.aggregate_id)
             .bind("droplet")
-            .bind(platform::kafka::partition_for(
-                rows.aggregate_id.as_bytes(),
-                12,
-            ))
+            .bind(rows.partition)
             .bind(rows.version);
     }
     query.execute(&mut *conn).await?;
