@@ -17,9 +17,14 @@ up() {
     # A 2 GiB buffer pool (the server's default is 128 MiB): the read models of a 1M-record
     # log (droplet, operation, audit, usage rows and their keys) then stay in memory, where
     # the default made the projector's catch-up wait on disk reads 19-24 % of the time.
-    # Memory only: durability settings stay the server's defaults.
+    # A 1 GiB redo log (the default is 96 MiB): the projector's catch-up writes enough redo
+    # to fill 96 MiB every few seconds, and each wrap forces a checkpoint that flushes
+    # dirty pages early; with 1 GiB its disk writes fell from ~250 to ~55 MB/s and
+    # MariaDB's CPU per record by ~12 %. Capacity only: durability settings (flush at
+    # every commit, doublewrite) stay the server's defaults.
     as_root start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd -- --user=mysql \
-      --innodb-buffer-pool-size="${CG_MARIADB_BUFFER_POOL:-2G}"
+      --innodb-buffer-pool-size="${CG_MARIADB_BUFFER_POOL:-2G}" \
+      --innodb-log-file-size="${CG_MARIADB_REDO_LOG:-1G}"
     wait_for "MariaDB" 60 mariadb_up
     echo mariadb >>"$started"
   fi
