@@ -78,6 +78,15 @@ impl Run {
         value.as_f64().filter(|v| v.is_finite())
     }
 
+    /// A string at a dotted path of a phase's JSON.
+    pub fn text(&self, phase: &str, path: &str) -> Option<String> {
+        let mut value = self.phases.get(phase)?;
+        for key in path.split('.') {
+            value = value.get(key)?;
+        }
+        value.as_str().map(str::to_owned)
+    }
+
     /// The results document: every line, every phase's raw JSON, the RSS and lag series.
     pub fn document(&self, lines: &[Line]) -> Value {
         let table: Vec<Value> = lines
