@@ -14,19 +14,9 @@ pub async fn versions(
     if aggregate_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let mut versions = HashMap::new();
-    for list in platform::db::in_lists(aggregate_ids) {
-        let sql = format!(
-            "SELECT aggregate_id, version FROM projected_aggregate WHERE aggregate_id IN ({})",
-            list.marks()
-        );
-        let mut query = sqlx::query_as::<_, (String, u64)>(AssertSqlSafe(sql));
-        for id in list.values() {
-            query = query.bind(id);
-        }
-        versions.extend(query.fetch_all(&mut *conn).await?);
-    }
-    Ok(versions)
+    let select = "SELECT aggregate_id, version FROM projected_aggregate WHERE aggregate_id";
+    let versions: Vec<(String, u64)> = platform::db::fetch_in(conn, select, aggregate_ids).await?;
+    Ok(versions.into_iter().collect())
 }
 
 /// Records every aggregate's new version in one statement.

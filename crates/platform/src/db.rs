@@ -81,6 +81,29 @@ pub fn in_lists<T>(values: &[T]) -> impl Iterator<Item = InList<'_, T>> {
     })
 }
 
+/// Every row `select … IN (…)` returns for `values`: `select` is the statement up to its
+/// `IN`, e.g. `SELECT a, b FROM t WHERE id`; one statement per list of `in_lists`.
+pub async fn fetch_in<O, V>(
+    conn: &mut sqlx::MySqlConnection,
+    select: &str,
+    values: &[V],
+) -> sqlx::Result<Vec<O>>
+where
+    O: for<'r> sqlx::FromRow<'r, sqlx::mysql::MySqlRow> + Send + Unpin,
+    V: for<'q> sqlx::Encode<'q, sqlx::MySql> + sqlx::Type<sqlx::MySql> + Sync,
+{
+    let mut rows = Vec::new();
+    for list in in_lists(values) {
+        let sql = format!("{select} IN ({})", list.marks());
+        let mut query = sqlx::query_as::<_, O>(sqlx::AssertSqlSafe(sql));
+        for value in list.values() {
+            query = query.bind(value);
+        }
+        rows.extend(query.fetch_all(&mut *conn).await?);
+    }
+    Ok(rows)
+}
+
 /// One `IN (…)` list of `in_lists`.
 #[derive(Debug, Clone, Copy)]
 pub struct InList<'a, T> {

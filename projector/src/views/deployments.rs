@@ -51,19 +51,13 @@ impl ViewBatch for DeploymentBatch {
     ) -> BoxFuture<'a, sqlx::Result<()>> {
         async move {
             let ledgers = stored_ids(candidates, Deployments::NAME);
-            for list in platform::db::in_lists(&ledgers) {
-                let sql = format!(
-                    "SELECT {} FROM deployment WHERE ledger_id IN ({})",
-                    COLUMNS.join(", "),
-                    list.marks()
-                );
-                let mut query = sqlx::query_as::<_, DeploymentRow>(AssertSqlSafe(sql));
-                for id in list.values() {
-                    query = query.bind(*id);
-                }
-                for row in query.fetch_all(&mut *conn).await? {
-                    self.rows.insert(row.deployment_id, row);
-                }
+            let select = format!(
+                "SELECT {} FROM deployment WHERE ledger_id",
+                COLUMNS.join(", ")
+            );
+            let rows: Vec<DeploymentRow> = platform::db::fetch_in(conn, &select, &ledgers).await?;
+            for row in rows {
+                self.rows.insert(row.deployment_id, row);
             }
             Ok(())
         }

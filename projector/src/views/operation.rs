@@ -102,20 +102,11 @@ pub async fn load_many(
     conn: &mut MySqlConnection,
     ids: &[Uuid],
 ) -> sqlx::Result<Vec<OperationRow>> {
-    let mut rows = Vec::new();
-    for list in platform::db::in_lists(ids) {
-        let sql = format!(
-            "SELECT {} FROM operation WHERE operation_id IN ({})",
-            COLUMNS.join(", "),
-            list.marks()
-        );
-        let mut query = sqlx::query_as(AssertSqlSafe(sql));
-        for id in list.values() {
-            query = query.bind(*id);
-        }
-        rows.extend(query.fetch_all(&mut *conn).await?);
-    }
-    Ok(rows)
+    let select = format!(
+        "SELECT {} FROM operation WHERE operation_id",
+        COLUMNS.join(", ")
+    );
+    platform::db::fetch_in(conn, &select, ids).await
 }
 
 fn upsert_sql(rows: usize) -> String {

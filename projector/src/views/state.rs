@@ -127,22 +127,13 @@ pub async fn load_many<R: StateRow>(
     conn: &mut MySqlConnection,
     ids: &[Uuid],
 ) -> sqlx::Result<Vec<R>> {
-    let mut rows = Vec::new();
-    for list in platform::db::in_lists(ids) {
-        let sql = format!(
-            "SELECT {} FROM {} WHERE {} IN ({})",
-            column_list::<R>(),
-            R::TABLE,
-            R::ID_COLUMN,
-            list.marks()
-        );
-        let mut query = sqlx::query_as(AssertSqlSafe(sql));
-        for id in list.values() {
-            query = query.bind(*id);
-        }
-        rows.extend(query.fetch_all(&mut *conn).await?);
-    }
-    Ok(rows)
+    let select = format!(
+        "SELECT {} FROM {} WHERE {}",
+        column_list::<R>(),
+        R::TABLE,
+        R::ID_COLUMN
+    );
+    platform::db::fetch_in(conn, &select, ids).await
 }
 
 /// The stored row of one aggregate, if it exists.

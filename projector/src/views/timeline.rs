@@ -51,17 +51,9 @@ impl ViewBatch for TimelineBatch {
     ) -> BoxFuture<'a, sqlx::Result<()>> {
         async move {
             let ids = stored_ids(candidates, <Droplet as domain::Aggregate>::NAME);
-            for list in platform::db::in_lists(&ids) {
-                let sql = format!(
-                    "SELECT droplet_id, cluster_id FROM node_membership WHERE droplet_id IN ({})",
-                    list.marks()
-                );
-                let mut query = sqlx::query_as::<_, (Uuid, Uuid)>(AssertSqlSafe(sql));
-                for id in list.values() {
-                    query = query.bind(*id);
-                }
-                self.membership.extend(query.fetch_all(&mut *conn).await?);
-            }
+            let select = "SELECT droplet_id, cluster_id FROM node_membership WHERE droplet_id";
+            let members: Vec<(Uuid, Uuid)> = platform::db::fetch_in(conn, select, &ids).await?;
+            self.membership.extend(members);
             Ok(())
         }
         .boxed()

@@ -79,21 +79,15 @@ impl ViewBatch for UsageBatch {
                     self.droplets.insert(row.droplet_id, droplet);
                 }
             }
-            for list in platform::db::in_lists(&ids) {
-                let sql = format!(
-                    "SELECT {} FROM {TABLE} WHERE droplet_id IN ({})",
-                    COLUMNS.join(", "),
-                    list.marks()
-                );
-                let mut query = sqlx::query_as::<_, UsageIntervalRow>(AssertSqlSafe(sql));
-                for id in list.values() {
-                    query = query.bind(*id);
-                }
-                for row in query.fetch_all(&mut *conn).await? {
-                    self.seen.insert(row.event_id);
-                    self.seen.extend(row.closed_by);
-                    self.runs.insert(row.event_id, row);
-                }
+            let select = format!(
+                "SELECT {} FROM {TABLE} WHERE droplet_id",
+                COLUMNS.join(", ")
+            );
+            let runs: Vec<UsageIntervalRow> = platform::db::fetch_in(conn, &select, &ids).await?;
+            for row in runs {
+                self.seen.insert(row.event_id);
+                self.seen.extend(row.closed_by);
+                self.runs.insert(row.event_id, row);
             }
             Ok(())
         }
