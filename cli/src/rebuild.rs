@@ -56,10 +56,7 @@ pub async fn run(
         .collect();
     bar.set_length(ranges.values().map(|(f, e)| (e - f).max(0) as u64).sum());
     let projection = projector::startup::projection();
-    let target = Target {
-        name: views::PROJECTION,
-        projection: &projection,
-    };
+    let target = Target::live(&projection);
     let mut totals = Totals::default();
     for (partition, (from, end)) in &ranges {
         if from >= end {

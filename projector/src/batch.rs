@@ -55,6 +55,16 @@ pub struct Target<'a> {
     pub projection: &'a Projection,
 }
 
+impl<'a> Target<'a> {
+    /// The live read models (checkpoint name `views::PROJECTION`), projecting `projection`.
+    pub fn live(projection: &'a Projection) -> Self {
+        Self {
+            name: views::PROJECTION,
+            projection,
+        }
+    }
+}
+
 /// One partition's records, in offset order.
 pub type Run<'r> = (i32, &'r [LogEntry]);
 

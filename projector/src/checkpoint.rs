@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use domain::log_validity::WriterClaim;
+use platform::db::InSelect;
 use sqlx::{AssertSqlSafe, MySqlConnection, MySqlPool};
 
 /// The state of one partition as far as the projection has applied it.
@@ -36,19 +37,14 @@ pub async fn lock_many(
     if partitions.is_empty() {
         return Ok(Vec::new());
     }
-    let mut rows: Vec<(i32, i64, Option<u64>, Option<String>)> = Vec::new();
-    for list in platform::db::in_lists(partitions) {
-        let sql = format!(
-            "SELECT partition_id, next_offset, claim_epoch, claim_writer FROM projection_checkpoint \
-             WHERE projection = ? AND partition_id IN ({}) FOR UPDATE",
-            list.marks()
-        );
-        let mut query = sqlx::query_as(AssertSqlSafe(sql)).bind(projection);
-        for partition in list.values() {
-            query = query.bind(partition);
-        }
-        rows.extend(query.fetch_all(&mut *conn).await?);
-    }
+    let select = InSelect {
+        head: "SELECT partition_id, next_offset, claim_epoch, claim_writer \
+               FROM projection_checkpoint WHERE projection = ? AND partition_id",
+        scope: &[projection],
+        tail: "FOR UPDATE",
+    };
+    let rows: Vec<(i32, i64, Option<u64>, Option<String>)> =
+        platform::db::fetch_in(conn, select, partitions).await?;
     let mut found: HashMap<i32, Checkpoint> = rows
         .into_iter()
         .map(|(partition, next_offset, epoch, writer)| {

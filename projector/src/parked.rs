@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use platform::db::InSelect;
 use sqlx::{AssertSqlSafe, MySqlConnection};
 
 /// Longest aggregate id the table can hold; longer (garbage) keys are not recorded.
@@ -47,20 +48,14 @@ pub async fn first_for_many(
     if aggregate_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let mut first = HashMap::new();
-    for list in platform::db::in_lists(aggregate_ids) {
-        let sql = format!(
-            "SELECT aggregate_id, MIN(parked_event_id) FROM parked_event \
-             WHERE projection = ? AND aggregate_id IN ({}) GROUP BY aggregate_id",
-            list.marks()
-        );
-        let mut query = sqlx::query_as::<_, (String, u64)>(AssertSqlSafe(sql)).bind(projection);
-        for id in list.values() {
-            query = query.bind(id);
-        }
-        first.extend(query.fetch_all(&mut *conn).await?);
-    }
-    Ok(first)
+    let select = InSelect {
+        head: "SELECT aggregate_id, MIN(parked_event_id) FROM parked_event \
+               WHERE projection = ? AND aggregate_id",
+        scope: &[projection],
+        tail: "GROUP BY aggregate_id",
+    };
+    let first: Vec<(String, u64)> = platform::db::fetch_in(conn, select, aggregate_ids).await?;
+    Ok(first.into_iter().collect())
 }
 
 /// Parks a record; parking the same position twice keeps the first entry.

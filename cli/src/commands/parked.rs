@@ -14,10 +14,7 @@ use crate::output::Summary;
 pub async fn run(ctx: &Context, action: &ParkedAction) -> anyhow::Result<Summary> {
     let primary = ctx.primary().await?;
     let projection = projector::startup::projection();
-    let target = Target {
-        name: views::PROJECTION,
-        projection: &projection,
-    };
+    let target = Target::live(&projection);
     match action {
         ParkedAction::List { limit } => {
             let rows = projector::parked::list(&primary.pool, views::PROJECTION, 0, *limit).await?;

@@ -124,10 +124,7 @@ async fn the_live_path_refuses_a_batch_that_starts_past_its_checkpoint() {
     let recording: Vec<LogEntry> = fixture().into_iter().filter(|e| e.partition == 1).collect();
     assert!(recording.len() > 4);
     let projection = projector::startup::projection();
-    let target = projector::batch::Target {
-        name: views::PROJECTION,
-        projection: &projection,
-    };
+    let target = projector::batch::Target::live(&projection);
     let (head, tail) = recording.split_at(2);
     let refused = projector::batch::apply_live(&world.pool, target, 1, &tail[1..]).await;
     assert!(

@@ -133,10 +133,7 @@ impl World {
     /// Projects `entries` into the primary schema as the live projector would have.
     pub async fn project_live(&self, entries: &[LogEntry]) {
         let projection = projector::startup::projection();
-        let target = projector::batch::Target {
-            name: views::PROJECTION,
-            projection: &projection,
-        };
+        let target = projector::batch::Target::live(&projection);
         projector::replay::replay(&self.pool, target, entries)
             .await
             .expect("replayed");

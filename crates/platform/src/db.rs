@@ -81,21 +81,51 @@ pub fn in_lists<T>(values: &[T]) -> impl Iterator<Item = InList<'_, T>> {
     })
 }
 
-/// Every row `select … IN (…)` returns for `values`: `select` is the statement up to its
-/// `IN`, e.g. `SELECT a, b FROM t WHERE id`; one statement per list of `in_lists`.
-pub async fn fetch_in<O, V>(
+/// A `SELECT` whose last condition is `<column> IN (…)`, for `fetch_in`.
+#[derive(Debug, Clone, Copy)]
+pub struct InSelect<'a> {
+    /// The statement up to the `IN`, e.g. `SELECT a, b FROM t WHERE scope = ? AND id`.
+    pub head: &'a str,
+    /// The values of the `?`s in `head`, bound before the list.
+    pub scope: &'a [&'a str],
+    /// What follows the list, e.g. `GROUP BY id` or `FOR UPDATE`; may be empty.
+    pub tail: &'a str,
+}
+
+impl<'a> From<&'a str> for InSelect<'a> {
+    fn from(head: &'a str) -> Self {
+        Self {
+            head,
+            scope: &[],
+            tail: "",
+        }
+    }
+}
+
+impl<'a> From<&'a String> for InSelect<'a> {
+    fn from(head: &'a String) -> Self {
+        Self::from(head.as_str())
+    }
+}
+
+/// Every row `select` returns for `values`, one statement per list of `in_lists`.
+pub async fn fetch_in<'s, O, V>(
     conn: &mut sqlx::MySqlConnection,
-    select: &str,
+    select: impl Into<InSelect<'s>>,
     values: &[V],
 ) -> sqlx::Result<Vec<O>>
 where
     O: for<'r> sqlx::FromRow<'r, sqlx::mysql::MySqlRow> + Send + Unpin,
     V: for<'q> sqlx::Encode<'q, sqlx::MySql> + sqlx::Type<sqlx::MySql> + Sync,
 {
+    let select = select.into();
     let mut rows = Vec::new();
     for list in in_lists(values) {
-        let sql = format!("{select} IN ({})", list.marks());
+        let sql = format!("{} IN ({}) {}", select.head, list.marks(), select.tail);
         let mut query = sqlx::query_as::<_, O>(sqlx::AssertSqlSafe(sql));
+        for scope in select.scope {
+            query = query.bind(*scope);
+        }
         for value in list.values() {
             query = query.bind(value);
         }

@@ -54,10 +54,7 @@ async fn a_recorded_log_projects_to_the_snapshotted_tables() {
     let entries = lines;
     projector::replay::replay(
         &replayed,
-        projector::batch::Target {
-            name: views::PROJECTION,
-            projection: &projector::startup::projection(),
-        },
+        projector::batch::Target::live(&projector::startup::projection()),
         &entries,
     )
     .await
@@ -107,10 +104,7 @@ fn runs_of(entries: &[LogEntry]) -> BTreeMap<i32, Vec<LogEntry>> {
 async fn several_partitions_in_one_transaction_project_exactly_once() {
     let entries = recording();
     let projection = projector::startup::projection();
-    let target = projector::batch::Target {
-        name: views::PROJECTION,
-        projection: &projection,
-    };
+    let target = projector::batch::Target::live(&projection);
     let per_partition = migrated_store().await;
     projector::replay::replay(&per_partition, target, &entries)
         .await

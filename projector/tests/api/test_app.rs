@@ -182,7 +182,6 @@ where
         .unwrap_or_else(|| panic!("timed out waiting for {what}"))
 }
 
-/// `next_offset` per partition.
 /// A scratch database of its own with every migration applied, for tests that apply
 /// records without a running projector (replay, `batch::apply_live_runs`).
 pub async fn migrated_store() -> MySqlPool {
@@ -191,6 +190,7 @@ pub async fn migrated_store() -> MySqlPool {
     pool
 }
 
+/// `next_offset` per partition.
 pub async fn checkpoints(pool: &MySqlPool) -> BTreeMap<i32, i64> {
     projector::checkpoint::all(pool, views::PROJECTION)
         .await

@@ -136,10 +136,7 @@ async fn a_droplets_runs_open_at_provisioned_split_at_resize_and_close_at_delete
     };
     let entries = life(droplet, node, cluster);
     let projection = projector::startup::projection();
-    let live = Target {
-        name: views::PROJECTION,
-        projection: &projection,
-    };
+    let live = Target::live(&projection);
     let pool = migrated_store().await;
     projector::replay::replay(&pool, live, &entries)
         .await

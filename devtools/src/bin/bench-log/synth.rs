@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use domain::record::{ClaimRecord, Record};
 use platform::config::KafkaSettings;
-use platform::kafka::{TopicSpec, ensure_topics, partition_for};
+use platform::kafka::{TopicSpec, ensure_topics};
 use rdkafka::ClientConfig;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
@@ -50,11 +50,13 @@ pub async fn run(brokers: &str, prefix: &str, n: u64, partitions: i32) -> anyhow
         pending.push(send(&producer, &topic, partition, "claim", &record).await?);
     }
     drain(&mut pending).await?;
+    // The positions `upsert` gives the same creates, so its audit rows match the log's.
+    let mut positions = rows::Positions::new(partitions);
     for index in 0..n {
         let created = rows::created(index)?;
         let key = created.id.to_string();
         let record = Record::Batch(created.batch(&claim));
-        let partition = partition_for(key.as_bytes(), partitions);
+        let (partition, _) = positions.next(created.id);
         pending.push(send(&producer, &topic, partition, &key, &record).await?);
         if pending.len() >= IN_FLIGHT {
             drain(&mut pending).await?;
