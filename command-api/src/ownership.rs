@@ -3,8 +3,8 @@
 //! stays the authority: an entry is only a hint, written when a claim is read back valid
 //! and never replaced by a lower epoch; a stale hint costs one 503, never a wrong write.
 
-use deadpool_redis::Pool;
 use deadpool_redis::redis::{self, AsyncCommands};
+use platform::redis::Pool;
 use serde::{Deserialize, Serialize};
 
 /// The serving writer of one partition, as its valid claim says.

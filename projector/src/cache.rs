@@ -5,8 +5,8 @@
 
 use std::sync::LazyLock;
 
-use deadpool_redis::Pool;
 use deadpool_redis::redis;
+use platform::redis::Pool;
 use views::notify::{ChangeNotification, cache_key, changes_channel};
 
 use crate::batch::BatchReport;

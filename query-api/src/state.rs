@@ -11,7 +11,7 @@ use crate::page_token::PageTokenKey;
 
 pub struct AppState {
     pub db: MySqlPool,
-    pub redis: deadpool_redis::Pool,
+    pub redis: platform::redis::Pool,
     /// Prefix of every Redis key and channel.
     pub key_prefix: String,
     /// Partitions of the event log; locates an aggregate's partition.

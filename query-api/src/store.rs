@@ -33,7 +33,7 @@ pub async fn find<R: Listed>(pool: &MySqlPool, id: Uuid) -> Result<Option<R>, Qu
 }
 
 /// One row by id from the Redis cache; `None` on a miss or any Redis trouble.
-pub async fn cached<R: Listed>(redis: &deadpool_redis::Pool, prefix: &str, id: Uuid) -> Option<R> {
+pub async fn cached<R: Listed>(redis: &platform::redis::Pool, prefix: &str, id: Uuid) -> Option<R> {
     let key = views::notify::cache_key(prefix, R::COLLECTION.kind, &id.to_string());
     let read = async {
         let mut conn = redis.get().await.ok()?;

@@ -1,16 +1,52 @@
-//! The Redis pool (deadpool) and a readiness ping. Keys and channels always carry the
-//! configured prefix so tests and environments never collide. Connections never leave
-//! Nagle's algorithm on.
+//! The Redis pool: deadpool over redis-rs multiplexed connections, and a readiness ping.
+//! Keys and channels always carry the configured prefix so tests and environments never
+//! collide. Connections never leave Nagle's algorithm on.
+//!
+//! A checkout must never cost a round trip of its own while the connection is proving
+//! itself alive: deadpool-redis's manager sends `UNWATCH` + `PING` on *every* checkout,
+//! which doubled the Redis round trips of every cached read and rate-limit check. Here a
+//! connection is pinged only after [`TRUSTED_FOR`] without a reply, and a connection that
+//! failed with a connection-level error is never handed out again.
 
-use deadpool_redis::redis::{ConnectionInfo, IntoConnectionInfo};
-use deadpool_redis::{Manager, Pool, Runtime};
+use std::ops::{Deref, DerefMut};
+use std::time::{Duration, Instant};
+
+use deadpool::managed::{self, Metrics, RecycleError, RecycleResult};
+use deadpool_redis::redis::aio::{ConnectionLike, MultiplexedConnection};
+use deadpool_redis::redis::{
+    self, Cmd, ConnectionInfo, IntoConnectionInfo, Pipeline, RedisError, RedisFuture, RedisResult,
+    Value,
+};
 
 use crate::config::RedisSettings;
 
+/// How long a reply proves a connection alive: checked out within this span of its last
+/// reply, it is handed out without a `PING`.
+pub const TRUSTED_FOR: Duration = Duration::from_secs(1);
+
+/// The pool every service and the rate limiter use.
+pub type Pool = managed::Pool<Manager, Connection>;
+
 /// A pool of multiplexed connections to `settings.url`, each with `TCP_NODELAY`.
 pub fn pool(settings: &RedisSettings) -> anyhow::Result<Pool> {
-    let manager = Manager::new(connection_info(&settings.url)?)?;
-    Ok(Pool::builder(manager).runtime(Runtime::Tokio1).build()?)
+    pool_for_url(&settings.url)
+}
+
+/// A pool of multiplexed connections to `url`, each with `TCP_NODELAY`.
+pub fn pool_for_url(url: &str) -> anyhow::Result<Pool> {
+    pool_trusting_replies_for(url, TRUSTED_FOR)
+}
+
+/// [`pool_for_url`] with another span than [`TRUSTED_FOR`] (tests use zero: every
+/// checkout pings).
+pub fn pool_trusting_replies_for(url: &str, trusted_for: Duration) -> anyhow::Result<Pool> {
+    let manager = Manager {
+        inner: deadpool_redis::Manager::new(connection_info(url)?)?,
+        trusted_for,
+    };
+    Ok(Pool::builder(manager)
+        .runtime(deadpool::Runtime::Tokio1)
+        .build()?)
 }
 
 /// The URL's connection settings with `TCP_NODELAY` on. redis-rs leaves it off by
@@ -27,10 +63,144 @@ pub async fn ping(pool: &Pool) -> bool {
     let Ok(mut conn) = pool.get().await else {
         return false;
     };
-    deadpool_redis::redis::cmd("PING")
+    redis::cmd("PING")
         .query_async::<String>(&mut conn)
         .await
         .is_ok()
+}
+
+/// Creates connections with deadpool-redis's manager; recycles them by their history.
+pub struct Manager {
+    inner: deadpool_redis::Manager,
+    trusted_for: Duration,
+}
+
+/// A pooled connection and what its last reply said about it.
+pub struct Tracked {
+    conn: MultiplexedConnection,
+    health: Health,
+}
+
+/// What the replies so far say about one connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Health {
+    /// The last reply came at this instant.
+    AnsweredAt(Instant),
+    /// A command failed in a way that needs a new connection.
+    Broken,
+}
+
+impl Health {
+    /// After a command's outcome.
+    fn after<T>(self, outcome: &RedisResult<T>, now: Instant) -> Health {
+        match outcome {
+            Err(error) if error.is_unrecoverable_error() => Health::Broken,
+            Err(_) => self,
+            Ok(_) => Health::AnsweredAt(now),
+        }
+    }
+
+    /// What a checkout must do before handing the connection out.
+    fn checkout(self, now: Instant, trusted_for: Duration) -> Checkout {
+        match self {
+            Health::Broken => Checkout::Discard,
+            Health::AnsweredAt(at) if now.saturating_duration_since(at) < trusted_for => {
+                Checkout::HandOut
+            }
+            Health::AnsweredAt(_) => Checkout::PingFirst,
+        }
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Checkout {
+    HandOut,
+    PingFirst,
+    Discard,
+}
+
+impl managed::Manager for Manager {
+    type Type = Tracked;
+    type Error = RedisError;
+
+    async fn create(&self) -> Result<Tracked, RedisError> {
+        let conn = managed::Manager::create(&self.inner).await?;
+        Ok(Tracked {
+            conn,
+            health: Health::AnsweredAt(Instant::now()),
+        })
+    }
+
+    async fn recycle(&self, tracked: &mut Tracked, _: &Metrics) -> RecycleResult<RedisError> {
+        match tracked.health.checkout(Instant::now(), self.trusted_for) {
+            Checkout::HandOut => Ok(()),
+            Checkout::Discard => Err(RecycleError::message("the connection failed")),
+            Checkout::PingFirst => {
+                let outcome = redis::cmd("PING")
+                    .query_async::<String>(&mut tracked.conn)
+                    .await;
+                tracked.health = tracked.health.after(&outcome, Instant::now());
+                outcome.map(drop).map_err(RecycleError::Backend)
+            }
+        }
+    }
+}
+
+/// A checked-out connection: usable wherever redis-rs takes a `ConnectionLike`.
+pub struct Connection {
+    object: managed::Object<Manager>,
+}
+
+impl From<managed::Object<Manager>> for Connection {
+    fn from(object: managed::Object<Manager>) -> Self {
+        Self { object }
+    }
+}
+
+impl Deref for Connection {
+    type Target = MultiplexedConnection;
+
+    fn deref(&self) -> &MultiplexedConnection {
+        &self.object.conn
+    }
+}
+
+impl DerefMut for Connection {
+    fn deref_mut(&mut self) -> &mut MultiplexedConnection {
+        &mut self.object.conn
+    }
+}
+
+impl ConnectionLike for Connection {
+    fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> RedisFuture<'a, Value> {
+        Box::pin(async move {
+            let tracked = &mut *self.object;
+            let outcome = tracked.conn.req_packed_command(cmd).await;
+            tracked.health = tracked.health.after(&outcome, Instant::now());
+            outcome
+        })
+    }
+
+    fn req_packed_commands<'a>(
+        &'a mut self,
+        pipeline: &'a Pipeline,
+        offset: usize,
+        count: usize,
+    ) -> RedisFuture<'a, Vec<Value>> {
+        Box::pin(async move {
+            let tracked = &mut *self.object;
+            let outcome = tracked
+                .conn
+                .req_packed_commands(pipeline, offset, count)
+                .await;
+            tracked.health = tracked.health.after(&outcome, Instant::now());
+            outcome
+        })
+    }
+
+    fn get_db(&self) -> i64 {
+        self.object.conn.get_db()
+    }
 }
 
 #[cfg(test)]
@@ -42,5 +212,42 @@ mod tests {
         let info = connection_info("redis://127.0.0.1:6379/2").unwrap();
         assert!(info.tcp_settings().nodelay());
         assert_eq!(info.redis_settings().db(), 2, "the rest of the URL is kept");
+    }
+
+    #[test]
+    fn a_recent_reply_spares_the_ping_and_an_old_one_does_not() {
+        let now = Instant::now();
+        let fresh = Health::AnsweredAt(now);
+        let trusted_for = Duration::from_secs(1);
+        assert_eq!(
+            fresh.checkout(now + trusted_for / 2, trusted_for),
+            Checkout::HandOut
+        );
+        assert_eq!(
+            fresh.checkout(now + trusted_for, trusted_for),
+            Checkout::PingFirst
+        );
+        assert_eq!(Health::Broken.checkout(now, trusted_for), Checkout::Discard);
+    }
+
+    #[test]
+    fn a_connection_error_breaks_the_connection_and_a_reply_refreshes_it() {
+        let then = Instant::now();
+        let now = then + Duration::from_secs(3);
+        let dropped: RedisResult<()> = Err(RedisError::from(std::io::Error::from(
+            std::io::ErrorKind::ConnectionReset,
+        )));
+        let refused_command: RedisResult<()> = Err(RedisError::from((
+            redis::ErrorKind::Server(redis::ServerErrorKind::ResponseError),
+            "WRONGTYPE",
+        )));
+        let health = Health::AnsweredAt(then);
+        assert_eq!(health.after(&dropped, now), Health::Broken);
+        assert_eq!(
+            health.after(&refused_command, now),
+            health,
+            "the server answered"
+        );
+        assert_eq!(health.after(&Ok(()), now), Health::AnsweredAt(now));
     }
 }

@@ -34,7 +34,7 @@ pub type DynamicCheck = Arc<dyn Fn() -> Check + Send + Sync>;
 pub struct Probes {
     pub reported: Readiness,
     mariadb: Option<MySqlPool>,
-    redis: Option<deadpool_redis::Pool>,
+    redis: Option<crate::redis::Pool>,
     dynamic: Vec<(&'static str, DynamicCheck)>,
 }
 
@@ -51,7 +51,7 @@ impl Probes {
         self
     }
 
-    pub fn redis(mut self, pool: deadpool_redis::Pool) -> Self {
+    pub fn redis(mut self, pool: crate::redis::Pool) -> Self {
         self.redis = Some(pool);
         self
     }

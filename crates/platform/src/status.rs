@@ -7,7 +7,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use deadpool_redis::Pool;
+use crate::redis::Pool;
 use deadpool_redis::redis::{self, AsyncCommands};
 use serde::Serialize;
 use serde::de::DeserializeOwned;

@@ -36,7 +36,7 @@ fn report(changes: Vec<Change>) -> BatchReport {
     }
 }
 
-async fn cached_version(conn: &mut deadpool_redis::Connection, key: &str) -> Option<u64> {
+async fn cached_version(conn: &mut platform::redis::Connection, key: &str) -> Option<u64> {
     let value: Option<String> = conn.get(key).await.expect("GET");
     value.map(|v| {
         serde_json::from_str::<Value>(&v).expect("JSON")["version"]

@@ -29,7 +29,7 @@ pub const SECRET: &str = "test-pagination-secret";
 pub struct TestApp {
     pub address: String,
     pub db: MySqlPool,
-    pub redis: deadpool_redis::Pool,
+    pub redis: platform::redis::Pool,
     pub prefix: String,
     pub partitions: i32,
     pub client: reqwest::Client,

@@ -25,7 +25,7 @@ use crate::metrics::Metrics;
 const RETRY_REDIS_EVERY: Duration = Duration::from_secs(1);
 
 pub struct Limiter {
-    redis: deadpool_redis::Pool,
+    redis: crate::redis::Pool,
     keys: Keys,
     script: Script,
     defaults: Vec<RateLimitRule>,
@@ -48,8 +48,7 @@ impl Limiter {
         metrics: &Metrics,
     ) -> anyhow::Result<Self> {
         let url = settings.redis_url.as_deref().unwrap_or(service_redis_url);
-        let redis = deadpool_redis::Config::from_url(url)
-            .create_pool(Some(deadpool_redis::Runtime::Tokio1))?;
+        let redis = crate::redis::pool_for_url(url)?;
         let defaults = settings.rules()?;
         let keys = Keys::new(key_prefix, document_key);
         let defaults_doc = serde_json::to_string(&keys.default_document(&defaults, 0))?;
@@ -126,7 +125,7 @@ impl Limiter {
             .pretend_loaded("0000000000000000000000000000000000000000");
     }
 
-    pub fn redis(&self) -> &deadpool_redis::Pool {
+    pub fn redis(&self) -> &crate::redis::Pool {
         &self.redis
     }
 

@@ -39,7 +39,7 @@ pub struct Script {
 impl Script {
     pub async fn run(
         &self,
-        conn: &mut deadpool_redis::Connection,
+        conn: &mut crate::redis::Connection,
         request: &Request<'_>,
     ) -> redis::RedisResult<Verdict> {
         let sha = match self.sha() {
@@ -65,7 +65,7 @@ impl Script {
         self.sha.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
-    async fn load(&self, conn: &mut deadpool_redis::Connection) -> redis::RedisResult<String> {
+    async fn load(&self, conn: &mut crate::redis::Connection) -> redis::RedisResult<String> {
         let sha: String = redis::cmd("SCRIPT")
             .arg("LOAD")
             .arg(SOURCE)

@@ -84,7 +84,7 @@ pub fn document(
 /// Writes `json` (a document of `version`) to `key` unless a newer one is there;
 /// returns whether it was written.
 pub async fn publish(
-    pool: &deadpool_redis::Pool,
+    pool: &crate::redis::Pool,
     key: &str,
     version: u64,
     json: &str,
