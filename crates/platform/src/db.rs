@@ -11,11 +11,29 @@ pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<MySqlPool> {
     Ok(pool_options(settings).connect(&settings.url).await?)
 }
 
+/// How long a connection's release proves it alive: acquired within this span of going
+/// idle, it is handed out without a ping of its own.
+pub const IDLE_BEFORE_PING: Duration = Duration::from_secs(1);
+
 /// The options every pool shares.
+///
+/// sqlx pings a connection when it is released (always) and again when it is acquired
+/// (`test_before_acquire`, on by default): two round trips around every use. A connection
+/// acquired straight after its release ping is not pinged again; one idle for longer is,
+/// so a connection the server dropped meanwhile is replaced before anyone gets it.
 fn pool_options(settings: &DatabaseSettings) -> MySqlPoolOptions {
     MySqlPoolOptions::new()
         .max_connections(settings.max_connections)
         .acquire_timeout(Duration::from_secs(5))
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= IDLE_BEFORE_PING {
+                    sqlx::Connection::ping(conn).await?;
+                }
+                Ok(true)
+            })
+        })
 }
 
 /// A pool whose sessions run at READ COMMITTED, for a writer whose transactions never
