@@ -74,24 +74,15 @@ pub async fn page_and_total<R: Listed>(
     } else {
         None
     };
-    let remembered = position
-        .as_ref()
-        .and_then(|at| totals.get(table, list.matching, at, now));
-    let total = match remembered {
-        Some(total) => total,
-        None => {
-            let sql = format!("SELECT COUNT(*) FROM {table} WHERE {}", list.matching.sql);
-            let total = sqlx::query_scalar_with::<_, i64, _>(
-                sqlx::AssertSqlSafe(sql),
-                list.matching.arguments()?,
-            )
-            .fetch_one(&mut *tx)
-            .await?;
-            if let Some(at) = position {
-                totals.put(table, list.matching, at, total, now);
-            }
-            total
+    let total = match position {
+        Some(at) => {
+            totals
+                .total(table, list.matching, at, now, || {
+                    count(&mut tx, table, list.matching)
+                })
+                .await?
         }
+        None => count(&mut tx, table, list.matching).await?,
     };
     let sql = format!(
         "SELECT {} FROM {table} WHERE {} ORDER BY {} LIMIT {}",
@@ -105,6 +96,20 @@ pub async fn page_and_total<R: Listed>(
         .await?;
     tx.commit().await?;
     Ok((rows, total))
+}
+
+/// `COUNT(*)` of `table` rows `matching` the filter, in the transaction's snapshot.
+async fn count(
+    tx: &mut sqlx::MySqlConnection,
+    table: &str,
+    matching: &Condition,
+) -> Result<i64, QueryError> {
+    let sql = format!("SELECT COUNT(*) FROM {table} WHERE {}", matching.sql);
+    let total =
+        sqlx::query_scalar_with::<_, i64, _>(sqlx::AssertSqlSafe(sql), matching.arguments()?)
+            .fetch_one(tx)
+            .await?;
+    Ok(total)
 }
 
 /// What `page_and_total` reads.
