@@ -1,22 +1,31 @@
-//! The Redis pool: deadpool over redis-rs multiplexed connections, and a readiness ping.
-//! Keys and channels always carry the configured prefix so tests and environments never
-//! collide. Connections never leave Nagle's algorithm on.
+//! The Redis pool: deadpool over redis-rs multiplexed connections, one pool per thread,
+//! and a readiness ping. Keys and channels always carry the configured prefix so tests
+//! and environments never collide. Connections never leave Nagle's algorithm on.
 //!
 //! A checkout must never cost a round trip of its own while the connection is proving
 //! itself alive: deadpool-redis's manager sends `UNWATCH` + `PING` on *every* checkout,
 //! which doubled the Redis round trips of every cached read and rate-limit check. Here a
 //! connection is pinged only after [`TRUSTED_FOR`] without a reply, and a connection that
 //! failed with a connection-level error is never handed out again.
+//!
+//! Each thread has its own pool, so a connection is created, and its driver task
+//! spawned, by the thread that uses it: on actix's one-runtime-per-worker threads a
+//! request then never hands its Redis I/O to another worker's thread and waits to be
+//! woken back (two cross-thread wake-ups per command otherwise).
 
+use std::cell::RefCell;
 use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
+use std::thread::ThreadId;
 use std::time::{Duration, Instant};
 
-use deadpool::managed::{self, Metrics, RecycleError, RecycleResult};
+use deadpool::managed::{self, Metrics, PoolError, RecycleError, RecycleResult};
 use deadpool_redis::redis::aio::{ConnectionLike, MultiplexedConnection};
 use deadpool_redis::redis::{
     self, Cmd, ConnectionInfo, IntoConnectionInfo, Pipeline, RedisError, RedisFuture, RedisResult,
     Value,
 };
+use thread_local::ThreadLocal;
 
 use crate::config::RedisSettings;
 
@@ -24,8 +33,66 @@ use crate::config::RedisSettings;
 /// reply, it is handed out without a `PING`.
 pub const TRUSTED_FOR: Duration = Duration::from_secs(1);
 
-/// The pool every service and the rate limiter use.
-pub type Pool = managed::Pool<Manager, Connection>;
+/// The pool every service and the rate limiter use: cheap to clone, one deadpool per
+/// thread behind it.
+#[derive(Clone)]
+pub struct Pool {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    info: ConnectionInfo,
+    trusted_for: Duration,
+    per_thread: ThreadLocal<RefCell<Option<OwnPool>>>,
+}
+
+/// A thread's pool and the thread it was built for. `ThreadLocal` hands an exited
+/// thread's slot to the next new thread, whose runtime never drove those connections;
+/// `ThreadId`s are never reused, so the new thread sees the slot is not its own.
+struct OwnPool {
+    thread: ThreadId,
+    pool: ThreadPool,
+}
+
+type ThreadPool = managed::Pool<Manager, Connection>;
+
+impl Pool {
+    /// A connection from this thread's pool (created on first use).
+    pub async fn get(&self) -> Result<Connection, PoolError<RedisError>> {
+        let pool = self.thread_pool()?;
+        pool.get().await
+    }
+
+    fn thread_pool(&self) -> Result<ThreadPool, PoolError<RedisError>> {
+        let thread = std::thread::current().id();
+        let mut slot = self.shared.per_thread.get_or_default().borrow_mut();
+        match &*slot {
+            Some(own) if own.thread == thread => Ok(own.pool.clone()),
+            _ => {
+                let pool = self.shared.thread_pool()?;
+                *slot = Some(OwnPool {
+                    thread,
+                    pool: pool.clone(),
+                });
+                Ok(pool)
+            }
+        }
+    }
+}
+
+impl Shared {
+    fn thread_pool(&self) -> Result<ThreadPool, PoolError<RedisError>> {
+        let manager = Manager {
+            inner: deadpool_redis::Manager::new(self.info.clone()).map_err(PoolError::Backend)?,
+            trusted_for: self.trusted_for,
+        };
+        ThreadPool::builder(manager)
+            .runtime(deadpool::Runtime::Tokio1)
+            .build()
+            // deadpool's only build error: no runtime, which is set just above.
+            .map_err(|_| PoolError::NoRuntimeSpecified)
+    }
+}
 
 /// A pool of multiplexed connections to `settings.url`, each with `TCP_NODELAY`.
 pub fn pool(settings: &RedisSettings) -> anyhow::Result<Pool> {
@@ -40,13 +107,16 @@ pub fn pool_for_url(url: &str) -> anyhow::Result<Pool> {
 /// [`pool_for_url`] with another span than [`TRUSTED_FOR`] (tests use zero: every
 /// checkout pings).
 pub fn pool_trusting_replies_for(url: &str, trusted_for: Duration) -> anyhow::Result<Pool> {
-    let manager = Manager {
-        inner: deadpool_redis::Manager::new(connection_info(url)?)?,
+    let shared = Shared {
+        info: connection_info(url)?,
         trusted_for,
+        per_thread: ThreadLocal::new(),
     };
-    Ok(Pool::builder(manager)
-        .runtime(deadpool::Runtime::Tokio1)
-        .build()?)
+    // Whatever could be wrong with the settings shows now, not at the first request.
+    shared.thread_pool()?;
+    Ok(Pool {
+        shared: Arc::new(shared),
+    })
 }
 
 /// The URL's connection settings with `TCP_NODELAY` on. redis-rs leaves it off by

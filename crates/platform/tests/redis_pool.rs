@@ -190,3 +190,39 @@ async fn a_connection_the_server_dropped_is_never_handed_out_again() {
     assert_ne!(new_id, id, "a new connection replaced the dropped one");
     let _: () = next.del(&key).await.expect("cleanup");
 }
+
+/// The server-side id of the connection a checkout on this thread gets.
+async fn connection_id(pool: &Pool) -> i64 {
+    let mut conn = pool.get().await.expect("a connection");
+    redis::cmd("CLIENT")
+        .arg("ID")
+        .query_async(&mut conn)
+        .await
+        .expect("CLIENT ID")
+}
+
+/// Two checkouts, one after the other, on a thread of its own with its own runtime (as
+/// each actix worker has).
+fn ids_on_a_new_thread(pool: &Pool) -> (i64, i64) {
+    let pool = pool.clone();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async { (connection_id(&pool).await, connection_id(&pool).await) })
+    })
+    .join()
+    .expect("the thread finished")
+}
+
+#[test]
+fn each_thread_uses_connections_of_its_own() {
+    let pool = pool_for_url(&redis_url()).expect("pool");
+    let (first, again) = ids_on_a_new_thread(&pool);
+    assert_eq!(first, again, "a thread reuses its idle connection");
+    // The first thread's connection is idle in the pool now; another thread must not
+    // get it, or every command would be driven by a runtime that is not its own.
+    let (other, _) = ids_on_a_new_thread(&pool);
+    assert_ne!(other, first, "another thread opened its own connection");
+}
