@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use platform::redis::{Pool, pool_for_url, pool_trusting_replies_for};
+use platform::redis::{Connection, Pool, pool_for_url, pool_trusting_replies_for};
 use platform::testing::{redis_url, unique_suffix};
 use redis::AsyncCommands;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -84,35 +84,47 @@ async fn client_address(pool: &Pool) -> String {
 /// one `ECHO` of `last`.
 async fn use_checkouts(pool: &Pool, checkouts: usize, last: &str) {
     for n in 0..checkouts {
-        let mut conn = pool.get().await.expect("a connection");
-        let _: String = redis::cmd("ECHO")
-            .arg(n)
-            .query_async(&mut conn)
-            .await
-            .expect("ECHO");
+        echo(pool, &n.to_string()).await;
     }
+    echo(pool, last).await;
+}
+
+/// One checkout running one `ECHO`.
+async fn echo(pool: &Pool, what: &str) {
     let mut conn = pool.get().await.expect("a connection");
     let _: String = redis::cmd("ECHO")
-        .arg(last)
+        .arg(what)
         .query_async(&mut conn)
         .await
         .expect("ECHO");
+}
+
+/// The server-side id of a connection.
+async fn id_of(conn: &mut Connection) -> i64 {
+    redis::cmd("CLIENT")
+        .arg("ID")
+        .query_async(conn)
+        .await
+        .expect("CLIENT ID")
 }
 
 fn count(commands: &[String], name: &str) -> usize {
     commands.iter().filter(|c| *c == name).count()
 }
 
+/// What the pool's one connection sent to Redis over `checkouts` + 1 checkouts.
+async fn commands_over_checkouts(pool: &Pool, checkouts: usize) -> Vec<String> {
+    let client = client_address(pool).await;
+    let mut monitor = Monitor::start().await;
+    let last = format!("last-{}", unique_suffix());
+    use_checkouts(pool, checkouts, &last).await;
+    monitor.commands_of(&client, &last).await
+}
+
 #[tokio::test]
 async fn a_connection_in_steady_use_is_handed_out_without_a_ping() {
     let pool = pool_for_url(&redis_url()).expect("pool");
-    let client = client_address(&pool).await;
-    let mut monitor = Monitor::start().await;
-    let last = format!("steady-{}", unique_suffix());
-
-    use_checkouts(&pool, 50, &last).await;
-
-    let commands = monitor.commands_of(&client, &last).await;
+    let commands = commands_over_checkouts(&pool, 50).await;
     assert_eq!(
         count(&commands, "ECHO"),
         51,
@@ -133,13 +145,7 @@ async fn a_connection_in_steady_use_is_handed_out_without_a_ping() {
 #[tokio::test]
 async fn a_connection_not_heard_from_within_the_span_is_pinged_at_checkout() {
     let pool = pool_trusting_replies_for(&redis_url(), Duration::ZERO).expect("pool");
-    let client = client_address(&pool).await;
-    let mut monitor = Monitor::start().await;
-    let last = format!("idle-{}", unique_suffix());
-
-    use_checkouts(&pool, 5, &last).await;
-
-    let commands = monitor.commands_of(&client, &last).await;
+    let commands = commands_over_checkouts(&pool, 5).await;
     assert_eq!(
         count(&commands, "PING"),
         6,
@@ -152,11 +158,7 @@ async fn a_connection_the_server_dropped_is_never_handed_out_again() {
     let pool = pool_for_url(&redis_url()).expect("pool");
     let key = format!("pooltest:{}", unique_suffix());
     let mut held = pool.get().await.expect("a connection");
-    let id: i64 = redis::cmd("CLIENT")
-        .arg("ID")
-        .query_async(&mut held)
-        .await
-        .expect("CLIENT ID");
+    let id = id_of(&mut held).await;
 
     let killer = redis::Client::open(redis_url()).expect("client");
     let mut killer = killer
@@ -182,23 +184,14 @@ async fn a_connection_the_server_dropped_is_never_handed_out_again() {
         .set(&key, "kept")
         .await
         .expect("the next checkout works");
-    let new_id: i64 = redis::cmd("CLIENT")
-        .arg("ID")
-        .query_async(&mut next)
-        .await
-        .expect("CLIENT ID");
+    let new_id = id_of(&mut next).await;
     assert_ne!(new_id, id, "a new connection replaced the dropped one");
     let _: () = next.del(&key).await.expect("cleanup");
 }
 
 /// The server-side id of the connection a checkout on this thread gets.
 async fn connection_id(pool: &Pool) -> i64 {
-    let mut conn = pool.get().await.expect("a connection");
-    redis::cmd("CLIENT")
-        .arg("ID")
-        .query_async(&mut conn)
-        .await
-        .expect("CLIENT ID")
+    id_of(&mut pool.get().await.expect("a connection")).await
 }
 
 /// Two checkouts, one after the other, on a thread of its own with its own runtime (as
