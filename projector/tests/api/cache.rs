@@ -1,6 +1,7 @@
 //! The write-through cache (`cache::Publisher`) against real Redis: a transaction's
 //! changes land in as many script calls as it takes, an entry never goes back to an
-//! older version, and a flushed script cache (a Redis restart) loses nothing.
+//! older version, and a flushed script cache (a Redis restart) or a connection the server
+//! dropped loses nothing.
 
 use std::collections::BTreeMap;
 
@@ -103,4 +104,47 @@ async fn many_changes_are_cached_and_none_goes_back_a_version() {
         .await
         .expect("KEYS");
     let _: () = conn.del(keys).await.expect("DEL");
+}
+
+#[tokio::test]
+async fn a_connection_the_server_dropped_loses_no_cache_write() {
+    let prefix = format!("test:{}:", unique_suffix());
+    let pool = platform::redis::pool(&RedisSettings {
+        url: redis_url(),
+        key_prefix: prefix.clone(),
+    })
+    .expect("pool");
+    let publisher = Publisher::new(pool.clone(), &prefix);
+    // The pool's one connection on this thread, which the publisher will get next.
+    let id: i64 = {
+        let mut conn = pool.get().await.expect("a Redis connection");
+        redis::cmd("CLIENT")
+            .arg("ID")
+            .query_async(&mut conn)
+            .await
+            .expect("CLIENT ID")
+    };
+    let mut killer = redis::Client::open(redis_url())
+        .expect("client")
+        .get_multiplexed_async_connection()
+        .await
+        .expect("a second connection");
+    let killed: i64 = redis::cmd("CLIENT")
+        .arg("KILL")
+        .arg("ID")
+        .arg(id)
+        .query_async(&mut killer)
+        .await
+        .expect("CLIENT KILL");
+    assert_eq!(killed, 1, "the pooled connection was dropped by the server");
+
+    publisher
+        .publish(&[&report(vec![change("kept", 4)])])
+        .await
+        .expect("published on a fresh connection");
+
+    let key = cache_key(&prefix, "droplet", "kept");
+    let mut conn = pool.get().await.expect("a Redis connection");
+    assert_eq!(cached_version(&mut conn, &key).await, Some(4));
+    let _: () = conn.del(&key).await.expect("cleanup");
 }
