@@ -43,14 +43,20 @@ impl Directory {
         format!("{}ownership:{}:{partition}", self.key_prefix, self.topic)
     }
 
+    /// Epoch-guarded, so a failed attempt is made once more (`platform::redis::idempotent`):
+    /// a missed announcement would leave forwards on a stale hint until the next claim.
     pub async fn publish(&self, partition: i32, owner: &Owner) -> anyhow::Result<()> {
-        let mut conn = self.pool.get().await?;
         let value = serde_json::to_string(owner)?;
+        platform::redis::idempotent(|| self.set_if_newer(partition, owner.epoch, &value)).await
+    }
+
+    async fn set_if_newer(&self, partition: i32, epoch: u64, value: &str) -> anyhow::Result<()> {
+        let mut conn = self.pool.get().await?;
         let _: i32 = redis::cmd("EVAL")
             .arg(PUBLISH)
             .arg(1)
             .arg(self.key(partition))
-            .arg(owner.epoch)
+            .arg(epoch)
             .arg(value)
             .query_async(&mut conn)
             .await?;

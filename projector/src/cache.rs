@@ -61,19 +61,15 @@ impl Publisher {
     /// Caches every change of a committed transaction, then announces each partition's
     /// new checkpoint (even when nothing changed, so consistency-token waiters wake up).
     ///
-    /// A failed attempt is made once more: a command that failed at the connection level
-    /// retires its connection (`platform::redis`), so the second attempt runs on a fresh
-    /// one, and an entry left unwritten would serve its old version until the resource
-    /// changes again. Repeating is harmless: the writes are version-guarded and a
-    /// notification names a position, which readers only move forward.
+    /// A failed attempt is made once more (`platform::redis::idempotent`): an entry left
+    /// unwritten would serve its old version until the resource changes again. Repeating
+    /// is harmless: the writes are version-guarded and a notification names a position,
+    /// which readers only move forward.
     pub async fn publish(&self, reports: &[&BatchReport]) -> anyhow::Result<()> {
         if reports.is_empty() {
             return Ok(());
         }
-        match self.publish_once(reports).await {
-            Ok(()) => Ok(()),
-            Err(_) => self.publish_once(reports).await,
-        }
+        platform::redis::idempotent(|| self.publish_once(reports)).await
     }
 
     async fn publish_once(&self, reports: &[&BatchReport]) -> anyhow::Result<()> {

@@ -14,7 +14,7 @@
 //! woken back (two cross-thread wake-ups per command otherwise).
 
 use std::cell::RefCell;
-use std::ops::{Deref, DerefMut};
+use std::future::Future;
 use std::sync::Arc;
 use std::thread::ThreadId;
 use std::time::{Duration, Instant};
@@ -153,7 +153,7 @@ pub struct Tracked {
 
 /// What the replies so far say about one connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Health {
+enum Health {
     /// The last reply came at this instant.
     AnsweredAt(Instant),
     /// A command failed in a way that needs a new connection.
@@ -206,13 +206,39 @@ impl managed::Manager for Manager {
             Checkout::HandOut => Ok(()),
             Checkout::Discard => Err(RecycleError::message("the connection failed")),
             Checkout::PingFirst => {
-                let outcome = redis::cmd("PING")
-                    .query_async::<String>(&mut tracked.conn)
-                    .await;
-                tracked.health = tracked.health.after(&outcome, Instant::now());
-                outcome.map(drop).map_err(RecycleError::Backend)
+                let _: String = redis::cmd("PING").query_async(tracked).await?;
+                Ok(())
             }
         }
+    }
+}
+
+/// Every command through a pooled connection, the checkout's ping included, records
+/// what its outcome says about the connection.
+impl ConnectionLike for Tracked {
+    fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> RedisFuture<'a, Value> {
+        Box::pin(async move {
+            let outcome = self.conn.req_packed_command(cmd).await;
+            self.health = self.health.after(&outcome, Instant::now());
+            outcome
+        })
+    }
+
+    fn req_packed_commands<'a>(
+        &'a mut self,
+        pipeline: &'a Pipeline,
+        offset: usize,
+        count: usize,
+    ) -> RedisFuture<'a, Vec<Value>> {
+        Box::pin(async move {
+            let outcome = self.conn.req_packed_commands(pipeline, offset, count).await;
+            self.health = self.health.after(&outcome, Instant::now());
+            outcome
+        })
+    }
+
+    fn get_db(&self) -> i64 {
+        self.conn.get_db()
     }
 }
 
@@ -227,28 +253,9 @@ impl From<managed::Object<Manager>> for Connection {
     }
 }
 
-impl Deref for Connection {
-    type Target = MultiplexedConnection;
-
-    fn deref(&self) -> &MultiplexedConnection {
-        &self.object.conn
-    }
-}
-
-impl DerefMut for Connection {
-    fn deref_mut(&mut self) -> &mut MultiplexedConnection {
-        &mut self.object.conn
-    }
-}
-
 impl ConnectionLike for Connection {
     fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> RedisFuture<'a, Value> {
-        Box::pin(async move {
-            let tracked = &mut *self.object;
-            let outcome = tracked.conn.req_packed_command(cmd).await;
-            tracked.health = tracked.health.after(&outcome, Instant::now());
-            outcome
-        })
+        self.object.req_packed_command(cmd)
     }
 
     fn req_packed_commands<'a>(
@@ -257,19 +264,25 @@ impl ConnectionLike for Connection {
         offset: usize,
         count: usize,
     ) -> RedisFuture<'a, Vec<Value>> {
-        Box::pin(async move {
-            let tracked = &mut *self.object;
-            let outcome = tracked
-                .conn
-                .req_packed_commands(pipeline, offset, count)
-                .await;
-            tracked.health = tracked.health.after(&outcome, Instant::now());
-            outcome
-        })
+        self.object.req_packed_commands(pipeline, offset, count)
     }
 
     fn get_db(&self) -> i64 {
-        self.object.conn.get_db()
+        self.object.get_db()
+    }
+}
+
+/// Runs `attempt` and, if it fails, once more. A command that failed at the connection
+/// level retires its connection (a connection the server dropped within its trusted
+/// second reaches one caller that way), so the second attempt runs on a fresh one. Only
+/// for work that is harmless to repeat: version- or epoch-guarded writes, notifications.
+pub async fn idempotent<T, E, Fut>(mut attempt: impl FnMut() -> Fut) -> Result<T, E>
+where
+    Fut: Future<Output = Result<T, E>>,
+{
+    match attempt().await {
+        Ok(done) => Ok(done),
+        Err(_) => attempt().await,
     }
 }
 
@@ -298,6 +311,25 @@ mod tests {
             Checkout::PingFirst
         );
         assert_eq!(Health::Broken.checkout(now, trusted_for), Checkout::Discard);
+    }
+
+    #[tokio::test]
+    async fn idempotent_work_is_tried_once_more_and_no_more() {
+        let tries = std::cell::Cell::new(0);
+        let failing_once = idempotent(|| {
+            tries.set(tries.get() + 1);
+            let n = tries.get();
+            async move { if n == 1 { Err("dropped") } else { Ok(n) } }
+        })
+        .await;
+        assert_eq!(failing_once, Ok(2));
+        tries.set(0);
+        let failing: Result<(), _> = idempotent(|| {
+            tries.set(tries.get() + 1);
+            async { Err("down") }
+        })
+        .await;
+        assert_eq!((failing, tries.get()), (Err("down"), 2));
     }
 
     #[test]

@@ -7,8 +7,8 @@
 
 use std::time::Duration;
 
-use platform::redis::{Connection, Pool, pool_for_url, pool_trusting_replies_for};
-use platform::testing::{redis_url, unique_suffix};
+use platform::redis::{Pool, pool_for_url, pool_trusting_replies_for};
+use platform::testing::{kill_redis_client, redis_client_id, redis_url, unique_suffix};
 use redis::AsyncCommands;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
@@ -99,15 +99,6 @@ async fn echo(pool: &Pool, what: &str) {
         .expect("ECHO");
 }
 
-/// The server-side id of a connection.
-async fn id_of(conn: &mut Connection) -> i64 {
-    redis::cmd("CLIENT")
-        .arg("ID")
-        .query_async(conn)
-        .await
-        .expect("CLIENT ID")
-}
-
 fn count(commands: &[String], name: &str) -> usize {
     commands.iter().filter(|c| *c == name).count()
 }
@@ -158,21 +149,9 @@ async fn a_connection_the_server_dropped_is_never_handed_out_again() {
     let pool = pool_for_url(&redis_url()).expect("pool");
     let key = format!("pooltest:{}", unique_suffix());
     let mut held = pool.get().await.expect("a connection");
-    let id = id_of(&mut held).await;
+    let id = redis_client_id(&mut held).await;
 
-    let killer = redis::Client::open(redis_url()).expect("client");
-    let mut killer = killer
-        .get_multiplexed_async_connection()
-        .await
-        .expect("a second connection");
-    let killed: i64 = redis::cmd("CLIENT")
-        .arg("KILL")
-        .arg("ID")
-        .arg(id)
-        .query_async(&mut killer)
-        .await
-        .expect("CLIENT KILL");
-    assert_eq!(killed, 1, "the pooled connection was dropped by the server");
+    kill_redis_client(id).await;
 
     let failed: redis::RedisResult<()> = held.set(&key, "lost").await;
     assert!(failed.is_err(), "a dropped connection cannot answer");
@@ -184,14 +163,14 @@ async fn a_connection_the_server_dropped_is_never_handed_out_again() {
         .set(&key, "kept")
         .await
         .expect("the next checkout works");
-    let new_id = id_of(&mut next).await;
+    let new_id = redis_client_id(&mut next).await;
     assert_ne!(new_id, id, "a new connection replaced the dropped one");
     let _: () = next.del(&key).await.expect("cleanup");
 }
 
 /// The server-side id of the connection a checkout on this thread gets.
 async fn connection_id(pool: &Pool) -> i64 {
-    id_of(&mut pool.get().await.expect("a connection")).await
+    redis_client_id(&mut pool.get().await.expect("a connection")).await
 }
 
 /// Two checkouts, one after the other, on a thread of its own with its own runtime (as

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 use deadpool_redis::redis::{self, AsyncCommands};
 use platform::config::RedisSettings;
-use platform::testing::{redis_url, unique_suffix};
+use platform::redis::Pool;
+use platform::testing::{kill_redis_client, redis_client_id, redis_url, unique_suffix};
 use projector::batch::BatchReport;
 use projector::cache::Publisher;
 use projector::project::Change;
@@ -46,8 +47,8 @@ async fn cached_version(conn: &mut platform::redis::Connection, key: &str) -> Op
     })
 }
 
-#[tokio::test]
-async fn many_changes_are_cached_and_none_goes_back_a_version() {
+/// A fresh key prefix, a pool and a publisher writing under that prefix.
+fn publisher() -> (String, Pool, Publisher) {
     let prefix = format!("test:{}:", unique_suffix());
     let pool = platform::redis::pool(&RedisSettings {
         url: redis_url(),
@@ -55,6 +56,12 @@ async fn many_changes_are_cached_and_none_goes_back_a_version() {
     })
     .expect("pool");
     let publisher = Publisher::new(pool.clone(), &prefix);
+    (prefix, pool, publisher)
+}
+
+#[tokio::test]
+async fn many_changes_are_cached_and_none_goes_back_a_version() {
+    let (prefix, pool, publisher) = publisher();
     let mut conn = pool.get().await.expect("a Redis connection");
     let newer = cache_key(&prefix, "droplet", "newer");
     let _: () = conn
@@ -108,35 +115,10 @@ async fn many_changes_are_cached_and_none_goes_back_a_version() {
 
 #[tokio::test]
 async fn a_connection_the_server_dropped_loses_no_cache_write() {
-    let prefix = format!("test:{}:", unique_suffix());
-    let pool = platform::redis::pool(&RedisSettings {
-        url: redis_url(),
-        key_prefix: prefix.clone(),
-    })
-    .expect("pool");
-    let publisher = Publisher::new(pool.clone(), &prefix);
+    let (prefix, pool, publisher) = publisher();
     // The pool's one connection on this thread, which the publisher will get next.
-    let id: i64 = {
-        let mut conn = pool.get().await.expect("a Redis connection");
-        redis::cmd("CLIENT")
-            .arg("ID")
-            .query_async(&mut conn)
-            .await
-            .expect("CLIENT ID")
-    };
-    let mut killer = redis::Client::open(redis_url())
-        .expect("client")
-        .get_multiplexed_async_connection()
-        .await
-        .expect("a second connection");
-    let killed: i64 = redis::cmd("CLIENT")
-        .arg("KILL")
-        .arg("ID")
-        .arg(id)
-        .query_async(&mut killer)
-        .await
-        .expect("CLIENT KILL");
-    assert_eq!(killed, 1, "the pooled connection was dropped by the server");
+    let id = redis_client_id(&mut pool.get().await.expect("a Redis connection")).await;
+    kill_redis_client(id).await;
 
     publisher
         .publish(&[&report(vec![change("kept", 4)])])

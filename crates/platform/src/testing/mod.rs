@@ -72,6 +72,32 @@ pub fn redis_url() -> String {
     std::env::var("CG_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
 }
 
+/// The server-side id of a Redis connection (`CLIENT ID`).
+pub async fn redis_client_id(conn: &mut impl redis::aio::ConnectionLike) -> i64 {
+    redis::cmd("CLIENT")
+        .arg("ID")
+        .query_async(conn)
+        .await
+        .expect("CLIENT ID")
+}
+
+/// Makes the test Redis drop the connection `id`, as a restart or a network fault would.
+pub async fn kill_redis_client(id: i64) {
+    let mut killer = redis::Client::open(redis_url())
+        .expect("client")
+        .get_multiplexed_async_connection()
+        .await
+        .expect("a second connection");
+    let killed: i64 = redis::cmd("CLIENT")
+        .arg("KILL")
+        .arg("ID")
+        .arg(id)
+        .query_async(&mut killer)
+        .await
+        .expect("CLIENT KILL");
+    assert_eq!(killed, 1, "Redis dropped connection {id}");
+}
+
 /// A short unique suffix for names (databases, topics, key prefixes).
 pub fn unique_suffix() -> String {
     uuid::Uuid::new_v4().simple().to_string()[..12].to_owned()
